@@ -1,0 +1,265 @@
+package dev.sockscope.wire;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans capture events out to subscribers, each with its own queue and thread, so that a slow
+ * subscriber never stalls the relay and a failing one never takes another down.
+ *
+ * <p>{@link #publish} never blocks and never drops for a {@link Delivery#LOSSLESS} subscriber: instead the
+ * relay asks {@link #whenCapacity} before it reads the next frame from a socket, which turns a full
+ * queue into TCP backpressure on the peers. {@link Delivery#LOSSY} subscribers (live views) drop the
+ * newest events when full and count them.
+ */
+public final class CaptureBus implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureBus.class);
+    /** Bytes an event costs beyond its payload, for queue accounting. */
+    private static final int EVENT_OVERHEAD = 128;
+    private static final int MAX_BATCH = 4096;
+
+    public enum Delivery { LOSSLESS, LOSSY }
+
+    /** A queue holds at most this before the relay pauses reading (lossless) or drops (lossy). */
+    public record Limits(long maxQueuedBytes, int maxQueuedEvents) {
+        public static final Limits DEFAULT = new Limits(256L << 20, 200_000);
+    }
+
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Subscription subscribe(String name, CaptureListener listener, Delivery delivery, Limits limits) {
+        if (closed.get()) {
+            throw new IllegalStateException("bus is closed");
+        }
+        Subscription s = new Subscription(name, listener, delivery, limits);
+        subscriptions.add(s);
+        s.thread.start();
+        return s;
+    }
+
+    public void publish(CaptureEvent event) {
+        long weight = weightOf(event);
+        for (Subscription s : subscriptions) {
+            s.offer(event, weight);
+        }
+    }
+
+    /** True when every lossless subscriber is below its limits. */
+    public boolean hasCapacity() {
+        for (Subscription s : subscriptions) {
+            if (s.delivery == Delivery.LOSSLESS && s.isFull()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code resume} exactly once: now, on the caller's thread, if there is capacity, or later, on a
+     * subscriber thread, when the full queues have drained. The caller must not block in {@code resume}.
+     */
+    public void whenCapacity(Runnable resume) {
+        if (hasCapacity()) {
+            resume.run();
+            return;
+        }
+        Waiter w = new Waiter(resume);
+        waiters.add(w);
+        // A drain may have finished between the check and the add: look again so that no waiter is stranded.
+        if (hasCapacity()) {
+            releaseWaiters();
+        }
+    }
+
+    private void releaseWaiters() {
+        Waiter w;
+        while (hasCapacity() && (w = waiters.poll()) != null) {
+            w.run();
+        }
+    }
+
+    /** Total events dropped by lossy subscribers (lossless subscribers never drop). */
+    public long dropped() {
+        return subscriptions.stream().mapToLong(s -> s.dropped.get()).sum();
+    }
+
+    /** Waits until every queue is empty and every subscriber has been told to shut down. */
+    public void close(Duration timeout) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Subscription s : subscriptions) {
+            s.offerPoison();
+        }
+        for (Subscription s : subscriptions) {
+            try {
+                s.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (s.thread.isAlive()) {
+                LOG.error("subscriber '{}' did not finish within {}: {} events still queued", s.name, timeout, s.queue.size());
+            }
+        }
+        // Nobody will drain any more: let paused readers go so that sockets can close.
+        releaseAll();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    private void releaseAll() {
+        Waiter w;
+        while ((w = waiters.poll()) != null) {
+            w.run();
+        }
+    }
+
+    private static long weightOf(CaptureEvent event) {
+        if (event instanceof CaptureEvent.FrameCaptured f) {
+            return EVENT_OVERHEAD + f.frame().payload().length;
+        }
+        return EVENT_OVERHEAD * 8L;
+    }
+
+    private static final class Waiter {
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final Runnable resume;
+
+        Waiter(Runnable resume) {
+            this.resume = resume;
+        }
+
+        void run() {
+            if (done.compareAndSet(false, true)) {
+                try {
+                    resume.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("resuming a paused reader failed", e);
+                }
+            }
+        }
+    }
+
+    /** One subscriber's queue and thread. */
+    public final class Subscription {
+        private static final Object POISON = new Object();
+
+        private final String name;
+        private final CaptureListener listener;
+        private final Delivery delivery;
+        private final Limits limits;
+        private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private final AtomicLong queuedBytes = new AtomicLong();
+        private final AtomicLong dropped = new AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
+        private final AtomicLong delivered = new AtomicLong();
+        private final Thread thread;
+
+        private Subscription(String name, CaptureListener listener, Delivery delivery, Limits limits) {
+            this.name = name;
+            this.listener = listener;
+            this.delivery = delivery;
+            this.limits = limits;
+            this.thread = new Thread(this::run, "sockscope-" + name);
+            this.thread.setDaemon(true);
+        }
+
+        boolean isFull() {
+            return queuedBytes.get() >= limits.maxQueuedBytes() || queue.size() >= limits.maxQueuedEvents();
+        }
+
+        void offer(CaptureEvent event, long weight) {
+            if (delivery == Delivery.LOSSY && isFull()) {
+                dropped.incrementAndGet();
+                return;
+            }
+            queuedBytes.addAndGet(weight);
+            queue.add(event);
+        }
+
+        void offerPoison() {
+            queue.add(POISON);
+        }
+
+        public long delivered() {
+            return delivered.get();
+        }
+
+        public long failures() {
+            return failures.get();
+        }
+
+        public int queued() {
+            return queue.size();
+        }
+
+        private void run() {
+            List<Object> drained = new ArrayList<>(MAX_BATCH);
+            List<CaptureEvent> batch = new ArrayList<>(MAX_BATCH);
+            boolean stop = false;
+            while (!stop) {
+                try {
+                    drained.add(queue.take());
+                } catch (InterruptedException e) {
+                    break;
+                }
+                queue.drainTo(drained, MAX_BATCH - 1);
+                long bytes = 0;
+                for (Object o : drained) {
+                    if (o == POISON) {
+                        stop = true;
+                    } else {
+                        CaptureEvent e = (CaptureEvent) o;
+                        batch.add(e);
+                        bytes += weightOf(e);
+                    }
+                }
+                drained.clear();
+                if (!batch.isEmpty()) {
+                    deliver(batch);
+                    delivered.addAndGet(batch.size());
+                    batch.clear();
+                }
+                queuedBytes.addAndGet(-bytes);
+                if (!waiters.isEmpty()) {
+                    releaseWaiters();
+                }
+            }
+            try {
+                listener.onShutdown();
+            } catch (Exception e) {
+                LOG.error("subscriber '{}' failed to shut down cleanly", name, e);
+            }
+        }
+
+        private void deliver(List<CaptureEvent> batch) {
+            try {
+                listener.onEvents(batch);
+            } catch (Exception e) {
+                // Logged, counted, and the subscriber goes on with the next batch: one bad batch must not
+                // silence it for the rest of the run, nor reach the relay or other subscribers.
+                if (failures.getAndIncrement() < 10) {
+                    LOG.error("subscriber '{}' failed on a batch of {} events", name, batch.size(), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sockscope.wire;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One message or control frame exactly as it crossed the proxy (after permessage-deflate, if any).
+ * Data messages are recorded once, when their last fragment has been relayed; {@code fragments} says
+ * how many wire frames carried them.
+ *
+ * @param sessionId  the session it belongs to
+ * @param seq        1-based position in the session, both directions counted together
+ * @param timeMicros wall-clock time the (last fragment of the) frame arrived, microseconds since the epoch
+ * @param from       who sent it
+ * @param type       text, binary, ping, pong or close
+ * @param payload    the bytes, owned by this record (never a buffer the network layer reuses)
+ * @param fragments  wire frames that carried it: 1 for an unfragmented message or a control frame
+ * @param note       why the frame was not relayed as is (limit, invalid UTF-8), or null when it was
+ */
+public record RecordedFrame(long sessionId, long seq, long timeMicros, Direction from, FrameType type,
+                            byte[] payload, int fragments, String note) {
+
+    public int size() {
+        return payload.length;
+    }
+
+    /** The payload as text (malformed UTF-8 replaced), for text frames and close reasons. */
+    public String text() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** Close code of a close frame, or null when it carries none (or it is not a close frame). */
+    public Integer closeCode() {
+        if (type != FrameType.CLOSE || payload.length < 2) {
+            return null;
+        }
+        return ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+    }
+
+    /** Close reason of a close frame, or null. */
+    public String closeReason() {
+        if (type != FrameType.CLOSE || payload.length < 2) {
+            return null;
+        }
+        return new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sockscope.proxy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/** A running proxy: one listen address per route, every session published to the capture bus. */
+public interface Relay extends AutoCloseable {
+
+    /** The routes as bound (a route asked for port 0 shows the port it got). */
+    List<Route> boundRoutes();
+
+    /** Sessions currently open. */
+    int activeSessions();
+
+    /** The address a route listens on, by its position in the configuration. */
+    default InetSocketAddress address(int routeIndex) {
+        Route r = boundRoutes().get(routeIndex);
+        return new InetSocketAddress(r.listenHost(), r.listenPort());
+    }
+
+    /**
+     * Stops accepting, closes every open session with 1001 on both sides, waits up to {@code grace} for
+     * the close handshakes, then stops. Published events are the bus's to flush.
+     */
+    void stop(Duration grace);
+
+    @Override
+    default void close() {
+        stop(Duration.ofSeconds(5));
+    }
+}

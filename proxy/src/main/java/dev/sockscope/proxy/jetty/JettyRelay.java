@@ -1,0 +1,468 @@
+package dev.sockscope.proxy.jetty;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.ExtensionConfig;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.eclipse.jetty.websocket.core.client.UpgradeListener;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.eclipse.jetty.websocket.core.exception.UpgradeException;
+import org.eclipse.jetty.websocket.core.server.Handshaker;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sockscope.proxy.HandshakeHeaders;
+import dev.sockscope.proxy.Relay;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.Route;
+import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.wire.ClosedBy;
+import dev.sockscope.wire.Handshake;
+import dev.sockscope.wire.Header;
+import dev.sockscope.wire.MicroClock;
+import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.SessionInfo;
+
+/**
+ * The relay on Jetty 12's WebSocket core: a server connector per route, and a core client that dials the
+ * upstream before the client's upgrade is answered, so that the upstream's status, subprotocol choice and
+ * headers can be passed back to the client.
+ */
+public final class JettyRelay implements Relay {
+    private static final Logger LOG = LoggerFactory.getLogger(JettyRelay.class);
+    private static final String DEFLATE = "permessage-deflate";
+
+    private final List<Route> routes;
+    private final RelayOptions options;
+    private final CaptureBus bus;
+    private final LongSupplier sessionIds;
+    private final MicroClock clock = new MicroClock();
+    private final Set<RelaySession> active = ConcurrentHashMap.newKeySet();
+    private final Map<Connector, Route> routeByConnector = new HashMap<>();
+    private final List<Route> bound = new ArrayList<>();
+    private Server server;
+    private WebSocketCoreClient wsClient;
+    private WebSocketComponents components;
+    private final Handshaker handshaker = Handshaker.newInstance();
+    private volatile boolean stopping;
+
+    private JettyRelay(List<Route> routes, RelayOptions options, CaptureBus bus, LongSupplier sessionIds) {
+        this.routes = List.copyOf(routes);
+        this.options = options;
+        this.bus = bus;
+        this.sessionIds = sessionIds;
+    }
+
+    /** Binds every route and starts relaying. Fails with a clear message if an address is taken. */
+    public static JettyRelay start(List<Route> routes, RelayOptions options, CaptureBus bus, LongSupplier sessionIds)
+            throws IOException {
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("at least one route is needed");
+        }
+        JettyRelay relay = new JettyRelay(routes, options, bus, sessionIds);
+        relay.doStart();
+        return relay;
+    }
+
+    private void doStart() throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("sockscope-relay");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        for (Route route : routes) {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(route.listenHost());
+            connector.setPort(route.listenPort());
+            connector.setAcceptQueueSize(1024);
+            connector.setIdleTimeout(options.idleTimeout().isZero() ? -1 : options.idleTimeout().toMillis());
+            server.addConnector(connector);
+            routeByConnector.put(connector, route);
+        }
+        server.setHandler(new UpgradeHandler());
+        components = WebSocketServerComponents.ensureWebSocketComponents(server);
+
+        ClientConnector clientConnector = new ClientConnector();
+        clientConnector.setExecutor(threads);
+        HttpClient http1 = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
+        http1.setExecutor(threads);
+        http1.setUserAgentField(null);             // the client's own User-Agent is forwarded instead
+        http1.setHttpCookieStore(new HttpCookieStore.Empty()); // cookies pass through as headers, never stored
+        http1.getContentDecoderFactories().clear(); // no Accept-Encoding of our own
+        http1.setConnectTimeout(options.connectTimeout().toMillis());
+        http1.setFollowRedirects(false);
+        if (options.insecure()) {
+            http1.getSslContextFactory().setTrustAll(true);
+            http1.getSslContextFactory().setEndpointIdentificationAlgorithm(null);
+        }
+        wsClient = new WebSocketCoreClient(http1, components);
+        server.addBean(wsClient);
+        try {
+            server.start();
+        } catch (IOException e) {
+            stopQuietly();
+            throw new IOException("cannot listen: " + e.getMessage(), e);
+        } catch (Exception e) {
+            stopQuietly();
+            throw new IOException("cannot start the relay: " + e.getMessage(), e);
+        }
+        for (Connector c : server.getConnectors()) {
+            Route r = routeByConnector.get(c);
+            bound.add(new Route(r.listenHost(), ((ServerConnector) c).getLocalPort(), r.upstream()));
+        }
+    }
+
+    @Override
+    public List<Route> boundRoutes() {
+        return List.copyOf(bound);
+    }
+
+    @Override
+    public int activeSessions() {
+        return active.size();
+    }
+
+    @Override
+    public void stop(Duration grace) {
+        stopping = true;
+        for (RelaySession s : active) {
+            s.closeBoth(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            synchronized (active) {
+                try {
+                    active.wait(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (!active.isEmpty()) {
+            LOG.warn("{} sessions did not finish their close handshake within {}", active.size(), grace);
+        }
+        stopQuietly();
+    }
+
+    private void stopQuietly() {
+        try {
+            if (server != null) {
+                server.stop();
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping the relay: {}", e.getMessage());
+        }
+    }
+
+    private void sessionEnded(RelaySession session) {
+        active.remove(session);
+        synchronized (active) {
+            active.notifyAll();
+        }
+    }
+
+    private void configureSession(Configuration configurable) {
+        long max = options.maxMessageBytes();
+        // Frames are relayed exactly as framed: no auto-fragmenting, and a frame may be as large as a message.
+        configurable.setAutoFragment(false);
+        configurable.setMaxFrameSize(max);
+        configurable.setMaxTextMessageSize(max);
+        configurable.setMaxBinaryMessageSize(max);
+        configurable.setInputBufferSize(32 * 1024);
+        configurable.setOutputBufferSize(32 * 1024);
+        configurable.setIdleTimeout(options.idleTimeout().isZero() ? Duration.ZERO : options.idleTimeout());
+    }
+
+    /** Takes each upgrade request, dials the upstream, then answers the client as the upstream answered us. */
+    private final class UpgradeHandler extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Route route = routeByConnector.get(request.getConnectionMetaData().getConnector());
+            if (!handshaker.isWebSocketUpgradeRequest(request) || !"GET".equals(request.getMethod())) {
+                response.setStatus(HttpStatus.UPGRADE_REQUIRED_426);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
+                response.write(true, org.eclipse.jetty.util.BufferUtil.toBuffer(
+                        "Sockscope relays WebSocket connections here to " + route.upstream()
+                                + ". Point a WebSocket client at this address.\n"), callback);
+                return true;
+            }
+            if (stopping) {
+                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Sockscope is shutting down");
+                return true;
+            }
+            new Upgrade(route, request, response, callback).dial();
+            return true;
+        }
+    }
+
+    /** One upgrade in progress. */
+    private final class Upgrade {
+        private final Route route;
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final long id = sessionIds.getAsLong();
+        private final long startedAt = clock.nowMicros();
+        private final String path;
+        private final String query;
+        private final List<Header> requestHeaders = new ArrayList<>();
+        private final List<String> offeredSubprotocols = new ArrayList<>();
+        private final URI target;
+        private final RelaySession session;
+        private volatile org.eclipse.jetty.client.Response upstreamAnswer;
+
+        Upgrade(Route route, Request request, Response response, Callback callback) {
+            this.route = route;
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.path = request.getHttpURI().getPath();
+            this.query = request.getHttpURI().getQuery();
+            for (HttpField f : request.getHeaders()) {
+                requestHeaders.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+                if (f.getHeader() == HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL) {
+                    for (String p : f.getValues()) {
+                        if (!p.isBlank()) {
+                            offeredSubprotocols.add(p.trim());
+                        }
+                    }
+                }
+            }
+            this.target = route.upstreamFor(path, query);
+            this.session = new RelaySession(id, bus, clock, options.maxMessageBytes(), JettyRelay.this::sessionEnded);
+        }
+
+        void dial() {
+            CoreClientUpgradeRequest up = CoreClientUpgradeRequest.from(wsClient, target, session.upstream);
+            up.headers(headers -> {
+                for (HttpField f : request.getHeaders()) {
+                    if (HandshakeHeaders.forwardUpstream(f.getName())) {
+                        headers.add(f.getName(), f.getValue());
+                    }
+                }
+            });
+            if (!offeredSubprotocols.isEmpty()) {
+                up.setSubProtocols(offeredSubprotocols);
+            }
+            boolean clientOffersDeflate = request.getHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_EXTENSIONS, true).stream()
+                    .anyMatch(e -> ExtensionConfig.parse(e).getName().equalsIgnoreCase(DEFLATE));
+            if (clientOffersDeflate) {
+                up.addExtensions(DEFLATE);
+            }
+            up.timeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            up.setConfiguration(new Configuration.ConfigurationCustomizer() {
+                {
+                    configureSession(this);
+                }
+            });
+            up.addListener(new UpgradeListener() {
+                @Override
+                public void onHandshakeResponse(org.eclipse.jetty.client.Request req, org.eclipse.jetty.client.Response res) {
+                    upstreamAnswer = res;
+                }
+            });
+            CompletableFuture<CoreSession> connected;
+            try {
+                connected = wsClient.connect(up);
+            } catch (IOException | RuntimeException e) {
+                refuse(e);
+                return;
+            }
+            connected.whenComplete((coreSession, failure) -> {
+                if (failure != null) {
+                    refuse(failure);
+                } else {
+                    accept(coreSession);
+                }
+            });
+        }
+
+        private void accept(CoreSession upstreamSession) {
+            active.add(session);
+            List<Header> returned = new ArrayList<>();
+            org.eclipse.jetty.client.Response answer = upstreamAnswer;
+            String subprotocol = upstreamSession.getNegotiatedSubProtocol();
+            WebSocketNegotiator negotiator = new WebSocketNegotiator.AbstractNegotiator() {
+                @Override
+                public org.eclipse.jetty.websocket.core.FrameHandler negotiate(ServerUpgradeRequest req, ServerUpgradeResponse res, Callback cb) {
+                    if (answer != null) {
+                        for (HttpField f : answer.getHeaders()) {
+                            if (HandshakeHeaders.returnToClient(f.getName())) {
+                                res.getHeaders().add(f);
+                            }
+                        }
+                    }
+                    if (subprotocol != null && !subprotocol.isEmpty()) {
+                        res.setAcceptedSubProtocol(subprotocol);
+                    }
+                    return session.client;
+                }
+
+                @Override
+                public void customize(Configuration configurable) {
+                    configureSession(configurable);
+                }
+            };
+            Callback upgraded = Callback.from(() -> {
+                callback.succeeded();
+                onUpgraded(returned);
+            }, x -> {
+                callback.failed(x);
+                session.clientUpgradeFailed(x);
+            });
+            try {
+                // Snapshot what the client is told before the response is committed.
+                boolean done = handshaker.upgradeRequest(negotiator, request, response, upgraded, components, null);
+                for (HttpField f : response.getHeaders()) {
+                    returned.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+                }
+                if (!done) {
+                    Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "not a valid WebSocket upgrade");
+                    session.clientUpgradeFailed(new IOException("client upgrade request was not valid"));
+                }
+            } catch (Throwable x) {
+                Response.writeError(request, response, callback, x);
+                session.clientUpgradeFailed(x);
+            }
+        }
+
+        private void onUpgraded(List<Header> returned) {
+            // The client leg's onOpen has run by now (the connection is upgraded once the 101 is written).
+            waitForClientLeg();
+            List<String> extensions = new ArrayList<>();
+            CoreSession clientSession = session.client.session;
+            if (clientSession != null) {
+                for (ExtensionConfig e : clientSession.getNegotiatedExtensions()) {
+                    extensions.add(e.getParameterizedName());
+                }
+            }
+            String subprotocol = clientSession == null ? null : clientSession.getNegotiatedSubProtocol();
+            Handshake handshake = new Handshake(path, query, requestHeaders, 101, returned,
+                    subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, extensions);
+            bus.publish(new CaptureEvent.SessionOpened(info(handshake)));
+            if (clientSession == null) {
+                session.clientUpgradeFailed(new IOException("client connection did not open"));
+                return;
+            }
+            session.start();
+        }
+
+        private void waitForClientLeg() {
+            // onOpen is called by Jetty right after the upgrade, on the same connection; it has normally run.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (session.client.session == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+
+        private void refuse(Throwable failure) {
+            int status;
+            String error;
+            Throwable cause = unwrap(failure);
+            if (cause instanceof UpgradeException ue && ue.getResponseStatusCode() > 0 && ue.getResponseStatusCode() != 101) {
+                status = ue.getResponseStatusCode();
+                error = "upstream refused the upgrade with HTTP " + status;
+            } else if (cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException) {
+                status = HttpStatus.GATEWAY_TIMEOUT_504;
+                error = "upstream " + target + " did not complete the handshake within " + options.connectTimeout().toSeconds() + " s";
+            } else {
+                status = HttpStatus.BAD_GATEWAY_502;
+                error = "upstream " + target + " unreachable: " + describeConnectFailure(cause);
+            }
+            List<Header> returned = new ArrayList<>();
+            org.eclipse.jetty.client.Response answer = upstreamAnswer;
+            response.setStatus(status);
+            if (answer != null && status == answer.getStatus()) {
+                for (HttpField f : answer.getHeaders()) {
+                    if (HandshakeHeaders.returnToClient(f.getName())) {
+                        response.getHeaders().add(f);
+                    }
+                }
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            for (HttpField f : response.getHeaders()) {
+                returned.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+            }
+            response.write(true, org.eclipse.jetty.util.BufferUtil.toBuffer("Sockscope: " + error + "\n"), callback);
+            Handshake handshake = new Handshake(path, query, requestHeaders, status, returned, null, List.of());
+            bus.publish(new CaptureEvent.SessionOpened(info(handshake)));
+            bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.PROXY, error)));
+        }
+
+        private SessionInfo info(Handshake handshake) {
+            String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+            return new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof UpgradeException ue && ue.getResponseStatusCode() <= 0 && ue.getCause() != null) {
+            return unwrap(ue.getCause());
+        }
+        return c;
+    }
+
+    private static String describeConnectFailure(Throwable cause) {
+        if (cause instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+            return "unknown host";
+        }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake failed: " + cause.getMessage() + " (use --insecure for self-signed development servers)";
+        }
+        String m = RelaySession.describe(cause);
+        return m.toLowerCase(Locale.ROOT).contains("refused") ? "connection refused" : m;
+    }
+}

@@ -1,0 +1,312 @@
+package dev.sockscope.proxy.jetty;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sockscope.proxy.MessageAssembler;
+import dev.sockscope.proxy.WireOpcode;
+import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.wire.ClosedBy;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.MicroClock;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
+
+/**
+ * One proxied session: the client leg (frames from the client) and the upstream leg (frames from the
+ * server), each a Jetty core {@link FrameHandler}. Every frame is relayed unchanged, fragment by fragment,
+ * and published to the bus; the next frame is read only when the previous one has been written to the
+ * other side and the bus has room, so a slow peer or a slow recorder turns into TCP backpressure.
+ *
+ * <p>Close handshakes are relayed end to end: a close from one peer is held (Jetty would otherwise answer
+ * it itself) until the other peer's answer has been relayed back.
+ */
+final class RelaySession {
+    private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
+
+    private final long id;
+    private final CaptureBus bus;
+    private final MicroClock clock;
+    private final Consumer<RelaySession> onEnded;
+    private final AtomicLong seq = new AtomicLong();
+    final Leg client;
+    final Leg upstream;
+
+    // Guarded by this: how the session is ending, decided by the first close or fault.
+    private ClosedBy closedBy;
+    private Integer closeCode;
+    private String closeReason;
+    private String error;
+    private boolean ended;
+
+    RelaySession(long id, CaptureBus bus, MicroClock clock, long maxMessageBytes, Consumer<RelaySession> onEnded) {
+        this.id = id;
+        this.bus = bus;
+        this.clock = clock;
+        this.onEnded = onEnded;
+        this.client = new Leg(Direction.CLIENT_TO_SERVER, maxMessageBytes);
+        this.upstream = new Leg(Direction.SERVER_TO_CLIENT, maxMessageBytes);
+    }
+
+    long id() {
+        return id;
+    }
+
+    /** Both legs are open: start reading from both. */
+    void start() {
+        client.session.demand();
+        upstream.session.demand();
+    }
+
+    /** Closes both sides with the same code, as the proxy's own decision (shutdown, limits, faults). */
+    void closeBoth(int code, String reason, String why) {
+        noteEnding(ClosedBy.PROXY, code, reason, why);
+        client.closeQuietly(code, reason);
+        upstream.closeQuietly(code, reason);
+    }
+
+    /** The client could not be upgraded after the upstream accepted: close the upstream and end here. */
+    void clientUpgradeFailed(Throwable cause) {
+        noteEnding(ClosedBy.PROXY, CloseStatus.SHUTDOWN, "client went away", "client went away during the handshake: " + describe(cause));
+        client.closed = true;
+        upstream.closeQuietly(CloseStatus.SHUTDOWN, "client went away");
+        maybeEnd();
+    }
+
+    private synchronized void noteEnding(ClosedBy by, Integer code, String reason, String why) {
+        if (closedBy == null) {
+            closedBy = by;
+            closeCode = code;
+            closeReason = reason;
+        }
+        if (why != null && error == null) {
+            error = why;
+        }
+    }
+
+    private void publish(RecordedFrame frame) {
+        if (frame != null) {
+            bus.publish(new CaptureEvent.FrameCaptured(frame));
+        }
+    }
+
+    private void maybeEnd() {
+        SessionEnd end;
+        synchronized (this) {
+            if (ended || !client.closed || !upstream.closed) {
+                return;
+            }
+            ended = true;
+            end = new SessionEnd(clock.nowMicros(), closeCode, closeReason, closedBy, error);
+        }
+        publish(client.assembler.unfinished("incomplete: the session ended in the middle of this message"));
+        publish(upstream.assembler.unfinished("incomplete: the session ended in the middle of this message"));
+        bus.publish(new CaptureEvent.SessionClosed(id, end));
+        onEnded.accept(this);
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown error";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        String type = root.getClass().getSimpleName();
+        return message == null || message.isBlank() ? type : message + " (" + type + ")";
+    }
+
+    /** A close reason must fit in a control frame: 123 bytes of UTF-8. */
+    static String fitReason(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= 123) {
+            return reason;
+        }
+        String cut = reason;
+        while (cut.getBytes(StandardCharsets.UTF_8).length > 120) {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return cut + "...";
+    }
+
+    /** One side of the session. Frames it receives are relayed to the other leg. */
+    final class Leg implements FrameHandler {
+        final Direction from;
+        final MessageAssembler assembler;
+        volatile CoreSession session;
+        /** The callback of a close frame from this peer, held until the other peer has answered it. */
+        private Callback heldClose;
+        private volatile boolean closeReceived;
+        private volatile Throwable failure;
+        volatile boolean closed;
+
+        Leg(Direction from, long maxMessageBytes) {
+            this.from = from;
+            this.assembler = new MessageAssembler(id, from, maxMessageBytes, seq::incrementAndGet, clock);
+        }
+
+        private Leg other() {
+            return this == client ? upstream : client;
+        }
+
+        private ClosedBy peer() {
+            return from == Direction.CLIENT_TO_SERVER ? ClosedBy.CLIENT : ClosedBy.SERVER;
+        }
+
+        private String name() {
+            return from == Direction.CLIENT_TO_SERVER ? "client" : "upstream";
+        }
+
+        @Override
+        public void onOpen(CoreSession coreSession, Callback callback) {
+            this.session = coreSession;
+            callback.succeeded();
+            // Reading starts in start(), once both legs are open.
+        }
+
+        @Override
+        public void onFrame(Frame frame, Callback callback) {
+            WireOpcode opcode = WireOpcode.of(frame.getOpCode());
+            if (opcode == WireOpcode.CLOSE) {
+                onCloseFrame(frame, callback);
+                return;
+            }
+            MessageAssembler.Step step = assembler.onFrame(opcode, frame.isFin(), frame.getPayload());
+            if (step instanceof MessageAssembler.Step.Relay relay) {
+                publish(relay.completed());
+                Frame out = new Frame(frame.getOpCode(), frame.isFin(), frame.getPayload());
+                other().session.sendFrame(out, Callback.from(() -> {
+                    callback.succeeded();
+                    bus.whenCapacity(session::demand);
+                }, x -> {
+                    callback.succeeded();
+                    LOG.debug("session {}: relaying to {} failed: {}", id, other().name(), x.toString());
+                }), false);
+            } else if (step instanceof MessageAssembler.Step.Refuse refuse) {
+                publish(refuse.refused());
+                callback.succeeded();
+                closeBoth(refuse.closeCode(), refuse.reason(), name() + " sent a message that was not relayed: " + refuse.reason());
+            }
+        }
+
+        private void onCloseFrame(Frame frame, Callback callback) {
+            closeReceived = true;
+            RecordedFrame recorded = assembler.onFrame(WireOpcode.CLOSE, true, frame.getPayload()) instanceof MessageAssembler.Step.Relay r
+                    ? r.completed() : null;
+            publish(recorded);
+            noteEnding(peer(), recorded == null ? null : recorded.closeCode(), recorded == null ? null : recorded.closeReason(), null);
+            Leg other = other();
+            boolean answerExpected;
+            synchronized (RelaySession.this) {
+                // If we have not closed this peer yet, its close starts a handshake that the other peer answers.
+                answerExpected = session.isOutputOpen() && other.canSend();
+                if (answerExpected) {
+                    heldClose = callback;
+                }
+            }
+            if (other.canSend()) {
+                Frame out = new Frame(OpCode.CLOSE, true, frame.getPayload());
+                Callback sent = Callback.from(() -> {
+                    other.releaseHeldClose();
+                    if (!answerExpected) {
+                        callback.succeeded();
+                    }
+                }, x -> {
+                    other.releaseHeldClose();
+                    releaseHeldClose();
+                    if (!answerExpected) {
+                        callback.succeeded();
+                    }
+                });
+                other.session.sendFrame(out, sent, false);
+            } else {
+                callback.succeeded();
+            }
+        }
+
+        boolean canSend() {
+            CoreSession s = session;
+            return s != null && s.isOutputOpen();
+        }
+
+        /** Lets Jetty finish this peer's close handshake (it answers with the peer's own code if we did not). */
+        void releaseHeldClose() {
+            Callback held;
+            synchronized (RelaySession.this) {
+                held = heldClose;
+                heldClose = null;
+            }
+            if (held != null) {
+                held.succeeded();
+            }
+        }
+
+        void closeQuietly(int code, String reason) {
+            CoreSession s = session;
+            if (s != null && s.isOutputOpen()) {
+                s.close(code, fitReason(reason), Callback.NOOP);
+            }
+            releaseHeldClose();
+        }
+
+        @Override
+        public void onError(Throwable cause, Callback callback) {
+            failure = cause;
+            LOG.debug("session {}: {} failed: {}", id, name(), cause.toString());
+            callback.succeeded();
+        }
+
+        @Override
+        public void onClosed(CloseStatus status, Callback callback) {
+            closed = true;
+            Leg other = other();
+            if (!closeReceived) {
+                // This peer is gone without a close handshake, or Jetty closed it for a protocol fault.
+                String cause = failure != null ? describe(failure) : status.getReason() != null ? status.getReason() : "connection closed";
+                int code = status.getCode();
+                int otherCode;
+                String otherReason;
+                if (code == CloseStatus.NO_CLOSE || code == CloseStatus.NO_CODE || !CloseStatus.isTransmittableStatusCode(code)) {
+                    otherCode = this == upstream ? CloseStatus.BAD_GATEWAY : CloseStatus.SHUTDOWN;
+                    otherReason = this == upstream ? "upstream connection lost: " + cause : "client went away: " + cause;
+                } else {
+                    otherCode = code;
+                    otherReason = name() + " closed by the proxy: " + cause;
+                }
+                String why = this == upstream
+                        ? "upstream connection lost without a close frame: " + cause
+                        : "client connection lost without a close frame: " + cause;
+                if (code != CloseStatus.NO_CLOSE && code != CloseStatus.NO_CODE) {
+                    why = name() + " connection failed (" + code + "): " + cause;
+                }
+                noteEnding(ClosedBy.PROXY, otherCode, fitReason(otherReason), why);
+                other.closeQuietly(otherCode, otherReason);
+            }
+            // If the other peer was waiting for this one's answer to its close, it will not come now.
+            other.releaseHeldClose();
+            callback.succeeded();
+            maybeEnd();
+        }
+    }
+
+    static ByteBuffer closePayload(int code, String reason) {
+        return CloseStatus.asPayloadBuffer(code, fitReason(reason));
+    }
+}

@@ -1,0 +1,389 @@
+package dev.sockscope.recordings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.wire.ClosedBy;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Handshake;
+import dev.sockscope.wire.Header;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.SessionInfo;
+
+/**
+ * Recordings in an H2 file database ({@code DIR/sockscope.mv.db}), schema managed by Flyway.
+ *
+ * <p>The process that records holds the file and serves it on loopback ({@link LocalServer}), so that the
+ * command line and the UI can read a database that a running proxy is writing. H2's own shutdown hook is
+ * disabled: the proxy closes the store itself, after the recorder has written every queued frame.
+ */
+public final class H2RecordingStore implements RecordingStore {
+    private static final Logger LOG = LoggerFactory.getLogger(H2RecordingStore.class);
+    public static final String FILE_NAME = "sockscope";
+    /**
+     * H2 writes committed changes to the file at most this long after the commit. Together with the
+     * recorder's batching, this bounds what a {@code kill -9} can lose (see README, "Durability").
+     */
+    public static final int WRITE_DELAY_MS = 50;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String INSERT_SESSION = """
+            INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
+                handshake_status, response_headers, subprotocol, extensions, started_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String END_SESSION = """
+            UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
+            WHERE id = ?""";
+    private static final String INSERT_FRAME = """
+            INSERT INTO frames (session_id, seq, time_us, sender, type, size, fragments, payload, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String SELECT_SESSIONS = """
+            SELECT s.*, (SELECT COUNT(*) FROM frames f WHERE f.session_id = s.id) AS frame_count
+            FROM sessions s""";
+
+    private final Path directory;
+    private final JdbcConnectionPool pool;
+    private final Connection writer;
+    private final AtomicLong nextId;
+    private LocalServer server;
+
+    private H2RecordingStore(Path directory, JdbcConnectionPool pool, Connection writer, long firstFreeId) {
+        this.directory = directory;
+        this.pool = pool;
+        this.writer = writer;
+        this.nextId = new AtomicLong(firstFreeId);
+    }
+
+    /**
+     * Opens (creating if needed) the recording database in {@code directory} for a process that records into
+     * it, and serves it to other local Sockscope processes (command line, UI) while it is open.
+     */
+    public static H2RecordingStore open(Path directory) throws RecordingException {
+        Path dir = prepare(directory);
+        if (LocalServer.findLive(dir).isPresent()) {
+            throw new RecordingException("the recordings in " + dir + " are in use by another running Sockscope"
+                    + " proxy; stop it or choose another folder with --db", null);
+        }
+        String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS;
+        H2RecordingStore store = connect(dir, url);
+        try {
+            store.server = LocalServer.start(dir);
+        } catch (SQLException | java.io.IOException e) {
+            store.close();
+            throw new RecordingException("cannot share the recordings in " + dir + " with other local processes: " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    /**
+     * Opens the recordings for reading: through the running proxy that holds them, if there is one,
+     * otherwise directly from the file.
+     */
+    public static H2RecordingStore openReader(Path directory) throws RecordingException {
+        Path dir = prepare(directory);
+        Optional<String> remote = LocalServer.findLive(dir);
+        String url = remote.map(base -> base + dir.resolve(FILE_NAME))
+                .orElse("jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE");
+        return connect(dir, url);
+    }
+
+    private static Path prepare(Path directory) throws RecordingException {
+        Path dir = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (Exception e) {
+            throw new RecordingException("cannot create the recordings folder " + dir + ": " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    private static H2RecordingStore connect(Path dir, String url) throws RecordingException {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        pool.setMaxConnections(16);
+        try {
+            Flyway.configure(H2RecordingStore.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            pool.dispose();
+            throw new RecordingException("cannot open or upgrade the recordings in " + dir + ": " + rootMessage(e), e);
+        }
+        try {
+            Connection writer = pool.getConnection();
+            writer.setAutoCommit(false);
+            long firstFree;
+            try (PreparedStatement ps = writer.prepareStatement("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                firstFree = rs.getLong(1);
+            }
+            writer.commit();
+            return new H2RecordingStore(dir, pool, writer, firstFree);
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new RecordingException("cannot open the recordings in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public long nextSessionId() {
+        return nextId.getAndIncrement();
+    }
+
+    @Override
+    public synchronized void append(List<CaptureEvent> events) throws RecordingException {
+        try {
+            writeAll(events);
+            writer.commit();
+        } catch (SQLException batchFailure) {
+            rollbackQuietly();
+            // Write what can be written: one event at a time, so that one bad row costs one row.
+            LOG.warn("a batch of {} events failed ({}); writing them one by one", events.size(), batchFailure.getMessage());
+            int failed = 0;
+            SQLException first = null;
+            for (CaptureEvent e : events) {
+                try {
+                    writeAll(List.of(e));
+                    writer.commit();
+                } catch (SQLException single) {
+                    rollbackQuietly();
+                    failed++;
+                    if (first == null) {
+                        first = single;
+                    }
+                }
+            }
+            if (failed > 0) {
+                throw new RecordingException(failed + " of " + events.size() + " events could not be written: "
+                        + first.getMessage(), first);
+            }
+        }
+    }
+
+    private void writeAll(List<CaptureEvent> events) throws SQLException {
+        try (PreparedStatement frames = writer.prepareStatement(INSERT_FRAME)) {
+            int batched = 0;
+            for (CaptureEvent event : events) {
+                if (event instanceof CaptureEvent.SessionOpened opened) {
+                    insertSession(opened.session());
+                } else if (event instanceof CaptureEvent.FrameCaptured captured) {
+                    bindFrame(frames, captured.frame());
+                    frames.addBatch();
+                    batched++;
+                } else if (event instanceof CaptureEvent.SessionClosed closed) {
+                    // Frames queued before the close must land before the session is marked ended.
+                    if (batched > 0) {
+                        frames.executeBatch();
+                        batched = 0;
+                    }
+                    endSession(closed.sessionId(), closed.end());
+                }
+            }
+            if (batched > 0) {
+                frames.executeBatch();
+            }
+        }
+    }
+
+    private void insertSession(SessionInfo s) throws SQLException {
+        Handshake h = s.handshake();
+        try (PreparedStatement ps = writer.prepareStatement(INSERT_SESSION)) {
+            ps.setLong(1, s.id());
+            ps.setString(2, s.listen());
+            ps.setString(3, s.upstream());
+            ps.setString(4, h.path());
+            ps.setString(5, h.query());
+            ps.setString(6, s.clientAddress());
+            ps.setString(7, headersToJson(h.requestHeaders()));
+            ps.setInt(8, h.status());
+            ps.setString(9, headersToJson(h.responseHeaders()));
+            ps.setString(10, h.subprotocol());
+            ps.setString(11, h.extensions().isEmpty() ? null : String.join(", ", h.extensions()));
+            ps.setLong(12, s.startedAtMicros());
+            ps.executeUpdate();
+        }
+    }
+
+    private void endSession(long id, SessionEnd end) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(END_SESSION)) {
+            ps.setLong(1, end.endedAtMicros());
+            if (end.closeCode() == null) {
+                ps.setNull(2, Types.INTEGER);
+            } else {
+                ps.setInt(2, end.closeCode());
+            }
+            ps.setString(3, end.closeReason());
+            ps.setString(4, end.closedBy() == null ? null : end.closedBy().label());
+            ps.setString(5, end.error());
+            ps.setLong(6, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bindFrame(PreparedStatement ps, RecordedFrame f) throws SQLException {
+        ps.setLong(1, f.sessionId());
+        ps.setLong(2, f.seq());
+        ps.setLong(3, f.timeMicros());
+        ps.setString(4, f.from().sender());
+        ps.setString(5, f.type().label());
+        ps.setLong(6, f.payload().length);
+        ps.setInt(7, f.fragments());
+        ps.setBytes(8, f.payload());
+        ps.setString(9, f.note());
+    }
+
+    @Override
+    public List<SessionRecord> sessions(int limit) throws RecordingException {
+        return querySessions(SELECT_SESSIONS + " ORDER BY s.started_at DESC, s.id DESC LIMIT ?", limit);
+    }
+
+    @Override
+    public Optional<SessionRecord> session(long id) throws RecordingException {
+        return querySessions(SELECT_SESSIONS + " WHERE s.id = ?", id).stream().findFirst();
+    }
+
+    private List<SessionRecord> querySessions(String sql, long parameter) throws RecordingException {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, parameter);
+            List<SessionRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(readSession(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RecordingException("cannot read sessions from " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SessionRecord readSession(ResultSet rs) throws SQLException {
+        String extensions = rs.getString("extensions");
+        Handshake h = new Handshake(rs.getString("path"), rs.getString("query"),
+                headersFromJson(rs.getString("request_headers")), rs.getInt("handshake_status"),
+                headersFromJson(rs.getString("response_headers")), rs.getString("subprotocol"),
+                extensions == null ? List.of() : List.of(extensions.split(", ")));
+        SessionInfo info = new SessionInfo(rs.getLong("id"), rs.getString("listen"), rs.getString("upstream"),
+                rs.getString("client_address"), h, rs.getLong("started_at"));
+        long endedAt = rs.getLong("ended_at");
+        SessionEnd end = null;
+        if (!rs.wasNull()) {
+            int code = rs.getInt("close_code");
+            Integer closeCode = rs.wasNull() ? null : code;
+            end = new SessionEnd(endedAt, closeCode, rs.getString("close_reason"),
+                    ClosedBy.fromLabel(rs.getString("closed_by")), rs.getString("error"));
+        }
+        return new SessionRecord(info, end, rs.getLong("frame_count"));
+    }
+
+    @Override
+    public List<RecordedFrame> frames(long sessionId, long afterSeq, int limit) throws RecordingException {
+        String sql = "SELECT * FROM frames WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, sessionId);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            List<RecordedFrame> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new RecordedFrame(rs.getLong("session_id"), rs.getLong("seq"), rs.getLong("time_us"),
+                            Direction.fromSender(rs.getString("sender")), FrameType.fromLabel(rs.getString("type")),
+                            rs.getBytes("payload"), rs.getInt("fragments"), rs.getString("note")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RecordingException("cannot read frames of session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            writer.commit();
+            writer.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the recording writer failed: {}", e.getMessage());
+        }
+        if (server != null) {
+            server.stop();
+            // Only the process that holds the file shuts the database down; a reader just disconnects.
+            try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+                // SHUTDOWN writes everything and closes the file cleanly, so the next open is fast.
+                st.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                LOG.debug("shutdown of the recording database: {}", e.getMessage());
+            }
+        }
+        pool.dispose();
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException e) {
+            LOG.warn("rollback failed: {}", e.getMessage());
+        }
+    }
+
+    static String headersToJson(List<Header> headers) {
+        List<List<String>> pairs = new ArrayList<>(headers.size());
+        for (Header h : headers) {
+            pairs.add(List.of(h.name(), h.value()));
+        }
+        try {
+            return JSON.writeValueAsString(pairs);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings always serialises", e);
+        }
+    }
+
+    static List<Header> headersFromJson(String json) throws SQLException {
+        try {
+            String[][] pairs = JSON.readValue(json, String[][].class);
+            List<Header> out = new ArrayList<>(pairs.length);
+            for (String[] p : pairs) {
+                out.add(new Header(p[0], p[1]));
+            }
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new SQLException("stored headers are not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? t.getMessage() : root.getMessage();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sockscope.ui;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+import dev.sockscope.ui.cli.FramesCommand;
+import dev.sockscope.ui.cli.ProxyCommand;
+import dev.sockscope.ui.cli.SessionsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sockscope} command line. */
+@Command(name = "sockscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "WebSocket recording proxy and debugging inspector.",
+        subcommands = {ProxyCommand.class, SessionsCommand.class, FramesCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command with UTF-8 output whatever the platform's default, and returns its exit code. */
+    public static int run(String... args) {
+        PrintWriter out = new PrintWriter(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8), true);
+        return commandLine(out, err).execute(args);
+    }
+
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // A user sees one clear line, not a stack trace; --debug-style detail is in the log.
+            commandLine.getErr().println("sockscope: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return 1;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sockscope " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.sockscope.ui.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.ui.views.Json;
+import dev.sockscope.ui.views.Preview;
+import dev.sockscope.ui.views.SessionView;
+import dev.sockscope.ui.views.Times;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sockscope sessions}: recorded sessions, newest first. */
+@Command(name = "sessions", mixinStandardHelpOptions = true,
+        description = "Lists recorded sessions, newest first. Works while a proxy is recording into the same folder.")
+public final class SessionsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DbOption db = new DbOption();
+
+    @Option(names = "--json", description = "Print one JSON array of session objects.")
+    boolean json;
+
+    @Option(names = "--limit", defaultValue = "1000", description = "At most this many sessions (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (H2RecordingStore store = H2RecordingStore.openReader(db.directory())) {
+            List<SessionRecord> sessions = store.sessions(limit);
+            if (json) {
+                out.println(Json.write(sessions.stream().map(SessionView::of).toList()));
+                out.flush();
+                return 0;
+            }
+            Table t = new Table("ID", "STARTED", "LISTEN", "UPSTREAM", "TARGET", "SUBPROTOCOL", "FRAMES", "CLOSE", "BY", "NOTE");
+            for (SessionRecord s : sessions) {
+                var h = s.info().handshake();
+                String close = s.end() == null ? (s.isOpen() ? "open" : "-")
+                        : s.end().closeCode() == null ? "-" : String.valueOf(s.end().closeCode());
+                String note = s.end() == null ? null : s.end().error() != null ? s.end().error() : s.end().closeReason();
+                t.add(s.id(), Times.local(s.info().startedAtMicros()), s.info().listen(), s.info().upstream(),
+                        Preview.oneLine(h.target(), 60), h.status() == 101 ? h.subprotocol() : "HTTP " + h.status(),
+                        s.frames(), close, s.end() == null || s.end().closedBy() == null ? null : s.end().closedBy().label(),
+                        note == null || note.isEmpty() ? null : Preview.oneLine(note, 100));
+            }
+            if (t.size() == 0) {
+                out.println("No sessions recorded in " + store.directory() + " yet.");
+            } else {
+                t.print(out);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

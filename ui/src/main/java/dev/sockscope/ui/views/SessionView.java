@@ -1,0 +1,34 @@
+package dev.sockscope.ui.views;
+
+import java.util.List;
+
+import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.wire.Handshake;
+import dev.sockscope.wire.Header;
+import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.SessionInfo;
+
+/** A session as the command line's --json and the HTTP API show it. Field names are a public contract. */
+public record SessionView(long id, String listen, String upstream, String path, String query, String clientAddress,
+                          int status, String subprotocol, List<String> extensions,
+                          String startedAt, long startedAtMicros, String endedAt, Long endedAtMicros,
+                          long frames, Integer closeCode, String closeReason, String closedBy, String error,
+                          List<List<String>> requestHeaders, List<List<String>> responseHeaders) {
+
+    public static SessionView of(SessionRecord r) {
+        SessionInfo i = r.info();
+        Handshake h = i.handshake();
+        SessionEnd e = r.end();
+        Long endedAt = e == null ? null : e.endedAtMicros();
+        return new SessionView(i.id(), i.listen(), i.upstream(), h.path(), h.query(), i.clientAddress(),
+                h.status(), h.subprotocol(), h.extensions(),
+                Times.iso(i.startedAtMicros()), i.startedAtMicros(), Times.iso(endedAt), endedAt,
+                r.frames(), e == null ? null : e.closeCode(), e == null ? null : e.closeReason(),
+                e == null || e.closedBy() == null ? null : e.closedBy().label(), e == null ? null : e.error(),
+                pairs(h.requestHeaders()), pairs(h.responseHeaders()));
+    }
+
+    private static List<List<String>> pairs(List<Header> headers) {
+        return headers.stream().map(x -> List.of(x.name(), x.value())).toList();
+    }
+}

@@ -31,7 +31,8 @@ CREATE TABLE frames (
     type       VARCHAR(6)  NOT NULL,                  -- text | binary | ping | pong | close
     size       BIGINT      NOT NULL,
     fragments  INT         NOT NULL,
-    payload    BINARY LARGE OBJECT NOT NULL,
+    payload    BINARY VARYING(65536),                 -- payloads up to 64 KiB, stored in the row (fast)
+    payload_lob BINARY LARGE OBJECT,                  -- larger payloads; exactly one of the two is set
     note       VARCHAR(1000),
     PRIMARY KEY (session_id, seq)
 );

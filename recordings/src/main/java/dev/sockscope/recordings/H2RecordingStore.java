@@ -57,8 +57,10 @@ public final class H2RecordingStore implements RecordingStore {
             UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
             WHERE id = ?""";
     private static final String INSERT_FRAME = """
-            INSERT INTO frames (session_id, seq, time_us, sender, type, size, fragments, payload, note)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            INSERT INTO frames (session_id, seq, time_us, sender, type, size, fragments, payload, payload_lob, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** Payloads up to this size live in the row; H2's LOB storage costs several times more per frame. */
+    static final int INLINE_PAYLOAD_MAX = 65536;
     private static final String SELECT_SESSIONS = """
             SELECT s.*, (SELECT COUNT(*) FROM frames f WHERE f.session_id = s.id) AS frame_count
             FROM sessions s""";
@@ -256,8 +258,14 @@ public final class H2RecordingStore implements RecordingStore {
         ps.setString(5, f.type().label());
         ps.setLong(6, f.payload().length);
         ps.setInt(7, f.fragments());
-        ps.setBytes(8, f.payload());
-        ps.setString(9, f.note());
+        if (f.payload().length <= INLINE_PAYLOAD_MAX) {
+            ps.setBytes(8, f.payload());
+            ps.setNull(9, Types.BLOB);
+        } else {
+            ps.setNull(8, Types.VARBINARY);
+            ps.setBytes(9, f.payload());
+        }
+        ps.setString(10, f.note());
     }
 
     @Override
@@ -316,13 +324,18 @@ public final class H2RecordingStore implements RecordingStore {
                 while (rs.next()) {
                     out.add(new RecordedFrame(rs.getLong("session_id"), rs.getLong("seq"), rs.getLong("time_us"),
                             Direction.fromSender(rs.getString("sender")), FrameType.fromLabel(rs.getString("type")),
-                            rs.getBytes("payload"), rs.getInt("fragments"), rs.getString("note")));
+                            payloadOf(rs), rs.getInt("fragments"), rs.getString("note")));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw new RecordingException("cannot read frames of session " + sessionId + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] payloadOf(ResultSet rs) throws SQLException {
+        byte[] inline = rs.getBytes("payload");
+        return inline != null ? inline : rs.getBytes("payload_lob");
     }
 
     @Override

@@ -324,7 +324,7 @@ public final class JettyRelay implements Relay {
 
         private void accept(CoreSession upstreamSession) {
             active.add(session);
-            List<Header> returned = new ArrayList<>();
+            List<Header> returned = java.util.Collections.synchronizedList(new ArrayList<>());
             org.eclipse.jetty.client.Response answer = upstreamAnswer;
             String subprotocol = upstreamSession.getNegotiatedSubProtocol();
             WebSocketNegotiator negotiator = new WebSocketNegotiator.AbstractNegotiator() {
@@ -348,56 +348,48 @@ public final class JettyRelay implements Relay {
                     configureSession(configurable);
                 }
             };
+            session.onBothOpen(() -> onUpgraded(returned));
             Callback upgraded = Callback.from(() -> {
+                returned.addAll(headersOf(response)); // what the client was told, before the response is recycled
                 callback.succeeded();
-                onUpgraded(returned);
+                session.openStepDone();
             }, x -> {
+                returned.addAll(headersOf(response));
                 callback.failed(x);
+                publishOpened(101, returned, null, List.of());
                 session.clientUpgradeFailed(x);
             });
             try {
-                // Snapshot what the client is told before the response is committed.
                 boolean done = handshaker.upgradeRequest(negotiator, request, response, upgraded, components, null);
-                for (HttpField f : response.getHeaders()) {
-                    returned.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
-                }
                 if (!done) {
+                    returned.addAll(headersOf(response));
                     Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "not a valid WebSocket upgrade");
+                    publishOpened(HttpStatus.BAD_REQUEST_400, returned, null, List.of());
                     session.clientUpgradeFailed(new IOException("client upgrade request was not valid"));
                 }
             } catch (Throwable x) {
+                returned.addAll(headersOf(response));
                 Response.writeError(request, response, callback, x);
+                publishOpened(HttpStatus.INTERNAL_SERVER_ERROR_500, returned, null, List.of());
                 session.clientUpgradeFailed(x);
             }
         }
 
+        /** The client leg is open and its 101 is written: publish the handshake, then start relaying. */
         private void onUpgraded(List<Header> returned) {
-            // The client leg's onOpen has run by now (the connection is upgraded once the 101 is written).
-            waitForClientLeg();
-            List<String> extensions = new ArrayList<>();
             CoreSession clientSession = session.client.session;
-            if (clientSession != null) {
-                for (ExtensionConfig e : clientSession.getNegotiatedExtensions()) {
-                    extensions.add(e.getParameterizedName());
-                }
+            List<String> extensions = new ArrayList<>();
+            for (ExtensionConfig e : clientSession.getNegotiatedExtensions()) {
+                extensions.add(e.getParameterizedName());
             }
-            String subprotocol = clientSession == null ? null : clientSession.getNegotiatedSubProtocol();
-            Handshake handshake = new Handshake(path, query, requestHeaders, 101, returned,
-                    subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, extensions);
-            bus.publish(new CaptureEvent.SessionOpened(info(handshake)));
-            if (clientSession == null) {
-                session.clientUpgradeFailed(new IOException("client connection did not open"));
-                return;
-            }
+            String subprotocol = clientSession.getNegotiatedSubProtocol();
+            publishOpened(101, returned, subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, extensions);
             session.start();
         }
 
-        private void waitForClientLeg() {
-            // onOpen is called by Jetty right after the upgrade, on the same connection; it has normally run.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (session.client.session == null && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+        private void publishOpened(int status, List<Header> returned, String subprotocol, List<String> extensions) {
+            Handshake handshake = new Handshake(path, query, requestHeaders, status, returned, subprotocol, extensions);
+            bus.publish(new CaptureEvent.SessionOpened(info(handshake)));
         }
 
         private void refuse(Throwable failure) {
@@ -425,12 +417,9 @@ public final class JettyRelay implements Relay {
                 }
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-            for (HttpField f : response.getHeaders()) {
-                returned.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
-            }
+            returned.addAll(headersOf(response));
             response.write(true, org.eclipse.jetty.util.BufferUtil.toBuffer("Sockscope: " + error + "\n"), callback);
-            Handshake handshake = new Handshake(path, query, requestHeaders, status, returned, null, List.of());
-            bus.publish(new CaptureEvent.SessionOpened(info(handshake)));
+            publishOpened(status, returned, null, List.of());
             bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.PROXY, error)));
         }
 
@@ -438,6 +427,14 @@ public final class JettyRelay implements Relay {
             String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
             return new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt);
         }
+    }
+
+    private static List<Header> headersOf(Response response) {
+        List<Header> out = new ArrayList<>();
+        for (HttpField f : response.getHeaders()) {
+            out.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+        }
+        return out;
     }
 
     private static Throwable unwrap(Throwable t) {

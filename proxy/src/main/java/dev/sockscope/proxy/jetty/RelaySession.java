@@ -35,12 +35,18 @@ import dev.sockscope.wire.SessionEnd;
  */
 final class RelaySession {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
+    /** Frames read from one peer but not yet written to the other: beyond this, reading pauses. */
+    static final int MAX_IN_FLIGHT_FRAMES = 256;
+    static final long MAX_IN_FLIGHT_BYTES = 4L << 20;
 
     private final long id;
     private final CaptureBus bus;
     private final MicroClock clock;
     private final Consumer<RelaySession> onEnded;
     private final AtomicLong seq = new AtomicLong();
+    /** The client leg's onOpen and the end of the 101 write can come in either order; the later one starts the session. */
+    private final java.util.concurrent.atomic.AtomicInteger openSteps = new java.util.concurrent.atomic.AtomicInteger(2);
+    private volatile Runnable onBothOpen;
     final Leg client;
     final Leg upstream;
 
@@ -64,10 +70,22 @@ final class RelaySession {
         return id;
     }
 
+    /** What to run (once) when the client leg is open and its 101 has been written. */
+    void onBothOpen(Runnable r) {
+        this.onBothOpen = r;
+    }
+
+    /** One of the two steps of opening the client leg is done; the second one runs {@link #onBothOpen}. */
+    void openStepDone() {
+        if (openSteps.decrementAndGet() == 0) {
+            onBothOpen.run();
+        }
+    }
+
     /** Both legs are open: start reading from both. */
     void start() {
-        client.session.demand();
-        upstream.session.demand();
+        client.startReading();
+        upstream.startReading();
     }
 
     /** Closes both sides with the same code, as the proxy's own decision (shutdown, limits, faults). */
@@ -154,6 +172,12 @@ final class RelaySession {
         /** The callback of a close frame from this peer, held until the other peer has answered it. */
         private Callback heldClose;
         private volatile boolean closeReceived;
+        // Flow control, guarded by this leg: one outstanding demand, bounded unwritten frames.
+        private boolean demanding;
+        private boolean paused;
+        private boolean waitingForBus;
+        private int inFlightFrames;
+        private long inFlightBytes;
         private volatile Throwable failure;
         volatile boolean closed;
 
@@ -178,7 +202,10 @@ final class RelaySession {
         public void onOpen(CoreSession coreSession, Callback callback) {
             this.session = coreSession;
             callback.succeeded();
-            // Reading starts in start(), once both legs are open.
+            // Reading starts in start(), once both legs are open and the handshake is published.
+            if (this == client) {
+                openStepDone();
+            }
         }
 
         @Override
@@ -191,16 +218,25 @@ final class RelaySession {
             MessageAssembler.Step step = assembler.onFrame(opcode, frame.isFin(), frame.getPayload());
             if (step instanceof MessageAssembler.Step.Relay relay) {
                 publish(relay.completed());
+                int size = frame.getPayloadLength();
                 Frame out = new Frame(frame.getOpCode(), frame.isFin(), frame.getPayload());
+                synchronized (this) {
+                    demanding = false;
+                    inFlightFrames++;
+                    inFlightBytes += size;
+                }
                 other().session.sendFrame(out, Callback.from(() -> {
                     callback.succeeded();
-                    bus.whenCapacity(session::demand);
+                    written(size);
                 }, x -> {
                     callback.succeeded();
                     LOG.debug("session {}: relaying to {} failed: {}", id, other().name(), x.toString());
                 }), false);
+                // Keep reading while the other side keeps up: Jetty then gathers queued frames into one write.
+                maybeDemand();
             } else if (step instanceof MessageAssembler.Step.Refuse refuse) {
                 publish(refuse.refused());
+                pause();
                 callback.succeeded();
                 closeBoth(refuse.closeCode(), refuse.reason(), name() + " sent a message that was not relayed: " + refuse.reason());
             }
@@ -238,6 +274,59 @@ final class RelaySession {
                 other.session.sendFrame(out, sent, false);
             } else {
                 callback.succeeded();
+            }
+        }
+
+        private void written(int size) {
+            synchronized (this) {
+                inFlightFrames--;
+                inFlightBytes -= size;
+            }
+            maybeDemand();
+        }
+
+        /**
+         * Asks Jetty for the next frame unless a read is already asked for, too much is still unwritten on
+         * the other side, or the capture bus is full (then the bus calls back when it has drained).
+         */
+        void maybeDemand() {
+            boolean waitForBus = false;
+            boolean demandNow = false;
+            synchronized (this) {
+                if (demanding || paused || inFlightFrames >= MAX_IN_FLIGHT_FRAMES || inFlightBytes >= MAX_IN_FLIGHT_BYTES) {
+                    return;
+                }
+                if (bus.hasCapacity()) {
+                    demanding = true;
+                    demandNow = true;
+                } else if (!waitingForBus) {
+                    waitingForBus = true;
+                    waitForBus = true;
+                }
+            }
+            if (waitForBus) {
+                bus.whenCapacity(() -> {
+                    synchronized (this) {
+                        waitingForBus = false;
+                    }
+                    maybeDemand();
+                });
+                return;
+            }
+            if (demandNow) {
+                session.demand();
+            }
+        }
+
+        /** The first read of the session. */
+        void startReading() {
+            maybeDemand();
+        }
+
+        /** Stops asking for frames (a refused message: the session is closing). */
+        void pause() {
+            synchronized (this) {
+                paused = true;
             }
         }
 

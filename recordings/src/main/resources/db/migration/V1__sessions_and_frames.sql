@@ -23,16 +23,16 @@ CREATE TABLE sessions (
 
 CREATE INDEX sessions_started ON sessions (started_at DESC);
 
-CREATE TABLE frames (
-    session_id BIGINT      NOT NULL,
-    seq        BIGINT      NOT NULL,
-    time_us    BIGINT      NOT NULL,                  -- microseconds since the epoch
-    sender     VARCHAR(6)  NOT NULL,                  -- client | server
-    type       VARCHAR(6)  NOT NULL,                  -- text | binary | ping | pong | close
-    size       BIGINT      NOT NULL,
-    fragments  INT         NOT NULL,
-    payload    BINARY VARYING(65536),                 -- payloads up to 64 KiB, stored in the row (fast)
-    payload_lob BINARY LARGE OBJECT,                  -- larger payloads; exactly one of the two is set
-    note       VARCHAR(1000),
-    PRIMARY KEY (session_id, seq)
+-- Frames are stored in blocks: consecutive frames of one session, encoded together (FrameBlockCodec).
+-- One row per block instead of one per frame keeps recording cheap enough to keep up with a fast relay.
+CREATE TABLE frame_blocks (
+    session_id    BIGINT NOT NULL,
+    first_seq     BIGINT NOT NULL,
+    last_seq      BIGINT NOT NULL,
+    frame_count   INT    NOT NULL,
+    first_time_us BIGINT NOT NULL,                    -- microseconds since the epoch
+    last_time_us  BIGINT NOT NULL,
+    data          BINARY VARYING(1000000),            -- the encoded frames, when they fit in a row
+    data_lob      BINARY LARGE OBJECT,                -- the encoded frames, when larger; exactly one is set
+    PRIMARY KEY (session_id, first_seq)
 );

@@ -19,6 +19,11 @@ import java.nio.charset.StandardCharsets;
 public record RecordedFrame(long sessionId, long seq, long timeMicros, Direction from, FrameType type,
                             byte[] payload, int fragments, String note) {
 
+    /** The same frame at another position (the relay numbers frames when it publishes them). */
+    public RecordedFrame withSeq(long newSeq) {
+        return new RecordedFrame(sessionId, newSeq, timeMicros, from, type, payload, fragments, note);
+    }
+
     public int size() {
         return payload.length;
     }

@@ -2,7 +2,6 @@ package dev.sockscope.proxy;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.function.LongSupplier;
 
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -14,7 +13,8 @@ import dev.sockscope.wire.Utf8Validator;
  * Follows the frames of one direction of one session: decides whether each wire frame may be relayed
  * (size limit, UTF-8 of text) and builds the recorded message once its last fragment has arrived.
  * Fragments are relayed as they come; only the copy kept for the recording is assembled.
- * Not thread-safe: the relay calls it for one direction from one frame callback at a time.
+ * Not thread-safe: the relay calls it for one direction from one frame callback at a time. Frames come
+ * out with seq 0: the session numbers them as it publishes them, so that seq order is publication order.
  */
 public final class MessageAssembler {
     public static final int MESSAGE_TOO_BIG = 1009;
@@ -34,7 +34,6 @@ public final class MessageAssembler {
     private final long sessionId;
     private final Direction from;
     private final long maxMessageBytes;
-    private final LongSupplier seqs;
     private final MicroClock clock;
     private final Utf8Validator utf8 = new Utf8Validator();
 
@@ -43,11 +42,10 @@ public final class MessageAssembler {
     private int length;
     private int fragments;
 
-    public MessageAssembler(long sessionId, Direction from, long maxMessageBytes, LongSupplier seqs, MicroClock clock) {
+    public MessageAssembler(long sessionId, Direction from, long maxMessageBytes, MicroClock clock) {
         this.sessionId = sessionId;
         this.from = from;
         this.maxMessageBytes = maxMessageBytes;
-        this.seqs = seqs;
         this.clock = clock;
     }
 
@@ -132,7 +130,7 @@ public final class MessageAssembler {
     }
 
     private RecordedFrame record(FrameType type, byte[] bytes, int fragmentCount, String note) {
-        return new RecordedFrame(sessionId, seqs.getAsLong(), clock.nowMicros(), from, type, bytes, fragmentCount, note);
+        return new RecordedFrame(sessionId, 0, clock.nowMicros(), from, type, bytes, fragmentCount, note);
     }
 
     private static byte[] copy(ByteBuffer payload) {

@@ -8,6 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,8 +26,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
-import dev.sockscope.wire.Direction;
-import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
 import dev.sockscope.wire.RecordedFrame;
@@ -56,13 +57,15 @@ public final class H2RecordingStore implements RecordingStore {
     private static final String END_SESSION = """
             UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
             WHERE id = ?""";
-    private static final String INSERT_FRAME = """
-            INSERT INTO frames (session_id, seq, time_us, sender, type, size, fragments, payload, payload_lob, note)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    /** Payloads up to this size live in the row; H2's LOB storage costs several times more per frame. */
-    static final int INLINE_PAYLOAD_MAX = 65536;
+    private static final String INSERT_BLOCK = """
+            INSERT INTO frame_blocks (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us, data, data_lob)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** A block is written once its frames reach this size (and at the end of every batch). */
+    static final int BLOCK_TARGET_BYTES = 256 * 1024;
+    /** Encoded blocks up to this size live in the row; H2's LOB storage costs several times more. */
+    static final int INLINE_BLOCK_MAX = 1_000_000;
     private static final String SELECT_SESSIONS = """
-            SELECT s.*, (SELECT COUNT(*) FROM frames f WHERE f.session_id = s.id) AS frame_count
+            SELECT s.*, (SELECT COALESCE(SUM(b.frame_count), 0) FROM frame_blocks b WHERE b.session_id = s.id) AS frame_count
             FROM sessions s""";
 
     private final Path directory;
@@ -191,28 +194,56 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     private void writeAll(List<CaptureEvent> events) throws SQLException {
-        try (PreparedStatement frames = writer.prepareStatement(INSERT_FRAME)) {
-            int batched = 0;
+        // Frames are grouped per session into blocks; event order within a session is kept.
+        Map<Long, List<RecordedFrame>> pending = new LinkedHashMap<>();
+        Map<Long, Integer> pendingBytes = new HashMap<>();
+        try (PreparedStatement blocks = writer.prepareStatement(INSERT_BLOCK)) {
             for (CaptureEvent event : events) {
                 if (event instanceof CaptureEvent.SessionOpened opened) {
                     insertSession(opened.session());
                 } else if (event instanceof CaptureEvent.FrameCaptured captured) {
-                    bindFrame(frames, captured.frame());
-                    frames.addBatch();
-                    batched++;
+                    RecordedFrame f = captured.frame();
+                    pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(f);
+                    int bytes = pendingBytes.merge(f.sessionId(), f.payload().length + 32, Integer::sum);
+                    if (bytes >= BLOCK_TARGET_BYTES) {
+                        addBlock(blocks, pending.remove(f.sessionId()));
+                        pendingBytes.remove(f.sessionId());
+                    }
                 } else if (event instanceof CaptureEvent.SessionClosed closed) {
-                    // Frames queued before the close must land before the session is marked ended.
-                    if (batched > 0) {
-                        frames.executeBatch();
-                        batched = 0;
+                    // Frames queued before the close land before the session is marked ended.
+                    List<RecordedFrame> rest = pending.remove(closed.sessionId());
+                    pendingBytes.remove(closed.sessionId());
+                    if (rest != null) {
+                        addBlock(blocks, rest);
                     }
                     endSession(closed.sessionId(), closed.end());
                 }
             }
-            if (batched > 0) {
-                frames.executeBatch();
+            for (List<RecordedFrame> rest : pending.values()) {
+                addBlock(blocks, rest);
             }
+            blocks.executeBatch();
         }
+    }
+
+    private static void addBlock(PreparedStatement ps, List<RecordedFrame> frames) throws SQLException {
+        RecordedFrame first = frames.get(0);
+        RecordedFrame last = frames.get(frames.size() - 1);
+        byte[] data = FrameBlockCodec.encode(frames);
+        ps.setLong(1, first.sessionId());
+        ps.setLong(2, first.seq());
+        ps.setLong(3, last.seq());
+        ps.setInt(4, frames.size());
+        ps.setLong(5, first.timeMicros());
+        ps.setLong(6, last.timeMicros());
+        if (data.length <= INLINE_BLOCK_MAX) {
+            ps.setBytes(7, data);
+            ps.setNull(8, Types.BLOB);
+        } else {
+            ps.setNull(7, Types.VARBINARY);
+            ps.setBytes(8, data);
+        }
+        ps.addBatch();
     }
 
     private void insertSession(SessionInfo s) throws SQLException {
@@ -248,24 +279,6 @@ public final class H2RecordingStore implements RecordingStore {
             ps.setLong(6, id);
             ps.executeUpdate();
         }
-    }
-
-    private static void bindFrame(PreparedStatement ps, RecordedFrame f) throws SQLException {
-        ps.setLong(1, f.sessionId());
-        ps.setLong(2, f.seq());
-        ps.setLong(3, f.timeMicros());
-        ps.setString(4, f.from().sender());
-        ps.setString(5, f.type().label());
-        ps.setLong(6, f.payload().length);
-        ps.setInt(7, f.fragments());
-        if (f.payload().length <= INLINE_PAYLOAD_MAX) {
-            ps.setBytes(8, f.payload());
-            ps.setNull(9, Types.BLOB);
-        } else {
-            ps.setNull(8, Types.VARBINARY);
-            ps.setBytes(9, f.payload());
-        }
-        ps.setString(10, f.note());
     }
 
     @Override
@@ -314,28 +327,25 @@ public final class H2RecordingStore implements RecordingStore {
 
     @Override
     public List<RecordedFrame> frames(long sessionId, long afterSeq, int limit) throws RecordingException {
-        String sql = "SELECT * FROM frames WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+        String sql = "SELECT data, data_lob FROM frame_blocks WHERE session_id = ? AND last_seq > ? ORDER BY first_seq";
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, sessionId);
             ps.setLong(2, afterSeq);
-            ps.setInt(3, limit);
             List<RecordedFrame> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new RecordedFrame(rs.getLong("session_id"), rs.getLong("seq"), rs.getLong("time_us"),
-                            Direction.fromSender(rs.getString("sender")), FrameType.fromLabel(rs.getString("type")),
-                            payloadOf(rs), rs.getInt("fragments"), rs.getString("note")));
+                while (out.size() < limit && rs.next()) {
+                    byte[] data = rs.getBytes(1);
+                    for (RecordedFrame f : FrameBlockCodec.decode(sessionId, data != null ? data : rs.getBytes(2))) {
+                        if (f.seq() > afterSeq && out.size() < limit) {
+                            out.add(f);
+                        }
+                    }
                 }
             }
             return out;
-        } catch (SQLException e) {
+        } catch (SQLException | IllegalArgumentException e) {
             throw new RecordingException("cannot read frames of session " + sessionId + ": " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] payloadOf(ResultSet rs) throws SQLException {
-        byte[] inline = rs.getBytes("payload");
-        return inline != null ? inline : rs.getBytes("payload_lob");
     }
 
     @Override

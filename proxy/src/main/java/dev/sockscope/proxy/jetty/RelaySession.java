@@ -114,9 +114,15 @@ final class RelaySession {
         }
     }
 
-    private void publish(RecordedFrame frame) {
-        if (frame != null) {
-            bus.publish(new CaptureEvent.FrameCaptured(frame));
+    /** Numbers and publishes a frame; both legs publish through here, so seq order is the order on the bus. */
+    private RecordedFrame publish(RecordedFrame frame) {
+        if (frame == null) {
+            return null;
+        }
+        synchronized (seq) {
+            RecordedFrame numbered = frame.withSeq(seq.incrementAndGet());
+            bus.publish(new CaptureEvent.FrameCaptured(numbered));
+            return numbered;
         }
     }
 
@@ -183,7 +189,7 @@ final class RelaySession {
 
         Leg(Direction from, long maxMessageBytes) {
             this.from = from;
-            this.assembler = new MessageAssembler(id, from, maxMessageBytes, seq::incrementAndGet, clock);
+            this.assembler = new MessageAssembler(id, from, maxMessageBytes, clock);
         }
 
         private Leg other() {
@@ -244,9 +250,8 @@ final class RelaySession {
 
         private void onCloseFrame(Frame frame, Callback callback) {
             closeReceived = true;
-            RecordedFrame recorded = assembler.onFrame(WireOpcode.CLOSE, true, frame.getPayload()) instanceof MessageAssembler.Step.Relay r
-                    ? r.completed() : null;
-            publish(recorded);
+            RecordedFrame recorded = publish(assembler.onFrame(WireOpcode.CLOSE, true, frame.getPayload()) instanceof MessageAssembler.Step.Relay r
+                    ? r.completed() : null);
             noteEnding(peer(), recorded == null ? null : recorded.closeCode(), recorded == null ? null : recorded.closeReason(), null);
             Leg other = other();
             boolean answerExpected;

@@ -1,0 +1,166 @@
+package dev.sockscope.recordings;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.RecordedFrame;
+
+/**
+ * The byte format of a frame block: consecutive frames of one session. Version 1:
+ * <pre>
+ *   byte    version (1)
+ *   varint  frame count
+ *   per frame:
+ *     varlong seq, varlong time (µs since the epoch),
+ *     byte    sender (high nibble: 0 client, 1 server) | type (low nibble: text 0, binary 1, ping 2, pong 3, close 4),
+ *     varint  fragments,
+ *     varint  note length + 1 (0: no note), note bytes (UTF-8),
+ *     varint  payload length, payload bytes
+ * </pre>
+ * Never change version 1: add a version 2 beside it, so that old recordings stay readable.
+ */
+public final class FrameBlockCodec {
+    static final int VERSION = 1;
+    private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
+
+    private FrameBlockCodec() {
+    }
+
+    public static byte[] encode(List<RecordedFrame> frames) {
+        int estimate = 8;
+        for (RecordedFrame f : frames) {
+            estimate += f.payload().length + 32 + (f.note() == null ? 0 : f.note().length() * 3);
+        }
+        Out out = new Out(estimate);
+        out.write(VERSION);
+        out.varlong(frames.size());
+        for (RecordedFrame f : frames) {
+            out.varlong(f.seq());
+            out.varlong(f.timeMicros());
+            out.write((f.from() == Direction.CLIENT_TO_SERVER ? 0 : 0x10) | typeCode(f.type()));
+            out.varlong(f.fragments());
+            if (f.note() == null) {
+                out.varlong(0);
+            } else {
+                byte[] note = f.note().getBytes(StandardCharsets.UTF_8);
+                out.varlong(note.length + 1L);
+                out.write(note);
+            }
+            out.varlong(f.payload().length);
+            out.write(f.payload());
+        }
+        return out.toArray();
+    }
+
+    public static List<RecordedFrame> decode(long sessionId, byte[] data) {
+        In in = new In(data);
+        int version = in.read();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
+        }
+        int count = (int) in.varlong();
+        List<RecordedFrame> frames = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long seq = in.varlong();
+            long time = in.varlong();
+            int kind = in.read();
+            Direction from = (kind & 0xF0) == 0 ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+            FrameType type = TYPES[kind & 0x0F];
+            int fragments = (int) in.varlong();
+            int noteLength = (int) in.varlong();
+            String note = noteLength == 0 ? null : new String(in.bytes(noteLength - 1), StandardCharsets.UTF_8);
+            byte[] payload = in.bytes((int) in.varlong());
+            frames.add(new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note));
+        }
+        return frames;
+    }
+
+    private static int typeCode(FrameType t) {
+        for (int i = 0; i < TYPES.length; i++) {
+            if (TYPES[i] == t) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(String.valueOf(t));
+    }
+
+    private static final class Out {
+        private byte[] buf;
+        private int len;
+
+        Out(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        void ensure(int extra) {
+            if (len + extra > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(len + extra, buf.length * 2));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            buf[len++] = (byte) b;
+        }
+
+        void write(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        void varlong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[len++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[len++] = (byte) v;
+        }
+
+        byte[] toArray() {
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
+        }
+    }
+
+    private static final class In {
+        private final byte[] buf;
+        private int pos;
+
+        In(byte[] buf) {
+            this.buf = buf;
+        }
+
+        int read() {
+            if (pos >= buf.length) {
+                throw new IllegalArgumentException("frame block is truncated");
+            }
+            return buf[pos++] & 0xFF;
+        }
+
+        long varlong() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = read();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("frame block has a malformed number");
+        }
+
+        byte[] bytes(int n) {
+            if (n < 0 || pos + n > buf.length) {
+                throw new IllegalArgumentException("frame block is truncated");
+            }
+            byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+            pos += n;
+            return out;
+        }
+    }
+}

@@ -32,7 +32,7 @@ CREATE TABLE frame_blocks (
     frame_count   INT    NOT NULL,
     first_time_us BIGINT NOT NULL,                    -- microseconds since the epoch
     last_time_us  BIGINT NOT NULL,
-    data          BINARY VARYING(1000000),            -- the encoded frames, when they fit in a row
+    data          BINARY VARYING(4194304),            -- the encoded frames, up to 2 MiB (in the row)
     data_lob      BINARY LARGE OBJECT,                -- the encoded frames, when larger; exactly one is set
     PRIMARY KEY (session_id, first_seq)
 );

@@ -63,7 +63,7 @@ public final class H2RecordingStore implements RecordingStore {
     /** A block is written once its frames reach this size (and at the end of every batch). */
     static final int BLOCK_TARGET_BYTES = 256 * 1024;
     /** Encoded blocks up to this size live in the row; H2's LOB storage costs several times more. */
-    static final int INLINE_BLOCK_MAX = 1_000_000;
+    static final int INLINE_BLOCK_MAX = 2 << 20;
     private static final String SELECT_SESSIONS = """
             SELECT s.*, (SELECT COALESCE(SUM(b.frame_count), 0) FROM frame_blocks b WHERE b.session_id = s.id) AS frame_count
             FROM sessions s""";

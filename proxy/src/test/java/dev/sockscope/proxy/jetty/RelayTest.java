@@ -1,0 +1,368 @@
+package dev.sockscope.proxy.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.sockscope.proxy.Relay;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.testing.EventRecorder;
+import dev.sockscope.proxy.testing.RawClient;
+import dev.sockscope.proxy.testing.TestClient;
+import dev.sockscope.proxy.testing.TestClient.Got;
+import dev.sockscope.proxy.testing.TestUpstream;
+import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.wire.ClosedBy;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Header;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.SessionInfo;
+
+/** The relay between a real client (JDK or Jetty core) and a real Jetty upstream, all on loopback. */
+class RelayTest {
+    private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsInJlcXVlc3RfaWQiOjJ9.c2lnbmF0dXJl";
+
+    private TestUpstream upstream;
+    private CaptureBus bus;
+    private EventRecorder events;
+    private Relay relay;
+    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(1);
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = TestUpstream.start();
+        bus = new CaptureBus();
+        events = new EventRecorder();
+        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        relay = startRelay(RelayOptions.defaults(), upstream.uri());
+    }
+
+    private Relay startRelay(RelayOptions options, URI... upstreams) throws Exception {
+        List<Route> routes = java.util.Arrays.stream(upstreams).map(u -> new Route("127.0.0.1", 0, u)).toList();
+        return JettyRelay.start(routes, options, bus, ids::getAndIncrement);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        relay.stop(Duration.ofSeconds(2));
+        bus.close(Duration.ofSeconds(5));
+        upstream.close();
+    }
+
+    private URI proxy(String pathAndQuery) {
+        return URI.create("ws://" + relay.boundRoutes().get(0).listen() + pathAndQuery);
+    }
+
+    @Test
+    void handshakeHeadersQueryAndSubprotocolsPassThrough() throws Exception {
+        TestClient client = TestClient.connect(proxy("/ws?sid=2"),
+                Map.of("platform", "qq", "authorization", "Bearer secret-token", "Cookie", "zavodchat_token=6f1c; other=1",
+                        "Origin", "https://chat.example"),
+                List.of("access_token", JWT));
+
+        TestUpstream.SeenHandshake seen = upstream.nextHandshake();
+        assertThat(seen.path()).isEqualTo("/ws");
+        assertThat(seen.query()).isEqualTo("sid=2");
+        assertThat(seen.header("platform")).isEqualTo("qq");
+        assertThat(seen.header("authorization")).isEqualTo("Bearer secret-token");
+        assertThat(seen.header("Cookie")).isEqualTo("zavodchat_token=6f1c; other=1");
+        assertThat(seen.header("Origin")).isEqualTo("https://chat.example");
+        assertThat(seen.header("User-Agent")).startsWith("Java-http-client");
+        assertThat(seen.subprotocols()).containsExactly("access_token", JWT);
+        // Handshake headers are each side's own: exactly one of each, none copied from the client.
+        assertThat(seen.count("Host")).isEqualTo(1);
+        assertThat(seen.count("Sec-WebSocket-Key")).isEqualTo(1);
+        assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
+        assertThat(client.socket.getSubprotocol()).isEqualTo("access_token");
+
+        SessionInfo session = events.awaitOpened();
+        assertThat(session.handshake().status()).isEqualTo(101);
+        assertThat(session.handshake().path()).isEqualTo("/ws");
+        assertThat(session.handshake().query()).isEqualTo("sid=2");
+        assertThat(session.handshake().subprotocol()).isEqualTo("access_token");
+        assertThat(session.handshake().responseHeaders()).contains(new Header("X-Upstream", "test"));
+        assertThat(session.handshake().responseHeaders().stream().map(Header::name))
+                .contains("Set-Cookie").doesNotContain("Server");
+        assertThat(session.upstream()).isEqualTo(upstream.uri().toString());
+        client.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+        events.awaitClosed(session.id());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {401, 403, 404, 503})
+    void refusedUpgradeReachesTheClientWithTheSameStatus(int status) throws Exception {
+        Throwable failure = TestClient.connectFailure(proxy("/status/" + status));
+        assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
+        assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(status);
+
+        SessionInfo session = events.awaitOpened();
+        assertThat(session.handshake().status()).isEqualTo(status);
+        SessionEnd end = events.awaitClosed(session.id());
+        assertThat(end.error()).contains("refused the upgrade with HTTP " + status);
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+    }
+
+    @Test
+    void unreachableUpstreamIsA502() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        relay.stop(Duration.ofSeconds(1));
+        relay = startRelay(RelayOptions.defaults(), URI.create("ws://127.0.0.1:" + closedPort));
+
+        Throwable failure = TestClient.connectFailure(proxy("/"));
+        assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(502);
+        SessionInfo session = events.awaitOpened();
+        assertThat(session.handshake().status()).isEqualTo(502);
+        assertThat(events.awaitClosed(session.id()).error()).contains("unreachable").contains("connection refused");
+    }
+
+    @Test
+    void textAndBinaryPassUnchangedAndAreRecordedInOrder() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("héllo ✓ {\"cmd\":0}", true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Text.class).text()).isEqualTo("héllo ✓ {\"cmd\":0}");
+        byte[] bytes = {0, 1, 2, (byte) 0xFF, (byte) 0x80, 42};
+        client.socket.sendBinary(ByteBuffer.wrap(bytes), true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Binary.class).bytes()).isEqualTo(bytes);
+        client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Close.class)).isEqualTo(new Got.Close(1000, "bye"));
+
+        long id = events.awaitOpened().id();
+        SessionEnd end = events.awaitClosed(id);
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.CLIENT);
+        assertThat(end.closeCode()).isEqualTo(1000);
+        assertThat(end.closeReason()).isEqualTo("bye");
+        assertThat(end.error()).isNull();
+        List<RecordedFrame> frames = events.frames(id);
+        assertThat(frames).extracting(RecordedFrame::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(frames).extracting(RecordedFrame::from).containsExactly(Direction.CLIENT_TO_SERVER,
+                Direction.SERVER_TO_CLIENT, Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT,
+                Direction.CLIENT_TO_SERVER, Direction.SERVER_TO_CLIENT);
+        assertThat(frames).extracting(RecordedFrame::type).containsExactly(FrameType.TEXT, FrameType.TEXT,
+                FrameType.BINARY, FrameType.BINARY, FrameType.CLOSE, FrameType.CLOSE);
+        assertThat(frames.get(0).text()).isEqualTo("héllo ✓ {\"cmd\":0}");
+        assertThat(frames.get(3).payload()).isEqualTo(bytes);
+        assertThat(frames.get(4).closeCode()).isEqualTo(1000);
+        assertThat(frames.get(4).closeReason()).isEqualTo("bye");
+    }
+
+    @Test
+    void fragmentsAreRelayedAsTheyArriveNotBufferedWhole() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("first half, ", false).get(5, TimeUnit.SECONDS);
+        // The upstream has the first fragment before the client has even sent the second.
+        TestUpstream.Received first = upstream.nextFrame();
+        assertThat(first.opcode()).isEqualTo(OpCode.TEXT);
+        assertThat(first.fin()).isFalse();
+        assertThat(first.text()).isEqualTo("first half, ");
+        client.socket.sendText("second half", true).get(5, TimeUnit.SECONDS);
+        TestUpstream.Received second = upstream.nextFrame();
+        assertThat(second.opcode()).isEqualTo(OpCode.CONTINUATION);
+        assertThat(second.fin()).isTrue();
+        assertThat(client.next(Got.Text.class).text()).isEqualTo("first half, second half");
+
+        long id = events.awaitOpened().id();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.frames(id).size() == 2);
+        RecordedFrame fromClient = events.frames(id).get(0);
+        assertThat(fromClient.text()).isEqualTo("first half, second half");
+        assertThat(fromClient.fragments()).isEqualTo(2);
+        assertThat(events.frames(id).get(1).fragments()).isEqualTo(2);
+    }
+
+    @Test
+    void pingAndPongAreForwardedBothWaysNotAnsweredByTheProxy() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendPing(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+        TestUpstream.Received ping = upstream.nextFrame();
+        assertThat(ping.opcode()).isEqualTo(OpCode.PING);
+        assertThat(ping.text()).isEqualTo("are you there");
+        assertThat(new String(client.next(Got.Pong.class).bytes(), StandardCharsets.UTF_8)).isEqualTo("are you there");
+
+        client.socket.sendText("!ping from upstream", true).get(5, TimeUnit.SECONDS);
+        upstream.nextFrame(); // the command itself
+        assertThat(new String(client.next(Got.Ping.class).bytes(), StandardCharsets.UTF_8)).isEqualTo("from upstream");
+        TestUpstream.Received pong = upstream.nextFrame();
+        assertThat(pong.opcode()).isEqualTo(OpCode.PONG);
+        assertThat(pong.text()).isEqualTo("from upstream");
+
+        long id = events.awaitOpened().id();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.frames(id).size() == 5);
+        assertThat(events.frames(id)).extracting(f -> f.from().sender() + " " + f.type().label() + " " + f.text())
+                .containsExactly("client ping are you there", "server pong are you there",
+                        "client text !ping from upstream", "server ping from upstream", "client pong from upstream");
+    }
+
+    @Test
+    void upstreamCloseCodeAndReasonReachTheClientExactly() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("!close 1008 Invalid or missing token", true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Close.class)).isEqualTo(new Got.Close(1008, "Invalid or missing token"));
+        client.socket.sendClose(1008, "").get(5, TimeUnit.SECONDS);
+
+        long id = events.awaitOpened().id();
+        SessionEnd end = events.awaitClosed(id);
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
+        assertThat(end.closeCode()).isEqualTo(1008);
+        assertThat(end.closeReason()).isEqualTo("Invalid or missing token");
+    }
+
+    @Test
+    void clientCloseCodeAndReasonReachTheUpstreamExactly() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendClose(4000, "switching rooms").get(5, TimeUnit.SECONDS);
+        CloseStatus atUpstream = upstream.nextClose();
+        assertThat(atUpstream.getCode()).isEqualTo(4000);
+        assertThat(atUpstream.getReason()).isEqualTo("switching rooms");
+        assertThat(client.next(Got.Close.class)).isEqualTo(new Got.Close(4000, "switching rooms"));
+        assertThat(events.awaitClosed(events.awaitOpened().id()).closedBy()).isEqualTo(ClosedBy.CLIENT);
+    }
+
+    @Test
+    void upstreamDyingWithoutACloseFrameClosesTheClientWith1014() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("!die", true).get(5, TimeUnit.SECONDS);
+        Got.Close close = client.next(Got.Close.class);
+        assertThat(close.code()).isEqualTo(1014);
+        assertThat(close.reason()).startsWith("upstream connection lost");
+
+        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+        assertThat(end.closeCode()).isEqualTo(1014);
+        assertThat(end.error()).startsWith("upstream connection lost without a close frame");
+    }
+
+    @Test
+    void clientVanishingClosesTheUpstreamWith1001() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("still here", true).get(5, TimeUnit.SECONDS);
+        client.next(Got.Text.class);
+        client.socket.abort();
+        CloseStatus atUpstream = upstream.nextClose();
+        assertThat(atUpstream.getCode()).isEqualTo(1001);
+        assertThat(atUpstream.getReason()).startsWith("client went away");
+
+        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+        assertThat(end.error()).startsWith("client connection lost without a close frame");
+    }
+
+    @Test
+    void messageOverTheLimitClosesBothSidesWith1009() throws Exception {
+        relay.stop(Duration.ofSeconds(1));
+        relay = startRelay(RelayOptions.defaults().withMaxMessageBytes(1024), upstream.uri());
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("x".repeat(600), false).get(5, TimeUnit.SECONDS);
+        client.socket.sendText("y".repeat(600), true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Close.class).code()).isEqualTo(1009);
+        assertThat(upstream.nextClose().getCode()).isEqualTo(1009);
+
+        long id = events.awaitOpened().id();
+        SessionEnd end = events.awaitClosed(id);
+        assertThat(end.closeCode()).isEqualTo(1009);
+        assertThat(end.error()).contains("message too big");
+        RecordedFrame refused = events.frames(id).get(0);
+        assertThat(refused.size()).isEqualTo(1200);
+        assertThat(refused.fragments()).isEqualTo(2);
+        assertThat(refused.note()).startsWith("not relayed: message too big");
+    }
+
+    @Test
+    void oversizedUpstreamMessageClosesBothSidesWith1009() throws Exception {
+        relay.stop(Duration.ofSeconds(1));
+        relay = startRelay(RelayOptions.defaults().withMaxMessageBytes(1024), upstream.uri());
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("!binary 5000", true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Close.class).code()).isEqualTo(1009);
+        assertThat(upstream.nextClose().getCode()).isEqualTo(1009);
+        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
+        assertThat(end.closeCode()).isEqualTo(1009);
+        assertThat(end.error()).isNotBlank();
+    }
+
+    @Test
+    void invalidUtf8InATextFrameClosesBothSidesWith1007() throws Exception {
+        try (RawClient client = RawClient.connect(proxy("/"))) {
+            client.send(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28})));
+            assertThat(client.nextClose().getCode()).isEqualTo(1007);
+            assertThat(upstream.nextClose().getCode()).isEqualTo(1007);
+        }
+        long id = events.awaitOpened().id();
+        SessionEnd end = events.awaitClosed(id);
+        assertThat(end.closeCode()).isEqualTo(1007);
+        assertThat(end.error()).contains("invalid UTF-8");
+        RecordedFrame bad = events.frames(id).get(0);
+        assertThat(bad.payload()).containsExactly('o', 'k', 0xC3, 0x28);
+        assertThat(bad.note()).isEqualTo("not relayed: invalid UTF-8 in a text message");
+    }
+
+    @Test
+    void permessageDeflateIsNegotiatedOnEachSideAndRecordedUncompressed() throws Exception {
+        String text = "compress me ".repeat(200);
+        try (RawClient client = RawClient.connect(proxy("/"), "permessage-deflate")) {
+            assertThat(client.session.getNegotiatedExtensions()).extracting(e -> e.getName()).contains("permessage-deflate");
+            assertThat(upstream.nextHandshake().extensions()).contains("permessage-deflate");
+            client.send(new Frame(OpCode.TEXT, text));
+            assertThat(client.nextFrame().getPayloadAsUTF8()).isEqualTo(text);
+        }
+        long id = events.awaitOpened().id();
+        assertThat(events.awaitOpened().handshake().extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.frames(id).size() >= 2);
+        assertThat(events.frames(id).get(0).text()).isEqualTo(text);
+        assertThat(events.frames(id).get(1).text()).isEqualTo(text);
+    }
+
+    @Test
+    void oneProcessFrontsSeveralUpstreamsEachOnItsOwnAddress() throws Exception {
+        try (TestUpstream voice = TestUpstream.start()) {
+            relay.stop(Duration.ofSeconds(1));
+            relay = startRelay(RelayOptions.defaults(), upstream.uri(), voice.uri());
+            URI main = URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/?status=2");
+            URI vc = URI.create("ws://" + relay.boundRoutes().get(1).listen() + "/?channel=2");
+            TestClient a = TestClient.connect(main);
+            TestClient b = TestClient.connect(vc);
+            assertThat(upstream.nextHandshake().query()).isEqualTo("status=2");
+            assertThat(voice.nextHandshake().query()).isEqualTo("channel=2");
+            b.socket.sendText("{\"name\":\"enable_video\",\"data\":{\"codec\":\"VP8\",\"bitrate\":800}}", true).get(5, TimeUnit.SECONDS);
+            assertThat(voice.nextFrame().text()).contains("enable_video");
+            assertThat(b.next(Got.Text.class).text()).contains("enable_video");
+            a.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+            b.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shutdownClosesOpenSessionsWith1001OnBothSides() throws Exception {
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
+        client.next(Got.Text.class);
+        long id = events.awaitOpened().id();
+        relay.stop(Duration.ofSeconds(5));
+        assertThat(client.next(Got.Close.class).code()).isEqualTo(1001);
+        assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
+        SessionEnd end = events.awaitClosed(id);
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+        assertThat(end.closeCode()).isEqualTo(1001);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sockscope.proxy.testing;
+
+import java.net.URI;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+
+/** A frame-level client (Jetty core) for what java.net.http cannot do: invalid UTF-8, extensions. */
+public final class RawClient implements FrameHandler, AutoCloseable {
+    public final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    public final BlockingQueue<CloseStatus> closes = new LinkedBlockingQueue<>();
+    private final WebSocketCoreClient client = new WebSocketCoreClient();
+    public CoreSession session;
+
+    public static RawClient connect(URI uri, String... extensions) throws Exception {
+        RawClient raw = new RawClient();
+        raw.client.start();
+        CoreClientUpgradeRequest req = CoreClientUpgradeRequest.from(raw.client, uri, raw);
+        if (extensions.length > 0) {
+            req.addExtensions(extensions);
+        }
+        raw.session = raw.client.connect(req).get(10, TimeUnit.SECONDS);
+        return raw;
+    }
+
+    public void send(Frame frame) throws Exception {
+        Callback.Completable done = new Callback.Completable();
+        session.sendFrame(frame, done, false);
+        done.get(10, TimeUnit.SECONDS);
+    }
+
+    public Frame nextFrame() throws InterruptedException {
+        Frame f = frames.poll(10, TimeUnit.SECONDS);
+        if (f == null) {
+            throw new AssertionError("no frame within 10 s");
+        }
+        return f;
+    }
+
+    public CloseStatus nextClose() throws InterruptedException {
+        CloseStatus c = closes.poll(10, TimeUnit.SECONDS);
+        if (c == null) {
+            throw new AssertionError("no close within 10 s");
+        }
+        return c;
+    }
+
+    @Override
+    public void onOpen(CoreSession coreSession, Callback callback) {
+        this.session = coreSession;
+        callback.succeeded();
+        coreSession.demand();
+    }
+
+    @Override
+    public void onFrame(Frame frame, Callback callback) {
+        frames.add(Frame.copy(frame));
+        callback.succeeded();
+        session.demand();
+    }
+
+    @Override
+    public void onError(Throwable cause, Callback callback) {
+        callback.succeeded();
+    }
+
+    @Override
+    public void onClosed(CloseStatus closeStatus, Callback callback) {
+        closes.add(closeStatus);
+        callback.succeeded();
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.stop();
+    }
+}

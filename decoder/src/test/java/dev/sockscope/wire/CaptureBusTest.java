@@ -1,0 +1,118 @@
+package dev.sockscope.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+class CaptureBusTest {
+
+    private static CaptureEvent frame(long seq, int size) {
+        return new CaptureEvent.FrameCaptured(new RecordedFrame(1, seq, seq, Direction.CLIENT_TO_SERVER, FrameType.BINARY,
+                new byte[size], 1, null));
+    }
+
+    @Test
+    void everySubscriberGetsEveryEventInOrder() {
+        List<Long> a = new CopyOnWriteArrayList<>();
+        List<Long> b = new CopyOnWriteArrayList<>();
+        try (CaptureBus bus = new CaptureBus()) {
+            bus.subscribe("a", events -> events.forEach(e -> a.add(((CaptureEvent.FrameCaptured) e).frame().seq())),
+                    CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+            bus.subscribe("b", events -> events.forEach(e -> b.add(((CaptureEvent.FrameCaptured) e).frame().seq())),
+                    CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+            for (long i = 1; i <= 10_000; i++) {
+                bus.publish(frame(i, 8));
+            }
+        }
+        assertThat(a).hasSize(10_000).isSorted();
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void aFullLosslessQueuePausesInsteadOfDroppingAndResumesWhenDrained() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger received = new AtomicInteger();
+        CaptureBus bus = new CaptureBus();
+        bus.subscribe("slow", events -> {
+            release.await();
+            received.addAndGet(events.size());
+        }, CaptureBus.Delivery.LOSSLESS, new CaptureBus.Limits(10_000, 1_000));
+        for (int i = 0; i < 20; i++) {
+            bus.publish(frame(i, 1_000));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !bus.hasCapacity());
+        AtomicBoolean resumed = new AtomicBoolean();
+        bus.whenCapacity(() -> resumed.set(true));
+        assertThat(resumed).isFalse();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).untilTrue(resumed);
+        bus.close(Duration.ofSeconds(5));
+        assertThat(received.get()).isEqualTo(20);
+        assertThat(bus.dropped()).isZero();
+    }
+
+    @Test
+    void aLossySubscriberDropsWhenFullAndCountsIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CaptureBus bus = new CaptureBus();
+        bus.subscribe("live", events -> release.await(), CaptureBus.Delivery.LOSSY, new CaptureBus.Limits(1 << 20, 5));
+        for (int i = 0; i < 50; i++) {
+            bus.publish(frame(i, 10));
+        }
+        assertThat(bus.hasCapacity()).as("lossy subscribers never pause the relay").isTrue();
+        assertThat(bus.dropped()).isGreaterThan(0);
+        release.countDown();
+        bus.close(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aFailingSubscriberDoesNotStopOthersNorItself() {
+        AtomicInteger good = new AtomicInteger();
+        AtomicInteger badCalls = new AtomicInteger();
+        CaptureBus bus = new CaptureBus();
+        CaptureBus.Subscription bad = bus.subscribe("bad", events -> {
+            badCalls.incrementAndGet();
+            throw new IllegalStateException("disk full");
+        }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        bus.subscribe("good", events -> good.addAndGet(events.size()), CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        bus.publish(frame(1, 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bad.failures() == 1);
+        bus.publish(frame(2, 1));
+        bus.close(Duration.ofSeconds(5));
+        assertThat(good.get()).isEqualTo(2);
+        assertThat(badCalls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void closeDeliversEverythingQueuedAndCallsShutdown() throws Exception {
+        AtomicInteger received = new AtomicInteger();
+        CountDownLatch shutdown = new CountDownLatch(1);
+        CaptureBus bus = new CaptureBus();
+        bus.subscribe("recorder", new CaptureListener() {
+            @Override
+            public void onEvents(List<CaptureEvent> events) {
+                received.addAndGet(events.size());
+            }
+
+            @Override
+            public void onShutdown() {
+                shutdown.countDown();
+            }
+        }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        for (int i = 0; i < 5_000; i++) {
+            bus.publish(frame(i, 100));
+        }
+        bus.close(Duration.ofSeconds(10));
+        assertThat(received.get()).isEqualTo(5_000);
+        assertThat(shutdown.await(1, TimeUnit.SECONDS)).isTrue();
+    }
+}

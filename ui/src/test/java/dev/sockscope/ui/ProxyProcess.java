@@ -1,0 +1,82 @@
+package dev.sockscope.ui;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+
+/** {@code sockscope proxy} as a real separate JVM, as a user runs it. */
+final class ProxyProcess implements AutoCloseable {
+    private static final Pattern RELAYING = Pattern.compile("relaying ws://(\\S+) -> ");
+
+    final Process process;
+    final List<String> output = new CopyOnWriteArrayList<>();
+    private final List<String> listens = new CopyOnWriteArrayList<>();
+
+    private ProxyProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    output.add(line);
+                    Matcher m = RELAYING.matcher(line);
+                    if (m.find()) {
+                        listens.add(m.group(1));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "proxy-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static ProxyProcess start(Path db, URI upstream, String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "proxy", "--route", "127.0.0.1:0=" + upstream, "--db", db.toString()));
+        cmd.addAll(List.of(extra));
+        ProxyProcess p = new ProxyProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .failFast(() -> !p.process.isAlive())
+                .until(() -> !p.listens.isEmpty());
+        return p;
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("ws://" + listens.get(0) + pathAndQuery);
+    }
+
+    /** SIGTERM, as Ctrl-C or a service manager would stop it; returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the proxy did not stop within 60 s of SIGTERM; output: " + output);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -172,6 +172,7 @@ public final class CaptureBus implements AutoCloseable {
         private final AtomicLong failures = new AtomicLong();
         private final AtomicLong delivered = new AtomicLong();
         private final Thread thread;
+        private volatile boolean busy;
 
         private Subscription(String name, CaptureListener listener, Delivery delivery, Limits limits) {
             this.name = name;
@@ -211,6 +212,11 @@ public final class CaptureBus implements AutoCloseable {
             return queue.size();
         }
 
+        /** True while a batch is being handed to the listener. */
+        public boolean busy() {
+            return busy;
+        }
+
         private void run() {
             List<Object> drained = new ArrayList<>(MAX_BATCH);
             List<CaptureEvent> batch = new ArrayList<>(MAX_BATCH);
@@ -221,6 +227,7 @@ public final class CaptureBus implements AutoCloseable {
                 } catch (InterruptedException e) {
                     break;
                 }
+                busy = true;
                 queue.drainTo(drained, MAX_BATCH - 1);
                 long bytes = 0;
                 for (Object o : drained) {
@@ -239,6 +246,7 @@ public final class CaptureBus implements AutoCloseable {
                     batch.clear();
                 }
                 queuedBytes.addAndGet(-bytes);
+                busy = false;
                 if (!waiters.isEmpty()) {
                     releaseWaiters();
                 }

@@ -70,6 +70,14 @@ public final class ProxyRuntime implements AutoCloseable {
         return recorder.delivered();
     }
 
+    /** Waits (up to {@code timeout}) until no session is open and the recorder has written everything published. */
+    public void awaitRecorded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while ((relay.activeSessions() > 0 || recorder.queued() > 0 || recorder.busy()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

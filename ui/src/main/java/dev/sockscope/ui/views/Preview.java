@@ -2,7 +2,6 @@ package dev.sockscope.ui.views;
 
 import java.util.HexFormat;
 
-import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
 
 /** One-line, terminal-safe previews of payloads: control characters escaped, long payloads cut. */
@@ -14,6 +13,7 @@ public final class Preview {
         String body = switch (f.type()) {
             case TEXT -> f.text();
             case CLOSE -> f.closeCode() == null ? "(no code)" : f.closeCode() + (f.closeReason().isEmpty() ? "" : " " + f.closeReason());
+            case PING, PONG -> isPrintable(f.payload()) ? f.text() : hex(f.payload(), width / 3 + 1);
             default -> hex(f.payload(), width / 3 + 1);
         };
         String line = oneLine(body, width);
@@ -50,7 +50,16 @@ public final class Preview {
         return bytes.length > n ? h + " …" : h;
     }
 
-    static boolean isControl(FrameType t) {
-        return t.isControl();
+    /** Heartbeat payloads are often short ASCII words: show them as such. */
+    private static boolean isPrintable(byte[] bytes) {
+        if (!dev.sockscope.wire.Utf8Validator.isValid(bytes)) {
+            return false;
+        }
+        for (byte b : bytes) {
+            if (b >= 0 && b < 0x20) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -127,6 +127,13 @@ public final class JettyRelay implements Relay {
 
         ClientConnector clientConnector = new ClientConnector();
         clientConnector.setExecutor(threads);
+        // wss:// upstreams are verified against the system trust store unless --insecure.
+        org.eclipse.jetty.util.ssl.SslContextFactory.Client tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+        if (options.insecure()) {
+            tls.setTrustAll(true);
+            tls.setEndpointIdentificationAlgorithm(null);
+        }
+        clientConnector.setSslContextFactory(tls);
         HttpClient http1 = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
         http1.setExecutor(threads);
         http1.setUserAgentField(null);             // the client's own User-Agent is forwarded instead
@@ -134,10 +141,6 @@ public final class JettyRelay implements Relay {
         http1.getContentDecoderFactories().clear(); // no Accept-Encoding of our own
         http1.setConnectTimeout(options.connectTimeout().toMillis());
         http1.setFollowRedirects(false);
-        if (options.insecure()) {
-            http1.getSslContextFactory().setTrustAll(true);
-            http1.getSslContextFactory().setEndpointIdentificationAlgorithm(null);
-        }
         wsClient = new WebSocketCoreClient(http1, components);
         server.addBean(wsClient);
         try {

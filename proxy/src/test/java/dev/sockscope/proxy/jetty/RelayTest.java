@@ -219,7 +219,7 @@ class RelayTest {
         TestClient client = TestClient.connect(proxy("/"));
         client.socket.sendText("!close 1008 Invalid or missing token", true).get(5, TimeUnit.SECONDS);
         assertThat(client.next(Got.Close.class)).isEqualTo(new Got.Close(1008, "Invalid or missing token"));
-        client.socket.sendClose(1008, "").get(5, TimeUnit.SECONDS);
+        // The JDK client answers the close by itself once onClose returns.
 
         long id = events.awaitOpened().id();
         SessionEnd end = events.awaitClosed(id);
@@ -350,6 +350,31 @@ class RelayTest {
             a.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
             b.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aSlowRecorderPausesTheRelayInsteadOfLosingFrames() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger slowFrames = new java.util.concurrent.atomic.AtomicInteger();
+        bus.subscribe("slow", batch -> {
+            release.await();
+            slowFrames.addAndGet((int) batch.stream().filter(e -> e instanceof dev.sockscope.wire.CaptureEvent.FrameCaptured).count());
+        }, CaptureBus.Delivery.LOSSLESS, new CaptureBus.Limits(64 * 1024, 20));
+        TestClient client = TestClient.connect(proxy("/"));
+        int messages = 200;
+        for (int i = 0; i < messages; i++) {
+            client.socket.sendText(i + ":" + "x".repeat(1000), true).get(5, TimeUnit.SECONDS);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !bus.hasCapacity());
+        long id = events.awaitOpened().id();
+        assertThat(events.frames(id).size()).as("frames relayed while the slow subscriber holds its queue full")
+                .isLessThan(2 * messages);
+        release.countDown();
+        for (int i = 0; i < messages; i++) {
+            assertThat(client.next(Got.Text.class).text()).startsWith(i + ":");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> slowFrames.get() == 2 * messages);
+        assertThat(bus.dropped()).isZero();
     }
 
     @Test

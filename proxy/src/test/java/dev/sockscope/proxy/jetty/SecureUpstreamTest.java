@@ -1,0 +1,93 @@
+package dev.sockscope.proxy.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sockscope.proxy.Relay;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.testing.EventRecorder;
+import dev.sockscope.proxy.testing.TestClient;
+import dev.sockscope.proxy.testing.TestClient.Got;
+import dev.sockscope.proxy.testing.TestUpstream;
+import dev.sockscope.wire.CaptureBus;
+
+/** wss:// upstreams: the system trust store by default, --insecure for self-signed development servers. */
+class SecureUpstreamTest {
+    @TempDir
+    static Path keys;
+    private static TestUpstream upstream;
+
+    @BeforeAll
+    static void startSelfSignedUpstream() throws Exception {
+        Path keystore = keys.resolve("upstream.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "upstream", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "secret123")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        upstream = TestUpstream.startTls(keystore, "secret123");
+    }
+
+    @AfterAll
+    static void stopUpstream() throws Exception {
+        upstream.close();
+    }
+
+    private static Relay relay(boolean insecure, CaptureBus bus) throws Exception {
+        AtomicLong ids = new AtomicLong(1);
+        return JettyRelay.start(List.of(new Route("127.0.0.1", 0, upstream.uri())),
+                RelayOptions.defaults().withInsecure(insecure), bus, ids::getAndIncrement);
+    }
+
+    @Test
+    void insecureAcceptsASelfSignedUpstream() throws Exception {
+        assertThat(upstream.uri().getScheme()).isEqualTo("wss");
+        CaptureBus bus = new CaptureBus();
+        EventRecorder events = new EventRecorder();
+        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        Relay relay = relay(true, bus);
+        try {
+            TestClient client = TestClient.connect(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/main?status=2"));
+            client.socket.sendText("over tls", true).get(5, TimeUnit.SECONDS);
+            assertThat(client.next(Got.Text.class).text()).isEqualTo("over tls");
+            assertThat(upstream.nextHandshake().query()).isEqualTo("status=2");
+            client.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+            events.awaitClosed(events.awaitOpened().id());
+        } finally {
+            relay.stop(Duration.ofSeconds(2));
+            bus.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void withoutInsecureASelfSignedUpstreamIsABadGatewayThatSaysWhy() throws Exception {
+        CaptureBus bus = new CaptureBus();
+        EventRecorder events = new EventRecorder();
+        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        Relay relay = relay(false, bus);
+        try {
+            Throwable failure = TestClient.connectFailure(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/"));
+            assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(502);
+            String error = events.awaitClosed(events.awaitOpened().id()).error();
+            assertThat(error).contains("TLS handshake failed").contains("--insecure");
+        } finally {
+            relay.stop(Duration.ofSeconds(2));
+            bus.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -378,6 +378,58 @@ class RelayTest {
     }
 
     @Test
+    void anUpstreamThatNeverAnswersTheHandshakeIsA504() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            relay.stop(Duration.ofSeconds(1));
+            RelayOptions quick = new RelayOptions(RelayOptions.DEFAULT_MAX_MESSAGE_BYTES, false, Duration.ofSeconds(1), Duration.ofHours(1));
+            relay = startRelay(quick, URI.create("ws://127.0.0.1:" + silent.getLocalPort()));
+            Throwable failure = TestClient.connectFailure(proxy("/"));
+            assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(504);
+            SessionEnd end = events.awaitClosed(events.awaitOpened().id());
+            assertThat(end.error()).contains("did not complete the handshake within 1 s");
+        }
+    }
+
+    @Test
+    void anUnknownOpcodeFromTheClientClosesBothSidesWith1002() throws Exception {
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
+            raw.setSoTimeout(10_000);
+            var out = raw.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            var in = raw.getInputStream();
+            String response = readHead(in);
+            assertThat(response).startsWith("HTTP/1.1 101");
+            upstream.nextHandshake();
+            // FIN + reserved opcode 0x3, masked, empty payload.
+            out.write(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4});
+            out.flush();
+            int b0 = in.read();
+            int len = in.read() & 0x7F;
+            byte[] payload = in.readNBytes(len);
+            assertThat(b0 & 0x0F).as("a close frame").isEqualTo(0x8);
+            assertThat(((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)).isEqualTo(1002);
+        }
+        assertThat(upstream.nextClose().getCode()).isEqualTo(1002);
+        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
+        assertThat(end.closeCode()).isEqualTo(1002);
+        assertThat(end.error()).contains("client connection failed (1002)");
+    }
+
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
+    @Test
     void shutdownClosesOpenSessionsWith1001OnBothSides() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
         client.socket.sendText("hello", true).get(5, TimeUnit.SECONDS);

@@ -31,9 +31,21 @@ public final class CaptureBus implements AutoCloseable {
 
     public enum Delivery { LOSSLESS, LOSSY }
 
-    /** A queue holds at most this before the relay pauses reading (lossless) or drops (lossy). */
-    public record Limits(long maxQueuedBytes, int maxQueuedEvents) {
-        public static final Limits DEFAULT = new Limits(256L << 20, 200_000);
+    /**
+     * A queue holds at most this before the relay pauses reading (lossless) or drops (lossy). A subscriber
+     * with a linger waits that long after the first event of a batch for more to come, so that under a
+     * steady trickle it still gets batches (a store then commits once per batch, not once per frame).
+     */
+    public record Limits(long maxQueuedBytes, int maxQueuedEvents, Duration linger) {
+        public static final Limits DEFAULT = new Limits(256L << 20, 200_000, Duration.ZERO);
+
+        public Limits(long maxQueuedBytes, int maxQueuedEvents) {
+            this(maxQueuedBytes, maxQueuedEvents, Duration.ZERO);
+        }
+
+        public Limits withLinger(Duration value) {
+            return new Limits(maxQueuedBytes, maxQueuedEvents, value);
+        }
     }
 
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -229,6 +241,7 @@ public final class CaptureBus implements AutoCloseable {
                 }
                 busy = true;
                 queue.drainTo(drained, MAX_BATCH - 1);
+                lingerForMore(drained);
                 long bytes = 0;
                 for (Object o : drained) {
                     if (o == POISON) {
@@ -255,6 +268,35 @@ public final class CaptureBus implements AutoCloseable {
                 listener.onShutdown();
             } catch (Exception e) {
                 LOG.error("subscriber '{}' failed to shut down cleanly", name, e);
+            }
+        }
+
+        private void lingerForMore(List<Object> drained) {
+            long lingerNanos = limits.linger().toNanos();
+            if (lingerNanos <= 0 || drained.contains(POISON)) {
+                return;
+            }
+            long deadline = System.nanoTime() + lingerNanos;
+            while (drained.size() < MAX_BATCH && !isFull()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                Object next;
+                try {
+                    next = queue.poll(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (next == null) {
+                    return;
+                }
+                drained.add(next);
+                if (next == POISON) {
+                    return;
+                }
+                queue.drainTo(drained, MAX_BATCH - drained.size());
             }
         }
 

@@ -93,6 +93,20 @@ class CaptureBusTest {
     }
 
     @Test
+    void aLingeringSubscriberGetsATrickleInFewerBatches() throws Exception {
+        List<Integer> batches = new CopyOnWriteArrayList<>();
+        CaptureBus bus = new CaptureBus();
+        bus.subscribe("recorder", events -> batches.add(events.size()), CaptureBus.Delivery.LOSSLESS,
+                CaptureBus.Limits.DEFAULT.withLinger(Duration.ofMillis(200)));
+        for (int i = 0; i < 10; i++) {
+            bus.publish(frame(i, 10));
+        }
+        bus.close(Duration.ofSeconds(5));
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
+        assertThat(batches).hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
     void closeDeliversEverythingQueuedAndCallsShutdown() throws Exception {
         AtomicInteger received = new AtomicInteger();
         CountDownLatch shutdown = new CountDownLatch(1);

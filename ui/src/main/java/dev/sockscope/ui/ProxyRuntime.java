@@ -23,6 +23,8 @@ import dev.sockscope.wire.CaptureBus;
  */
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRuntime.class);
+    /** The recorder gathers events this long before a write: fewer commits, well inside the 100 ms durability bound. */
+    static final Duration RECORDER_LINGER = Duration.ofMillis(5);
 
     private final H2RecordingStore store;
     private final CaptureBus bus;
@@ -42,7 +44,7 @@ public final class ProxyRuntime implements AutoCloseable {
         H2RecordingStore store = H2RecordingStore.open(db);
         CaptureBus bus = new CaptureBus();
         CaptureBus.Subscription recorder = bus.subscribe("recorder", new Recorder(store, keepSecrets),
-                CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+                CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT.withLinger(RECORDER_LINGER));
         try {
             Relay relay = JettyRelay.start(routes, options, bus, store::nextSessionId);
             return new ProxyRuntime(store, bus, recorder, relay);

@@ -141,6 +141,9 @@ public final class JettyRelay implements Relay {
         http1.getContentDecoderFactories().clear(); // no Accept-Encoding of our own
         http1.setConnectTimeout(options.connectTimeout().toMillis());
         http1.setFollowRedirects(false);
+        // Every session dials its own upstream connection (then upgraded out of the pool): never queue a burst.
+        http1.setMaxConnectionsPerDestination(100_000);
+        http1.setMaxRequestsQueuedPerDestination(100_000);
         wsClient = new WebSocketCoreClient(http1, components);
         server.addBean(wsClient);
         try {

@@ -47,6 +47,8 @@ public final class H2RecordingStore implements RecordingStore {
      * recorder's batching, this bounds what a {@code kill -9} can lose (see README, "Durability").
      */
     public static final int WRITE_DELAY_MS = 50;
+    /** H2's page cache: large enough that the newest blocks (up to a few MiB each) stay in memory. */
+    static final int CACHE_KIB = 128 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,6 +66,8 @@ public final class H2RecordingStore implements RecordingStore {
     static final int BLOCK_TARGET_BYTES = 256 * 1024;
     /** Encoded blocks up to this size live in the row; H2's LOB storage costs several times more. */
     static final int INLINE_BLOCK_MAX = 2 << 20;
+    /** Back-off between attempts at a batch that failed (the recorder's thread waits; the relay never does). */
+    private static final long[] RETRY_DELAYS_MS = {20, 100, 300, 1000, 2000};
     private static final String SELECT_SESSIONS = """
             SELECT s.*, (SELECT COALESCE(SUM(b.frame_count), 0) FROM frame_blocks b WHERE b.session_id = s.id) AS frame_count
             FROM sessions s""";
@@ -91,7 +95,8 @@ public final class H2RecordingStore implements RecordingStore {
             throw new RecordingException("the recordings in " + dir + " are in use by another running Sockscope"
                     + " proxy; stop it or choose another folder with --db", null);
         }
-        String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS;
+        String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS
+                + ";CACHE_SIZE=" + CACHE_KIB;
         H2RecordingStore store = connect(dir, url);
         try {
             store.server = LocalServer.start(dir);
@@ -165,31 +170,57 @@ public final class H2RecordingStore implements RecordingStore {
 
     @Override
     public synchronized void append(List<CaptureEvent> events) throws RecordingException {
-        try {
-            writeAll(events);
-            writer.commit();
-        } catch (SQLException batchFailure) {
-            rollbackQuietly();
-            // Write what can be written: one event at a time, so that one bad row costs one row.
-            LOG.warn("a batch of {} events failed ({}); writing them one by one", events.size(), batchFailure.getMessage());
-            int failed = 0;
-            SQLException first = null;
-            for (CaptureEvent e : events) {
-                try {
-                    writeAll(List.of(e));
-                    writer.commit();
-                } catch (SQLException single) {
-                    rollbackQuietly();
-                    failed++;
-                    if (first == null) {
-                        first = single;
-                    }
+        SQLException failure = null;
+        for (int attempt = 0; attempt < RETRY_DELAYS_MS.length; attempt++) {
+            try {
+                writeAll(events);
+                writer.commit();
+                if (attempt > 0) {
+                    LOG.info("a batch of {} events was written on attempt {}", events.size(), attempt + 1);
+                }
+                return;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                failure = e;
+                // H2 2.x can fail an insert with a transient IO error while its background writer is still
+                // saving the chunk that holds a page the insert needs (seen with 1 MiB payloads under load).
+                // The same batch succeeds once the save has finished, so wait a little and try again.
+                LOG.warn("writing a batch of {} events failed (attempt {} of {}): {}", events.size(), attempt + 1,
+                        RETRY_DELAYS_MS.length, rootMessage(e));
+                if (!pause(RETRY_DELAYS_MS[attempt])) {
+                    break;
                 }
             }
-            if (failed > 0) {
-                throw new RecordingException(failed + " of " + events.size() + " events could not be written: "
-                        + first.getMessage(), first);
+        }
+        // Still failing: write what can be written, one event at a time, so that one bad row costs one row.
+        int failed = 0;
+        SQLException first = null;
+        for (CaptureEvent e : events) {
+            try {
+                writeAll(List.of(e));
+                writer.commit();
+            } catch (SQLException single) {
+                rollbackQuietly();
+                failed++;
+                if (first == null) {
+                    first = single;
+                }
             }
+        }
+        if (failed > 0) {
+            throw new RecordingException(failed + " of " + events.size() + " events could not be written: "
+                    + rootMessage(first), first);
+        }
+        LOG.info("a batch of {} events was written event by event after: {}", events.size(), rootMessage(failure));
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

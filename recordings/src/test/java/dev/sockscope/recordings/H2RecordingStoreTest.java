@@ -110,6 +110,19 @@ class H2RecordingStoreTest {
     }
 
     @Test
+    void aBatchWithOneBadEventStillWritesTheOthersAndSaysWhatWasLost() throws Exception {
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            store.append(Fixtures.chatSession(1));
+            // The same session opened twice: that one event cannot be written, the new frames can.
+            List<CaptureEvent> batch = new ArrayList<>(Fixtures.chatSession(1).subList(0, 1));
+            batch.add(new CaptureEvent.FrameCaptured(Fixtures.text(1, 10, Direction.CLIENT_TO_SERVER, "late frame")));
+            assertThatThrownBy(() -> store.append(batch))
+                    .isInstanceOf(RecordingException.class).hasMessageStartingWith("1 of 2 events could not be written");
+            assertThat(store.frames(1, 9, 10)).extracting(RecordedFrame::text).containsExactly("late frame");
+        }
+    }
+
+    @Test
     void anUnwritableFolderGivesAClearError() throws Exception {
         Path file = dir.resolve("not-a-folder");
         Files.writeString(file, "x");

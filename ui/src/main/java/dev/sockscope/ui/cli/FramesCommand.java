@@ -1,11 +1,12 @@
 package dev.sockscope.ui.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.ui.views.FrameView;
 import dev.sockscope.ui.views.Json;
 import dev.sockscope.ui.views.Preview;
@@ -38,6 +39,18 @@ public final class FramesCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "100", description = "Preview width in the table (default: ${DEFAULT-VALUE}).")
     int width;
 
+    private void forEachFrame(H2RecordingStore store, Consumer<RecordedFrame> action) throws RecordingException {
+        long after = 0;
+        List<RecordedFrame> page;
+        do {
+            page = store.frames(sessionId, after, PAGE);
+            for (RecordedFrame f : page) {
+                action.accept(f);
+                after = f.seq();
+            }
+        } while (page.size() == PAGE);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -48,39 +61,21 @@ public final class FramesCommand implements Callable<Integer> {
                 return 2;
             }
             if (json) {
-                // Streamed page by page so that a long session does not have to fit in memory twice.
+                // Streamed page by page so that a long session never has to fit in memory as JSON.
+                boolean[] first = {true};
                 out.print('[');
-                long after = 0;
-                boolean first = true;
-                List<RecordedFrame> page;
-                do {
-                    page = store.frames(sessionId, after, PAGE);
-                    for (RecordedFrame f : page) {
-                        out.print(first ? "\n" : ",\n");
-                        out.print(Json.write(FrameView.of(f)));
-                        first = false;
-                        after = f.seq();
-                    }
-                } while (page.size() == PAGE);
-                out.println(first ? "]" : "\n]");
+                forEachFrame(store, f -> {
+                    out.print(first[0] ? "\n" : ",\n");
+                    out.print(Json.write(FrameView.of(f)));
+                    first[0] = false;
+                });
+                out.println(first[0] ? "]" : "\n]");
                 out.flush();
                 return 0;
             }
-            List<RecordedFrame> all = new ArrayList<>();
-            long after = 0;
-            List<RecordedFrame> page;
-            do {
-                page = store.frames(sessionId, after, PAGE);
-                all.addAll(page);
-                if (!page.isEmpty()) {
-                    after = page.get(page.size() - 1).seq();
-                }
-            } while (page.size() == PAGE);
             Table t = new Table("SEQ", "TIME", "FROM", "TYPE", "SIZE", "FRAG", "PAYLOAD");
-            for (RecordedFrame f : all) {
-                t.add(f.seq(), Times.clock(f.timeMicros()), f.from().sender(), f.type().label(), f.size(), f.fragments(),
-                        Preview.of(f, width));
-            }
+            forEachFrame(store, f -> t.add(f.seq(), Times.clock(f.timeMicros()), f.from().sender(), f.type().label(),
+                    f.size(), f.fragments(), Preview.of(f, width)));
             if (t.size() == 0) {
                 out.println("Session " + sessionId + " has no frames.");
             } else {

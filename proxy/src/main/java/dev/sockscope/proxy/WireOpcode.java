@@ -28,12 +28,20 @@ public enum WireOpcode {
         return type;
     }
 
-    public static WireOpcode of(byte code) {
+    private static final WireOpcode[] BY_CODE = new WireOpcode[16];
+
+    static {
         for (WireOpcode o : values()) {
-            if (o.code == code) {
-                return o;
-            }
+            BY_CODE[o.code] = o;
         }
-        throw new IllegalArgumentException("unknown opcode " + code);
+    }
+
+    /** Called for every frame relayed: a table lookup, not a scan of {@code values()} (which copies an array). */
+    public static WireOpcode of(byte code) {
+        WireOpcode o = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        if (o == null) {
+            throw new IllegalArgumentException("unknown opcode " + code);
+        }
+        return o;
     }
 }

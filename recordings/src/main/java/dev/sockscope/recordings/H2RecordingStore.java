@@ -112,7 +112,11 @@ public final class H2RecordingStore implements RecordingStore {
      * otherwise directly from the file.
      */
     public static H2RecordingStore openReader(Path directory) throws RecordingException {
-        Path dir = prepare(directory);
+        Path dir = directory.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve(FILE_NAME + ".mv.db"))) {
+            throw new RecordingException("no recordings in " + dir + " (record some with 'sockscope proxy --db "
+                    + dir + "', or point --db at another folder)", null);
+        }
         Optional<String> remote = LocalServer.findLive(dir);
         String url = remote.map(base -> base + dir.resolve(FILE_NAME))
                 .orElse("jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE");

@@ -123,6 +123,14 @@ class H2RecordingStoreTest {
     }
 
     @Test
+    void readingAFolderWithoutRecordingsSaysSoAndCreatesNothing() {
+        Path typo = dir.resolve("recrodings");
+        assertThatThrownBy(() -> H2RecordingStore.openReader(typo))
+                .isInstanceOf(RecordingException.class).hasMessageStartingWith("no recordings in " + typo);
+        assertThat(typo).doesNotExist();
+    }
+
+    @Test
     void anUnwritableFolderGivesAClearError() throws Exception {
         Path file = dir.resolve("not-a-folder");
         Files.writeString(file, "x");

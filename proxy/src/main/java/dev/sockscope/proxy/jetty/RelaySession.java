@@ -1,6 +1,5 @@
 package dev.sockscope.proxy.jetty;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -398,9 +397,5 @@ final class RelaySession {
             callback.succeeded();
             maybeEnd();
         }
-    }
-
-    static ByteBuffer closePayload(int code, String reason) {
-        return CloseStatus.asPayloadBuffer(code, fitReason(reason));
     }
 }

@@ -38,19 +38,11 @@ public final class RawClient implements FrameHandler, AutoCloseable {
     }
 
     public Frame nextFrame() throws InterruptedException {
-        Frame f = frames.poll(10, TimeUnit.SECONDS);
-        if (f == null) {
-            throw new AssertionError("no frame within 10 s");
-        }
-        return f;
+        return Queues.next(frames, "the client received no frame");
     }
 
     public CloseStatus nextClose() throws InterruptedException {
-        CloseStatus c = closes.poll(10, TimeUnit.SECONDS);
-        if (c == null) {
-            throw new AssertionError("no close within 10 s");
-        }
-        return c;
+        return Queues.next(closes, "the client saw no close");
     }
 
     @Override

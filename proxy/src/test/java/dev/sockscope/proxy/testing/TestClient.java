@@ -70,11 +70,7 @@ public final class TestClient implements WebSocket.Listener {
     }
 
     public Got next() throws InterruptedException {
-        Got g = received.poll(10, TimeUnit.SECONDS);
-        if (g == null) {
-            throw new AssertionError("the client received nothing within 10 s");
-        }
-        return g;
+        return Queues.next(received, "the client received nothing");
     }
 
     public <T extends Got> T next(Class<T> type) throws InterruptedException {

@@ -116,27 +116,15 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     public SeenHandshake nextHandshake() throws InterruptedException {
-        SeenHandshake h = handshakes.poll(10, TimeUnit.SECONDS);
-        if (h == null) {
-            throw new AssertionError("the upstream saw no handshake within 10 s");
-        }
-        return h;
+        return Queues.next(handshakes, "the upstream saw no handshake");
     }
 
     public Received nextFrame() throws InterruptedException {
-        Received f = frames.poll(10, TimeUnit.SECONDS);
-        if (f == null) {
-            throw new AssertionError("the upstream received no frame within 10 s");
-        }
-        return f;
+        return Queues.next(frames, "the upstream received no frame");
     }
 
     public CloseStatus nextClose() throws InterruptedException {
-        CloseStatus c = closes.poll(10, TimeUnit.SECONDS);
-        if (c == null) {
-            throw new AssertionError("the upstream saw no close within 10 s");
-        }
-        return c;
+        return Queues.next(closes, "the upstream saw no close");
     }
 
     @Override

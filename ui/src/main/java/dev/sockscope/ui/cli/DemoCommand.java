@@ -51,13 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
         EchoUpstream echo = EchoUpstream.start("127.0.0.1", 0);
         Route route = Route.parse(listen + "=" + echo.uri());
         ProxyRuntime runtime = ProxyRuntime.start(List.of(route), RelayOptions.defaults(), db.directory(), false);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            runtime.close();
-            echo.close();
-            stopped.countDown();
-        }, "sockscope-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopOnSignal stop = new StopOnSignal(runtime, echo);
         Route bound = runtime.relay().boundRoutes().get(0);
         out.println("sockscope demo: echo upstream at " + echo.uri());
         out.println("sockscope demo: relaying ws://" + bound.listen() + " -> " + echo.uri());
@@ -69,14 +63,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("sockscope demo: recorded session " + id + "; look at it with:");
         out.println("    java -jar ui/target/sockscope.jar frames " + id + " --db " + runtime.store().directory());
         if (exit) {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            runtime.close();
-            echo.close();
+            stop.close();
             return 0;
         }
         out.println("sockscope demo: point a WebSocket client at ws://" + bound.listen() + "/ ; Ctrl-C stops");
         out.flush();
-        stopped.await();
+        stop.await();
         return 0;
     }
 

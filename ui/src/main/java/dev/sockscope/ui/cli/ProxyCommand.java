@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
@@ -58,11 +57,7 @@ public final class ProxyCommand implements Callable<Integer> {
         RelayOptions options = new RelayOptions(Sizes.parse(maxMessage), insecure,
                 Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds));
         ProxyRuntime runtime = ProxyRuntime.start(parsed, options, db.directory(), keepSecrets);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runtime.close();
-            stopped.countDown();
-        }, "sockscope-shutdown"));
+        StopOnSignal stop = new StopOnSignal(runtime);
         PrintWriter out = spec.commandLine().getOut();
         for (Route r : runtime.relay().boundRoutes()) {
             out.println("sockscope: relaying ws://" + r.listen() + " -> " + r.upstream());
@@ -71,7 +66,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
         out.println("sockscope: press Ctrl-C to stop");
         out.flush();
-        stopped.await();
+        stop.await();
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,7 +78,7 @@ public final class JettyRelay implements Relay {
     private final LongSupplier sessionIds;
     private final MicroClock clock = new MicroClock();
     private final Set<RelaySession> active = ConcurrentHashMap.newKeySet();
-    private final Map<Connector, Route> routeByConnector = new HashMap<>();
+    private final Map<Connector, Route> routeByConnector = new ConcurrentHashMap<>();
     private final List<Route> bound = new ArrayList<>();
     private Server server;
     private WebSocketCoreClient wsClient;
@@ -157,7 +156,9 @@ public final class JettyRelay implements Relay {
         }
         for (Connector c : server.getConnectors()) {
             Route r = routeByConnector.get(c);
-            bound.add(new Route(r.listenHost(), ((ServerConnector) c).getLocalPort(), r.upstream()));
+            Route actual = new Route(r.listenHost(), ((ServerConnector) c).getLocalPort(), r.upstream());
+            bound.add(actual);
+            routeByConnector.put(c, actual); // sessions record the port really listened on, not a requested 0
         }
     }
 

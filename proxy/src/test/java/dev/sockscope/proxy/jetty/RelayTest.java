@@ -104,6 +104,7 @@ class RelayTest {
         assertThat(session.handshake().responseHeaders().stream().map(Header::name))
                 .contains("Set-Cookie").doesNotContain("Server");
         assertThat(session.upstream()).isEqualTo(upstream.uri().toString());
+        assertThat(session.listen()).isEqualTo(relay.boundRoutes().get(0).listen()).doesNotEndWith(":0");
         client.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
         events.awaitClosed(session.id());
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -271,33 +272,17 @@ public final class CaptureBus implements AutoCloseable {
             }
         }
 
+        /**
+         * Waits once for the linger time, then takes what has come, instead of waking up for every event: at
+         * tens of thousands of events a second, a poll per event cost a quarter of the recorder's CPU.
+         */
         private void lingerForMore(List<Object> drained) {
             long lingerNanos = limits.linger().toNanos();
-            if (lingerNanos <= 0 || drained.contains(POISON)) {
+            if (lingerNanos <= 0 || drained.size() >= MAX_BATCH / 4 || drained.contains(POISON)) {
                 return;
             }
-            long deadline = System.nanoTime() + lingerNanos;
-            while (drained.size() < MAX_BATCH && !isFull()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                Object next;
-                try {
-                    next = queue.poll(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (next == null) {
-                    return;
-                }
-                drained.add(next);
-                if (next == POISON) {
-                    return;
-                }
-                queue.drainTo(drained, MAX_BATCH - drained.size());
-            }
+            LockSupport.parkNanos(lingerNanos);
+            queue.drainTo(drained, MAX_BATCH - drained.size());
         }
 
         private void deliver(List<CaptureEvent> batch) {

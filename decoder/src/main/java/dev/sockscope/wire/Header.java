@@ -8,8 +8,4 @@ public record Header(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
     }
-
-    public boolean is(String headerName) {
-        return name.equalsIgnoreCase(headerName);
-    }
 }

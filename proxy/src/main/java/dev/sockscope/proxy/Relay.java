@@ -1,6 +1,5 @@
 package dev.sockscope.proxy;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,11 +12,6 @@ public interface Relay extends AutoCloseable {
     /** Sessions currently open. */
     int activeSessions();
 
-    /** The address a route listens on, by its position in the configuration. */
-    default InetSocketAddress address(int routeIndex) {
-        Route r = boundRoutes().get(routeIndex);
-        return new InetSocketAddress(r.listenHost(), r.listenPort());
-    }
 
     /**
      * Stops accepting, closes every open session with 1001 on both sides, waits up to {@code grace} for

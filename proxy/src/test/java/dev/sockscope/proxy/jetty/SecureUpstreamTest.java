@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,25 @@ class SecureUpstreamTest {
         upstream.close();
     }
 
+    private CaptureBus bus;
+    private EventRecorder events;
+    private Relay relay;
+
+    @BeforeEach
+    void startBus() {
+        bus = new CaptureBus();
+        events = new EventRecorder();
+        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+    }
+
+    @AfterEach
+    void stopRelayAndBus() {
+        if (relay != null) {
+            relay.stop(Duration.ofSeconds(2));
+        }
+        bus.close(Duration.ofSeconds(5));
+    }
+
     private static Relay relay(boolean insecure, CaptureBus bus) throws Exception {
         AtomicLong ids = new AtomicLong(1);
         return JettyRelay.start(List.of(new Route("127.0.0.1", 0, upstream.uri())),
@@ -57,37 +78,21 @@ class SecureUpstreamTest {
     @Test
     void insecureAcceptsASelfSignedUpstream() throws Exception {
         assertThat(upstream.uri().getScheme()).isEqualTo("wss");
-        CaptureBus bus = new CaptureBus();
-        EventRecorder events = new EventRecorder();
-        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
-        Relay relay = relay(true, bus);
-        try {
-            TestClient client = TestClient.connect(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/main?status=2"));
-            client.socket.sendText("over tls", true).get(5, TimeUnit.SECONDS);
-            assertThat(client.next(Got.Text.class).text()).isEqualTo("over tls");
-            assertThat(upstream.nextHandshake().query()).isEqualTo("status=2");
-            client.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
-            events.awaitClosed(events.awaitOpened().id());
-        } finally {
-            relay.stop(Duration.ofSeconds(2));
-            bus.close(Duration.ofSeconds(5));
-        }
+        relay = relay(true, bus);
+        TestClient client = TestClient.connect(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/main?status=2"));
+        client.socket.sendText("over tls", true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Text.class).text()).isEqualTo("over tls");
+        assertThat(upstream.nextHandshake().query()).isEqualTo("status=2");
+        client.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+        events.awaitClosed(events.awaitOpened().id());
     }
 
     @Test
     void withoutInsecureASelfSignedUpstreamIsABadGatewayThatSaysWhy() throws Exception {
-        CaptureBus bus = new CaptureBus();
-        EventRecorder events = new EventRecorder();
-        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
-        Relay relay = relay(false, bus);
-        try {
-            Throwable failure = TestClient.connectFailure(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/"));
-            assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(502);
-            String error = events.awaitClosed(events.awaitOpened().id()).error();
-            assertThat(error).contains("TLS handshake failed").contains("--insecure");
-        } finally {
-            relay.stop(Duration.ofSeconds(2));
-            bus.close(Duration.ofSeconds(5));
-        }
+        relay = relay(false, bus);
+        Throwable failure = TestClient.connectFailure(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/"));
+        assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(502);
+        String error = events.awaitClosed(events.awaitOpened().id()).error();
+        assertThat(error).contains("TLS handshake failed").contains("--insecure");
     }
 }

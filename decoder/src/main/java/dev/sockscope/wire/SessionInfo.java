@@ -9,7 +9,16 @@ package dev.sockscope.wire;
  * @param clientAddress   the client's remote address, host:port
  * @param handshake       the upgrade exchange
  * @param startedAtMicros wall-clock time of the upgrade request, microseconds since the epoch
+ * @param protocol        the decoder the user chose for the route ({@code --protocol}), or null to detect one
  */
 public record SessionInfo(long id, String listen, String upstream, String clientAddress,
-                          Handshake handshake, long startedAtMicros) {
+                          Handshake handshake, long startedAtMicros, String protocol) {
+
+    public SessionInfo(long id, String listen, String upstream, String clientAddress, Handshake handshake, long startedAtMicros) {
+        this(id, listen, upstream, clientAddress, handshake, startedAtMicros, null);
+    }
+
+    public SessionInfo withHandshake(Handshake other) {
+        return new SessionInfo(id, listen, upstream, clientAddress, other, startedAtMicros, protocol);
+    }
 }

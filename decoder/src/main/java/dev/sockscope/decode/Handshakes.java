@@ -1,0 +1,182 @@
+package dev.sockscope.decode;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.sockscope.decode.spec.ProtocolSpec;
+import dev.sockscope.secrets.SecretMasker;
+import dev.sockscope.wire.Handshake;
+import dev.sockscope.wire.Header;
+
+/**
+ * Reads the upgrade request: offered subprotocols, cookies, query parameters, and a decoded view of it for people,
+ * in which JWTs show their claims (signature masked) and credentials are masked.
+ */
+public final class Handshakes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Handshakes() {
+    }
+
+    public static List<String> offeredSubprotocols(Handshake h) {
+        List<String> out = new ArrayList<>();
+        for (Header header : h.requestHeaders()) {
+            if (header.name().equalsIgnoreCase("Sec-WebSocket-Protocol")) {
+                for (String item : header.value().split(",")) {
+                    if (!item.isBlank()) {
+                        out.add(item.trim());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    public static Map<String, String> cookies(Handshake h) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Header header : h.requestHeaders()) {
+            if (header.name().equalsIgnoreCase("Cookie")) {
+                for (String pair : header.value().split(";")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    public static Map<String, String> queryParams(String query) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String p : query.split("&")) {
+            int eq = p.indexOf('=');
+            String k = eq < 0 ? p : p.substring(0, eq);
+            String v = eq < 0 ? "" : p.substring(eq + 1);
+            try {
+                out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The handshake as a tree for people: query parameters, offered and selected subprotocols (JWTs decoded),
+     * cookies, and the headers the protocol's spec explains. Built from the raw handshake, before it is masked
+     * for storage, and masks every credential itself.
+     */
+    public static ObjectNode describe(Handshake h, ProtocolSpec spec, long nowMicros) {
+        ObjectNode out = NODES.objectNode();
+        out.put("target", h.path() + (h.query() == null ? "" : "?" + SecretMasker.maskQuery(h.query())));
+        Map<String, String> query = queryParams(h.query());
+        if (!query.isEmpty()) {
+            ObjectNode q = out.putObject("query");
+            String masked = SecretMasker.maskQuery(h.query());
+            Map<String, String> maskedParams = queryParams(masked);
+            maskedParams.forEach(q::put);
+        }
+        List<String> offered = offeredSubprotocols(h);
+        if (!offered.isEmpty()) {
+            ArrayNode list = out.putArray("subprotocolsOffered");
+            for (String item : offered) {
+                JsonNode jwt = jwt(item, nowMicros);
+                if (jwt != null) {
+                    list.add(jwt);
+                } else {
+                    String masked = SecretMasker.maskHeaderValue("Sec-WebSocket-Protocol", item);
+                    list.add(masked);
+                }
+            }
+        }
+        if (h.subprotocol() != null) {
+            out.put("subprotocolSelected", h.subprotocol());
+        }
+        Map<String, String> cookies = cookies(h);
+        if (!cookies.isEmpty()) {
+            ObjectNode c = out.putObject("cookies");
+            cookies.forEach((k, v) -> c.put(k, SecretMasker.mask(v)));
+        }
+        for (Header header : h.requestHeaders()) {
+            String name = header.name().toLowerCase(Locale.ROOT);
+            if (name.equals("authorization")) {
+                String v = header.value().trim();
+                int space = v.indexOf(' ');
+                JsonNode jwt = jwt(space > 0 ? v.substring(space + 1).trim() : v, nowMicros);
+                if (jwt != null) {
+                    out.set("authorization", jwt);
+                }
+            }
+        }
+        if (spec != null && !spec.headers().isEmpty()) {
+            ObjectNode explained = out.putObject("headers");
+            for (Map.Entry<String, String> want : spec.headers().entrySet()) {
+                for (Header header : h.requestHeaders()) {
+                    if (header.name().equalsIgnoreCase(want.getKey())) {
+                        ObjectNode e = explained.putObject(want.getKey());
+                        e.put("value", SecretMasker.maskHeaderValue(header.name(), header.value()));
+                        e.put("meaning", want.getValue());
+                    }
+                }
+            }
+            if (explained.isEmpty()) {
+                out.remove("headers");
+            }
+        }
+        return out;
+    }
+
+    /** A JWT as {header, claims, signature: masked}, with {@code exp}/{@code iat}/{@code nbf} readable; null if not a JWT. */
+    static JsonNode jwt(String token, long nowMicros) {
+        String[] parts = token.split("\\.");
+        if (parts.length != 3 || parts[0].length() < 4 || parts[1].length() < 4) {
+            return null;
+        }
+        try {
+            Base64.Decoder b64 = Base64.getUrlDecoder();
+            JsonText.Parsed header = JsonText.parse(new String(b64.decode(parts[0]), StandardCharsets.UTF_8));
+            JsonText.Parsed claims = JsonText.parse(new String(b64.decode(parts[1]), StandardCharsets.UTF_8));
+            if (!header.ok() || !claims.ok() || !header.tree().isObject() || !header.tree().has("alg")) {
+                return null;
+            }
+            ObjectNode jwt = NODES.objectNode();
+            jwt.put("jwt", SecretMasker.mask(token));
+            jwt.set("header", header.tree());
+            jwt.set("claims", claims.tree());
+            ObjectNode times = NODES.objectNode();
+            for (String claim : List.of("iat", "nbf", "exp")) {
+                JsonNode v = claims.tree().get(claim);
+                if (v != null && v.isNumber()) {
+                    times.put(claim, Filters.time(v, null));
+                }
+            }
+            JsonNode exp = claims.tree().get("exp");
+            if (exp != null && exp.isNumber()) {
+                times.put("expired", Instant.ofEpochSecond(exp.asLong()).isBefore(Instant.ofEpochSecond(0, nowMicros * 1000)));
+            }
+            if (!times.isEmpty()) {
+                jwt.set("times", times);
+            }
+            jwt.put("signature", "masked");
+            return jwt;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

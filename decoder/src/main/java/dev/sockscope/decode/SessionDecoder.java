@@ -1,0 +1,206 @@
+package dev.sockscope.decode;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sockscope.decode.spec.ProtocolSpec;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionInfo;
+
+/**
+ * Decodes the frames of one session, in order, on a subscriber's thread (never a relay thread).
+ *
+ * <p>Chooses the protocol as Wireshark chooses a dissector: the user's {@code --protocol} for the route, else
+ * strong handshake evidence (subprotocol, header, cookie), else the first data frame a spec's content test
+ * recognises (candidates ranked by weak handshake evidence: path, query, host), else, after
+ * {@value #CONTENT_TRIES} unrecognised data frames, the generic fallback. Once chosen, the protocol is pinned.
+ * Frames before the choice get the fallback decoding.
+ */
+public final class SessionDecoder {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionDecoder.class);
+    static final int CONTENT_TRIES = 3;
+    /** Requests waiting for an answer are kept up to this many per session (a flood of unanswered requests is not a leak). */
+    static final int MAX_PENDING = 100_000;
+
+    /** The protocol chosen for the session, why, and the handshake as that protocol explains it. */
+    public record ProtocolChoice(String protocol, String reason, JsonNode handshake) {
+    }
+
+    /**
+     * One frame's outcome.
+     *
+     * @param decoding      what the frame is
+     * @param maskedPayload the payload with secret fields masked, or null when it holds none
+     * @param chosen        the protocol, when this frame is what decided it; null otherwise
+     */
+    public record Step(FrameDecoding decoding, byte[] maskedPayload, ProtocolChoice chosen) {
+    }
+
+    private record Pending(long seq, long timeMicros) {
+    }
+
+    private final SessionInfo session;
+    private final List<SpecDecoder> candidates;
+    private SpecDecoder pinned;
+    private boolean decided;
+    private ProtocolChoice choice;
+    private int unrecognised;
+    private final Map<String, ArrayDeque<Pending>> pending = new HashMap<>();
+    private int pendingCount;
+    private int failures;
+
+    SessionDecoder(ProtocolRegistry registry, SessionInfo session) {
+        this.session = session;
+        List<SpecDecoder> ranked = new ArrayList<>();
+        String forced = session.protocol();
+        if (forced != null) {
+            if (forced.equals(FallbackDecoder.NAME)) {
+                decide(null, "chosen with --protocol " + forced);
+            } else if (registry.find(forced).isPresent()) {
+                decide(registry.find(forced).get(), "chosen with --protocol " + forced);
+            } else {
+                decide(null, "--protocol " + forced + " names no known protocol; decoded as generic");
+            }
+            this.candidates = List.of();
+            return;
+        }
+        Map<SpecDecoder, SpecDecoder.Evidence> evidence = new HashMap<>();
+        for (SpecDecoder d : registry.decoders()) {
+            evidence.put(d, d.evidence(session));
+            ranked.add(d);
+        }
+        ranked.sort(Comparator.comparingInt((SpecDecoder d) -> -evidence.get(d).score()));
+        SpecDecoder best = ranked.isEmpty() ? null : ranked.get(0);
+        if (best != null) {
+            SpecDecoder.Evidence e = evidence.get(best);
+            boolean strong = e.score() >= SpecDecoder.STRONG;
+            boolean unique = ranked.size() == 1 || evidence.get(ranked.get(1)).score() < e.score();
+            if (strong && unique) {
+                decide(best, "handshake: " + String.join(", ", e.reasons()));
+            }
+        }
+        this.candidates = ranked;
+    }
+
+    /** The protocol, if the handshake (or the user) already decided it; null while it waits for frames. */
+    public ProtocolChoice opened() {
+        return choice;
+    }
+
+    public ProtocolChoice choice() {
+        return choice;
+    }
+
+    /** Decodes the next frame of the session. Never throws. */
+    public Step decode(RecordedFrame f) {
+        try {
+            return decodeUnsafe(f);
+        } catch (RuntimeException e) {
+            // A decoder bug must cost one frame's label, never the frame or the session.
+            if (failures++ < 3) {
+                LOG.warn("decoding frame {} of session {} failed: {}", f.seq(), f.sessionId(), e.toString());
+            }
+            String protocol = pinned == null ? FallbackDecoder.NAME : pinned.name();
+            return new Step(new FrameDecoding(protocol, "undecodable", Kind.UNKNOWN, Previews.text(f.payload()), null, null,
+                    List.of("the " + protocol + " decoder failed on this frame: " + e)), null, null);
+        }
+    }
+
+    private Step decodeUnsafe(RecordedFrame f) {
+        JsonText.Parsed parsed = f.type() == FrameType.TEXT && JsonText.looksLikeJson(f.payload()) ? JsonText.parse(f.payload()) : null;
+        ProtocolChoice chosenNow = null;
+        if (!decided && !f.type().isControl()) {
+            SpecDecoder match = null;
+            if (parsed != null && parsed.ok()) {
+                for (SpecDecoder c : candidates) {
+                    if (c.recognises(parsed.tree())) {
+                        match = c;
+                        break;
+                    }
+                }
+            }
+            if (match != null) {
+                chosenNow = decide(match, "content: frame " + f.seq() + " matches the " + match.name() + " spec");
+            } else if (++unrecognised >= CONTENT_TRIES) {
+                chosenNow = decide(null, "no spec recognised the first " + CONTENT_TRIES + " data frames");
+            }
+        }
+        if (pinned == null) {
+            FrameDecoding d = f.type().isControl() ? ControlFrames.decode(f, java.util.Map.of()) : FallbackDecoder.decode(f,
+                    parsed == null && f.type() == FrameType.TEXT ? null : parsed);
+            return new Step(d, null, chosenNow);
+        }
+        SpecDecoder.Decoded decoded = pinned.decode(f, f.type() == FrameType.TEXT && parsed == null ? JsonText.parse(f.payload()) : parsed);
+        FrameDecoding d = correlate(f, decoded);
+        byte[] masked = null;
+        if (f.type() == FrameType.TEXT && !pinned.secrets().isEmpty()) {
+            masked = PayloadMasker.mask(f.text(), pinned.secrets());
+        }
+        return new Step(d, masked, chosenNow);
+    }
+
+    private FrameDecoding correlate(RecordedFrame f, SpecDecoder.Decoded decoded) {
+        ProtocolSpec.Correlate rule = pinned.spec().correlate();
+        FrameDecoding d = decoded.decoding();
+        if (rule == null || decoded.correlationKey() == null) {
+            return d;
+        }
+        boolean fromRequester = f.from() == rule.requestDirection();
+        if (fromRequester && rule.requests().contains(d.kind())) {
+            if (pendingCount < MAX_PENDING) {
+                pending.computeIfAbsent(decoded.correlationKey(), k -> new ArrayDeque<>()).add(new Pending(f.seq(), f.timeMicros()));
+                pendingCount++;
+            }
+            return d;
+        }
+        if (!fromRequester && rule.responses().contains(d.kind())) {
+            ArrayDeque<Pending> waiting = pending.get(decoded.correlationKey());
+            Pending request = waiting == null ? null : waiting.poll();
+            if (request == null) {
+                return d.withWarning("answers no pending request (" + rule.key().text() + " " + decoded.correlationKey() + ")");
+            }
+            pendingCount--;
+            if (waiting.isEmpty()) {
+                pending.remove(decoded.correlationKey());
+            }
+            return d.withCorrelation(request.seq(), Math.max(0, f.timeMicros() - request.timeMicros()));
+        }
+        return d;
+    }
+
+    private ProtocolChoice decide(SpecDecoder decoder, String reason) {
+        pinned = decoder;
+        decided = true;
+        String name = decoder == null ? FallbackDecoder.NAME : decoder.name();
+        choice = new ProtocolChoice(name, reason,
+                Handshakes.describe(session.handshake(), decoder == null ? null : decoder.spec(), session.startedAtMicros()));
+        return choice;
+    }
+
+    /** Seqs of requests that never got an answer, oldest first; call when the session has ended. */
+    public List<Long> unanswered() {
+        List<Long> seqs = new ArrayList<>();
+        pending.values().forEach(q -> q.forEach(p -> seqs.add(p.seq())));
+        seqs.sort(null);
+        return seqs;
+    }
+
+    /** The protocol chosen by the end of the session (generic if no frame decided it). */
+    public ProtocolChoice finish() {
+        if (!decided) {
+            decide(null, unrecognised == 0 ? "no data frames" : "no spec recognised the data frames");
+            return choice;
+        }
+        return null;
+    }
+}

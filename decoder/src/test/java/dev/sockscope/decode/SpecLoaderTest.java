@@ -1,0 +1,140 @@
+package dev.sockscope.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sockscope.decode.spec.SpecException;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Handshake;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionInfo;
+
+/** User specs from a folder: loaded, used for detection before the built-ins, and refused with a useful message. */
+class SpecLoaderTest {
+    /** The README's worked example, kept here verbatim so that the README cannot drift from what works. */
+    static final String JSON_RPC = """
+            protocol: json-rpc
+            title: JSON-RPC 2.0
+            detect:
+              content:
+                require: {jsonrpc: string}
+                match: {jsonrpc: '^2\\.0$'}
+            secrets: [params.password]
+            label:
+              fields: [method]
+            kinds:
+              - {when: {error: '*'}, kind: error}
+              - {when: {result: '*'}, kind: response}
+              - {when: {method: '*', id: null}, kind: event}
+              - {kind: request}
+            correlate:
+              key: id
+              requestsFrom: client
+            messages:
+              - kind: error
+                summary: 'error {error.code}: {error.message}'
+              - kind: response
+                summary: 'result {result|json}'
+              - value: login
+                fields: {params.user: string, params.password: string}
+                summary: 'login as {params.user} (password {params.password})'
+              - kind: event
+                summary: 'notification {method}[ {params|json}]'
+            """;
+
+    @TempDir
+    Path dir;
+
+    private static RecordedFrame text(long seq, Direction from, String text) {
+        return new RecordedFrame(1, seq, seq * 1000, from, FrameType.TEXT, text.getBytes(StandardCharsets.UTF_8), 1, null);
+    }
+
+    @Test
+    void aUserSpecFromAFolderIsDetectedAndDecodes() throws Exception {
+        Files.writeString(dir.resolve("json-rpc.yaml"), JSON_RPC);
+        ProtocolRegistry registry = ProtocolRegistry.load(List.of(dir));
+        assertThat(registry.names()).startsWith("json-rpc").contains("max", "event-chat", "maim", "zavodchat", "qq-push", "generic");
+
+        SessionDecoder d = registry.open(new SessionInfo(1, "l", "ws://u", "c",
+                new Handshake("/", null, List.of(), 101, List.of(), null, List.of()), 0));
+        SessionDecoder.Step login = d.decode(text(1, Direction.CLIENT_TO_SERVER,
+                "{\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{\"user\":\"ann\",\"password\":\"hunter2-long\"},\"id\":7}"));
+        assertThat(login.chosen().protocol()).isEqualTo("json-rpc");
+        assertThat(login.decoding().label()).isEqualTo("login");
+        assertThat(login.decoding().kind()).isEqualTo(Kind.REQUEST);
+        assertThat(login.decoding().summary()).startsWith("login as ann (password hun…[sha256:").doesNotContain("hunter2-long");
+        assertThat(new String(login.maskedPayload(), StandardCharsets.UTF_8)).doesNotContain("hunter2-long").contains("\"user\":\"ann\"");
+
+        FrameDecoding result = d.decode(text(2, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"result\":{\"ok\":true},\"id\":7}")).decoding();
+        assertThat(result.kind()).isEqualTo(Kind.RESPONSE);
+        assertThat(result.correlatesWith()).isEqualTo(1L);
+        assertThat(result.latencyMicros()).isEqualTo(1000L);
+        assertThat(result.summary()).isEqualTo("result {\"ok\":true}");
+
+        FrameDecoding note = d.decode(text(3, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":[1]}")).decoding();
+        assertThat(note.kind()).isEqualTo(Kind.EVENT);
+        assertThat(note.summary()).isEqualTo("notification tick [1]");
+
+        d.decode(text(4, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":8}"));
+        assertThat(d.unanswered()).containsExactly(4L);
+    }
+
+    @Test
+    void aUserSpecReplacesTheBuiltInOfTheSameName() throws Exception {
+        Files.writeString(dir.resolve("max.yml"), "protocol: max\ntitle: my MAX\n");
+        ProtocolRegistry registry = ProtocolRegistry.load(List.of(dir));
+        assertThat(registry.find("max").orElseThrow().spec().title()).isEqualTo("my MAX");
+        assertThat(registry.replaced()).containsExactly("max");
+    }
+
+    @Test
+    void specsMayBeJson() throws Exception {
+        Files.writeString(dir.resolve("tiny.json"), "{\"protocol\":\"tiny\",\"label\":{\"fields\":[\"t\"]},\"kinds\":[{\"kind\":\"event\"}]}");
+        assertThat(ProtocolRegistry.load(List.of(dir)).find("tiny")).isPresent();
+    }
+
+    private String errorOf(String fileName, String content) throws Exception {
+        Files.writeString(dir.resolve(fileName), content);
+        try {
+            ProtocolRegistry.load(List.of(dir));
+        } catch (SpecException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("the spec was accepted: " + content);
+    }
+
+    @Test
+    void aBadSpecNamesTheFileTheLineAndTheProblem() throws Exception {
+        String file = dir.resolve("bad.yaml").toString();
+        assertThat(errorOf("bad.yaml", "protocol: bad\nlabel:\n  fields: [op]\nkinds:\n  - {kind: reqest}\n"))
+                .startsWith(file + ": line 5: ")
+                .contains("'reqest' is not a kind (request, response, error, event, heartbeat, control, unknown)")
+                .contains("kinds[0].kind");
+        assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - value: 1\n    summery: 'x'\n"))
+                .startsWith(file + ": line 4: unknown field 'summery' (known here: ")
+                .contains("summary");
+        assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - value: 1\n    summary: 'chat {payload.chatId|upper}'\n"))
+                .startsWith(file + ": line 4: ").contains("unknown filter 'upper'").contains("known: count");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ndetect:\n  handshake:\n    path: '^/ws('\n"))
+                .startsWith(file + ": line 4: ").contains("Unclosed group");
+        assertThat(errorOf("bad.yaml", "protocol: Bad Name\n")).startsWith(file + ": line ").contains("short lower-case name");
+        assertThat(errorOf("bad.yaml", "protocol: bad\nlabel: {fields: [op]\n")).startsWith(file + ": line ");
+        assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - summary: 'x [unclosed'\n"))
+                .contains("an optional part '[' is never closed");
+    }
+
+    @Test
+    void aMissingFolderIsAnError() {
+        assertThatThrownBy(() -> ProtocolRegistry.load(List.of(dir.resolve("nope"))))
+                .isInstanceOf(SpecException.class).hasMessageContaining("not a folder");
+    }
+}

@@ -5,7 +5,10 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** What a frame is for, as far as its protocol says. Stored with the frame so that it can be filtered on. */
+/**
+ * What a frame is for, as far as its protocol says. Stored with the frame so that it can be filtered on; recordings
+ * store the ordinal, so never reorder these, only add at the end.
+ */
 public enum Kind {
     REQUEST, RESPONSE, ERROR, EVENT, HEARTBEAT, CONTROL, UNKNOWN;
 

@@ -46,7 +46,7 @@ public final class SessionDecoder {
     public record Step(FrameDecoding decoding, byte[] maskedPayload, ProtocolChoice chosen) {
     }
 
-    private record Pending(long seq, long timeMicros) {
+    private record Pending(long seq, long timeMicros, String label) {
     }
 
     private final SessionInfo session;
@@ -158,7 +158,7 @@ public final class SessionDecoder {
         boolean fromRequester = f.from() == rule.requestDirection();
         if (fromRequester && rule.requests().contains(d.kind())) {
             if (pendingCount < MAX_PENDING) {
-                pending.computeIfAbsent(decoded.correlationKey(), k -> new ArrayDeque<>()).add(new Pending(f.seq(), f.timeMicros()));
+                pending.computeIfAbsent(decoded.correlationKey(), k -> new ArrayDeque<>()).add(new Pending(f.seq(), f.timeMicros(), d.label()));
                 pendingCount++;
             }
             return d;
@@ -173,7 +173,14 @@ public final class SessionDecoder {
             if (waiting.isEmpty()) {
                 pending.remove(decoded.correlationKey());
             }
-            return d.withCorrelation(request.seq(), Math.max(0, f.timeMicros() - request.timeMicros()));
+            FrameDecoding answered = d.withCorrelation(request.seq(), Math.max(0, f.timeMicros() - request.timeMicros()));
+            if (decoded.labelUnknown()) {
+                // The request already carries the warning about its value; the answer is named after its request.
+                answered = new FrameDecoding(answered.protocol(), request.label(), answered.kind(), answered.summary(),
+                        answered.correlatesWith(), answered.latencyMicros(),
+                        answered.warnings().stream().filter(w -> !w.contains(SpecDecoder.NOT_IN_TABLE)).toList());
+            }
+            return answered;
         }
         return d;
     }

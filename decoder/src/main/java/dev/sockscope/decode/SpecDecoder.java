@@ -50,9 +50,18 @@ public final class SpecDecoder {
     public record Evidence(int score, List<String> reasons) {
     }
 
-    /** One decoded frame, with the key it pairs by (null when the protocol does not pair this frame). */
-    public record Decoded(FrameDecoding decoding, String correlationKey) {
+    /**
+     * One decoded frame, with the key it pairs by (null when the protocol does not pair this frame), and whether
+     * its label value is one the table lacks (a response then takes its request's label).
+     */
+    public record Decoded(FrameDecoding decoding, String correlationKey, boolean labelUnknown) {
+        Decoded(FrameDecoding decoding, String correlationKey) {
+            this(decoding, correlationKey, false);
+        }
     }
+
+    /** The warning prefix of a label value the table lacks; {@link SessionDecoder} drops it when a response inherits its request's label. */
+    static final String NOT_IN_TABLE = " is not in the ";
 
     public Evidence evidence(SessionInfo session) {
         HandshakeEvidence e = spec.detect().handshake();
@@ -167,24 +176,31 @@ public final class SpecDecoder {
         }
         String value = labelValue(tree);
         MessageSpec entry = find(value, f.from(), kind, tree);
+        boolean known = value.isEmpty() || spec.label().fields().isEmpty()
+                || spec.messages().stream().anyMatch(m -> value.equals(m.value()));
         String label;
         Template summary = null;
-        if (entry != null) {
+        if (entry != null && known) {
             label = spec.label().format().render(tree, names(nameOf(entry, value, f.from()), value));
             summary = entry.summary();
             checkTypes(entry.fields(), tree, warnings);
-        } else if (!spec.label().fields().isEmpty() && !value.isEmpty()) {
+        } else if (known && !value.isEmpty()) {
+            // A known value, but no entry for this direction or kind: named, summarised generically.
+            label = spec.label().format().render(tree, names(nameOf(new MessageSpec(value, null, null, null, null, null, null, null),
+                    value, f.from()), value));
+        } else if (!known) {
             MessageSpec guess = guess(tree, f.from());
             String field = spec.label().fields().stream().map(JsonPath::text).reduce((a, b) -> a + spec.label().separator() + b).orElse("");
             if (guess != null) {
                 String guessed = nameOf(guess, guess.value(), f.from());
                 label = spec.label().guess().render(tree, names(guessed, value));
-                summary = guess.summary();
-                warnings.add(field + " " + value + " is not in the " + name() + " table; the fields match "
+                summary = entry != null ? entry.summary() : guess.summary();
+                warnings.add(field + " " + value + NOT_IN_TABLE + name() + " table; the fields match "
                         + guessed + (guessed.equals(guess.value()) ? "" : " (" + guess.value() + ")"));
             } else {
                 label = spec.label().unknown().render(tree, names(value, value));
-                warnings.add(field + " " + value + " is not in the " + name() + " table");
+                summary = entry == null ? null : entry.summary();
+                warnings.add(field + " " + value + NOT_IN_TABLE + name() + " table");
             }
         } else if (spec.label().fields().isEmpty()) {
             label = kind.label();
@@ -202,7 +218,7 @@ public final class SpecDecoder {
             JsonNode k = spec.correlate().key().find(tree);
             key = k == null ? null : k.isValueNode() ? k.asText() : k.toString();
         }
-        return new Decoded(new FrameDecoding(name(), label, kind, Filters.truncate(text, 240), null, null, warnings), key);
+        return new Decoded(new FrameDecoding(name(), label, kind, Filters.truncate(text, 240), null, null, warnings), key, !known);
     }
 
     /**

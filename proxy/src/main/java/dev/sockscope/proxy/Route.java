@@ -5,8 +5,18 @@ import java.util.Locale;
 
 /**
  * One listen address fronting one upstream: {@code 127.0.0.1:9444=wss://host:444}. Port 0 picks a free port.
+ * {@code protocol} is the decoder the user chose for the route ({@code --protocol}), or null to detect one.
  */
-public record Route(String listenHost, int listenPort, URI upstream) {
+public record Route(String listenHost, int listenPort, URI upstream, String protocol) {
+
+    public Route(String listenHost, int listenPort, URI upstream) {
+        this(listenHost, listenPort, upstream, null);
+    }
+
+    /** The same route decoded as {@code name}. */
+    public Route withProtocol(String name) {
+        return new Route(listenHost, listenPort, upstream, name);
+    }
 
     public Route {
         String scheme = upstream.getScheme() == null ? "" : upstream.getScheme().toLowerCase(Locale.ROOT);

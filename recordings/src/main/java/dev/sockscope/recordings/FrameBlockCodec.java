@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.decode.Kind;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
@@ -21,10 +23,20 @@ import dev.sockscope.wire.RecordedFrame;
  *     varint  note length + 1 (0: no note), note bytes (UTF-8),
  *     varint  payload length, payload bytes
  * </pre>
- * Never change version 1: add a version 2 beside it, so that old recordings stay readable.
+ * Version 2 (written since decoding, issue 3) is version 1's frame followed by its decoding:
+ * <pre>
+ *     byte    0: no decoding, 1: decoding follows
+ *     string  protocol, string label, byte kind (ordinal of {@link Kind}), string summary,
+ *     varlong correlatesWith + 1 (0: none), varlong latency µs + 1 (0: none),
+ *     varint  warning count, strings
+ *   where string = varint length in bytes, UTF-8 bytes
+ * </pre>
+ * Never change a released version: add the next one beside it, so that old recordings stay readable.
  */
 public final class FrameBlockCodec {
     static final int VERSION = 1;
+    static final int VERSION_DECODED = 2;
+    private static final Kind[] KINDS = Kind.values();
     private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
 
     private FrameBlockCodec() {
@@ -39,31 +51,69 @@ public final class FrameBlockCodec {
         out.write(VERSION);
         out.varlong(frames.size());
         for (RecordedFrame f : frames) {
-            out.varlong(f.seq());
-            out.varlong(f.timeMicros());
-            out.write((f.from() == Direction.CLIENT_TO_SERVER ? 0 : 0x10) | typeCode(f.type()));
-            out.varlong(f.fragments());
-            if (f.note() == null) {
-                out.varlong(0);
-            } else {
-                byte[] note = f.note().getBytes(StandardCharsets.UTF_8);
-                out.varlong(note.length + 1L);
-                out.write(note);
-            }
-            out.varlong(f.payload().length);
-            out.write(f.payload());
+            writeFrame(out, f);
         }
         return out.toArray();
     }
 
-    public static List<RecordedFrame> decode(long sessionId, byte[] data) {
+    /** Version 2: frames with their decodings. */
+    public static byte[] encodeDecoded(List<StoredFrame> frames) {
+        int estimate = 8;
+        for (StoredFrame sf : frames) {
+            RecordedFrame f = sf.frame();
+            estimate += f.payload().length + 96 + (f.note() == null ? 0 : f.note().length() * 3)
+                    + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
+        }
+        Out out = new Out(estimate);
+        out.write(VERSION_DECODED);
+        out.varlong(frames.size());
+        for (StoredFrame sf : frames) {
+            writeFrame(out, sf.frame());
+            FrameDecoding d = sf.decoding();
+            if (d == null) {
+                out.write(0);
+                continue;
+            }
+            out.write(1);
+            out.string(d.protocol());
+            out.string(d.label());
+            out.write(d.kind().ordinal());
+            out.string(d.summary());
+            out.varlong(d.correlatesWith() == null ? 0 : d.correlatesWith() + 1);
+            out.varlong(d.latencyMicros() == null ? 0 : d.latencyMicros() + 1);
+            out.varlong(d.warnings().size());
+            for (String w : d.warnings()) {
+                out.string(w);
+            }
+        }
+        return out.toArray();
+    }
+
+    private static void writeFrame(Out out, RecordedFrame f) {
+        out.varlong(f.seq());
+        out.varlong(f.timeMicros());
+        out.write((f.from() == Direction.CLIENT_TO_SERVER ? 0 : 0x10) | typeCode(f.type()));
+        out.varlong(f.fragments());
+        if (f.note() == null) {
+            out.varlong(0);
+        } else {
+            byte[] note = f.note().getBytes(StandardCharsets.UTF_8);
+            out.varlong(note.length + 1L);
+            out.write(note);
+        }
+        out.varlong(f.payload().length);
+        out.write(f.payload());
+    }
+
+    /** Reads a block of either version; frames of version 1 have no decoding. */
+    public static List<StoredFrame> decode(long sessionId, byte[] data) {
         In in = new In(data);
         int version = in.read();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_DECODED) {
             throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
         }
         int count = (int) in.varlong();
-        List<RecordedFrame> frames = new ArrayList<>(count);
+        List<StoredFrame> frames = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long seq = in.varlong();
             long time = in.varlong();
@@ -74,7 +124,24 @@ public final class FrameBlockCodec {
             int noteLength = (int) in.varlong();
             String note = noteLength == 0 ? null : new String(in.bytes(noteLength - 1), StandardCharsets.UTF_8);
             byte[] payload = in.bytes((int) in.varlong());
-            frames.add(new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note));
+            RecordedFrame frame = new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note);
+            FrameDecoding decoding = null;
+            if (version == VERSION_DECODED && in.read() == 1) {
+                String protocol = in.string();
+                String label = in.string();
+                int kindCode = in.read();
+                String summary = in.string();
+                long correlates = in.varlong();
+                long latency = in.varlong();
+                int warningCount = (int) in.varlong();
+                List<String> warnings = new ArrayList<>(warningCount);
+                for (int w = 0; w < warningCount; w++) {
+                    warnings.add(in.string());
+                }
+                decoding = new FrameDecoding(protocol, label, kindCode < KINDS.length ? KINDS[kindCode] : Kind.UNKNOWN, summary,
+                        correlates == 0 ? null : correlates - 1, latency == 0 ? null : latency - 1, warnings);
+            }
+            frames.add(new StoredFrame(frame, decoding));
         }
         return frames;
     }
@@ -122,6 +189,12 @@ public final class FrameBlockCodec {
             buf[len++] = (byte) v;
         }
 
+        void string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varlong(b.length);
+            write(b);
+        }
+
         byte[] toArray() {
             return len == buf.length ? buf : Arrays.copyOf(buf, len);
         }
@@ -152,6 +225,10 @@ public final class FrameBlockCodec {
                 }
             }
             throw new IllegalArgumentException("frame block has a malformed number");
+        }
+
+        String string() {
+            return new String(bytes((int) varlong()), StandardCharsets.UTF_8);
         }
 
         byte[] bytes(int n) {

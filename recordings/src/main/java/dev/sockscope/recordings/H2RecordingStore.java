@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Handshake;
@@ -173,11 +174,12 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     @Override
-    public synchronized void append(List<CaptureEvent> events) throws RecordingException {
+    public synchronized void append(List<CaptureEvent> events, List<FrameDecoding> decodings, List<SessionDecoded> sessions)
+            throws RecordingException {
         SQLException failure = null;
         for (int attempt = 0; attempt < RETRY_DELAYS_MS.length; attempt++) {
             try {
-                writeAll(events);
+                writeAll(events, decodings, sessions);
                 writer.commit();
                 if (attempt > 0) {
                     LOG.info("a batch of {} events was written on attempt {}", events.size(), attempt + 1);
@@ -199,9 +201,10 @@ public final class H2RecordingStore implements RecordingStore {
         // Still failing: write what can be written, one event at a time, so that one bad row costs one row.
         int failed = 0;
         SQLException first = null;
-        for (CaptureEvent e : events) {
+        for (int i = 0; i < events.size(); i++) {
+            CaptureEvent e = events.get(i);
             try {
-                writeAll(List.of(e));
+                writeAll(List.of(e), decodings == null ? null : java.util.Collections.singletonList(decodings.get(i)), List.of());
                 writer.commit();
             } catch (SQLException single) {
                 rollbackQuietly();
@@ -210,6 +213,14 @@ public final class H2RecordingStore implements RecordingStore {
                     first = single;
                 }
             }
+        }
+        try {
+            writeAll(List.of(), null, sessions);
+            writer.commit();
+        } catch (SQLException single) {
+            rollbackQuietly();
+            failed++;
+            first = first == null ? single : first;
         }
         if (failed > 0) {
             throw new RecordingException(failed + " of " + events.size() + " events could not be written: "
@@ -228,17 +239,18 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    private void writeAll(List<CaptureEvent> events) throws SQLException {
+    private void writeAll(List<CaptureEvent> events, List<FrameDecoding> decodings, List<SessionDecoded> sessions) throws SQLException {
         // Frames are grouped per session into blocks; event order within a session is kept.
-        Map<Long, List<RecordedFrame>> pending = new LinkedHashMap<>();
+        Map<Long, List<StoredFrame>> pending = new LinkedHashMap<>();
         Map<Long, Integer> pendingBytes = new HashMap<>();
         try (PreparedStatement blocks = writer.prepareStatement(INSERT_BLOCK)) {
-            for (CaptureEvent event : events) {
+            for (int i = 0; i < events.size(); i++) {
+                CaptureEvent event = events.get(i);
                 if (event instanceof CaptureEvent.SessionOpened opened) {
                     insertSession(opened.session());
                 } else if (event instanceof CaptureEvent.FrameCaptured captured) {
                     RecordedFrame f = captured.frame();
-                    pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(f);
+                    pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, decodings == null ? null : decodings.get(i)));
                     int bytes = pendingBytes.merge(f.sessionId(), f.payload().length + 32, Integer::sum);
                     if (bytes >= BLOCK_TARGET_BYTES) {
                         addBlock(blocks, pending.remove(f.sessionId()));
@@ -246,7 +258,7 @@ public final class H2RecordingStore implements RecordingStore {
                     }
                 } else if (event instanceof CaptureEvent.SessionClosed closed) {
                     // Frames queued before the close land before the session is marked ended.
-                    List<RecordedFrame> rest = pending.remove(closed.sessionId());
+                    List<StoredFrame> rest = pending.remove(closed.sessionId());
                     pendingBytes.remove(closed.sessionId());
                     if (rest != null) {
                         addBlock(blocks, rest);
@@ -254,17 +266,40 @@ public final class H2RecordingStore implements RecordingStore {
                     endSession(closed.sessionId(), closed.end());
                 }
             }
-            for (List<RecordedFrame> rest : pending.values()) {
+            for (List<StoredFrame> rest : pending.values()) {
                 addBlock(blocks, rest);
             }
             blocks.executeBatch();
         }
+        for (SessionDecoded d : sessions) {
+            updateDecoding(d);
+        }
     }
 
-    private static void addBlock(PreparedStatement ps, List<RecordedFrame> frames) throws SQLException {
-        RecordedFrame first = frames.get(0);
-        RecordedFrame last = frames.get(frames.size() - 1);
-        byte[] data = FrameBlockCodec.encode(frames);
+    private void updateDecoding(SessionDecoded d) throws SQLException {
+        if (d.protocol() != null) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ? WHERE id = ?")) {
+                ps.setString(1, d.protocol());
+                ps.setString(2, d.protocolReason());
+                ps.setString(3, d.handshakeJson());
+                ps.setLong(4, d.sessionId());
+                ps.executeUpdate();
+            }
+        }
+        if (d.unanswered() != null) {
+            try (PreparedStatement ps = writer.prepareStatement("UPDATE sessions SET unanswered = ? WHERE id = ?")) {
+                ps.setString(1, d.unanswered().isEmpty() ? null : d.unanswered().toString().replace(" ", ""));
+                ps.setLong(2, d.sessionId());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void addBlock(PreparedStatement ps, List<StoredFrame> frames) throws SQLException {
+        RecordedFrame first = frames.get(0).frame();
+        RecordedFrame last = frames.get(frames.size() - 1).frame();
+        byte[] data = FrameBlockCodec.encodeDecoded(frames);
         ps.setLong(1, first.sessionId());
         ps.setLong(2, first.seq());
         ps.setLong(3, last.seq());
@@ -357,20 +392,30 @@ public final class H2RecordingStore implements RecordingStore {
             end = new SessionEnd(endedAt, closeCode, rs.getString("close_reason"),
                     ClosedBy.fromLabel(rs.getString("closed_by")), rs.getString("error"));
         }
-        return new SessionRecord(info, end, rs.getLong("frame_count"));
+        String unanswered = rs.getString("unanswered");
+        List<Long> seqs = null;
+        if (unanswered != null) {
+            try {
+                seqs = List.of(JSON.readValue(unanswered, Long[].class));
+            } catch (JsonProcessingException e) {
+                throw new SQLException("stored unanswered requests are not valid JSON: " + e.getOriginalMessage(), e);
+            }
+        }
+        return new SessionRecord(info, end, rs.getLong("frame_count"), rs.getString("protocol"), rs.getString("protocol_reason"),
+                rs.getString("handshake_decoded"), seqs);
     }
 
     @Override
-    public List<RecordedFrame> frames(long sessionId, long afterSeq, int limit) throws RecordingException {
+    public List<StoredFrame> storedFrames(long sessionId, long afterSeq, int limit) throws RecordingException {
         String sql = "SELECT data, data_lob FROM frame_blocks WHERE session_id = ? AND last_seq > ? ORDER BY first_seq";
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, sessionId);
             ps.setLong(2, afterSeq);
-            List<RecordedFrame> out = new ArrayList<>();
+            List<StoredFrame> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (out.size() < limit && rs.next()) {
                     byte[] data = rs.getBytes(1);
-                    for (RecordedFrame f : FrameBlockCodec.decode(sessionId, data != null ? data : rs.getBytes(2))) {
+                    for (StoredFrame f : FrameBlockCodec.decode(sessionId, data != null ? data : rs.getBytes(2))) {
                         if (f.seq() > afterSeq && out.size() < limit) {
                             out.add(f);
                         }

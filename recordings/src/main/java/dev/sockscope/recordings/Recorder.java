@@ -1,43 +1,85 @@
 package dev.sockscope.recordings;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.decode.SessionDecoder;
 import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.CaptureListener;
-import dev.sockscope.wire.SessionInfo;
+import dev.sockscope.wire.RecordedFrame;
 
 /**
- * The capture subscriber that writes every event to a {@link RecordingStore}, masking credentials in
- * handshakes unless told to keep them. Runs on its bus subscription's thread, never on a relay thread.
+ * The capture subscriber that decodes every frame and writes it, with its decoding, to a {@link RecordingStore}.
+ * Masks credentials (handshake headers, secret payload fields) unless told to keep them. Runs on its bus
+ * subscription's thread, never on a relay thread, so neither decoding nor the database can slow the relay.
  */
 public final class Recorder implements CaptureListener {
     private final RecordingStore store;
     private final boolean keepSecrets;
+    private final ProtocolRegistry protocols;
+    private final Map<Long, SessionDecoder> sessions = new HashMap<>();
 
     public Recorder(RecordingStore store, boolean keepSecrets) {
+        this(store, keepSecrets, ProtocolRegistry.builtIn());
+    }
+
+    public Recorder(RecordingStore store, boolean keepSecrets, ProtocolRegistry protocols) {
         this.store = store;
         this.keepSecrets = keepSecrets;
+        this.protocols = protocols;
     }
 
     @Override
     public void onEvents(List<CaptureEvent> events) throws RecordingException {
-        store.append(keepSecrets ? events : masked(events));
+        List<CaptureEvent> out = new ArrayList<>(events.size());
+        List<FrameDecoding> decodings = new ArrayList<>(events.size());
+        List<SessionDecoded> decoded = new ArrayList<>();
+        for (CaptureEvent event : events) {
+            FrameDecoding decoding = null;
+            if (event instanceof CaptureEvent.SessionOpened opened) {
+                SessionDecoder decoder = protocols.open(opened.session());
+                sessions.put(opened.sessionId(), decoder);
+                choice(opened.sessionId(), decoder.opened(), decoded);
+                if (!keepSecrets) {
+                    event = new CaptureEvent.SessionOpened(opened.session().withHandshake(SecretMasker.mask(opened.session().handshake())));
+                }
+            } else if (event instanceof CaptureEvent.FrameCaptured captured) {
+                RecordedFrame f = captured.frame();
+                SessionDecoder decoder = sessions.computeIfAbsent(f.sessionId(), id -> protocols.open(unknownSession(id)));
+                SessionDecoder.Step step = decoder.decode(f);
+                decoding = step.decoding();
+                choice(f.sessionId(), step.chosen(), decoded);
+                if (!keepSecrets && step.maskedPayload() != null) {
+                    event = new CaptureEvent.FrameCaptured(new RecordedFrame(f.sessionId(), f.seq(), f.timeMicros(), f.from(),
+                            f.type(), step.maskedPayload(), f.fragments(), f.note()));
+                }
+            } else if (event instanceof CaptureEvent.SessionClosed closed) {
+                SessionDecoder decoder = sessions.remove(closed.sessionId());
+                if (decoder != null) {
+                    choice(closed.sessionId(), decoder.finish(), decoded);
+                    decoded.add(new SessionDecoded(closed.sessionId(), null, null, null, decoder.unanswered()));
+                }
+            }
+            out.add(event);
+            decodings.add(decoding);
+        }
+        store.append(out, decodings, decoded);
     }
 
-    private static List<CaptureEvent> masked(List<CaptureEvent> events) {
-        List<CaptureEvent> out = null;
-        for (int i = 0; i < events.size(); i++) {
-            if (events.get(i) instanceof CaptureEvent.SessionOpened opened) {
-                if (out == null) {
-                    out = new ArrayList<>(events);
-                }
-                SessionInfo s = opened.session();
-                out.set(i, new CaptureEvent.SessionOpened(new SessionInfo(s.id(), s.listen(), s.upstream(),
-                        s.clientAddress(), SecretMasker.mask(s.handshake()), s.startedAtMicros())));
-            }
+    private static void choice(long sessionId, SessionDecoder.ProtocolChoice choice, List<SessionDecoded> out) {
+        if (choice != null) {
+            out.add(new SessionDecoded(sessionId, choice.protocol(), choice.reason(), choice.handshake().toString(), null));
         }
-        return out == null ? events : out;
+    }
+
+    /** Frames of a session whose opening this recorder never saw (it cannot happen through the bus, but never fail). */
+    private static dev.sockscope.wire.SessionInfo unknownSession(long id) {
+        return new dev.sockscope.wire.SessionInfo(id, "", "", "", new dev.sockscope.wire.Handshake("/", null, List.of(), 101,
+                List.of(), null, List.of()), 0);
     }
 }

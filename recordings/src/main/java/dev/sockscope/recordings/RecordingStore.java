@@ -3,6 +3,7 @@ package dev.sockscope.recordings;
 import java.util.List;
 import java.util.Optional;
 
+import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.RecordedFrame;
 
@@ -12,8 +13,18 @@ public interface RecordingStore extends AutoCloseable {
     /** An id no stored session has; ids handed out by one store never repeat. */
     long nextSessionId();
 
-    /** Writes a batch of events in order, in one transaction. */
-    void append(List<CaptureEvent> events) throws RecordingException;
+    /** Writes a batch of events in order, in one transaction, without decodings. */
+    default void append(List<CaptureEvent> events) throws RecordingException {
+        append(events, null, List.of());
+    }
+
+    /**
+     * Writes a batch of events in order, in one transaction.
+     *
+     * @param decodings for each event, the decoding of its frame (null for other events); null when there are none
+     * @param sessions  what decoding learned about sessions, applied after the events
+     */
+    void append(List<CaptureEvent> events, List<FrameDecoding> decodings, List<SessionDecoded> sessions) throws RecordingException;
 
     /** Sessions, newest first. */
     List<SessionRecord> sessions(int limit) throws RecordingException;
@@ -21,7 +32,12 @@ public interface RecordingStore extends AutoCloseable {
     Optional<SessionRecord> session(long id) throws RecordingException;
 
     /** Frames of a session in order, starting after {@code afterSeq}, at most {@code limit}. */
-    List<RecordedFrame> frames(long sessionId, long afterSeq, int limit) throws RecordingException;
+    default List<RecordedFrame> frames(long sessionId, long afterSeq, int limit) throws RecordingException {
+        return storedFrames(sessionId, afterSeq, limit).stream().map(StoredFrame::frame).toList();
+    }
+
+    /** Frames with their decodings, in order, starting after {@code afterSeq}, at most {@code limit}. */
+    List<StoredFrame> storedFrames(long sessionId, long afterSeq, int limit) throws RecordingException;
 
     @Override
     void close();

@@ -1,12 +1,22 @@
 package dev.sockscope.recordings;
 
+import java.util.List;
+
 import dev.sockscope.wire.SessionEnd;
 import dev.sockscope.wire.SessionInfo;
 
 /**
- * A stored session: what was known when it opened, how it ended (null while open) and how many frames it holds.
+ * A stored session: what was known when it opened, how it ended (null while open), how many frames it holds, and
+ * what decoding made of it (protocol, why, the handshake explained as JSON, requests never answered; null in
+ * recordings made before decoding, or while not yet known).
  */
-public record SessionRecord(SessionInfo info, SessionEnd end, long frames) {
+public record SessionRecord(SessionInfo info, SessionEnd end, long frames, String protocol, String protocolReason,
+                            String handshakeDecoded, List<Long> unanswered) {
+
+    public SessionRecord(SessionInfo info, SessionEnd end, long frames) {
+        this(info, end, frames, null, null, null, null);
+    }
+
     public long id() {
         return info.id();
     }

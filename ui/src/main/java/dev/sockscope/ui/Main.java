@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.sockscope.ui.cli.DemoCommand;
 import dev.sockscope.ui.cli.FramesCommand;
+import dev.sockscope.ui.cli.ProtocolsCommand;
 import dev.sockscope.ui.cli.ProxyCommand;
 import dev.sockscope.ui.cli.SessionsCommand;
 import picocli.CommandLine;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 /** The {@code sockscope} command line. */
 @Command(name = "sockscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSocket recording proxy and debugging inspector.",
-        subcommands = {DemoCommand.class, ProxyCommand.class, SessionsCommand.class, FramesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ProxyCommand.class, SessionsCommand.class, FramesCommand.class, ProtocolsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
@@ -18,7 +19,7 @@ import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.wire.CaptureBus;
 
 /**
- * A running proxy with its recorder: store ← recorder ← bus ← relay. Closing it stops in the order that
+ * A running proxy with its recorder: store ← recorder (decodes) ← bus ← relay. Closing it stops in the order that
  * loses nothing: sessions closed (1001 both ways), then every queued event written, then the database closed.
  */
 public final class ProxyRuntime implements AutoCloseable {
@@ -41,9 +42,14 @@ public final class ProxyRuntime implements AutoCloseable {
 
     public static ProxyRuntime start(List<Route> routes, RelayOptions options, Path db, boolean keepSecrets)
             throws RecordingException, IOException {
+        return start(routes, options, db, keepSecrets, ProtocolRegistry.builtIn());
+    }
+
+    public static ProxyRuntime start(List<Route> routes, RelayOptions options, Path db, boolean keepSecrets,
+                                     ProtocolRegistry protocols) throws RecordingException, IOException {
         H2RecordingStore store = H2RecordingStore.open(db);
         CaptureBus bus = new CaptureBus();
-        CaptureBus.Subscription recorder = bus.subscribe("recorder", new Recorder(store, keepSecrets),
+        CaptureBus.Subscription recorder = bus.subscribe("recorder", new Recorder(store, keepSecrets, protocols),
                 CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT.withLinger(RECORDER_LINGER));
         try {
             Relay relay = JettyRelay.start(routes, options, bus, store::nextSessionId);

@@ -156,7 +156,7 @@ public final class JettyRelay implements Relay {
         }
         for (Connector c : server.getConnectors()) {
             Route r = routeByConnector.get(c);
-            Route actual = new Route(r.listenHost(), ((ServerConnector) c).getLocalPort(), r.upstream());
+            Route actual = new Route(r.listenHost(), ((ServerConnector) c).getLocalPort(), r.upstream(), r.protocol());
             bound.add(actual);
             routeByConnector.put(c, actual); // sessions record the port really listened on, not a requested 0
         }
@@ -432,7 +432,7 @@ public final class JettyRelay implements Relay {
 
         private SessionInfo info(Handshake handshake) {
             String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-            return new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt);
+            return new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt, route.protocol());
         }
     }
 

@@ -1,17 +1,29 @@
 package dev.sockscope.ui.cli;
 
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.decode.JsonText;
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.decode.SessionDecoder;
+import dev.sockscope.decode.SpecDecoder;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.RecordingException;
+import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.ui.views.FrameView;
 import dev.sockscope.ui.views.Json;
 import dev.sockscope.ui.views.Preview;
 import dev.sockscope.ui.views.Times;
-import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.FrameType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,8 +31,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code sockscope frames ID}: every frame of a session, in order. */
-@Command(name = "frames", mixinStandardHelpOptions = true, description = "Lists the frames of a recorded session, in order.")
+/** {@code sockscope frames ID}: every frame of a session, in order, decoded. */
+@Command(name = "frames", mixinStandardHelpOptions = true,
+        description = {"Lists the frames of a recorded session, in order, with what the decoder made of them.",
+                "Filters combine: --kind request --label LOGIN --from client."})
 public final class FramesCommand implements Callable<Integer> {
     private static final int PAGE = 2000;
 
@@ -33,56 +47,138 @@ public final class FramesCommand implements Callable<Integer> {
     @Mixin
     DbOption db = new DbOption();
 
+    @Mixin
+    ProtocolsOption protocols = new ProtocolsOption();
+
     @Option(names = "--json", description = "Print one JSON array of frame objects.")
     boolean json;
 
-    @Option(names = "--width", defaultValue = "100", description = "Preview width in the table (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tree", description = "With --json, add each frame's decoded tree (nested JSON unwrapped, secrets masked); without, print it under each frame.")
+    boolean tree;
+
+    @Option(names = "--kind", split = ",", paramLabel = "KIND",
+            description = "Only frames of these kinds: request, response, error, event, heartbeat, control, unknown.")
+    List<String> kinds;
+
+    @Option(names = "--label", paramLabel = "TEXT", description = "Only frames whose label contains this text (any case).")
+    String label;
+
+    @Option(names = "--from", paramLabel = "SENDER", description = "Only frames sent by client or server.")
+    String from;
+
+    @Option(names = "--warnings", description = "Only frames with warnings (invalid JSON, unknown opcode, unanswered ...).")
+    boolean onlyWarnings;
+
+    @Option(names = "--width", defaultValue = "100", description = "Summary width in the table (default: ${DEFAULT-VALUE}).")
     int width;
 
-    private void forEachFrame(H2RecordingStore store, Consumer<RecordedFrame> action) throws RecordingException {
+    /**
+     * Frames in order; frames recorded before decoding existed are decoded now, the way the recorder would have.
+     */
+    private void forEachFrame(H2RecordingStore store, SessionRecord session, ProtocolRegistry registry,
+                              Consumer<StoredFrame> action) throws RecordingException {
+        SessionDecoder late = null;
         long after = 0;
-        List<RecordedFrame> page;
+        List<StoredFrame> page;
         do {
-            page = store.frames(sessionId, after, PAGE);
-            for (RecordedFrame f : page) {
+            page = store.storedFrames(sessionId, after, PAGE);
+            for (StoredFrame f : page) {
+                if (f.decoding() == null) {
+                    late = late == null ? registry.open(session.info()) : late;
+                    f = new StoredFrame(f.frame(), late.decode(f.frame()).decoding());
+                } else if (late != null) {
+                    late.decode(f.frame());
+                }
                 action.accept(f);
                 after = f.seq();
             }
         } while (page.size() == PAGE);
     }
 
+    private boolean wanted(StoredFrame f, boolean unanswered) {
+        FrameDecoding d = f.decoding();
+        if (from != null && !f.frame().from().sender().equalsIgnoreCase(from)) {
+            return false;
+        }
+        if (kinds != null && !kinds.isEmpty() && kinds.stream().noneMatch(k -> k.trim().equalsIgnoreCase(d.kind().label()))) {
+            return false;
+        }
+        if (label != null && !d.label().toLowerCase(Locale.ROOT).contains(label.toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        return !onlyWarnings || unanswered || !d.warnings().isEmpty();
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        ProtocolRegistry registry = protocols.load();
         try (H2RecordingStore store = H2RecordingStore.openReader(db.directory())) {
-            if (store.session(sessionId).isEmpty()) {
+            var found = store.session(sessionId);
+            if (found.isEmpty()) {
                 spec.commandLine().getErr().println("sockscope: no session " + sessionId + " in " + store.directory()
                         + " (see 'sockscope sessions')");
                 return 2;
             }
+            SessionRecord session = found.get();
+            Set<Long> unanswered = session.unanswered() == null ? Set.of() : new HashSet<>(session.unanswered());
+            SpecDecoder treeDecoder = session.protocol() == null ? null : registry.find(session.protocol()).orElse(null);
             if (json) {
                 // Streamed page by page so that a long session never has to fit in memory as JSON.
                 boolean[] first = {true};
                 out.print('[');
-                forEachFrame(store, f -> {
-                    out.print(first[0] ? "\n" : ",\n");
-                    out.print(Json.write(FrameView.of(f)));
-                    first[0] = false;
+                forEachFrame(store, session, registry, f -> {
+                    boolean waiting = unanswered.contains(f.seq());
+                    if (wanted(f, waiting)) {
+                        out.print(first[0] ? "\n" : ",\n");
+                        out.print(Json.write(FrameView.of(f, waiting, tree ? treeOf(f, treeDecoder) : null)));
+                        first[0] = false;
+                    }
                 });
                 out.println(first[0] ? "]" : "\n]");
                 out.flush();
                 return 0;
             }
-            Table t = new Table("SEQ", "TIME", "FROM", "TYPE", "SIZE", "FRAG", "PAYLOAD");
-            forEachFrame(store, f -> t.add(f.seq(), Times.clock(f.timeMicros()), f.from().sender(), f.type().label(),
-                    f.size(), f.fragments(), Preview.of(f, width)));
+            if (session.protocol() != null) {
+                out.println("Session " + sessionId + ": " + session.protocol() + " (" + session.protocolReason() + ")");
+            }
+            Table t = new Table("SEQ", "TIME", "FROM", "TYPE", "SIZE", "LABEL", "KIND", "ANSWERS", "SUMMARY");
+            forEachFrame(store, session, registry, f -> {
+                boolean waiting = unanswered.contains(f.seq());
+                if (!wanted(f, waiting)) {
+                    return;
+                }
+                FrameDecoding d = f.decoding();
+                String answers = d.correlatesWith() == null ? (waiting ? "never answered" : null)
+                        : "#" + d.correlatesWith() + " " + Times.millis(d.latencyMicros());
+                String summary = d.summary() + (d.warnings().isEmpty() ? "" : "  ⚠ " + String.join("; ", d.warnings()));
+                t.add(f.seq(), Times.clock(f.frame().timeMicros()), f.frame().from().sender(), f.frame().type().label(),
+                        f.frame().size(), d.label(), d.kind().label(), answers, Preview.oneLine(summary, width));
+                if (tree) {
+                    JsonNode node = treeOf(f, treeDecoder);
+                    if (node != null) {
+                        t.add("", "", "", "", "", "", "", "", Preview.oneLine(node.toString(), Math.max(width, 400)));
+                    }
+                }
+            });
             if (t.size() == 0) {
-                out.println("Session " + sessionId + " has no frames.");
+                out.println("Session " + sessionId + " has no frames" + (kinds != null || label != null || from != null || onlyWarnings ? " that match." : "."));
             } else {
                 t.print(out);
             }
         }
         out.flush();
         return 0;
+    }
+
+    private static JsonNode treeOf(StoredFrame f, SpecDecoder decoder) {
+        if (f.frame().type() != FrameType.TEXT) {
+            return null;
+        }
+        if (decoder != null && f.decoding() != null && decoder.name().equals(f.decoding().protocol())) {
+            return decoder.tree(f.frame());
+        }
+        JsonText.Parsed parsed = JsonText.parse(f.frame().payload());
+        return parsed.ok() ? parsed.tree() : null;
     }
 }

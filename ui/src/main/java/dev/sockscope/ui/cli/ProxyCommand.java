@@ -9,7 +9,10 @@ import java.util.concurrent.Callable;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.ui.ProxyRuntime;
+import dev.sockscope.decode.ProtocolRegistry;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,9 +26,22 @@ public final class ProxyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--route", required = true, paramLabel = "LISTEN=UPSTREAM",
-            description = "Listen address and upstream, e.g. 127.0.0.1:9444=wss://example.org:444 (repeatable; LISTEN may be a bare port).")
-    List<String> routes = new ArrayList<>();
+    /** A route and, optionally, the protocol to decode it as: {@code --route A=B [--protocol max]}, repeatable. */
+    static final class RouteArgs {
+        @Option(names = "--route", required = true, paramLabel = "LISTEN=UPSTREAM",
+                description = "Listen address and upstream, e.g. 127.0.0.1:9444=wss://example.org:444 (repeatable; LISTEN may be a bare port).")
+        String route;
+
+        @Option(names = "--protocol", paramLabel = "NAME",
+                description = "Decode the preceding route as this protocol instead of detecting it (see 'sockscope protocols'; 'generic' turns protocol decoding off).")
+        String protocol;
+    }
+
+    @ArgGroup(exclusive = false, multiplicity = "1..*")
+    List<RouteArgs> routes = new ArrayList<>();
+
+    @Mixin
+    ProtocolsOption protocols = new ProtocolsOption();
 
     @Mixin
     DbOption db = new DbOption();
@@ -50,17 +66,27 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ProtocolRegistry registry = protocols.load();
         List<Route> parsed = new ArrayList<>();
-        for (String r : routes) {
-            parsed.add(Route.parse(r));
+        for (RouteArgs r : routes) {
+            Route route = Route.parse(r.route);
+            if (r.protocol != null) {
+                if (!registry.knows(r.protocol)) {
+                    throw new ParameterException(spec.commandLine(), "--protocol " + r.protocol + ": no such protocol (known: "
+                            + String.join(", ", registry.names()) + ")");
+                }
+                route = route.withProtocol(r.protocol);
+            }
+            parsed.add(route);
         }
         RelayOptions options = new RelayOptions(Sizes.parse(maxMessage), insecure,
                 Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds));
-        ProxyRuntime runtime = ProxyRuntime.start(parsed, options, db.directory(), keepSecrets);
+        ProxyRuntime runtime = ProxyRuntime.start(parsed, options, db.directory(), keepSecrets, registry);
         StopOnSignal stop = new StopOnSignal(runtime);
         PrintWriter out = spec.commandLine().getOut();
         for (Route r : runtime.relay().boundRoutes()) {
-            out.println("sockscope: relaying ws://" + r.listen() + " -> " + r.upstream());
+            out.println("sockscope: relaying ws://" + r.listen() + " -> " + r.upstream()
+                    + (r.protocol() == null ? " (protocol detected)" : " (decoded as " + r.protocol() + ")"));
         }
         out.println("sockscope: recording to " + runtime.store().directory()
                 + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));

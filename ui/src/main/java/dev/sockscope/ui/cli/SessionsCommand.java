@@ -42,14 +42,14 @@ public final class SessionsCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            Table t = new Table("ID", "STARTED", "LISTEN", "UPSTREAM", "TARGET", "SUBPROTOCOL", "FRAMES", "CLOSE", "BY", "NOTE");
+            Table t = new Table("ID", "STARTED", "LISTEN", "UPSTREAM", "TARGET", "PROTOCOL", "SUBPROTOCOL", "FRAMES", "CLOSE", "BY", "NOTE");
             for (SessionRecord s : sessions) {
                 var h = s.info().handshake();
                 String close = s.end() == null ? (s.isOpen() ? "open" : "-")
                         : s.end().closeCode() == null ? "-" : String.valueOf(s.end().closeCode());
                 String note = s.end() == null ? null : s.end().error() != null ? s.end().error() : s.end().closeReason();
                 t.add(s.id(), Times.local(s.info().startedAtMicros()), s.info().listen(), s.info().upstream(),
-                        Preview.oneLine(h.target(), 60), h.status() == 101 ? h.subprotocol() : "HTTP " + h.status(),
+                        Preview.oneLine(h.target(), 60), s.protocol(), h.status() == 101 ? h.subprotocol() : "HTTP " + h.status(),
                         s.frames(), close, s.end() == null || s.end().closedBy() == null ? null : s.end().closedBy().label(),
                         note == null || note.isEmpty() ? null : Preview.oneLine(note, 100));
             }

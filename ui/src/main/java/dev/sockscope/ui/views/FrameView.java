@@ -1,22 +1,40 @@
 package dev.sockscope.ui.views;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.Utf8Validator;
 
 /**
  * A frame as --json and the HTTP API show it: {@code text} for text frames (and {@code base64} as well
- * when the bytes are not valid UTF-8), {@code base64} for the others, close code and reason for close frames.
+ * when the bytes are not valid UTF-8), {@code base64} for the others, close code and reason for close frames,
+ * and what the decoder made of it: protocol, label, kind, summary, the request it answers and after how long,
+ * warnings, and (on request) the decoded tree.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FrameView(long seq, String time, long timeMicros, String from, String type, int size, int fragments,
-                        String text, String base64, Integer closeCode, String closeReason, String note) {
+                        String text, String base64, Integer closeCode, String closeReason, String note,
+                        String protocol, String label, String kind, String summary, Long correlatesWith, Double latencyMs,
+                        List<String> warnings, JsonNode decoded) {
 
     public static FrameView of(RecordedFrame f) {
+        return of(new StoredFrame(f, null), false, null);
+    }
+
+    /**
+     * @param unanswered whether the session ended with this request still waiting for its answer
+     * @param decoded    the decoded tree, or null to leave it out
+     */
+    public static FrameView of(StoredFrame sf, boolean unanswered, JsonNode decoded) {
+        RecordedFrame f = sf.frame();
         String text = null;
         String base64 = null;
         if (f.type() == FrameType.TEXT) {
@@ -27,7 +45,16 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
         } else {
             base64 = Base64.getEncoder().encodeToString(f.payload());
         }
+        FrameDecoding d = sf.decoding();
+        List<String> warnings = d == null ? new ArrayList<>() : new ArrayList<>(d.warnings());
+        if (unanswered) {
+            warnings.add("never answered: the session ended first");
+        }
         return new FrameView(f.seq(), Times.iso(f.timeMicros()), f.timeMicros(), f.from().sender(), f.type().label(),
-                f.size(), f.fragments(), text, base64, f.closeCode(), f.closeReason(), f.note());
+                f.size(), f.fragments(), text, base64, f.closeCode(), f.closeReason(), f.note(),
+                d == null ? null : d.protocol(), d == null ? null : d.label(), d == null ? null : d.kind().label(),
+                d == null ? null : d.summary(), d == null ? null : d.correlatesWith(),
+                d == null || d.latencyMicros() == null ? null : d.latencyMicros() / 1000.0,
+                d == null ? null : warnings, decoded);
     }
 }

@@ -2,18 +2,25 @@ package dev.sockscope.ui.views;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
 import dev.sockscope.wire.SessionEnd;
 import dev.sockscope.wire.SessionInfo;
 
-/** A session as the command line's --json and the HTTP API show it. Field names are a public contract. */
+/**
+ * A session as the command line's --json and the HTTP API show it. Field names are a public contract. The decoded
+ * fields (protocol, why it was chosen, the handshake explained, requests never answered) are null in recordings made
+ * before decoding.
+ */
 public record SessionView(long id, String listen, String upstream, String path, String query, String clientAddress,
                           int status, String subprotocol, List<String> extensions,
                           String startedAt, long startedAtMicros, String endedAt, Long endedAtMicros,
                           long frames, Integer closeCode, String closeReason, String closedBy, String error,
-                          List<List<String>> requestHeaders, List<List<String>> responseHeaders) {
+                          List<List<String>> requestHeaders, List<List<String>> responseHeaders,
+                          String protocol, String protocolReason, JsonNode handshakeDecoded, List<Long> unanswered) {
 
     public static SessionView of(SessionRecord r) {
         SessionInfo i = r.info();
@@ -25,7 +32,19 @@ public record SessionView(long id, String listen, String upstream, String path, 
                 Times.iso(i.startedAtMicros()), i.startedAtMicros(), Times.iso(endedAt), endedAt,
                 r.frames(), e == null ? null : e.closeCode(), e == null ? null : e.closeReason(),
                 e == null || e.closedBy() == null ? null : e.closedBy().label(), e == null ? null : e.error(),
-                pairs(h.requestHeaders()), pairs(h.responseHeaders()));
+                pairs(h.requestHeaders()), pairs(h.responseHeaders()),
+                r.protocol(), r.protocolReason(), tree(r.handshakeDecoded()), r.unanswered());
+    }
+
+    private static JsonNode tree(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(json);
+        }
     }
 
     private static List<List<String>> pairs(List<Header> headers) {

@@ -28,4 +28,18 @@ public final class Times {
     public static String clock(long micros) {
         return CLOCK.format(instant(micros));
     }
+
+    /** A latency as people read it: 0.4 ms, 41 ms, 2.5 s. */
+    public static String millis(Long micros) {
+        if (micros == null) {
+            return "";
+        }
+        if (micros < 10_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0);
+        }
+        if (micros < 10_000_000) {
+            return (micros / 1000) + " ms";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f s", micros / 1_000_000.0);
+    }
 }

@@ -1,0 +1,90 @@
+package dev.sockscope.recordings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.decode.Kind;
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.wire.ClosedBy;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
+
+/** Decodings stored beside frames, and recordings made before decoding existed. */
+class DecodedRecordingTest {
+    @TempDir
+    Path dir;
+
+    /** Version 2 blocks are a contract too. */
+    private static final String GOLDEN_V2 = "02" + "01"
+            + "01" + "e807" + "00" + "01" + "00" + "02" + "6869"      // seq 1, t 1000, client text, "hi"
+            + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
+            + "00" + "e907" + "01" + "0177";                              // no correlation, latency 1000, warning "w"
+
+    @Test
+    void version2BlocksCarryTheDecodingExactlyAsDocumented() {
+        StoredFrame frame = new StoredFrame(
+                new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null),
+                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of("w")));
+        assertThat(HexFormat.of().formatHex(FrameBlockCodec.encodeDecoded(List.of(frame)))).isEqualTo(GOLDEN_V2);
+        assertThat(FrameBlockCodec.decode(5, HexFormat.of().parseHex(GOLDEN_V2)))
+                .usingRecursiveFieldByFieldElementComparator().containsExactly(frame);
+    }
+
+    @Test
+    void aRecordingMadeByVersion1OpensAndReadsWithoutDecodings() throws Exception {
+        Path copy = dir.resolve("old");
+        Files.createDirectories(copy);
+        Files.copy(Path.of("src/test/resources/fixtures/v1/sockscope.mv.db"), copy.resolve("sockscope.mv.db"));
+        try (H2RecordingStore store = H2RecordingStore.openReader(copy)) {
+            SessionRecord s = store.sessions(10).get(0);
+            assertThat(s.id()).isEqualTo(1);
+            assertThat(s.info().handshake().target()).isEqualTo("/demo?room=1");
+            assertThat(s.frames()).isEqualTo(10);
+            assertThat(s.protocol()).isNull();
+            List<StoredFrame> frames = store.storedFrames(1, 0, 100);
+            assertThat(frames).hasSize(10).allSatisfy(f -> assertThat(f.decoding()).isNull());
+            assertThat(frames.get(0).frame().text()).startsWith("{\"cmd\":0,\"seq\":1,\"opcode\":6");
+            assertThat(frames.get(9).frame().type()).isEqualTo(FrameType.CLOSE);
+        }
+    }
+
+    @Test
+    void theRecorderStoresDecodingsTheChosenProtocolAndUnansweredRequests() throws Exception {
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            Recorder recorder = new Recorder(store, false, ProtocolRegistry.builtIn());
+            List<CaptureEvent> events = new java.util.ArrayList<>(Fixtures.chatSession(1));
+            // An extra request nobody answers, before the close.
+            events.add(4, new CaptureEvent.FrameCaptured(Fixtures.text(1, 5, Direction.CLIENT_TO_SERVER,
+                    "{\"name\":\"Event.ReadMessage\",\"args\":\"{\\\"session_channel\\\":\\\"10\\\",\\\"executor_id\\\":2,\\\"message_id\\\":11}\"}")));
+            events.set(5, new CaptureEvent.FrameCaptured(new RecordedFrame(1, 6, Fixtures.T0 + 6000, Direction.SERVER_TO_CLIENT,
+                    FrameType.CLOSE, new byte[] {0x03, (byte) 0xF0, 'b', 'y', 'e'}, 1, null)));
+            events.set(6, new CaptureEvent.SessionClosed(1, new SessionEnd(Fixtures.T0 + 7000, 1008, "bye", ClosedBy.SERVER, null)));
+            recorder.onEvents(events);
+
+            SessionRecord s = store.session(1).orElseThrow();
+            assertThat(s.protocol()).isEqualTo("event-chat");
+            assertThat(s.protocolReason()).isEqualTo("handshake: subprotocol access_token, query sid, path /ws");
+            assertThat(s.handshakeDecoded()).contains("\"claims\":{\"exp\":1}").contains("\"signature\":\"masked\"");
+            assertThat(s.unanswered()).containsExactly(5L);
+
+            List<StoredFrame> frames = store.storedFrames(1, 0, 100);
+            assertThat(frames).extracting(f -> f.decoding().label() + " " + f.decoding().kind().label())
+                    .containsExactly("Event.GetConversationList request", "Event.GetConversationList response",
+                            "ping control", "Event.ReadMessage request", "close 1008 control");
+            assertThat(frames.get(1).decoding().correlatesWith()).isEqualTo(1L);
+            assertThat(frames.get(1).decoding().latencyMicros()).isEqualTo(1000L);
+        }
+    }
+}

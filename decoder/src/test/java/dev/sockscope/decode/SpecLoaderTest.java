@@ -20,36 +20,8 @@ import dev.sockscope.wire.SessionInfo;
 
 /** User specs from a folder: loaded, used for detection before the built-ins, and refused with a useful message. */
 class SpecLoaderTest {
-    /** The README's worked example, kept here verbatim so that the README cannot drift from what works. */
-    static final String JSON_RPC = """
-            protocol: json-rpc
-            title: JSON-RPC 2.0
-            detect:
-              content:
-                require: {jsonrpc: string}
-                match: {jsonrpc: '^2\\.0$'}
-            secrets: [params.password]
-            label:
-              fields: [method]
-            kinds:
-              - {when: {error: '*'}, kind: error}
-              - {when: {result: '*'}, kind: response}
-              - {when: {method: '*', id: null}, kind: event}
-              - {kind: request}
-            correlate:
-              key: id
-              requestsFrom: client
-            messages:
-              - kind: error
-                summary: 'error {error.code}: {error.message}'
-              - kind: response
-                summary: 'result {result|json}'
-              - value: login
-                fields: {params.user: string, params.password: string}
-                summary: 'login as {params.user} (password {params.password})'
-              - kind: event
-                summary: 'notification {method}[ {params|json}]'
-            """;
+    /** The README's worked example; ui's ReadmeTest checks that the README shows exactly this file. */
+    static final Path JSON_RPC = Path.of("src/test/resources/specs/json-rpc.yaml");
 
     @TempDir
     Path dir;
@@ -60,7 +32,7 @@ class SpecLoaderTest {
 
     @Test
     void aUserSpecFromAFolderIsDetectedAndDecodes() throws Exception {
-        Files.writeString(dir.resolve("json-rpc.yaml"), JSON_RPC);
+        Files.copy(JSON_RPC, dir.resolve("json-rpc.yaml"));
         ProtocolRegistry registry = ProtocolRegistry.load(List.of(dir));
         assertThat(registry.names()).startsWith("json-rpc").contains("max", "event-chat", "maim", "zavodchat", "qq-push", "generic");
 

@@ -16,6 +16,8 @@ public final class Simulators {
     /** The token the maim simulator accepts; any other gets 1008 "Invalid or missing token", as the document says. */
     public static final String MAIM_TOKEN = "demo-maim-token";
     public static final String ZAVODCHAT_TOKEN = "3c3beb77-b54a-4733-8c5d-acd7b2680241";
+    /** Events the zavodchat main socket pushes on connect: one of each in the document. */
+    public static final int ZAVODCHAT_EVENT_COUNT = 21;
 
     private Simulators() {
     }

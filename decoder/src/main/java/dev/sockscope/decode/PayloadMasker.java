@@ -18,6 +18,8 @@ import dev.sockscope.secrets.SecretMasker;
  * what crossed the wire except inside the masked values, so offsets, spacing and key order survive.
  */
 public final class PayloadMasker {
+    private static final java.util.Map<String, java.util.regex.Pattern> FIELD_PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private PayloadMasker() {
     }
 
@@ -29,8 +31,8 @@ public final class PayloadMasker {
         String out = text;
         for (JsonPath p : paths) {
             String field = p.parts().get(p.parts().size() - 1);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\"" + java.util.regex.Pattern.quote(field)
-                    + "\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\"?)").matcher(out);
+            java.util.regex.Matcher m = FIELD_PATTERNS.computeIfAbsent(field, n -> java.util.regex.Pattern.compile("(\""
+                    + java.util.regex.Pattern.quote(n) + "\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\"?)")).matcher(out);
             StringBuilder sb = new StringBuilder();
             while (m.find()) {
                 String value = m.group(2);

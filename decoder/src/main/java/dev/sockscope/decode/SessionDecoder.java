@@ -140,13 +140,29 @@ public final class SessionDecoder {
                     parsed == null && f.type() == FrameType.TEXT ? null : parsed);
             return new Step(d, null, chosenNow);
         }
-        SpecDecoder.Decoded decoded = pinned.decode(f, f.type() == FrameType.TEXT && parsed == null ? JsonText.parse(f.payload()) : parsed);
+        if (f.type() == FrameType.TEXT && parsed == null) {
+            parsed = JsonText.parse(f.payload());
+        }
+        SpecDecoder.Decoded decoded = pinned.decode(f, parsed);
         FrameDecoding d = correlate(f, decoded);
         byte[] masked = null;
-        if (f.type() == FrameType.TEXT && !pinned.secrets().isEmpty()) {
+        if (f.type() == FrameType.TEXT && !pinned.secrets().isEmpty() && mayHoldSecrets(parsed)) {
             masked = PayloadMasker.mask(f.text(), pinned.secrets());
         }
         return new Step(d, masked, chosenNow);
+    }
+
+    /** Re-reading the payload to mask it is only worth it when a secret path is there (or the JSON is broken). */
+    private boolean mayHoldSecrets(JsonText.Parsed parsed) {
+        if (parsed == null || !parsed.ok()) {
+            return true;
+        }
+        for (JsonPath p : pinned.secrets()) {
+            if (p.find(parsed.tree()) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private FrameDecoding correlate(RecordedFrame f, SpecDecoder.Decoded decoded) {

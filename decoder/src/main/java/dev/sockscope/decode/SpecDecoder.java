@@ -33,9 +33,15 @@ public final class SpecDecoder {
     static final int STRONG = 2;
 
     private final ProtocolSpec spec;
+    /** Finds the label field in text that is not valid JSON; null when the label is not one top-level field. */
+    private final Pattern labelInText;
 
     public SpecDecoder(ProtocolSpec spec) {
         this.spec = spec;
+        this.labelInText = spec.label().fields().size() == 1 && spec.label().fields().get(0).isTopLevel()
+                ? Pattern.compile("\"" + Pattern.quote(spec.label().fields().get(0).text())
+                        + "\"\\s*:\\s*(?:\"((?:[^\"\\\\]|\\\\.){1,200})\"|(-?\\d{1,18}))")
+                : null;
     }
 
     public String name() {
@@ -362,9 +368,8 @@ public final class SpecDecoder {
     private FrameDecoding malformed(RecordedFrame f, String error) {
         String text = f.text();
         String label = "invalid JSON";
-        if (spec.label().fields().size() == 1 && spec.label().fields().get(0).isTopLevel()) {
-            Matcher m = Pattern.compile("\"" + Pattern.quote(spec.label().fields().get(0).text())
-                    + "\"\\s*:\\s*(?:\"((?:[^\"\\\\]|\\\\.){1,200})\"|(-?\\d{1,18}))").matcher(text);
+        if (labelInText != null) {
+            Matcher m = labelInText.matcher(text);
             while (m.find()) {
                 String value = m.group(1) != null ? m.group(1) : m.group(2);
                 if (spec.messages().stream().anyMatch(e -> value.equals(e.value()))) {

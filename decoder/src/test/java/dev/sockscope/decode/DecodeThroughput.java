@@ -1,0 +1,84 @@
+package dev.sockscope.decode;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionInfo;
+
+/**
+ * Decoding throughput, frames per second per protocol, on one thread: a benchmark, not a test. Decodes the golden
+ * inputs of each protocol (the seed documents' examples) over and over in fresh sessions, after a warm-up, and the
+ * bench's own payloads (1 KiB binary) through detection and the fallback. Run it with
+ * <pre>mvn -q -pl decoder test-compile exec:java -Dexec.mainClass=dev.sockscope.decode.DecodeThroughput -Dexec.classpathScope=test</pre>
+ */
+public final class DecodeThroughput {
+    private static final long WARMUP_NANOS = 3_000_000_000L;
+    private static final long MEASURE_NANOS = 3_000_000_000L;
+
+    public static void main(String[] args) throws Exception {
+        ProtocolRegistry registry = ProtocolRegistry.builtIn();
+        System.out.printf(Locale.ROOT, "%-12s %8s %12s %10s %12s%n", "protocol", "frames", "frames/s", "µs/frame", "MB/s");
+        for (String protocol : List.of("max", "event-chat", "maim", "zavodchat", "qq-push")) {
+            List<RecordedFrame> frames = new ArrayList<>();
+            Path golden = Files.isDirectory(Path.of("src/test/resources/golden")) ? Path.of("src/test/resources/golden")
+                    : Path.of("decoder/src/test/resources/golden");
+            try (Stream<Path> files = Files.list(golden.resolve(protocol))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".frames")).sorted().toList()) {
+                    frames.addAll(GoldenFrames.read(f));
+                }
+            }
+            report(protocol, registry, GoldenFrames.session(protocol), frames);
+        }
+        byte[] binary = new byte[1024];
+        new java.util.Random(1).nextBytes(binary);
+        List<RecordedFrame> bench = new ArrayList<>();
+        for (int i = 1; i <= 64; i++) {
+            bench.add(new RecordedFrame(1, i, i, i % 2 == 0 ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER,
+                    FrameType.BINARY, binary, 1, null));
+        }
+        report("bench 1KiB", registry, GoldenFrames.session("detect"), bench);
+        String json = "{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
+        List<RecordedFrame> generic = new ArrayList<>();
+        for (int i = 1; i <= 64; i++) {
+            generic.add(new RecordedFrame(1, i, i, Direction.SERVER_TO_CLIENT, FrameType.TEXT, json.getBytes(StandardCharsets.UTF_8), 1, null));
+        }
+        report("generic json", registry, GoldenFrames.session("detect"), generic);
+    }
+
+    private static void report(String name, ProtocolRegistry registry, SessionInfo session, List<RecordedFrame> frames) {
+        long bytesPerPass = frames.stream().mapToLong(RecordedFrame::size).sum();
+        run(registry, session, frames, WARMUP_NANOS);
+        long start = System.nanoTime();
+        long passes = run(registry, session, frames, MEASURE_NANOS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double perSecond = passes * frames.size() / seconds;
+        System.out.printf(Locale.ROOT, "%-12s %8d %12.0f %10.2f %12.1f%n", name, frames.size(), perSecond, 1e6 / perSecond,
+                passes * bytesPerPass / seconds / 1e6);
+    }
+
+    private static long run(ProtocolRegistry registry, SessionInfo session, List<RecordedFrame> frames, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long passes = 0;
+        long sink = 0;
+        while (System.nanoTime() < deadline) {
+            SessionDecoder d = registry.open(session);
+            for (RecordedFrame f : frames) {
+                sink += d.decode(f).decoding().label().length();
+            }
+            sink += d.unanswered().size();
+            passes++;
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        return passes;
+    }
+}

@@ -45,13 +45,8 @@ class EndToEndTest {
         upstream.close();
     }
 
-    /** Runs a command in-process and returns what it printed; fails on a non-zero exit. */
-    private String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        assertThat(code).as("exit code of %s; stderr: %s", List.of(args), err).isZero();
-        return out.toString();
+    private static String run(String... args) {
+        return Cli.run(args);
     }
 
     @Test

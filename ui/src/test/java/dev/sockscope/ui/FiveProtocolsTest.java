@@ -210,11 +210,7 @@ class FiveProtocolsTest {
     }
 
     private static String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-        assertThat(code).as("exit code of %s; stderr: %s", List.of(args), err).isZero();
-        return out.toString();
+        return Cli.run(args);
     }
 
     @Test

@@ -45,6 +45,57 @@ public final class PayloadMasker {
         return out;
     }
 
+    /**
+     * Field names that hold credentials in most JSON protocols; masked at any depth in frames no spec decodes
+     * (compared without case, underscores and dashes).
+     */
+    static final Set<String> CONVENTIONAL_SECRETS = Set.of("token", "accesstoken", "refreshtoken", "authtoken", "sessiontoken",
+            "idtoken", "password", "passwd", "secret", "clientsecret", "apikey", "authorization", "jwt");
+    /** The payload with string values of conventionally secret fields masked, or null when it has none. */
+    public static byte[] maskConventional(String text, com.fasterxml.jackson.databind.JsonNode tree) {
+        if (!hasConventionalSecret(tree, 0)) {
+            return null;
+        }
+        return mask(text, null, CONVENTIONAL_SECRETS);
+    }
+
+    /** Walks the parsed tree first: far cheaper than a second pass over the text for the usual frame without secrets. */
+    private static boolean hasConventionalSecret(com.fasterxml.jackson.databind.JsonNode node, int depth) {
+        if (depth > 64 || !node.isContainerNode()) {
+            return false;
+        }
+        if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String name = e.getKey();
+                if (name.length() <= 16 && e.getValue().isTextual() && CONVENTIONAL_SECRETS.contains(normalise(name))) {
+                    return true;
+                }
+                if (hasConventionalSecret(e.getValue(), depth + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode item : node) {
+            if (hasConventionalSecret(item, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String normalise(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '_' && c != '-') {
+                out.append(Character.toLowerCase(c));
+            }
+        }
+        return out.toString();
+    }
+
     /** The payload with the values at {@code paths} masked, or null when none of them is present. */
     public static byte[] mask(String text, List<JsonPath> paths) {
         if (paths.isEmpty()) {
@@ -54,12 +105,20 @@ public final class PayloadMasker {
         for (JsonPath p : paths) {
             pointers.add("/" + String.join("/", p.parts()));
         }
+        return mask(text, pointers, null);
+    }
+
+    /** Masks string values at these JSON pointers, or (when {@code names} is given) in fields of these normalised names. */
+    private static byte[] mask(String text, Set<String> pointers, Set<String> names) {
         List<int[]> spans = new ArrayList<>();
         List<String> values = new ArrayList<>();
         try (JsonParser parser = JsonText.MAPPER.getFactory().createParser(text)) {
             JsonToken t;
             while ((t = parser.nextToken()) != null) {
-                if (t.isScalarValue() && pointers.contains(parser.getParsingContext().pathAsPointer().toString())) {
+                boolean secret = t.isScalarValue() && (pointers != null
+                        ? pointers.contains(parser.getParsingContext().pathAsPointer().toString())
+                        : parser.currentName() != null && names.contains(normalise(parser.currentName())));
+                if (secret) {
                     int start = (int) parser.currentTokenLocation().getCharOffset();
                     String value = parser.getText();
                     int end = (int) parser.currentLocation().getCharOffset();
@@ -71,6 +130,11 @@ public final class PayloadMasker {
             }
         } catch (IOException e) {
             // Not JSON after all (cut off, malformed): mask by field name, so that a broken frame leaks nothing either.
+            if (pointers == null) {
+                return null;
+            }
+            List<JsonPath> paths = new ArrayList<>();
+            pointers.forEach(p -> paths.add(JsonPath.parse(p.substring(1).replace('/', '.'))));
             String masked = maskUnparsed(text, paths);
             return masked.equals(text) ? null : masked.getBytes(StandardCharsets.UTF_8);
         }

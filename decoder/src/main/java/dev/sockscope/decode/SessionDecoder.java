@@ -31,6 +31,11 @@ public final class SessionDecoder {
     static final int CONTENT_TRIES = 3;
     /** Requests waiting for an answer are kept up to this many per session (a flood of unanswered requests is not a leak). */
     static final int MAX_PENDING = 100_000;
+    /**
+     * Text frames larger than this are stored but not parsed: a JSON tree costs several times the text in memory,
+     * and a 64 MiB frame must not put the recorder at risk. maim_message's 1 MB images stay well below it.
+     */
+    static final int MAX_DECODED_BYTES = 16 << 20;
 
     /** The protocol chosen for the session, why, and the handshake as that protocol explains it. */
     public record ProtocolChoice(String protocol, String reason, JsonNode handshake) {
@@ -117,6 +122,15 @@ public final class SessionDecoder {
     }
 
     private Step decodeUnsafe(RecordedFrame f) {
+        if (f.type() == FrameType.TEXT && f.payload().length > MAX_DECODED_BYTES) {
+            String protocol = pinned == null ? "text" : pinned.name();
+            if (!decided) {
+                unrecognised++;
+            }
+            return new Step(new FrameDecoding(protocol, "large text", Kind.UNKNOWN, Previews.text(f.payload()), null, null,
+                    List.of("not decoded: " + Filters.bytes(f.payload().length) + " is over the "
+                            + Filters.bytes(MAX_DECODED_BYTES) + " decoding limit (the frame is stored whole)")), null, null);
+        }
         JsonText.Parsed parsed = f.type() == FrameType.TEXT && JsonText.looksLikeJson(f.payload()) ? JsonText.parse(f.payload()) : null;
         ProtocolChoice chosenNow = null;
         if (!decided && !f.type().isControl()) {
@@ -136,9 +150,14 @@ public final class SessionDecoder {
             }
         }
         if (pinned == null) {
-            FrameDecoding d = f.type().isControl() ? ControlFrames.decode(f, java.util.Map.of()) : FallbackDecoder.decode(f,
-                    parsed == null && f.type() == FrameType.TEXT ? null : parsed);
-            return new Step(d, null, chosenNow);
+            FrameDecoding d = f.type().isControl() ? ControlFrames.decode(f, java.util.Map.of()) : FallbackDecoder.decode(f, parsed);
+            // No spec says which fields are secret: mask the conventional names (token, password, api_key ...).
+            byte[] masked = parsed != null && parsed.ok() ? PayloadMasker.maskConventional(f.text(), parsed.tree()) : null;
+            if (masked != null) {
+                d = new FrameDecoding(d.protocol(), d.label(), d.kind(),
+                        FallbackDecoder.decode(f.withPayload(masked), JsonText.parse(masked)).summary(), null, null, d.warnings());
+            }
+            return new Step(d, masked, chosenNow);
         }
         if (f.type() == FrameType.TEXT && parsed == null) {
             parsed = JsonText.parse(f.payload());

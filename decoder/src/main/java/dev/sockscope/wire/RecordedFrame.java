@@ -24,6 +24,11 @@ public record RecordedFrame(long sessionId, long seq, long timeMicros, Direction
         return new RecordedFrame(sessionId, newSeq, timeMicros, from, type, payload, fragments, note);
     }
 
+    /** The same frame with other bytes (a masked copy for storage). */
+    public RecordedFrame withPayload(byte[] other) {
+        return new RecordedFrame(sessionId, seq, timeMicros, from, type, other, fragments, note);
+    }
+
     public int size() {
         return payload.length;
     }

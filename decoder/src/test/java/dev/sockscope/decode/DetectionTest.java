@@ -133,4 +133,28 @@ class DetectionTest {
         FrameDecoding trailing = d.decode(text(99, Direction.CLIENT_TO_SERVER, "{\"cmd\":0} x")).decoding();
         assertThat(trailing.warnings()).singleElement().asString().startsWith("invalid JSON");
     }
+
+    @Test
+    void aHugeTextFrameIsKeptButNotParsed() {
+        SessionDecoder d = REGISTRY.open(session("/", null, "max"));
+        byte[] huge = ("{\"cmd\":0,\"seq\":1,\"opcode\":64,\"payload\":{\"text\":\"" + "x".repeat(SessionDecoder.MAX_DECODED_BYTES) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        FrameDecoding decoding = d.decode(new RecordedFrame(1, 1, 0, Direction.CLIENT_TO_SERVER, FrameType.TEXT, huge, 1, null)).decoding();
+        assertThat(decoding.label()).isEqualTo("large text");
+        assertThat(decoding.summary()).startsWith("{\"cmd\":0,\"seq\":1").hasSizeLessThanOrEqualTo(130);
+        assertThat(decoding.warnings()).containsExactly("not decoded: 16.0 MiB is over the 16.0 MiB decoding limit (the frame is stored whole)");
+    }
+
+    @Test
+    void framesNoSpecDecodesStillHaveConventionalSecretFieldsMasked() {
+        SessionDecoder d = REGISTRY.open(session("/", null, "generic"));
+        String frame = "{\"op\":\"auth\",\"d\":{\"Access_Token\":\"s3cr3t-v4lue-123\",\"user\":\"ann\",\"api-key\":\"k-987654321\",\"tokens\":3}}";
+        SessionDecoder.Step step = d.decode(text(1, Direction.CLIENT_TO_SERVER, frame));
+        String stored = new String(step.maskedPayload(), StandardCharsets.UTF_8);
+        assertThat(stored).doesNotContain("s3cr3t-v4lue-123").doesNotContain("k-987654321")
+                .contains("\"user\":\"ann\"").contains("\"tokens\":3").startsWith("{\"op\":\"auth\",\"d\":{\"Access_Token\":\"s3cr…[sha256:");
+        assertThat(step.decoding().summary()).doesNotContain("s3cr3t-v4lue-123").contains("\"user\":\"ann\"");
+        assertThat(step.decoding().label()).isEqualTo("auth");
+        assertThat(d.decode(text(2, Direction.CLIENT_TO_SERVER, "{\"op\":\"hello\"}")).maskedPayload()).isNull();
+    }
 }

@@ -231,4 +231,21 @@ class FiveProtocolsTest {
         assertThat(code2).isEqualTo(2);
         assertThat(err2.toString()).contains("--protocol nope: no such protocol (known: max, event-chat, maim, zavodchat, qq-push, generic)");
     }
+
+    @Test
+    void aRoutesProtocolOptionOverridesDetection(@TempDir Path otherDb) throws Exception {
+        Route forced = new Route("127.0.0.1", 0, sims.uri("max"), "generic");
+        try (ProxyRuntime proxy = ProxyRuntime.start(List.of(forced), RelayOptions.defaults(), otherDb, false, ProtocolRegistry.builtIn())) {
+            new ScriptedClients().runAll(Map.of("max", URI.create("ws://" + proxy.relay().boundRoutes().get(0).listen())), List.of("max"));
+            proxy.awaitRecorded(Duration.ofSeconds(20));
+            SessionRecord s = proxy.store().sessions(1).get(0);
+            assertThat(s.protocol()).isEqualTo("generic");
+            assertThat(s.protocolReason()).isEqualTo("chosen with --protocol generic");
+            List<StoredFrame> frames = proxy.store().storedFrames(s.id(), 0, 100);
+            assertThat(frames.get(0).decoding().protocol()).isEqualTo("json");
+            // Without the max decoder, the conventional secret names are still masked.
+            assertThat(frames.get(2).frame().text()).doesNotContain("An9xQ2hY7tLp0sDemoToken").contains("\"token\":\"An9x…[sha256:");
+            assertThat(frames.get(2).decoding().summary()).doesNotContain("An9xQ2hY7tLp0sDemoToken");
+        }
+    }
 }

@@ -26,12 +26,22 @@ public final class ScriptedClients {
 
     /** Runs every script against {@code proxied} (simulator name → proxy address) and says what each did. */
     public List<String> runAll(Map<String, URI> proxied) throws Exception {
+        return runAll(proxied, List.of("max", "event-chat", "maim", "zavodchat", "qq-push"));
+    }
+
+    /** Runs the named scripts only (zavodchat includes its voice socket). */
+    public List<String> runAll(Map<String, URI> proxied, List<String> names) throws Exception {
         List<String> done = new ArrayList<>();
-        done.add(max(proxied.get("max")));
-        done.add(eventChat(proxied.get("event-chat")));
-        done.add(maim(proxied.get("maim")));
-        done.add(zavodchat(proxied.get("zavodchat"), proxied.get("zavodchat-voice")));
-        done.add(qqPush(proxied.get("qq-push")));
+        for (String name : names) {
+            done.add(switch (name) {
+                case "max" -> max(proxied.get("max"));
+                case "event-chat" -> eventChat(proxied.get("event-chat"));
+                case "maim" -> maim(proxied.get("maim"));
+                case "zavodchat" -> zavodchat(proxied.get("zavodchat"), proxied.get("zavodchat-voice"));
+                case "qq-push" -> qqPush(proxied.get("qq-push"));
+                default -> throw new IllegalArgumentException("no scripted client named " + name);
+            });
+        }
         return done;
     }
 

@@ -151,7 +151,9 @@ public final class FramesCommand implements Callable<Integer> {
                 FrameDecoding d = f.decoding();
                 String answers = d.correlatesWith() == null ? (waiting ? "never answered" : null)
                         : "#" + d.correlatesWith() + " " + Times.millis(d.latencyMicros());
-                String summary = d.summary() + (d.warnings().isEmpty() ? "" : "  ⚠ " + String.join("; ", d.warnings()));
+                String warnings = d.warnings().isEmpty() ? "" : "⚠ " + String.join("; ", d.warnings());
+                // Asked for warnings: show them first, so that the width cuts the summary rather than the reason.
+                String summary = warnings.isEmpty() ? d.summary() : onlyWarnings ? warnings + "  · " + d.summary() : d.summary() + "  " + warnings;
                 t.add(f.seq(), Times.clock(f.frame().timeMicros()), f.frame().from().sender(), f.frame().type().label(),
                         f.frame().size(), d.label(), d.kind().label(), answers, Preview.oneLine(summary, width));
                 if (tree) {

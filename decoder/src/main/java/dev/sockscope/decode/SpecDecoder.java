@@ -2,9 +2,11 @@ package dev.sockscope.decode;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +37,10 @@ public final class SpecDecoder {
     private final ProtocolSpec spec;
     /** Finds the label field in text that is not valid JSON; null when the label is not one top-level field. */
     private final Pattern labelInText;
+    /** The label values the table has entries for, looked up for every frame. */
+    private final Set<String> knownValues;
+    /** The label fields as warnings name them: {@code opcode}, {@code type/data.type}. */
+    private final String labelFields;
 
     public SpecDecoder(ProtocolSpec spec) {
         this.spec = spec;
@@ -42,6 +48,14 @@ public final class SpecDecoder {
                 ? Pattern.compile("\"" + Pattern.quote(spec.label().fields().get(0).text())
                         + "\"\\s*:\\s*(?:\"((?:[^\"\\\\]|\\\\.){1,200})\"|(-?\\d{1,18}))")
                 : null;
+        Set<String> values = new HashSet<>();
+        spec.messages().forEach(m -> {
+            if (m.value() != null) {
+                values.add(m.value());
+            }
+        });
+        this.knownValues = Set.copyOf(values);
+        this.labelFields = String.join(spec.label().separator(), spec.label().fields().stream().map(JsonPath::text).toList());
     }
 
     public String name() {
@@ -146,8 +160,7 @@ public final class SpecDecoder {
             }
         }
         if (test.knownLabel()) {
-            String value = labelValue(tree);
-            return spec.messages().stream().anyMatch(m -> value.equals(m.value()));
+            return knownValues.contains(labelValue(tree));
         }
         return true;
     }
@@ -182,38 +195,34 @@ public final class SpecDecoder {
         }
         String value = labelValue(tree);
         MessageSpec entry = find(value, f.from(), kind, tree);
-        boolean known = value.isEmpty() || spec.label().fields().isEmpty()
-                || spec.messages().stream().anyMatch(m -> value.equals(m.value()));
+        boolean known = value.isEmpty() || spec.label().fields().isEmpty() || knownValues.contains(value);
         String label;
         Template summary = null;
         if (entry != null && known) {
-            label = spec.label().format().render(tree, names(nameOf(entry, value, f.from()), value));
+            label = spec.label().format().render(tree, names(entry.name() != null ? entry.name() : nameFor(value, f.from()), value));
             summary = entry.summary();
             checkTypes(entry.fields(), tree, warnings);
         } else if (known && !value.isEmpty()) {
             // A known value, but no entry for this direction or kind: named, summarised generically.
-            label = spec.label().format().render(tree, names(nameOf(new MessageSpec(value, null, null, null, null, null, null, null),
-                    value, f.from()), value));
+            label = spec.label().format().render(tree, names(nameFor(value, f.from()), value));
         } else if (!known) {
             MessageSpec guess = guess(tree, f.from());
-            String field = spec.label().fields().stream().map(JsonPath::text).reduce((a, b) -> a + spec.label().separator() + b).orElse("");
             if (guess != null) {
-                String guessed = nameOf(guess, guess.value(), f.from());
+                String guessed = guess.name() != null ? guess.name() : nameFor(guess.value(), f.from());
                 label = spec.label().guess().render(tree, names(guessed, value));
                 summary = entry != null ? entry.summary() : guess.summary();
-                warnings.add(field + " " + value + NOT_IN_TABLE + name() + " table; the fields match "
+                warnings.add(labelFields + " " + value + NOT_IN_TABLE + name() + " table; the fields match "
                         + guessed + (guessed.equals(guess.value()) ? "" : " (" + guess.value() + ")"));
             } else {
                 label = spec.label().unknown().render(tree, names(value, value));
                 summary = entry == null ? null : entry.summary();
-                warnings.add(field + " " + value + NOT_IN_TABLE + name() + " table");
+                warnings.add(labelFields + " " + value + NOT_IN_TABLE + name() + " table");
             }
         } else if (spec.label().fields().isEmpty()) {
             label = kind.label();
         } else {
             label = "no " + spec.label().fields().get(0).text();
-            warnings.add("the frame has no " + spec.label().fields().stream().map(JsonPath::text)
-                    .reduce((a, b) -> a + "/" + b).orElse("label") + " field");
+            warnings.add("the frame has no " + labelFields + " field");
         }
         String text = summary == null ? null : summary.render(tree, names(label, value));
         if (text == null || text.isBlank()) {
@@ -294,13 +303,10 @@ public final class SpecDecoder {
     }
 
     /**
-     * The name a value goes by: the entry's own, else the first named entry for the same value (an error entry that
-     * covers every opcode still shows the opcode's name), else the value itself.
+     * The name a value goes by when its entry has none: the first named entry for the same value (an error entry
+     * that covers every opcode still shows the opcode's name), preferring one for this sender, else the value.
      */
-    private String nameOf(MessageSpec m, String value, Direction from) {
-        if (m.name() != null) {
-            return m.name();
-        }
+    private String nameFor(String value, Direction from) {
         String any = null;
         for (MessageSpec other : spec.messages()) {
             if (other.name() != null && value.equals(other.value())) {
@@ -372,9 +378,8 @@ public final class SpecDecoder {
             Matcher m = labelInText.matcher(text);
             while (m.find()) {
                 String value = m.group(1) != null ? m.group(1) : m.group(2);
-                if (spec.messages().stream().anyMatch(e -> value.equals(e.value()))) {
-                    label = spec.label().format().render(null, names(nameOf(new MessageSpec(value, null, null, null, null,
-                            null, null, null), value, f.from()), value));
+                if (knownValues.contains(value)) {
+                    label = spec.label().format().render(null, names(nameFor(value, f.from()), value));
                     break;
                 }
             }

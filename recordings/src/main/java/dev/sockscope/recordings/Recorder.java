@@ -55,8 +55,7 @@ public final class Recorder implements CaptureListener {
                 decoding = step.decoding();
                 choice(f.sessionId(), step.chosen(), decoded);
                 if (!keepSecrets && step.maskedPayload() != null) {
-                    event = new CaptureEvent.FrameCaptured(new RecordedFrame(f.sessionId(), f.seq(), f.timeMicros(), f.from(),
-                            f.type(), step.maskedPayload(), f.fragments(), f.note()));
+                    event = new CaptureEvent.FrameCaptured(f.withPayload(step.maskedPayload()));
                 }
             } else if (event instanceof CaptureEvent.SessionClosed closed) {
                 SessionDecoder decoder = sessions.remove(closed.sessionId());

@@ -66,6 +66,10 @@ class EndToEndTest {
 
             client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
             client.next(Got.Close.class);
+            // The client has its close back before the proxy has closed both legs: wait for the session to end, or
+            // SIGTERM may still find it open (and rightly record "proxy shut down while the session was open").
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    !Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("endedAt").isNull());
             assertThat(proxy.terminate()).as("the JVM's exit code after SIGTERM").isEqualTo(143);
         }
 

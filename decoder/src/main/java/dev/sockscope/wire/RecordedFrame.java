@@ -14,19 +14,31 @@ import java.nio.charset.StandardCharsets;
  * @param type       text, binary, ping, pong or close
  * @param payload    the bytes, owned by this record (never a buffer the network layer reuses)
  * @param fragments  wire frames that carried it: 1 for an unfragmented message or a control frame
- * @param note       why the frame was not relayed as is (limit, invalid UTF-8), or null when it was
+ * @param note       what is wrong with it or what happened to it (a protocol violation passed through, a
+ *                   recording cut at the limit, not delivered), or null when nothing is
+ * @param wire       how it looked on the wire, or null when not known (terminating relay, old recordings)
  */
 public record RecordedFrame(long sessionId, long seq, long timeMicros, Direction from, FrameType type,
-                            byte[] payload, int fragments, String note) {
+                            byte[] payload, int fragments, String note, WireShape wire) {
+
+    public RecordedFrame(long sessionId, long seq, long timeMicros, Direction from, FrameType type,
+                         byte[] payload, int fragments, String note) {
+        this(sessionId, seq, timeMicros, from, type, payload, fragments, note, null);
+    }
 
     /** The same frame at another position (the relay numbers frames when it publishes them). */
     public RecordedFrame withSeq(long newSeq) {
-        return new RecordedFrame(sessionId, newSeq, timeMicros, from, type, payload, fragments, note);
+        return new RecordedFrame(sessionId, newSeq, timeMicros, from, type, payload, fragments, note, wire);
     }
 
     /** The same frame with other bytes (a masked copy for storage). */
     public RecordedFrame withPayload(byte[] other) {
-        return new RecordedFrame(sessionId, seq, timeMicros, from, type, other, fragments, note);
+        return new RecordedFrame(sessionId, seq, timeMicros, from, type, other, fragments, note, wire);
+    }
+
+    /** The same frame with another note (a delivery failure found after it was parsed). */
+    public RecordedFrame withNote(String other) {
+        return new RecordedFrame(sessionId, seq, timeMicros, from, type, payload, fragments, other, wire);
     }
 
     public int size() {

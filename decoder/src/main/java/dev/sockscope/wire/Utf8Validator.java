@@ -21,7 +21,14 @@ public final class Utf8Validator {
     }
 
     public boolean update(byte[] bytes) {
-        return update(ByteBuffer.wrap(bytes));
+        return update(bytes, 0, bytes.length);
+    }
+
+    public boolean update(byte[] bytes, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end && !failed; i++) {
+            step(bytes[i] & 0xFF);
+        }
+        return !failed;
     }
 
     /** True when everything fed so far is valid and no character is cut off at the end. */

@@ -10,6 +10,7 @@ import dev.sockscope.decode.Kind;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.WireShape;
 
 /**
  * The byte format of a frame block: consecutive frames of one session. Version 1:
@@ -31,11 +32,19 @@ import dev.sockscope.wire.RecordedFrame;
  *     varint  warning count, strings
  *   where string = varint length in bytes, UTF-8 bytes
  * </pre>
+ * Version 3 (written since the pass-through relay, issue 7) is version 2's frame and decoding followed by
+ * how the frame looked on the wire ({@link WireShape}):
+ * <pre>
+ *     byte    0: not known, 1: wire shape follows
+ *     byte    opcode (low nibble) | rsv bits (high nibble), byte flags (1 compressed, 2 masked),
+ *     varlong wire bytes, varlong message bytes
+ * </pre>
  * Never change a released version: add the next one beside it, so that old recordings stay readable.
  */
 public final class FrameBlockCodec {
     static final int VERSION = 1;
     static final int VERSION_DECODED = 2;
+    static final int VERSION_WIRE = 3;
     private static final Kind[] KINDS = Kind.values();
     private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
 
@@ -56,7 +65,7 @@ public final class FrameBlockCodec {
         return out.toArray();
     }
 
-    /** Version 2: frames with their decodings. */
+    /** The current version (3): frames with their decodings and wire shapes. */
     public static byte[] encodeDecoded(List<StoredFrame> frames) {
         int estimate = 8;
         for (StoredFrame sf : frames) {
@@ -65,14 +74,32 @@ public final class FrameBlockCodec {
                     + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
         }
         Out out = new Out(estimate);
-        out.write(VERSION_DECODED);
+        out.write(VERSION_WIRE);
         out.varlong(frames.size());
         for (StoredFrame sf : frames) {
             writeFrame(out, sf.frame());
-            FrameDecoding d = sf.decoding();
+            writeDecoding(out, sf.decoding());
+            writeWire(out, sf.frame().wire());
+        }
+        return out.toArray();
+    }
+
+    private static void writeWire(Out out, WireShape w) {
+        if (w == null) {
+            out.write(0);
+            return;
+        }
+        out.write(1);
+        out.write((w.opcode() & 0x0F) | ((w.rsv() & 0x07) << 4));
+        out.write((w.compressed() ? 1 : 0) | (w.masked() ? 2 : 0));
+        out.varlong(w.wireBytes());
+        out.varlong(w.messageBytes());
+    }
+
+    private static void writeDecoding(Out out, FrameDecoding d) {
             if (d == null) {
                 out.write(0);
-                continue;
+                return;
             }
             out.write(1);
             out.string(d.protocol());
@@ -85,8 +112,6 @@ public final class FrameBlockCodec {
             for (String w : d.warnings()) {
                 out.string(w);
             }
-        }
-        return out.toArray();
     }
 
     private static void writeFrame(Out out, RecordedFrame f) {
@@ -109,7 +134,7 @@ public final class FrameBlockCodec {
     public static List<StoredFrame> decode(long sessionId, byte[] data) {
         In in = new In(data);
         int version = in.read();
-        if (version != VERSION && version != VERSION_DECODED) {
+        if (version != VERSION && version != VERSION_DECODED && version != VERSION_WIRE) {
             throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
         }
         int count = (int) in.varlong();
@@ -124,9 +149,8 @@ public final class FrameBlockCodec {
             int noteLength = (int) in.varlong();
             String note = noteLength == 0 ? null : new String(in.bytes(noteLength - 1), StandardCharsets.UTF_8);
             byte[] payload = in.bytes((int) in.varlong());
-            RecordedFrame frame = new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note);
             FrameDecoding decoding = null;
-            if (version == VERSION_DECODED && in.read() == 1) {
+            if (version >= VERSION_DECODED && in.read() == 1) {
                 String protocol = in.string();
                 String label = in.string();
                 int kindCode = in.read();
@@ -141,6 +165,13 @@ public final class FrameBlockCodec {
                 decoding = new FrameDecoding(protocol, label, kindCode < KINDS.length ? KINDS[kindCode] : Kind.UNKNOWN, summary,
                         correlates == 0 ? null : correlates - 1, latency == 0 ? null : latency - 1, warnings);
             }
+            WireShape wire = null;
+            if (version >= VERSION_WIRE && in.read() == 1) {
+                int codes = in.read();
+                int flags = in.read();
+                wire = new WireShape(codes & 0x0F, (codes >> 4) & 0x07, in.varlong(), in.varlong(), (flags & 1) != 0, (flags & 2) != 0);
+            }
+            RecordedFrame frame = new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note, wire);
             frames.add(new StoredFrame(frame, decoding));
         }
         return frames;

@@ -19,6 +19,7 @@ import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.WireShape;
 import dev.sockscope.wire.SessionEnd;
 
 /** Decodings stored beside frames, and recordings made before decoding existed. */
@@ -32,13 +33,30 @@ class DecodedRecordingTest {
             + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
             + "00" + "e907" + "01" + "0177";                              // no correlation, latency 1000, warning "w"
 
+    /** Version 3 (current) is version 2's frame and decoding followed by the wire shape. */
+    private static final String GOLDEN_V3 = "03" + "01"
+            + "01" + "e807" + "00" + "01" + "00" + "02" + "6869"      // seq 1, t 1000, client text, "hi"
+            + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
+            + "00" + "e907" + "01" + "0177"                               // no correlation, latency 1000, warning "w"
+            + "01" + "41" + "03" + "04" + "02";                           // wire: opcode 1, RSV1, compressed+masked, 4 on the wire, 2 inflated
+
     @Test
-    void version2BlocksCarryTheDecodingExactlyAsDocumented() {
+    void version2BlocksStillReadExactlyAsDocumented() {
         StoredFrame frame = new StoredFrame(
                 new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null),
                 new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of("w")));
-        assertThat(HexFormat.of().formatHex(FrameBlockCodec.encodeDecoded(List.of(frame)))).isEqualTo(GOLDEN_V2);
         assertThat(FrameBlockCodec.decode(5, HexFormat.of().parseHex(GOLDEN_V2)))
+                .usingRecursiveFieldByFieldElementComparator().containsExactly(frame);
+    }
+
+    @Test
+    void version3BlocksCarryDecodingAndWireShapeExactlyAsDocumented() {
+        StoredFrame frame = new StoredFrame(
+                new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null,
+                        new WireShape(1, 4, 4, 2, true, true)),
+                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of("w")));
+        assertThat(HexFormat.of().formatHex(FrameBlockCodec.encodeDecoded(List.of(frame)))).isEqualTo(GOLDEN_V3);
+        assertThat(FrameBlockCodec.decode(5, HexFormat.of().parseHex(GOLDEN_V3)))
                 .usingRecursiveFieldByFieldElementComparator().containsExactly(frame);
     }
 

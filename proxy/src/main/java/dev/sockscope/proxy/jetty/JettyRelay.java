@@ -50,7 +50,13 @@ import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sockscope.proxy.ClientHandshake;
 import dev.sockscope.proxy.HandshakeHeaders;
+import dev.sockscope.proxy.tap.Describe;
+import dev.sockscope.proxy.tap.MessageBudget;
+import dev.sockscope.proxy.tap.NegotiatedExtensions;
+import dev.sockscope.proxy.tap.PassThroughSession;
+import dev.sockscope.wire.Direction;
 import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
@@ -77,7 +83,10 @@ public final class JettyRelay implements Relay {
     private final CaptureBus bus;
     private final LongSupplier sessionIds;
     private final MicroClock clock = new MicroClock();
-    private final Set<RelaySession> active = ConcurrentHashMap.newKeySet();
+    private final Set<Live> active = ConcurrentHashMap.newKeySet();
+    private final Set<org.eclipse.jetty.io.EndPoint> awaitingRequest = ConcurrentHashMap.newKeySet();
+    private final MessageBudget budget = MessageBudget.forThisHeap();
+    private UpstreamDialler dialler;
     private final Map<Connector, Route> routeByConnector = new ConcurrentHashMap<>();
     private final List<Route> bound = new ArrayList<>();
     private Server server;
@@ -112,12 +121,15 @@ public final class JettyRelay implements Relay {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setSendDateHeader(false); // a 101 carries the upstream's headers, not ours
         for (Route route : routes) {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(route.listenHost());
             connector.setPort(route.listenPort());
             connector.setAcceptQueueSize(1024);
-            connector.setIdleTimeout(options.idleTimeout().isZero() ? -1 : options.idleTimeout().toMillis());
+            // Until the upgrade, the idle timeout is the handshake's; each session then sets its own.
+            connector.setIdleTimeout(options.handshakeTimeout().toMillis());
+            connector.addEventListener(new HandshakeDeadline());
             server.addConnector(connector);
             routeByConnector.put(connector, route);
         }
@@ -145,6 +157,8 @@ public final class JettyRelay implements Relay {
         http1.setMaxRequestsQueuedPerDestination(100_000);
         wsClient = new WebSocketCoreClient(http1, components);
         server.addBean(wsClient);
+        dialler = new UpstreamDialler(threads, server.getScheduler(), options.insecure(), options.connectTimeout());
+        server.addBean(dialler, true);
         try {
             server.start();
         } catch (IOException e) {
@@ -175,8 +189,8 @@ public final class JettyRelay implements Relay {
     @Override
     public void stop(Duration grace) {
         stopping = true;
-        for (RelaySession s : active) {
-            s.closeBoth(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+        for (Live s : active) {
+            s.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
@@ -205,7 +219,12 @@ public final class JettyRelay implements Relay {
         }
     }
 
-    private void sessionEnded(RelaySession session) {
+    /** A session that the proxy may have to close itself. */
+    interface Live {
+        void closeByProxy(int code, String reason, String why);
+    }
+
+    private void sessionEnded(Live session) {
         active.remove(session);
         synchronized (active) {
             active.notifyAll();
@@ -214,8 +233,9 @@ public final class JettyRelay implements Relay {
 
     private void configureSession(Configuration configurable) {
         long max = options.maxMessageBytes();
-        // Frames are relayed exactly as framed: no auto-fragmenting, and a frame may be as large as a message.
-        configurable.setAutoFragment(false);
+        // Auto-fragmenting lets permessage-deflate inflate and deflate in 8 KiB steps: without it Jetty 12.1
+        // refuses any compressed frame over 8 KiB (1009). Terminating, framing is Jetty's anyway.
+        configurable.setAutoFragment(true);
         configurable.setMaxFrameSize(max);
         configurable.setMaxTextMessageSize(max);
         configurable.setMaxBinaryMessageSize(max);
@@ -229,25 +249,182 @@ public final class JettyRelay implements Relay {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             Route route = routeByConnector.get(request.getConnectionMetaData().getConnector());
-            if (!handshaker.isWebSocketUpgradeRequest(request) || !"GET".equals(request.getMethod())) {
-                response.setStatus(HttpStatus.UPGRADE_REQUIRED_426);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-                response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
-                response.write(true, org.eclipse.jetty.util.BufferUtil.toBuffer(
-                        "Sockscope relays WebSocket connections here to " + route.upstream()
-                                + ". Point a WebSocket client at this address.\n"), callback);
+            awaitingRequest.remove(request.getConnectionMetaData().getConnection().getEndPoint());
+            List<Header> headers = new ArrayList<>();
+            for (HttpField f : request.getHeaders()) {
+                headers.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+            }
+            if (ClientHandshake.check(request.getMethod(), headers) instanceof ClientHandshake.Check.Invalid invalid) {
+                answer(response, callback, invalid.status(), invalid.headers(), invalid.message());
                 return true;
             }
             if (stopping) {
-                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Sockscope is shutting down");
+                answer(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, List.of(), "Sockscope is shutting down.");
                 return true;
             }
-            new Upgrade(route, request, response, callback).dial();
+            if (options.terminate()) {
+                new Upgrade(route, request, response, callback).dial();
+            } else {
+                new PassThroughUpgrade(route, request, response, callback, headers).dial();
+            }
             return true;
         }
     }
 
-    /** One upgrade in progress. */
+    /** A plain-text answer that ends the connection (an upgrade that was not answered with 101). */
+    private static void answer(Response response, Callback callback, int status, List<Header> headers, String body) {
+        response.setStatus(status);
+        for (Header h : headers) {
+            response.getHeaders().add(h.name(), h.value());
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.write(true, org.eclipse.jetty.util.BufferUtil.toBuffer(body + "\n"), callback);
+    }
+
+    /**
+     * Closes a connection whose client has not sent a whole upgrade request within the handshake timeout,
+     * however slowly it trickles bytes (the idle timeout alone would let a trickle live forever).
+     */
+    private final class HandshakeDeadline implements org.eclipse.jetty.io.Connection.Listener {
+        @Override
+        public void onOpened(org.eclipse.jetty.io.Connection connection) {
+            if (!(connection instanceof org.eclipse.jetty.server.internal.HttpConnection)) {
+                return;
+            }
+            org.eclipse.jetty.io.EndPoint endPoint = connection.getEndPoint();
+            awaitingRequest.add(endPoint);
+            server.getScheduler().schedule(() -> {
+                if (awaitingRequest.remove(endPoint)) {
+                    endPoint.close(new TimeoutException("no complete upgrade request within " + options.handshakeTimeout().toSeconds() + " s"));
+                }
+            }, options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void onClosed(org.eclipse.jetty.io.Connection connection) {
+            awaitingRequest.remove(connection.getEndPoint());
+        }
+    }
+
+    /**
+     * One pass-through upgrade: the client's request goes upstream as sent; the upstream's answer comes back
+     * as sent (a 101 with its Accept, subprotocol and extensions, so both legs negotiated the same thing, or
+     * its refusal); then both connections become byte pumps with a tap.
+     */
+    private final class PassThroughUpgrade {
+        private final Route route;
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final List<Header> requestHeaders;
+        private final long id = sessionIds.getAsLong();
+        private final long startedAt = clock.nowMicros();
+        private final String path;
+        private final String query;
+
+        PassThroughUpgrade(Route route, Request request, Response response, Callback callback, List<Header> requestHeaders) {
+            this.route = route;
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.requestHeaders = requestHeaders;
+            this.path = request.getHttpURI().getPath();
+            this.query = request.getHttpURI().getQuery();
+        }
+
+        void dial() {
+            dialler.dial(route.upstreamFor(path, query), requestHeaders).whenComplete((outcome, failure) -> {
+                if (failure != null) {
+                    outcome = new UpstreamDialler.Outcome.Failed(HttpStatus.BAD_GATEWAY_502, "upstream unreachable: " + Describe.failure(failure));
+                }
+                if (outcome instanceof UpstreamDialler.Outcome.Upgraded up) {
+                    upgrade(up);
+                } else if (outcome instanceof UpstreamDialler.Outcome.Refused no) {
+                    refused(no);
+                } else if (outcome instanceof UpstreamDialler.Outcome.Failed f) {
+                    failed(f);
+                }
+            });
+        }
+
+        private void upgrade(UpstreamDialler.Outcome.Upgraded up) {
+            List<String> extensionValues = new ArrayList<>();
+            String subprotocol = null;
+            for (Header h : up.headers()) {
+                if (h.name().equalsIgnoreCase("Sec-WebSocket-Extensions")) {
+                    extensionValues.add(h.value());
+                } else if (h.name().equalsIgnoreCase("Sec-WebSocket-Protocol")) {
+                    subprotocol = h.value().trim();
+                }
+            }
+            NegotiatedExtensions extensions = NegotiatedExtensions.parse(extensionValues);
+            List<String> extensionList = new ArrayList<>();
+            for (String v : extensionValues) {
+                for (String e : v.split(",")) {
+                    if (!e.isBlank()) {
+                        extensionList.add(e.trim());
+                    }
+                }
+            }
+            PassThroughLink link = new PassThroughLink(server.getScheduler(), options.idleTimeout());
+            PassThroughSession session = new PassThroughSession(id, extensions, options.maxMessageBytes(), budget, bus, clock,
+                    link, ended -> sessionEnded(link));
+            org.eclipse.jetty.io.EndPoint clientEnd = request.getConnectionMetaData().getConnection().getEndPoint();
+            org.eclipse.jetty.io.ByteBufferPool pool = request.getConnectionMetaData().getConnector().getByteBufferPool();
+            PumpConnection clientLeg = new PumpConnection(clientEnd, server.getThreadPool(), pool, Direction.CLIENT_TO_SERVER, link);
+            PumpConnection upstreamLeg = new PumpConnection(up.endPoint(), server.getThreadPool(), pool, Direction.SERVER_TO_CLIENT, link);
+            link.bind(session, clientLeg, upstreamLeg, () -> session.closeByProxy(1001, "idle timeout",
+                    "no traffic either way for " + options.idleTimeout().toSeconds() + " s: closed by the proxy"));
+            active.add(link);
+
+            response.setStatus(HttpStatus.SWITCHING_PROTOCOLS_101);
+            for (Header h : up.headers()) {
+                response.getHeaders().add(h.name(), h.value());
+            }
+            List<Header> returned = headersOf(response);
+            publishOpened(101, returned, subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, extensionList);
+            up.endPoint().upgrade(upstreamLeg); // opens the upstream leg; it starts reading once the client's is open too
+            request.setAttribute(org.eclipse.jetty.server.HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, clientLeg);
+            response.write(true, null, Callback.from(callback::succeeded, x -> {
+                callback.failed(x);
+                link.clientUpgradeFailed("client went away before its 101 was written: " + Describe.failure(x));
+            }));
+        }
+
+        private void refused(UpstreamDialler.Outcome.Refused no) {
+            response.setStatus(no.status());
+            for (Header h : no.headers()) {
+                String n = h.name().toLowerCase(Locale.ROOT);
+                if (!n.equals("connection") && !n.equals("keep-alive") && !n.equals("transfer-encoding") && !n.equals("content-length")) {
+                    response.getHeaders().add(h.name(), h.value());
+                }
+            }
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            List<Header> returned = headersOf(response);
+            response.write(true, java.nio.ByteBuffer.wrap(no.body()), callback);
+            publishOpened(no.status(), returned, null, List.of());
+            bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.SERVER,
+                    "upstream refused the upgrade with HTTP " + no.status()
+                            + (no.reason() == null || no.reason().isBlank() ? "" : " " + no.reason()))));
+        }
+
+        private void failed(UpstreamDialler.Outcome.Failed f) {
+            answer(response, callback, f.status(), List.of(), "Sockscope: " + f.error() + ".");
+            publishOpened(f.status(), headersOf(response), null, List.of());
+            bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.PROXY,
+                    f.error() + " (" + route.upstreamFor(path, query) + ")")));
+        }
+
+        private void publishOpened(int status, List<Header> returned, String subprotocol, List<String> extensions) {
+            Handshake handshake = new Handshake(path, query, requestHeaders, status, returned, subprotocol, extensions);
+            String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+            bus.publish(new CaptureEvent.SessionOpened(
+                    new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt, route.protocol())));
+        }
+    }
+
+    /** One upgrade in progress (terminating: each leg a Jetty WebSocket session). */
     private final class Upgrade {
         private final Route route;
         private final Request request;

@@ -32,7 +32,7 @@ import dev.sockscope.wire.SessionEnd;
  * <p>Close handshakes are relayed end to end: a close from one peer is held (Jetty would otherwise answer
  * it itself) until the other peer's answer has been relayed back.
  */
-final class RelaySession {
+final class RelaySession implements JettyRelay.Live {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
     /** Frames read from one peer but not yet written to the other: beyond this, reading pauses. */
     static final int MAX_IN_FLIGHT_FRAMES = 256;
@@ -85,6 +85,11 @@ final class RelaySession {
     void start() {
         client.startReading();
         upstream.startReading();
+    }
+
+    @Override
+    public void closeByProxy(int code, String reason, String why) {
+        closeBoth(code, reason, why);
     }
 
     /** Closes both sides with the same code, as the proxy's own decision (shutdown, limits, faults). */

@@ -106,7 +106,7 @@ public final class FramesCommand implements Callable<Integer> {
         if (label != null && !d.label().toLowerCase(Locale.ROOT).contains(label.toLowerCase(Locale.ROOT))) {
             return false;
         }
-        return !onlyWarnings || unanswered || !d.warnings().isEmpty();
+        return !onlyWarnings || !FrameView.warnings(f, unanswered).isEmpty();
     }
 
     @Override
@@ -151,7 +151,8 @@ public final class FramesCommand implements Callable<Integer> {
                 FrameDecoding d = f.decoding();
                 String answers = d.correlatesWith() == null ? (waiting ? "never answered" : null)
                         : "#" + d.correlatesWith() + " " + Times.millis(d.latencyMicros());
-                String warnings = d.warnings().isEmpty() ? "" : "⚠ " + String.join("; ", d.warnings());
+                List<String> noted = FrameView.warnings(f, false);
+                String warnings = noted.isEmpty() ? "" : "⚠ " + String.join("; ", noted);
                 // Asked for warnings: show them first, so that the width cuts the summary rather than the reason.
                 String summary = warnings.isEmpty() ? d.summary() : onlyWarnings ? warnings + "  · " + d.summary() : d.summary() + "  " + warnings;
                 t.add(f.seq(), Times.clock(f.frame().timeMicros()), f.frame().from().sender(), f.frame().type().label(),

@@ -53,7 +53,7 @@ public final class ProxyCommand implements Callable<Integer> {
     boolean keepSecrets;
 
     @Option(names = "--max-message", paramLabel = "SIZE", defaultValue = "64MiB",
-            description = "Largest message relayed; larger ones close both sides with 1009 (default: ${DEFAULT-VALUE}).")
+            description = "The most of one message kept in the recording; the rest is relayed, counted and the frame marked truncated (default: ${DEFAULT-VALUE}). With --terminate, larger messages close both sides with 1009.")
     String maxMessage;
 
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
@@ -63,6 +63,15 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "3600",
             description = "Close sessions silent this long both ways with 1001; 0 means never (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Time a client may take to send its whole upgrade request (default: ${DEFAULT-VALUE}).")
+    int handshakeTimeoutSeconds;
+
+    @Option(names = "--terminate",
+            description = "Re-frame every message through Jetty's WebSocket sessions instead of passing the bytes through "
+                    + "(each leg negotiates its own compression; violations are answered by the proxy).")
+    boolean terminate;
 
     @Override
     public Integer call() throws Exception {
@@ -80,7 +89,8 @@ public final class ProxyCommand implements Callable<Integer> {
             parsed.add(route);
         }
         RelayOptions options = new RelayOptions(Sizes.parse(maxMessage), insecure,
-                Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds));
+                Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds),
+                Duration.ofSeconds(handshakeTimeoutSeconds), terminate);
         ProxyRuntime runtime = ProxyRuntime.start(parsed, options, db.directory(), keepSecrets, registry);
         StopOnSignal stop = new StopOnSignal(runtime);
         PrintWriter out = spec.commandLine().getOut();

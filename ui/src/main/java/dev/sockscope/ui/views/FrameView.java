@@ -12,6 +12,7 @@ import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.Utf8Validator;
+import dev.sockscope.wire.WireShape;
 
 /**
  * A frame as --json and the HTTP API show it: {@code text} for text frames (and {@code base64} as well
@@ -23,7 +24,7 @@ import dev.sockscope.wire.Utf8Validator;
 public record FrameView(long seq, String time, long timeMicros, String from, String type, int size, int fragments,
                         String text, String base64, Integer closeCode, String closeReason, String note,
                         String protocol, String label, String kind, String summary, Long correlatesWith, Double latencyMs,
-                        List<String> warnings, JsonNode decoded) {
+                        List<String> warnings, WireShape wire, JsonNode decoded) {
 
     public static FrameView of(RecordedFrame f) {
         return of(new StoredFrame(f, null), false, null);
@@ -46,15 +47,30 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
             base64 = Base64.getEncoder().encodeToString(f.payload());
         }
         FrameDecoding d = sf.decoding();
-        List<String> warnings = d == null ? new ArrayList<>() : new ArrayList<>(d.warnings());
-        if (unanswered) {
-            warnings.add("never answered: the session ended first");
-        }
+        List<String> warnings = warnings(sf, unanswered);
         return new FrameView(f.seq(), Times.iso(f.timeMicros()), f.timeMicros(), f.from().sender(), f.type().label(),
                 f.size(), f.fragments(), text, base64, f.closeCode(), f.closeReason(), f.note(),
                 d == null ? null : d.protocol(), d == null ? null : d.label(), d == null ? null : d.kind().label(),
                 d == null ? null : d.summary(), d == null ? null : d.correlatesWith(),
                 d == null || d.latencyMicros() == null ? null : d.latencyMicros() / 1000.0,
-                d == null ? null : warnings, decoded);
+                d == null && warnings.isEmpty() ? null : warnings, f.wire(), decoded);
+    }
+
+    /**
+     * Everything wrong with a frame, for {@code --warnings} and the views: what the relay noted (a protocol
+     * violation passed through, a recording cut short, not delivered), then the decoder's warnings.
+     */
+    public static List<String> warnings(StoredFrame sf, boolean unanswered) {
+        List<String> out = new ArrayList<>();
+        if (sf.frame().note() != null) {
+            out.add(sf.frame().note());
+        }
+        if (sf.decoding() != null) {
+            out.addAll(sf.decoding().warnings());
+        }
+        if (unanswered) {
+            out.add("never answered: the session ended first");
+        }
+        return out;
     }
 }

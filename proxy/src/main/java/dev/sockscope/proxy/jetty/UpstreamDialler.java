@@ -1,0 +1,164 @@
+package dev.sockscope.proxy.jetty;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpUpgrader;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import dev.sockscope.proxy.tap.Describe;
+import dev.sockscope.wire.Header;
+
+/**
+ * Opens the upstream leg of a session: sends the client's upgrade request as the client sent it (its key,
+ * subprotocol list and extension offer included; only {@code Host} and hop-by-hop headers change) and hands
+ * back the raw connection once the upstream answers 101. TCP, TLS ({@code --insecure}), timeouts and refusals
+ * are Jetty {@link HttpClient}'s; replay and the mock server dial through here too.
+ */
+public final class UpstreamDialler extends ContainerLifeCycle {
+    /** Request headers that belong to one hop: the upstream gets its own (HttpClient writes Host). */
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "keep-alive", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "content-length", "proxy-authorization", "http2-settings");
+    private static final int MAX_REFUSAL_BODY = 64 * 1024;
+
+    /** What dialling came to. */
+    public sealed interface Outcome {
+        /** The upstream answered 101: {@code endPoint} is the raw connection, not read from yet. */
+        record Upgraded(int status, List<Header> headers, EndPoint endPoint) implements Outcome {
+        }
+
+        /** The upstream answered something else; the client gets the same. */
+        record Refused(int status, String reason, List<Header> headers, byte[] body) implements Outcome {
+        }
+
+        /** No answer: unreachable (502) or too slow (504). */
+        record Failed(int status, String error) implements Outcome {
+        }
+    }
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public UpstreamDialler(Executor executor, Scheduler scheduler, boolean insecure, Duration timeout) {
+        ClientConnector connector = new ClientConnector();
+        connector.setExecutor(executor);
+        connector.setScheduler(scheduler);
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        if (insecure) {
+            tls.setTrustAll(true);
+            tls.setEndpointIdentificationAlgorithm(null);
+        }
+        connector.setSslContextFactory(tls);
+        http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        http.setExecutor(executor);
+        http.setScheduler(scheduler);
+        http.setUserAgentField(null);                         // the client's own User-Agent goes instead
+        http.setHttpCookieStore(new HttpCookieStore.Empty()); // cookies pass as headers, never stored
+        http.getContentDecoderFactories().clear();            // no Accept-Encoding of our own
+        http.setConnectTimeout(timeout.toMillis());
+        http.setFollowRedirects(false);
+        // Every session dials its own connection (upgraded out of the pool): never queue a burst.
+        http.setMaxConnectionsPerDestination(100_000);
+        http.setMaxRequestsQueuedPerDestination(100_000);
+        this.timeout = timeout;
+        addBean(http);
+    }
+
+    /** Dials {@code target} with {@code headers} (the client's, in its order); never fails the future. */
+    public CompletableFuture<Outcome> dial(URI target, List<Header> headers) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        Request request = http.newRequest(httpUri(target)).method(HttpMethod.GET).version(HttpVersion.HTTP_1_1)
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .headers(h -> {
+                    for (Header header : headers) {
+                        if (!HOP_BY_HOP.contains(header.name().toLowerCase(Locale.ROOT))) {
+                            h.add(header.name(), header.value());
+                        }
+                    }
+                });
+        request.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> new HttpUpgrader() {
+            @Override
+            public void prepare(Request req) {
+                // The client's own upgrade headers are already there, verbatim.
+            }
+
+            @Override
+            public void upgrade(Response response, EndPoint endPoint, Callback callback) {
+                outcome.complete(new Outcome.Upgraded(response.getStatus(), headersOf(response), endPoint));
+                callback.succeeded();
+            }
+        });
+        request.send(new BufferingResponseListener(MAX_REFUSAL_BODY) {
+            @Override
+            public void onComplete(Result result) {
+                if (outcome.isDone()) {
+                    return;
+                }
+                Response response = result.getResponse();
+                if (result.isSucceeded() || (response != null && response.getStatus() > 0 && response.getStatus() != 101
+                        && !(result.getFailure() instanceof TimeoutException))) {
+                    byte[] body = getContent();
+                    outcome.complete(new Outcome.Refused(response.getStatus(), response.getReason(), headersOf(response),
+                            body == null ? new byte[0] : body));
+                    return;
+                }
+                Throwable failure = result.getFailure();
+                if (isTimeout(failure)) {
+                    outcome.complete(new Outcome.Failed(504, "upstream did not answer the upgrade within " + timeout.toSeconds() + " s"));
+                } else {
+                    outcome.complete(new Outcome.Failed(502, "upstream unreachable: " + Describe.failure(failure)
+                            + (failure instanceof javax.net.ssl.SSLException || Describe.failure(failure).startsWith("TLS")
+                            ? " (use --insecure for self-signed development servers)" : "")));
+                }
+            }
+        });
+        return outcome;
+    }
+
+    /** HttpClient speaks http and https; the WebSocket schemes map onto them. */
+    private static URI httpUri(URI target) {
+        String scheme = target.getScheme().toLowerCase(Locale.ROOT);
+        String mapped = scheme.equals("ws") ? "http" : scheme.equals("wss") ? "https" : scheme;
+        return URI.create(mapped + target.toString().substring(scheme.length()));
+    }
+
+    private static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof TimeoutException || c instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static List<Header> headersOf(Response response) {
+        List<Header> out = new ArrayList<>();
+        for (HttpField f : response.getHeaders()) {
+            out.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,489 @@
+package dev.sockscope.proxy.tap;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.MicroClock;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.Utf8Validator;
+import dev.sockscope.wire.WireShape;
+
+/**
+ * Reads a copy of one direction's bytes as they cross the pass-through relay and turns them into recorded
+ * frames: frame headers split across reads, unmasking by offset, fragments reassembled, permessage-deflate
+ * inflated with its own {@link Inflater} (context kept between messages unless negotiated otherwise).
+ * It never changes what is relayed: what breaks RFC 6455 is recorded with a note saying what, and parsing
+ * goes on as the receiving peer would read it. Data messages are recorded when their last fragment has been
+ * read, control frames one by one. Not thread-safe: one direction, one reader at a time.
+ */
+public final class FrameTap {
+    private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
+    /** A control frame longer than RFC 6455 allows (125) is recorded up to this much. */
+    private static final int MAX_CONTROL_RECORDED = 64 * 1024;
+
+    private final long sessionId;
+    private final Direction from;
+    private final NegotiatedExtensions extensions;
+    private final long maxRecorded;
+    private final MessageBudget budget;
+    private final MicroClock clock;
+    private final Inflater inflater;
+    private final byte[] scratch = new byte[64 * 1024];
+
+    // The frame header being read.
+    private final byte[] header = new byte[14];
+    private int headerHave;
+    // The frame whose payload is being read.
+    private boolean inPayload;
+    private int opcode;
+    private boolean fin;
+    private int rsv;
+    private boolean masked;
+    private final byte[] mask = new byte[4];
+    private long payloadLength;
+    private long payloadRead;
+    private String frameNote;
+    // A control frame's payload.
+    private byte[] control = new byte[128];
+    private int controlLength;
+    // The data message being assembled (its first frame's opcode; -1 when none is in progress).
+    private int messageOpcode = -1;
+    private FrameType messageType;
+    private int messageRsv;
+    private boolean messageCompressed;
+    private boolean messageMasked;
+    private int fragments;
+    private long wireBytes;
+    private long messageBytes;
+    private byte[] message = new byte[0];
+    private int messageLength;
+    private long taken;
+    private String cutReason;
+    private final StringBuilder messageNotes = new StringBuilder();
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private String inflateFailure;
+    /** Set by the relay once it stops forwarding this direction (after the proxy's own close). */
+    private String relayNote;
+
+    public FrameTap(long sessionId, Direction from, NegotiatedExtensions extensions, long maxRecordedBytes,
+                    MessageBudget budget, MicroClock clock) {
+        this.sessionId = sessionId;
+        this.from = from;
+        this.extensions = extensions;
+        this.maxRecorded = maxRecordedBytes;
+        this.budget = budget;
+        this.clock = clock;
+        this.inflater = extensions.deflate() ? new Inflater(true) : null;
+    }
+
+    /**
+     * Parses {@code bytes} from its position to its limit without moving either; completed frames are
+     * added to {@code out}. With {@code stopAtBoundary}, stops at the first frame boundary reached and
+     * returns how many bytes it read (0 when it is at one already).
+     */
+    public int feed(ByteBuffer bytes, boolean stopAtBoundary, List<RecordedFrame> out) {
+        int pos = bytes.position();
+        int end = bytes.limit();
+        if (stopAtBoundary && atFrameBoundary()) {
+            return 0;
+        }
+        while (pos < end) {
+            if (!inPayload) {
+                header[headerHave++] = bytes.get(pos++);
+                if (headerHave >= 2 && headerHave == headerLength()) {
+                    startFrame(out);
+                    if (stopAtBoundary && atFrameBoundary()) {
+                        break;
+                    }
+                }
+                continue;
+            }
+            int n = (int) Math.min(end - pos, payloadLength - payloadRead);
+            payload(bytes, pos, n);
+            pos += n;
+            payloadRead += n;
+            if (payloadRead == payloadLength) {
+                endFrame(out);
+                if (stopAtBoundary) {
+                    break;
+                }
+            }
+        }
+        return pos - bytes.position();
+    }
+
+    /** True between frames: the next byte starts a frame header. */
+    public boolean atFrameBoundary() {
+        return !inPayload && headerHave == 0;
+    }
+
+    /** True between messages: no fragmented data message is in progress. */
+    public boolean atMessageBoundary() {
+        return atFrameBoundary() && messageOpcode < 0;
+    }
+
+    /** From now on frames read are not relayed (the proxy closed this direction); they are recorded saying so. */
+    public void relayStopped(String note) {
+        this.relayNote = note;
+    }
+
+    /** Whatever part of a frame or message was read before the connection ended, for the recording; null if none. */
+    public RecordedFrame unfinished(String note) {
+        if (messageOpcode >= 0) {
+            addNote(note);
+            return finishMessage();
+        }
+        if (inPayload && (isControl(opcode) || isReserved(opcode))) {
+            addFrameNote(note);
+            return controlFrame();
+        }
+        return null;
+    }
+
+    private int headerLength() {
+        int len7 = header[1] & 0x7F;
+        int n = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
+        return (header[1] & 0x80) != 0 ? n + 4 : n;
+    }
+
+    private void startFrame(List<RecordedFrame> out) {
+        int b0 = header[0] & 0xFF;
+        int b1 = header[1] & 0xFF;
+        fin = (b0 & 0x80) != 0;
+        rsv = (b0 >> 4) & 0x07;
+        opcode = b0 & 0x0F;
+        masked = (b1 & 0x80) != 0;
+        int len7 = b1 & 0x7F;
+        int at = 2;
+        if (len7 == 126) {
+            payloadLength = ((header[2] & 0xFFL) << 8) | (header[3] & 0xFFL);
+            at = 4;
+        } else if (len7 == 127) {
+            payloadLength = 0;
+            for (int i = 2; i < 10; i++) {
+                payloadLength = (payloadLength << 8) | (header[i] & 0xFFL);
+            }
+            at = 10;
+        } else {
+            payloadLength = len7;
+        }
+        if (masked) {
+            System.arraycopy(header, at, mask, 0, 4);
+        }
+        headerHave = 0;
+        payloadRead = 0;
+        inPayload = true;
+        frameNote = null;
+        checkFrame(out);
+        if (payloadLength == 0) {
+            endFrame(out);
+        }
+    }
+
+    /** Notes what RFC 6455 (and RFC 7692) forbid in this frame; the peer decides what to do about it. */
+    private void checkFrame(List<RecordedFrame> out) {
+        if (payloadLength < 0) {
+            addFrameNote("frame length has the most significant bit set");
+            payloadLength = Long.MAX_VALUE;
+        }
+        boolean fromClient = from == Direction.CLIENT_TO_SERVER;
+        if (fromClient && !masked) {
+            addFrameNote("client frame not masked");
+        } else if (!fromClient && masked) {
+            addFrameNote("server frame masked");
+        }
+        if (isReserved(opcode)) {
+            addFrameNote("reserved opcode 0x" + Integer.toHexString(opcode).toUpperCase());
+        }
+        boolean rsv1Allowed = extensions.deflate() && !isControl(opcode) && opcode != 0;
+        int allowed = rsv1Allowed ? 4 : 0;
+        if (!extensions.undecoded().isEmpty()) {
+            allowed = 7; // an extension we do not know may use any of them
+        }
+        if ((rsv & ~allowed) != 0) {
+            addFrameNote("RSV bits " + rsvText(rsv & ~allowed) + " set without an extension that defines them");
+        }
+        if (isReserved(opcode)) {
+            controlLength = 0; // kept whole like a control frame: nobody knows what it means
+            return;
+        }
+        if (isControl(opcode)) {
+            if (payloadLength > 125) {
+                addFrameNote("control frame payload over 125 bytes (" + payloadLength + ")");
+            }
+            if (!fin) {
+                addFrameNote("fragmented control frame");
+            }
+            controlLength = 0;
+            return;
+        }
+        if (opcode == 0) {
+            if (messageOpcode < 0) {
+                startMessage(out, 0);
+                addNote("continuation frame with no message to continue");
+            }
+        } else {
+            if (messageOpcode >= 0) {
+                addNote("a new message started before this one's last fragment");
+                out.add(finishMessage());
+            }
+            startMessage(out, opcode);
+        }
+        fragments++;
+        if (frameNote != null) {
+            addNote(frameNote);
+        }
+    }
+
+    private void startMessage(List<RecordedFrame> out, int first) {
+        messageOpcode = first;
+        messageType = first == 1 ? FrameType.TEXT : FrameType.BINARY;
+        messageRsv = rsv;
+        messageMasked = masked;
+        messageCompressed = extensions.deflate() && (rsv & 4) != 0 && first != 0;
+        fragments = 0;
+        wireBytes = 0;
+        messageBytes = 0;
+        messageLength = 0;
+        cutReason = null;
+        messageNotes.setLength(0);
+        utf8.reset();
+        if (!extensions.undecoded().isEmpty() && rsv != 0) {
+            addNote("payload recorded as sent: extension " + String.join(", ", extensions.undecoded()) + " is not decoded");
+        }
+        if (messageCompressed && inflateFailure != null) {
+            addNote("recorded compressed: " + inflateFailure);
+        }
+    }
+
+    private void payload(ByteBuffer bytes, int at, int n) {
+        if (isControl(opcode) || isReserved(opcode)) {
+            int keep = (int) Math.max(0, Math.min(n, MAX_CONTROL_RECORDED - controlLength));
+            if (controlLength + keep > control.length) {
+                control = Arrays.copyOf(control, Math.max(controlLength + keep, control.length * 2));
+            }
+            copyOut(bytes, at, control, controlLength, keep, payloadRead);
+            controlLength += keep;
+            return;
+        }
+        wireBytes += n;
+        if (!messageCompressed || inflateFailure != null) {
+            int done = 0;
+            while (done < n) {
+                int chunk = Math.min(n - done, scratch.length);
+                copyOut(bytes, at + done, scratch, 0, chunk, payloadRead + done);
+                messageBytes(scratch, 0, chunk);
+                done += chunk;
+            }
+            return;
+        }
+        int done = 0;
+        while (done < n) {
+            int chunk = Math.min(n - done, scratch.length / 2);
+            // The compressed input sits in the upper half of scratch; inflated output goes to the lower half.
+            copyOut(bytes, at + done, scratch, scratch.length / 2, chunk, payloadRead + done);
+            inflater.setInput(scratch, scratch.length / 2, chunk);
+            inflate();
+            done += chunk;
+        }
+    }
+
+    private void inflate() {
+        if (inflateFailure != null) {
+            return;
+        }
+        try {
+            int half = scratch.length / 2;
+            while (true) {
+                int n = inflater.inflate(scratch, 0, half);
+                if (n > 0) {
+                    messageBytes(scratch, 0, n);
+                }
+                if (inflater.finished()) {
+                    // The peer ended its DEFLATE stream (BFINAL): the next message starts a new one.
+                    inflater.reset();
+                    return;
+                }
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    return;
+                }
+            }
+        } catch (DataFormatException e) {
+            inflateFailure = "permessage-deflate data could not be inflated (" + e.getMessage() + "); later messages of this direction are recorded compressed";
+            addNote(inflateFailure);
+        }
+    }
+
+    /** Bytes of the message as the receiver reads them (after inflating): validated, counted, kept up to the limit. */
+    private void messageBytes(byte[] b, int off, int n) {
+        if (messageType == FrameType.TEXT && !messageCompressedRaw()) {
+            utf8.update(b, off, n);
+        }
+        messageBytes += n;
+        if (cutReason != null) {
+            return;
+        }
+        long room = maxRecorded - messageLength;
+        int keep = (int) Math.min(n, Math.max(0, room));
+        if (keep < n) {
+            cutReason = "recorded in part: the first " + maxRecorded + " bytes (--max-message)";
+        }
+        if (keep > 0 && !budget.tryTake(keep)) {
+            cutReason = "recorded in part: the memory for messages in progress (" + (budget.limit() >> 20)
+                    + " MiB for all sessions) was full";
+            keep = 0;
+        }
+        if (keep == 0) {
+            return;
+        }
+        taken += keep;
+        if (messageLength + keep > message.length) {
+            long wanted = Math.max(messageLength + (long) keep, Math.min(maxRecorded, message.length * 2L));
+            message = Arrays.copyOf(message, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        }
+        System.arraycopy(b, off, message, messageLength, keep);
+        messageLength += keep;
+    }
+
+    private boolean messageCompressedRaw() {
+        return messageCompressed && inflateFailure != null;
+    }
+
+    private void endFrame(List<RecordedFrame> out) {
+        inPayload = false;
+        if (isControl(opcode) || isReserved(opcode)) {
+            out.add(controlFrame());
+            return;
+        }
+        if (!fin) {
+            return;
+        }
+        if (messageCompressed && inflateFailure == null) {
+            inflater.setInput(DEFLATE_TAIL);
+            inflate();
+            if (extensions.noContextTakeover(from)) {
+                inflater.reset();
+            }
+        }
+        out.add(finishMessage());
+    }
+
+    private RecordedFrame controlFrame() {
+        byte[] payload = Arrays.copyOf(control, controlLength);
+        FrameType type = switch (opcode) {
+            case 0x8 -> FrameType.CLOSE;
+            case 0x9 -> FrameType.PING;
+            case 0xA -> FrameType.PONG;
+            default -> FrameType.BINARY; // a reserved opcode: kept as bytes, the note says which
+        };
+        if (type == FrameType.CLOSE) {
+            checkClose(payload);
+        }
+        String note = joinNotes(frameNote, relayNote);
+        WireShape wire = new WireShape(opcode, rsv, payloadLength == Long.MAX_VALUE ? payloadRead : payloadLength,
+                payloadRead, false, masked);
+        inPayload = false;
+        return new RecordedFrame(sessionId, 0, clock.nowMicros(), from, type, payload, 1, note, wire);
+    }
+
+    private void checkClose(byte[] payload) {
+        if (payload.length == 1) {
+            addFrameNote("close frame with a 1-byte payload");
+            return;
+        }
+        if (payload.length < 2) {
+            return;
+        }
+        int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+        if (!sendableCloseCode(code)) {
+            addFrameNote("close code " + code + " may not be sent (RFC 6455 §7.4)");
+        }
+        if (!Utf8Validator.isValid(Arrays.copyOfRange(payload, 2, payload.length))) {
+            addFrameNote("close reason is not valid UTF-8");
+        }
+    }
+
+    private RecordedFrame finishMessage() {
+        if (messageType == FrameType.TEXT && !messageCompressedRaw() && !utf8.isCompleteAndValid()) {
+            addNote("invalid UTF-8 in a text message");
+        }
+        if (cutReason != null) {
+            addNote(cutReason + " of " + messageBytes);
+        }
+        addNote(relayNote);
+        byte[] payload = Arrays.copyOf(message, messageLength);
+        budget.give(taken);
+        taken = 0;
+        String note = messageNotes.length() == 0 ? null : messageNotes.toString();
+        WireShape wire = new WireShape(messageOpcode, messageRsv, wireBytes, messageBytes, messageCompressed, messageMasked);
+        RecordedFrame frame = new RecordedFrame(sessionId, 0, clock.nowMicros(), from, messageType, payload,
+                Math.max(1, fragments), note, wire);
+        messageOpcode = -1;
+        messageLength = 0;
+        if (message.length > 1 << 20) {
+            message = new byte[0]; // do not pin a huge buffer for the rest of the session
+        }
+        return frame;
+    }
+
+    /** Copies payload bytes out of the network buffer, unmasking them by their offset in the frame. */
+    private void copyOut(ByteBuffer src, int at, byte[] dst, int dstAt, int n, long offsetInFrame) {
+        src.get(at, dst, dstAt, n);
+        if (!masked) {
+            return;
+        }
+        int k = (int) (offsetInFrame & 3);
+        for (int i = 0; i < n; i++) {
+            dst[dstAt + i] ^= mask[(k + i) & 3];
+        }
+    }
+
+    private void addFrameNote(String note) {
+        frameNote = joinNotes(frameNote, note);
+    }
+
+    private void addNote(String note) {
+        if (note == null || messageNotes.indexOf(note) >= 0) {
+            return;
+        }
+        if (messageNotes.length() > 0) {
+            messageNotes.append("; ");
+        }
+        messageNotes.append(note);
+    }
+
+    private static String joinNotes(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.contains(b) ? a : a + "; " + b;
+    }
+
+    private static boolean isControl(int opcode) {
+        return opcode >= 0x8;
+    }
+
+    private static boolean isReserved(int opcode) {
+        return (opcode >= 0x3 && opcode <= 0x7) || opcode >= 0xB;
+    }
+
+    private static String rsvText(int bits) {
+        StringBuilder s = new StringBuilder();
+        for (int bit = 4, n = 1; bit > 0; bit >>= 1, n++) {
+            if ((bits & bit) != 0) {
+                s.append(s.length() == 0 ? "" : "+").append("RSV").append(n);
+            }
+        }
+        return s.toString();
+    }
+
+    /** Close codes an endpoint may put in a close frame (RFC 6455 §7.4.1 and the IANA registry). */
+    public static boolean sendableCloseCode(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    }
+}

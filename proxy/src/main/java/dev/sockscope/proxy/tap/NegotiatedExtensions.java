@@ -1,0 +1,62 @@
+package dev.sockscope.proxy.tap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.sockscope.wire.Direction;
+
+/**
+ * What the upstream's {@code Sec-WebSocket-Extensions} answer means for the tap: whether permessage-deflate
+ * is on and with which context-takeover rules, and which other extensions it cannot decode.
+ *
+ * @param deflate             permessage-deflate was negotiated
+ * @param clientNoTakeover    {@code client_no_context_takeover}: each client message is compressed alone
+ * @param serverNoTakeover    {@code server_no_context_takeover}: each server message is compressed alone
+ * @param undecoded           other negotiated extensions, relayed and recorded as sent
+ */
+public record NegotiatedExtensions(boolean deflate, boolean clientNoTakeover, boolean serverNoTakeover, List<String> undecoded) {
+    public static final NegotiatedExtensions NONE = new NegotiatedExtensions(false, false, false, List.of());
+
+    public NegotiatedExtensions {
+        undecoded = List.copyOf(undecoded);
+    }
+
+    /** Parses the header values of the upstream's answer (RFC 7692 §7: a comma-separated list, parameters after ';'). */
+    public static NegotiatedExtensions parse(List<String> headerValues) {
+        boolean deflate = false;
+        boolean clientNo = false;
+        boolean serverNo = false;
+        List<String> other = new ArrayList<>();
+        for (String value : headerValues) {
+            for (String extension : value.split(",")) {
+                String[] parts = extension.split(";");
+                String name = parts[0].trim().toLowerCase(Locale.ROOT);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (!name.equals("permessage-deflate") || deflate) {
+                    other.add(extension.trim());
+                    continue;
+                }
+                deflate = true;
+                for (int i = 1; i < parts.length; i++) {
+                    String param = parts[i].trim().toLowerCase(Locale.ROOT);
+                    int eq = param.indexOf('=');
+                    String key = (eq < 0 ? param : param.substring(0, eq)).trim();
+                    if (key.equals("client_no_context_takeover")) {
+                        clientNo = true;
+                    } else if (key.equals("server_no_context_takeover")) {
+                        serverNo = true;
+                    }
+                }
+            }
+        }
+        return new NegotiatedExtensions(deflate, clientNo, serverNo, other);
+    }
+
+    /** Whether messages from {@code from} are compressed each on its own (the inflater resets between them). */
+    public boolean noContextTakeover(Direction from) {
+        return from == Direction.CLIENT_TO_SERVER ? clientNoTakeover : serverNoTakeover;
+    }
+}

@@ -149,7 +149,6 @@ public final class JettyRelay implements Relay {
         http1.setExecutor(threads);
         http1.setUserAgentField(null);             // the client's own User-Agent is forwarded instead
         http1.setHttpCookieStore(new HttpCookieStore.Empty()); // cookies pass through as headers, never stored
-        http1.getContentDecoderFactories().clear(); // no Accept-Encoding of our own
         http1.setConnectTimeout(options.connectTimeout().toMillis());
         http1.setFollowRedirects(false);
         // Every session dials its own upstream connection (then upgraded out of the pool): never queue a burst.
@@ -161,6 +160,7 @@ public final class JettyRelay implements Relay {
         server.addBean(dialler, true);
         try {
             server.start();
+            http1.getContentDecoderFactories().clear(); // no Accept-Encoding of our own (HttpClient adds its decoders at start)
         } catch (IOException e) {
             stopQuietly();
             throw new IOException("cannot listen: " + e.getMessage(), e);
@@ -579,10 +579,12 @@ public final class JettyRelay implements Relay {
         private void refuse(Throwable failure) {
             int status;
             String error;
+            ClosedBy by = ClosedBy.PROXY;
             Throwable cause = unwrap(failure);
             if (cause instanceof UpgradeException ue && ue.getResponseStatusCode() > 0 && ue.getResponseStatusCode() != 101) {
                 status = ue.getResponseStatusCode();
                 error = "upstream refused the upgrade with HTTP " + status;
+                by = ClosedBy.SERVER;
             } else if (cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException) {
                 status = HttpStatus.GATEWAY_TIMEOUT_504;
                 error = "upstream " + target + " did not complete the handshake within " + options.connectTimeout().toSeconds() + " s";
@@ -604,7 +606,7 @@ public final class JettyRelay implements Relay {
             returned.addAll(headersOf(response));
             response.write(true, org.eclipse.jetty.util.BufferUtil.toBuffer("Sockscope: " + error + "\n"), callback);
             publishOpened(status, returned, null, List.of());
-            bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.PROXY, error)));
+            bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, by, error)));
         }
 
         private SessionInfo info(Handshake handshake) {

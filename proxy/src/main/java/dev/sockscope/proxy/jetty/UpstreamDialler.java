@@ -77,7 +77,6 @@ public final class UpstreamDialler extends ContainerLifeCycle {
         http.setScheduler(scheduler);
         http.setUserAgentField(null);                         // the client's own User-Agent goes instead
         http.setHttpCookieStore(new HttpCookieStore.Empty()); // cookies pass as headers, never stored
-        http.getContentDecoderFactories().clear();            // no Accept-Encoding of our own
         http.setConnectTimeout(timeout.toMillis());
         http.setFollowRedirects(false);
         // Every session dials its own connection (upgraded out of the pool): never queue a burst.
@@ -85,6 +84,14 @@ public final class UpstreamDialler extends ContainerLifeCycle {
         http.setMaxRequestsQueuedPerDestination(100_000);
         this.timeout = timeout;
         addBean(http);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // HttpClient installs its decoders while starting when it has none: clear them after, so that the
+        // upstream gets no Accept-Encoding the client did not send.
+        http.getContentDecoderFactories().clear();
     }
 
     /** Dials {@code target} with {@code headers} (the client's, in its order); never fails the future. */
@@ -127,11 +134,11 @@ public final class UpstreamDialler extends ContainerLifeCycle {
                 }
                 Throwable failure = result.getFailure();
                 if (isTimeout(failure)) {
-                    outcome.complete(new Outcome.Failed(504, "upstream did not answer the upgrade within " + timeout.toSeconds() + " s"));
+                    outcome.complete(new Outcome.Failed(504, "upstream did not complete the handshake within " + timeout.toSeconds() + " s"));
                 } else {
-                    outcome.complete(new Outcome.Failed(502, "upstream unreachable: " + Describe.failure(failure)
-                            + (failure instanceof javax.net.ssl.SSLException || Describe.failure(failure).startsWith("TLS")
-                            ? " (use --insecure for self-signed development servers)" : "")));
+                    String why = Describe.failure(failure);
+                    outcome.complete(new Outcome.Failed(502, "upstream unreachable: " + why
+                            + (why.startsWith("TLS") ? " (use --insecure for self-signed development servers)" : "")));
                 }
             }
         });

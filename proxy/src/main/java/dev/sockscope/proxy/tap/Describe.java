@@ -37,7 +37,11 @@ public final class Describe {
             return "connection closed";
         }
         if (root instanceof SSLException) {
-            return "TLS failed: " + (root.getMessage() == null ? "handshake error" : root.getMessage());
+            String m = root.getMessage() == null ? "" : root.getMessage();
+            if (m.contains("PKIX") || m.contains("certification path")) {
+                return "TLS handshake failed: the upstream's certificate is not trusted";
+            }
+            return "TLS handshake failed: " + withoutClassNames(m.isEmpty() ? "handshake error" : m);
         }
         String m = root.getMessage();
         if (m == null || m.isBlank()) {
@@ -53,6 +57,11 @@ public final class Describe {
         if (lower.contains("refused")) {
             return "connection refused";
         }
-        return m;
+        return withoutClassNames(m);
+    }
+
+    /** "javax.net.ssl.SSLHandshakeException: x" reads as "x". */
+    private static String withoutClassNames(String m) {
+        return m.replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ?", "");
     }
 }

@@ -43,6 +43,7 @@ public final class PassThroughSession {
     private final Consumer<PassThroughSession> onEnded;
     private final Map<Direction, Passage> passages = new EnumMap<>(Direction.class);
     private long seq;
+    private final java.util.ArrayDeque<Pending> order = new java.util.ArrayDeque<>();
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private ClosedBy closedBy;
@@ -116,17 +117,16 @@ public final class PassThroughSession {
                 p.tap.feed(read, false, frames);
                 out = new ByteBuffer[] {read.duplicate()};
             }
-            for (RecordedFrame f : frames) {
-                noteFrame(d, f);
-            }
             if (out.length > 0) {
                 p.writing = true;
-                p.unpublished.addAll(frames);
-                frames.clear();
             }
+            for (RecordedFrame f : frames) {
+                noteFrame(d, f);
+                queue(p, f, out.length == 0);
+            }
+            drain();
             closingNow = closing;
         }
-        publish(frames);
         if (closingNow) {
             maybeFinishClose();
         }
@@ -136,15 +136,19 @@ public final class PassThroughSession {
     /** The write that {@link #onRead} asked for is done (failure null) or failed. */
     public void written(Direction d, Throwable failure) {
         Passage p = passages.get(d);
-        List<RecordedFrame> frames;
         boolean shutdown;
         synchronized (this) {
             p.writing = false;
-            frames = new ArrayList<>(p.unpublished);
-            p.unpublished.clear();
+            String to = d == Direction.CLIENT_TO_SERVER ? "upstream" : "client";
+            for (Pending pending : p.inFlight) {
+                if (failure != null) {
+                    pending.frame = pending.frame.withNote(join(pending.frame.note(), "not delivered: writing to the " + to + " failed"));
+                }
+                pending.done = true;
+            }
+            p.inFlight.clear();
+            drain();
             if (failure != null && !hungUp) {
-                String to = d == Direction.CLIENT_TO_SERVER ? "upstream" : "client";
-                frames.replaceAll(f -> f.withNote(join(f.note(), "not delivered: writing to the " + to + " failed")));
                 noteEnding(d == Direction.CLIENT_TO_SERVER ? ClosedBy.SERVER : ClosedBy.CLIENT, null, null,
                         "writing to the " + to + " failed: " + Describe.failure(failure));
             }
@@ -153,7 +157,6 @@ public final class PassThroughSession {
                 p.shutDown = true;
             }
         }
-        publish(frames);
         if (failure != null) {
             hangUp();
             return;
@@ -233,27 +236,30 @@ public final class PassThroughSession {
     /** Both connections are closed: publish what is left and end the session. */
     public void onClosed() {
         SessionEnd end;
-        List<RecordedFrame> rest = new ArrayList<>();
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
             for (Passage p : passages.values()) {
+                for (Pending pending : p.inFlight) {
+                    pending.frame = pending.frame.withNote(join(pending.frame.note(),
+                            "delivery not confirmed: the connection closed while it was being written"));
+                    pending.done = true;
+                }
+                p.inFlight.clear();
                 String note = "incomplete: the connection closed in the middle of this " + (p.tap.atFrameBoundary() ? "message" : "frame");
                 RecordedFrame unfinished = p.tap.unfinished(note);
-                rest.addAll(p.unpublished);
-                p.unpublished.clear();
                 if (unfinished != null) {
-                    rest.add(unfinished);
+                    queue(p, unfinished, true);
                 }
             }
+            drain();
             if (closedBy == null) {
                 noteEnding(ClosedBy.PROXY, null, null, "the connections closed without a close handshake");
             }
             end = new SessionEnd(clock.nowMicros(), closeCode, closeReason, closedBy, error);
         }
-        publish(rest);
         bus.publish(new CaptureEvent.SessionClosed(id, end));
         onEnded.accept(this);
     }
@@ -262,7 +268,6 @@ public final class PassThroughSession {
     private void maybeInject(Direction d) {
         Passage p = passages.get(d);
         ByteBuffer close;
-        RecordedFrame recorded;
         synchronized (this) {
             if (!p.closeWanted || p.swallowing || p.writing || p.eof || !p.tap.atFrameBoundary()) {
                 return;
@@ -271,8 +276,7 @@ public final class PassThroughSession {
             p.tap.relayStopped("not relayed: sent after the proxy closed the session");
             p.writing = true;
             close = closeFrame(d);
-            recorded = injectedClose(d);
-            p.unpublished.add(recorded);
+            queue(p, injectedClose(d), false);
         }
         sockets.write(d, new ByteBuffer[] {close}, failure -> written(d, failure));
     }
@@ -350,14 +354,24 @@ public final class PassThroughSession {
         }
     }
 
-    private void publish(List<RecordedFrame> frames) {
-        if (frames.isEmpty()) {
-            return;
+    /**
+     * Numbers a frame in the order the proxy read it and holds it until the write that carried its last byte has
+     * completed; frames are published in that order, each once it and every frame before it are done. Called
+     * under this lock.
+     */
+    private void queue(Passage p, RecordedFrame frame, boolean done) {
+        Pending pending = new Pending(frame.withSeq(++seq));
+        pending.done = done;
+        order.add(pending);
+        if (!done) {
+            p.inFlight.add(pending);
         }
-        synchronized (passages) {
-            for (RecordedFrame f : frames) {
-                bus.publish(new CaptureEvent.FrameCaptured(f.withSeq(++seq)));
-            }
+    }
+
+    /** Publishes the done frames at the head of the order. Called under this lock; publishing never blocks. */
+    private void drain() {
+        while (!order.isEmpty() && order.peekFirst().done) {
+            bus.publish(new CaptureEvent.FrameCaptured(order.pollFirst().frame));
         }
     }
 
@@ -422,11 +436,22 @@ public final class PassThroughSession {
         return cut + "...";
     }
 
+    /** A numbered frame waiting for its write (and every earlier frame's) to complete. */
+    private static final class Pending {
+        RecordedFrame frame;
+        boolean done;
+
+        Pending(RecordedFrame frame) {
+            this.frame = frame;
+        }
+    }
+
     /** One direction: its tap and where its bytes are in their way through the proxy. */
     private static final class Passage {
         final Direction direction;
         final FrameTap tap;
-        final List<RecordedFrame> unpublished = new ArrayList<>(2);
+        /** Frames whose last byte is in the write in progress. */
+        final List<Pending> inFlight = new ArrayList<>(2);
         boolean writing;
         boolean closeWanted;
         boolean swallowing;

@@ -16,9 +16,13 @@ import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sockscope.proxy.Relay;
@@ -38,8 +42,18 @@ import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
 import dev.sockscope.wire.SessionInfo;
 
-/** The relay between a real client (JDK or Jetty core) and a real Jetty upstream, all on loopback. */
+/**
+ * The relay between a real client (JDK or Jetty core) and a real Jetty upstream, all on loopback, in both of its
+ * modes: passing bytes through (the default) and terminating each leg (re-framing through Jetty's sessions).
+ */
+@ParameterizedClass
+@EnumSource(RelayTest.Mode.class)
 class RelayTest {
+    enum Mode { PASS_THROUGH, TERMINATING }
+
+    @Parameter
+    Mode mode;
+
     private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsInJlcXVlc3RfaWQiOjJ9.c2lnbmF0dXJl";
 
     private TestUpstream upstream;
@@ -59,7 +73,7 @@ class RelayTest {
 
     private Relay startRelay(RelayOptions options, URI... upstreams) throws Exception {
         List<Route> routes = java.util.Arrays.stream(upstreams).map(u -> new Route("127.0.0.1", 0, u)).toList();
-        return JettyRelay.start(routes, options, bus, ids::getAndIncrement);
+        return JettyRelay.start(routes, options.withTerminate(mode == Mode.TERMINATING), bus, ids::getAndIncrement);
     }
 
     @AfterEach
@@ -92,6 +106,7 @@ class RelayTest {
         // Handshake headers are each side's own: exactly one of each, none copied from the client.
         assertThat(seen.count("Host")).isEqualTo(1);
         assertThat(seen.count("Sec-WebSocket-Key")).isEqualTo(1);
+        assertThat(seen.count("Accept-Encoding")).as("no Accept-Encoding the client did not send").isZero();
         assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
         assertThat(client.socket.getSubprotocol()).isEqualTo("access_token");
 
@@ -101,8 +116,15 @@ class RelayTest {
         assertThat(session.handshake().query()).isEqualTo("sid=2");
         assertThat(session.handshake().subprotocol()).isEqualTo("access_token");
         assertThat(session.handshake().responseHeaders()).contains(new Header("X-Upstream", "test"));
-        assertThat(session.handshake().responseHeaders().stream().map(Header::name))
-                .contains("Set-Cookie").doesNotContain("Server");
+        if (mode == Mode.PASS_THROUGH) {
+            // The upstream's answer, verbatim: its own Server header included.
+            assertThat(session.handshake().responseHeaders().stream().map(Header::name)).contains("Set-Cookie", "Server");
+            assertThat(seen.count("Pragma")).as("nothing the client did not send").isZero();
+            assertThat(seen.count("Cache-Control")).isZero();
+        } else {
+            assertThat(session.handshake().responseHeaders().stream().map(Header::name))
+                    .contains("Set-Cookie").doesNotContain("Server");
+        }
         assertThat(session.upstream()).isEqualTo(upstream.uri().toString());
         assertThat(session.listen()).isEqualTo(relay.boundRoutes().get(0).listen()).doesNotEndWith(":0");
         client.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
@@ -116,11 +138,16 @@ class RelayTest {
         assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
         assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(status);
 
+        if (mode == Mode.PASS_THROUGH) {
+            // The upstream's own refusal reaches the client: its headers too.
+            assertThat(((WebSocketHandshakeException) failure).getResponse().headers().firstValue("X-Refused-By"))
+                    .contains("test-upstream");
+        }
         SessionInfo session = events.awaitOpened();
         assertThat(session.handshake().status()).isEqualTo(status);
         SessionEnd end = events.awaitClosed(session.id());
         assertThat(end.error()).contains("refused the upgrade with HTTP " + status);
-        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
     }
 
     @Test
@@ -241,36 +268,79 @@ class RelayTest {
     }
 
     @Test
-    void upstreamDyingWithoutACloseFrameClosesTheClientWith1014() throws Exception {
+    void upstreamDyingWithoutACloseFrameEndsTheClientConnectionTheSameWay() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
         client.socket.sendText("!die", true).get(5, TimeUnit.SECONDS);
-        Got.Close close = client.next(Got.Close.class);
-        assertThat(close.code()).isEqualTo(1014);
-        assertThat(close.reason()).startsWith("upstream connection lost");
-
+        Got got = client.next();
         SessionEnd end = events.awaitClosed(events.awaitOpened().id());
-        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
-        assertThat(end.closeCode()).isEqualTo(1014);
-        assertThat(end.error()).startsWith("upstream connection lost without a close frame");
+        if (mode == Mode.PASS_THROUGH) {
+            // As without the proxy: the TCP connection ends, no close frame is made up.
+            assertThat(got).isInstanceOfAny(Got.Error.class, Got.Close.class);
+            if (got instanceof Got.Close c) {
+                assertThat(c.code()).isEqualTo(1006);
+            }
+            assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
+            assertThat(end.closeCode()).isNull();
+            assertThat(end.error()).isEqualTo("upstream closed the connection without a close frame");
+        } else {
+            Got.Close close = (Got.Close) got;
+            assertThat(close.code()).isEqualTo(1014);
+            assertThat(close.reason()).startsWith("upstream connection lost");
+            assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+            assertThat(end.closeCode()).isEqualTo(1014);
+            assertThat(end.error()).startsWith("upstream connection lost without a close frame");
+        }
     }
 
     @Test
-    void clientVanishingClosesTheUpstreamWith1001() throws Exception {
+    void clientVanishingEndsTheUpstreamConnection() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
         client.socket.sendText("still here", true).get(5, TimeUnit.SECONDS);
         client.next(Got.Text.class);
         client.socket.abort();
         CloseStatus atUpstream = upstream.nextClose();
-        assertThat(atUpstream.getCode()).isEqualTo(1001);
-        assertThat(atUpstream.getReason()).startsWith("client went away");
-
         SessionEnd end = events.awaitClosed(events.awaitOpened().id());
-        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
-        assertThat(end.error()).startsWith("client connection lost without a close frame");
+        if (mode == Mode.PASS_THROUGH) {
+            assertThat(atUpstream.getCode()).as("no close frame, as without the proxy").isEqualTo(CloseStatus.NO_CLOSE);
+            assertThat(end.closedBy()).isEqualTo(ClosedBy.CLIENT);
+            assertThat(end.error()).startsWith("client closed the connection");
+        } else {
+            assertThat(atUpstream.getCode()).isEqualTo(1001);
+            assertThat(atUpstream.getReason()).startsWith("client went away");
+            assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+            assertThat(end.error()).startsWith("client connection lost without a close frame");
+        }
     }
 
     @Test
-    void messageOverTheLimitClosesBothSidesWith1009() throws Exception {
+    void aMessageOverTheRecordingLimitPassesAndIsRecordedInPart() throws Exception {
+        Assumptions.assumeTrue(mode == Mode.PASS_THROUGH, "terminating, the limit refuses the message (next test)");
+        relay.stop(Duration.ofSeconds(1));
+        relay = startRelay(RelayOptions.defaults().withMaxMessageBytes(1024), upstream.uri());
+        TestClient client = TestClient.connect(proxy("/"));
+        client.socket.sendText("x".repeat(600), false).get(5, TimeUnit.SECONDS);
+        client.socket.sendText("y".repeat(600), true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Text.class).text()).isEqualTo("x".repeat(600) + "y".repeat(600));
+        client.socket.sendText("!binary 5000", true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next(Got.Binary.class).bytes()).hasSize(5000);
+        client.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+
+        long id = events.awaitOpened().id();
+        SessionEnd end = events.awaitClosed(id);
+        assertThat(end.error()).isNull();
+        RecordedFrame sent = events.frames(id).get(0);
+        assertThat(sent.size()).isEqualTo(1024);
+        assertThat(sent.fragments()).isEqualTo(2);
+        assertThat(sent.wire().messageBytes()).isEqualTo(1200);
+        assertThat(sent.note()).isEqualTo("recorded in part: the first 1024 bytes (--max-message) of 1200");
+        RecordedFrame big = events.frames(id).stream().filter(f -> f.type() == FrameType.BINARY).findFirst().orElseThrow();
+        assertThat(big.size()).isEqualTo(1024);
+        assertThat(big.wire().messageBytes()).isEqualTo(5000);
+    }
+
+    @Test
+    void terminatingAMessageOverTheLimitClosesBothSidesWith1009() throws Exception {
+        Assumptions.assumeTrue(mode == Mode.TERMINATING);
         relay.stop(Duration.ofSeconds(1));
         relay = startRelay(RelayOptions.defaults().withMaxMessageBytes(1024), upstream.uri());
         TestClient client = TestClient.connect(proxy("/"));
@@ -290,36 +360,41 @@ class RelayTest {
     }
 
     @Test
-    void oversizedUpstreamMessageClosesBothSidesWith1009() throws Exception {
-        relay.stop(Duration.ofSeconds(1));
-        relay = startRelay(RelayOptions.defaults().withMaxMessageBytes(1024), upstream.uri());
-        TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("!binary 5000", true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Close.class).code()).isEqualTo(1009);
-        assertThat(upstream.nextClose().getCode()).isEqualTo(1009);
-        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
-        assertThat(end.closeCode()).isEqualTo(1009);
-        assertThat(end.error()).isNotBlank();
-    }
-
-    @Test
-    void invalidUtf8InATextFrameClosesBothSidesWith1007() throws Exception {
+    void invalidUtf8InATextFrame() throws Exception {
+        byte[] bad = {'o', 'k', (byte) 0xC3, (byte) 0x28};
         try (RawClient client = RawClient.connect(proxy("/"))) {
-            client.send(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28})));
-            assertThat(client.nextClose().getCode()).isEqualTo(1007);
-            assertThat(upstream.nextClose().getCode()).isEqualTo(1007);
+            client.send(new Frame(OpCode.TEXT, true, ByteBuffer.wrap(bad)));
+            if (mode == Mode.PASS_THROUGH) {
+                // Relayed as sent: this upstream (a Jetty core frame handler) does not check UTF-8 and echoes it,
+                // exactly as it would without the proxy; the recording says what was wrong, both ways.
+                Frame echo = client.nextFrame();
+                byte[] echoed = new byte[echo.getPayloadLength()];
+                echo.getPayload().get(echoed);
+                assertThat(echoed).isEqualTo(bad);
+                client.session.close(1000, "", org.eclipse.jetty.util.Callback.NOOP);
+                assertThat(upstream.nextClose().getCode()).isEqualTo(1000);
+            } else {
+                assertThat(client.nextClose().getCode()).isEqualTo(1007);
+                assertThat(upstream.nextClose().getCode()).isEqualTo(1007);
+            }
         }
         long id = events.awaitOpened().id();
         SessionEnd end = events.awaitClosed(id);
-        assertThat(end.closeCode()).isEqualTo(1007);
-        assertThat(end.error()).contains("invalid UTF-8");
-        RecordedFrame bad = events.frames(id).get(0);
-        assertThat(bad.payload()).containsExactly('o', 'k', 0xC3, 0x28);
-        assertThat(bad.note()).isEqualTo("not relayed: invalid UTF-8 in a text message");
+        RecordedFrame sent = events.frames(id).get(0);
+        assertThat(sent.payload()).isEqualTo(bad);
+        if (mode == Mode.PASS_THROUGH) {
+            assertThat(sent.note()).isEqualTo("invalid UTF-8 in a text message");
+            assertThat(events.frames(id).get(1).note()).isEqualTo("invalid UTF-8 in a text message");
+            assertThat(end.closeCode()).isEqualTo(1000);
+        } else {
+            assertThat(end.closeCode()).isEqualTo(1007);
+            assertThat(sent.note()).isEqualTo("not relayed: invalid UTF-8 in a text message");
+            assertThat(end.error()).contains("invalid UTF-8");
+        }
     }
 
     @Test
-    void permessageDeflateIsNegotiatedOnEachSideAndRecordedUncompressed() throws Exception {
+    void permessageDeflateIsRecordedInflated() throws Exception {
         String text = "compress me ".repeat(200);
         try (RawClient client = RawClient.connect(proxy("/"), "permessage-deflate")) {
             assertThat(client.session.getNegotiatedExtensions()).extracting(e -> e.getName()).contains("permessage-deflate");
@@ -332,6 +407,14 @@ class RelayTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.frames(id).size() >= 2);
         assertThat(events.frames(id).get(0).text()).isEqualTo(text);
         assertThat(events.frames(id).get(1).text()).isEqualTo(text);
+        if (mode == Mode.PASS_THROUGH) {
+            RecordedFrame sent = events.frames(id).get(0);
+            assertThat(sent.wire().compressed()).isTrue();
+            assertThat(sent.wire().masked()).isTrue();
+            assertThat(sent.wire().wireBytes()).isLessThan(text.length());
+            assertThat(sent.wire().messageBytes()).isEqualTo(text.length());
+            assertThat(sent.note()).isNull();
+        }
     }
 
     @Test
@@ -392,7 +475,7 @@ class RelayTest {
     }
 
     @Test
-    void anUnknownOpcodeFromTheClientClosesBothSidesWith1002() throws Exception {
+    void aReservedOpcodeFromTheClient() throws Exception {
         try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
             raw.setSoTimeout(10_000);
             var out = raw.getOutputStream();
@@ -402,6 +485,7 @@ class RelayTest {
             var in = raw.getInputStream();
             String response = readHead(in);
             assertThat(response).startsWith("HTTP/1.1 101");
+            assertThat(response).contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
             upstream.nextHandshake();
             // FIN + reserved opcode 0x3, masked, empty payload.
             out.write(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4});
@@ -413,9 +497,124 @@ class RelayTest {
             assertThat(((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)).isEqualTo(1002);
         }
         assertThat(upstream.nextClose().getCode()).isEqualTo(1002);
-        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
+        long id = events.awaitOpened().id();
+        SessionEnd end = events.awaitClosed(id);
         assertThat(end.closeCode()).isEqualTo(1002);
-        assertThat(end.error()).contains("client connection failed (1002)");
+        if (mode == Mode.PASS_THROUGH) {
+            // The upstream saw the frame as sent and answered 1002 itself; the recording says what the client did.
+            assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
+            RecordedFrame reserved = events.frames(id).get(0);
+            assertThat(reserved.wire().opcode()).isEqualTo(0x3);
+            assertThat(reserved.note()).isEqualTo("reserved opcode 0x3");
+        } else {
+            assertThat(end.error()).contains("client connection failed (1002)");
+        }
+    }
+
+    @Test
+    void anIdleSessionIsClosedByTheProxyWith1001OnBothSides() throws Exception {
+        relay.stop(Duration.ofSeconds(1));
+        relay = startRelay(RelayOptions.defaults().withIdleTimeout(Duration.ofSeconds(1)), upstream.uri());
+        TestClient client = TestClient.connect(proxy("/"));
+        assertThat(client.next(Got.Close.class).code()).isEqualTo(1001);
+        assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
+        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+        assertThat(end.closeCode()).isEqualTo(1001);
+    }
+
+    @Test
+    void shutdownWaitsForTheFrameInProgressBeforeItsClose() throws Exception {
+        Assumptions.assumeTrue(mode == Mode.PASS_THROUGH, "terminating, Jetty frames every message itself");
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
+            raw.setSoTimeout(10_000);
+            var out = raw.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            var in = raw.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 101");
+            // The first half of a masked 10-byte text frame "0123456789" (mask 0): the proxy must not close inside it.
+            out.write(new byte[] {(byte) 0x81, (byte) 0x8A, 0, 0, 0, 0, '0', '1', '2', '3', '4'});
+            out.flush();
+            long id = events.awaitOpened().id();
+            Thread stopper = new Thread(() -> relay.stop(Duration.ofSeconds(5)));
+            stopper.start();
+            // The proxy's close toward the client comes at once (that direction is between frames).
+            int b0 = in.read();
+            assertThat(b0 & 0x0F).isEqualTo(0x8);
+            byte[] close = in.readNBytes(in.read() & 0x7F);
+            assertThat(((close[0] & 0xFF) << 8) | (close[1] & 0xFF)).isEqualTo(1001);
+            // The frame is finished, then the client answers the close: the upstream gets the whole frame, then 1001.
+            out.write(new byte[] {'5', '6', '7', '8', '9', (byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE9});
+            out.flush();
+            assertThat(upstream.nextFrame().text()).isEqualTo("0123456789");
+            assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
+            assertThat(in.read()).as("the proxy closes TCP once both peers answered").isEqualTo(-1);
+            stopper.join(10_000);
+            SessionEnd end = events.awaitClosed(id);
+            assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
+            assertThat(end.closeCode()).isEqualTo(1001);
+            assertThat(events.frames(id)).extracting(f -> f.from().sender() + " " + f.type().label() + " " + f.note())
+                    .contains("client text null", "server close sent by the proxy to the client",
+                            "client close sent by the proxy to the upstream",
+                            "client close not relayed: sent after the proxy closed the session");
+        }
+    }
+
+    @Test
+    void aClientThatTricklesItsHandshakeIsCutOffAtTheHandshakeDeadline() throws Exception {
+        Assumptions.assumeTrue(mode == Mode.PASS_THROUGH, "the handshake is handled the same in both modes");
+        relay.stop(Duration.ofSeconds(1));
+        relay = startRelay(RelayOptions.defaults().withHandshakeTimeout(Duration.ofSeconds(1)), upstream.uri());
+        java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
+            raw.setSoTimeout(10_000);
+            var out = raw.getOutputStream();
+            out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            // One header byte every 100 ms: each keeps the connection from being idle, none completes the request.
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write('X');
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    // the proxy hung up: what the test waits for
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            long start = System.nanoTime();
+            int read;
+            try {
+                read = raw.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(read).isEqualTo(-1);
+            assertThat(waitedMs).isBetween(500L, 5_000L);
+        } finally {
+            trickle.shutdownNow();
+        }
+        assertThat(upstream.handshakes).isEmpty();
+    }
+
+    @Test
+    void anUpgradeWithoutAKeyIsRefusedBeforeAnythingIsDialled() throws Exception {
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("no Sec-WebSocket-Key");
+        }
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 426").contains("point a WebSocket client at this address")
+                    .doesNotContain(upstream.uri().toString()).doesNotContain(String.valueOf(upstream.port()));
+        }
+        assertThat(upstream.handshakes).isEmpty();
+        assertThat(events.events()).isEmpty();
     }
 
     private static String readHead(java.io.InputStream in) throws java.io.IOException {

@@ -105,11 +105,11 @@ public final class PassThroughSession {
                 if (boundary) {
                     p.swallowing = true;
                     p.tap.relayStopped("not relayed: sent after the proxy closed the session");
+                    frames.add(injectedClose(d));
                     ByteBuffer rest = read.duplicate();
                     rest.position(read.position() + upTo);
                     p.tap.feed(rest, false, frames);
                     out = new ByteBuffer[] {head, closeFrame(d)};
-                    frames.add(injectedClose(d));
                 } else {
                     out = new ByteBuffer[] {head};
                 }

@@ -1,0 +1,248 @@
+package dev.sockscope.proxy.tap;
+
+import static dev.sockscope.proxy.testing.WireFrames.close;
+import static dev.sockscope.proxy.testing.WireFrames.concat;
+import static dev.sockscope.proxy.testing.WireFrames.frame;
+import static dev.sockscope.proxy.testing.WireFrames.text;
+import static dev.sockscope.wire.Direction.CLIENT_TO_SERVER;
+import static dev.sockscope.wire.Direction.SERVER_TO_CLIENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.sockscope.proxy.testing.EventRecorder;
+import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.wire.ClosedBy;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.MicroClock;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
+
+/**
+ * The pass-through core without sockets (Playbook style): reads, writes and closes go in, the commands it
+ * gives come out. The failure table of the README is {@link #howSessionsEnd}.
+ */
+class PassThroughSessionTest {
+    private CaptureBus bus;
+    private EventRecorder events;
+    private Fake net;
+    private PassThroughSession session;
+
+    @BeforeEach
+    void start() {
+        bus = new CaptureBus();
+        events = new EventRecorder();
+        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        net = new Fake();
+        session = new PassThroughSession(1, NegotiatedExtensions.NONE, 1 << 20, MessageBudget.unlimited(), bus, new MicroClock(),
+                net, s -> net.log.add("ended"));
+    }
+
+    @AfterEach
+    void stop() {
+        bus.close(Duration.ofSeconds(5));
+    }
+
+    /** What the network did and was told: a log of commands and the bytes each receiver got. */
+    static final class Fake implements Sockets {
+        final List<String> log = new ArrayList<>();
+        final Map<Direction, ByteArrayOutputStream> delivered = new EnumMap<>(Direction.class);
+        final List<Runnable> timers = new ArrayList<>();
+        Throwable failWrites;
+
+        @Override
+        public void write(Direction direction, ByteBuffer[] bytes, Completion done) {
+            log.add("write " + direction.sender());
+            for (ByteBuffer b : bytes) {
+                byte[] copy = new byte[b.remaining()];
+                b.duplicate().get(copy);
+                delivered.computeIfAbsent(direction, d -> new ByteArrayOutputStream()).writeBytes(copy);
+            }
+            done.completed(failWrites);
+        }
+
+        @Override
+        public void shutdownOutput(Direction direction) {
+            log.add("fin " + direction.sender());
+        }
+
+        @Override
+        public void closeBoth() {
+            log.add("close both");
+        }
+
+        @Override
+        public void schedule(Duration delay, Runnable task) {
+            timers.add(task);
+        }
+
+        byte[] delivered(Direction d) {
+            return delivered.containsKey(d) ? delivered.get(d).toByteArray() : new byte[0];
+        }
+    }
+
+    /** Reads {@code bytes} from the sender of {@code d} and performs the write the core asks for, as the adapter does. */
+    private static void read(PassThroughSession session, Fake net, Direction d, byte[] bytes) {
+        ByteBuffer[] out = session.onRead(d, ByteBuffer.wrap(bytes));
+        if (out.length > 0) {
+            net.write(d, out, failure -> session.written(d, failure));
+        }
+    }
+
+    record Scenario(String name, Consumer<Driver> script, ClosedBy by, Integer code, String error) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    record Driver(PassThroughSession session, Fake net) {
+        void client(byte[] bytes) {
+            read(session, net, CLIENT_TO_SERVER, bytes);
+        }
+
+        void server(byte[] bytes) {
+            read(session, net, SERVER_TO_CLIENT, bytes);
+        }
+    }
+
+    static Stream<Scenario> howSessionsEnd() {
+        return Stream.of(
+                new Scenario("the client closes, the upstream answers", d -> {
+                    d.client(close(true, 4000, "switching rooms"));
+                    d.server(close(false, 4000, "switching rooms"));
+                    d.session().onEof(SERVER_TO_CLIENT);
+                    d.session().onEof(CLIENT_TO_SERVER);
+                }, ClosedBy.CLIENT, 4000, null),
+                new Scenario("the upstream closes, the client answers", d -> {
+                    d.server(close(false, 1008, "Invalid or missing token"));
+                    d.client(close(true, 1008, "Invalid or missing token"));
+                    d.session().onEof(SERVER_TO_CLIENT);
+                    d.session().onEof(CLIENT_TO_SERVER);
+                }, ClosedBy.SERVER, 1008, null),
+                new Scenario("the upstream drops TCP without a close frame", d -> {
+                    d.client(text(true, "hello"));
+                    d.session().onEof(SERVER_TO_CLIENT);
+                    d.session().onEof(CLIENT_TO_SERVER);
+                }, ClosedBy.SERVER, null, "upstream closed the connection without a close frame"),
+                new Scenario("the client vanishes and the upstream does not follow", d -> {
+                    d.session().onEof(CLIENT_TO_SERVER);
+                    d.net().timers.forEach(Runnable::run);
+                }, ClosedBy.CLIENT, null, "client closed the connection without a close frame"),
+                new Scenario("the upstream dies in the middle of a frame", d -> {
+                    d.server(java.util.Arrays.copyOf(text(false, "0123456789"), 6));
+                    d.session().onEof(SERVER_TO_CLIENT);
+                    d.session().onEof(CLIENT_TO_SERVER);
+                }, ClosedBy.SERVER, null, "upstream closed the connection in the middle of a frame"),
+                new Scenario("reading from the client fails", d -> d.session().onFailure(CLIENT_TO_SERVER,
+                        new IOException("Connection reset by peer")), ClosedBy.CLIENT, null, "reading from the client failed: connection reset by peer"),
+                new Scenario("writing to the upstream fails", d -> {
+                    d.net().failWrites = new IOException("Broken pipe");
+                    d.client(text(true, "lost"));
+                }, ClosedBy.SERVER, null, "writing to the upstream failed: connection closed by peer (broken pipe)"),
+                new Scenario("the proxy shuts down", d -> {
+                    d.session().closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+                    d.client(close(true, 1001, ""));
+                    d.server(close(false, 1001, ""));
+                }, ClosedBy.PROXY, 1001, "proxy shut down while the session was open"),
+                new Scenario("the proxy shuts down and nobody answers", d -> {
+                    d.session().closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+                    d.net().timers.forEach(Runnable::run);
+                }, ClosedBy.PROXY, 1001, "proxy shut down while the session was open"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void howSessionsEnd(Scenario scenario) {
+        scenario.script().accept(new Driver(session, net));
+        assertThat(net.log).as("the connections are closed").contains("close both");
+        session.onClosed();
+        SessionEnd end = events.awaitClosed(1);
+        assertThat(end.closedBy()).isEqualTo(scenario.by());
+        assertThat(end.closeCode()).isEqualTo(scenario.code());
+        assertThat(end.error()).isEqualTo(scenario.error());
+    }
+
+    @Test
+    void bytesPassAsReadOneWritePerReadAndFramesAreRecordedInReadOrder() {
+        byte[] request = text(true, "{\"cmd\":0,\"seq\":1}");
+        byte[] response = text(false, "{\"cmd\":1,\"seq\":1}");
+        read(session, net, CLIENT_TO_SERVER, java.util.Arrays.copyOf(request, 5));
+        read(session, net, CLIENT_TO_SERVER, java.util.Arrays.copyOfRange(request, 5, request.length));
+        read(session, net, SERVER_TO_CLIENT, response);
+        assertThat(net.log).containsExactly("write client", "write client", "write server");
+        assertThat(net.delivered(CLIENT_TO_SERVER)).as("masked bytes reach the upstream as the client sent them").isEqualTo(request);
+        assertThat(net.delivered(SERVER_TO_CLIENT)).isEqualTo(response);
+        session.onEof(CLIENT_TO_SERVER);
+        session.onEof(SERVER_TO_CLIENT);
+        session.onClosed();
+        events.awaitClosed(1);
+        assertThat(events.frames(1)).extracting(f -> f.seq() + " " + f.from().sender() + " " + f.text())
+                .containsExactly("1 client {\"cmd\":0,\"seq\":1}", "2 server {\"cmd\":1,\"seq\":1}");
+    }
+
+    @Test
+    void aFrameWhoseWriteFailedIsRecordedAsNotDelivered() {
+        net.failWrites = new IOException("Broken pipe");
+        read(session, net, SERVER_TO_CLIENT, text(false, "never arrives"));
+        session.onClosed();
+        events.awaitClosed(1);
+        assertThat(events.frames(1).get(0).note()).isEqualTo("not delivered: writing to the client failed");
+    }
+
+    @Test
+    void endOfStreamIsMirroredAsAHalfClose() {
+        session.onEof(SERVER_TO_CLIENT);
+        assertThat(net.log).containsExactly("fin server");
+        assertThat(net.timers).as("a deadline for the other side to follow").hasSize(1);
+        session.onEof(CLIENT_TO_SERVER);
+        assertThat(net.log).containsExactly("fin server", "fin client", "close both");
+    }
+
+    @Test
+    void theProxysCloseWaitsForTheFrameInProgressThenSwallowsWhatFollows() {
+        byte[] frame = text(true, "0123456789");
+        read(session, net, CLIENT_TO_SERVER, java.util.Arrays.copyOf(frame, 8));
+        session.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+        // Toward the client the proxy's close goes at once (that direction is between frames), unmasked.
+        assertThat(net.delivered(SERVER_TO_CLIENT)).isEqualTo(close(false, 1001, "Sockscope is shutting down"));
+        byte[] rest = java.util.Arrays.copyOfRange(frame, 8, frame.length);
+        read(session, net, CLIENT_TO_SERVER, concat(rest, text(true, "after the close"), close(true, 1001, "")));
+        byte[] toUpstream = net.delivered(CLIENT_TO_SERVER);
+        assertThat(java.util.Arrays.copyOf(toUpstream, frame.length)).as("the frame in progress, whole").isEqualTo(frame);
+        byte[] injected = java.util.Arrays.copyOfRange(toUpstream, frame.length, toUpstream.length);
+        assertThat(injected[0] & 0xFF).isEqualTo(0x88);
+        assertThat(injected[1] & 0x80).as("masked toward the upstream").isEqualTo(0x80);
+        assertThat(injected).hasSize(2 + 4 + 2 + "Sockscope is shutting down".length());
+        read(session, net, SERVER_TO_CLIENT, close(false, 1001, ""));
+        assertThat(net.log).last().isEqualTo("close both");
+        session.onClosed();
+        events.awaitClosed(1);
+        assertThat(events.frames(1)).extracting(f -> f.from().sender() + " " + f.type().label() + " " + f.note()).containsExactly(
+                "server close sent by the proxy to the client",
+                "client text null",
+                "client close sent by the proxy to the upstream",
+                "client text not relayed: sent after the proxy closed the session",
+                "client close not relayed: sent after the proxy closed the session",
+                "server close not relayed: sent after the proxy closed the session");
+        RecordedFrame ours = events.frames(1).get(0);
+        assertThat(ours.closeReason()).isEqualTo("Sockscope is shutting down");
+        assertThat(new String(ours.payload(), 2, ours.size() - 2, StandardCharsets.UTF_8)).isEqualTo("Sockscope is shutting down");
+    }
+}

@@ -60,7 +60,8 @@ public final class FrameTap {
     private int fragments;
     private long wireBytes;
     private long messageBytes;
-    private byte[] message = new byte[0];
+    private static final byte[] EMPTY = new byte[0];
+    private byte[] message = EMPTY;
     private int messageLength;
     private long taken;
     private String cutReason;
@@ -252,6 +253,9 @@ public final class FrameTap {
         messageLength = 0;
         cutReason = null;
         messageNotes.setLength(0);
+        if (fin && !messageCompressed && message.length != Math.min(payloadLength, maxRecorded)) {
+            message = new byte[(int) Math.min(Math.min(payloadLength, maxRecorded), 1 << 20)];
+        }
         utf8.reset();
         if (!extensions.undecoded().isEmpty() && rsv != 0) {
             addNote("payload recorded as sent: extension " + String.join(", ", extensions.undecoded()) + " is not decoded");
@@ -273,7 +277,14 @@ public final class FrameTap {
         }
         wireBytes += n;
         if (!messageCompressed || inflateFailure != null) {
-            int done = 0;
+            // Straight from the network buffer into the message (one copy); what the recording does not keep
+            // still goes through scratch to be validated and counted.
+            int keep = room(n);
+            copyOut(bytes, at, message, messageLength, keep, payloadRead);
+            validate(message, messageLength, keep);
+            messageLength += keep;
+            messageBytes += keep;
+            int done = keep;
             while (done < n) {
                 int chunk = Math.min(n - done, scratch.length);
                 copyOut(bytes, at + done, scratch, 0, chunk, payloadRead + done);
@@ -320,34 +331,47 @@ public final class FrameTap {
     }
 
     /** Bytes of the message as the receiver reads them (after inflating): validated, counted, kept up to the limit. */
+    /** Bytes of the message as the receiver reads them (after inflating): validated, counted, kept up to the limit. */
     private void messageBytes(byte[] b, int off, int n) {
-        if (messageType == FrameType.TEXT && !messageCompressedRaw()) {
-            utf8.update(b, off, n);
+        int keep = room(n);
+        if (keep > 0) {
+            System.arraycopy(b, off, message, messageLength, keep);
+            messageLength += keep;
         }
+        validate(b, off, n);
         messageBytes += n;
+    }
+
+    /**
+     * How many of the next {@code n} bytes the recording keeps (the limit, then the shared budget), with the
+     * message buffer grown to take them.
+     */
+    private int room(int n) {
         if (cutReason != null) {
-            return;
+            return 0;
         }
-        long room = maxRecorded - messageLength;
-        int keep = (int) Math.min(n, Math.max(0, room));
+        long left = maxRecorded - messageLength;
+        int keep = (int) Math.min(n, Math.max(0, left));
         if (keep < n) {
             cutReason = "recorded in part: the first " + maxRecorded + " bytes (--max-message)";
         }
         if (keep > 0 && !budget.tryTake(keep)) {
             cutReason = "recorded in part: the memory for messages in progress (" + (budget.limit() >> 20)
                     + " MiB for all sessions) was full";
-            keep = 0;
-        }
-        if (keep == 0) {
-            return;
+            return 0;
         }
         taken += keep;
         if (messageLength + keep > message.length) {
             long wanted = Math.max(messageLength + (long) keep, Math.min(maxRecorded, message.length * 2L));
             message = Arrays.copyOf(message, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
         }
-        System.arraycopy(b, off, message, messageLength, keep);
-        messageLength += keep;
+        return keep;
+    }
+
+    private void validate(byte[] b, int off, int n) {
+        if (messageType == FrameType.TEXT && !messageCompressedRaw()) {
+            utf8.update(b, off, n);
+        }
     }
 
     private boolean messageCompressedRaw() {
@@ -416,7 +440,13 @@ public final class FrameTap {
             addNote(cutReason + " of " + messageBytes);
         }
         addNote(relayNote);
-        byte[] payload = Arrays.copyOf(message, messageLength);
+        byte[] payload;
+        if (messageLength == message.length) {
+            payload = message; // sized exactly (one frame of known length): handed over, not copied
+            message = EMPTY;
+        } else {
+            payload = Arrays.copyOf(message, messageLength);
+        }
         budget.give(taken);
         taken = 0;
         String note = messageNotes.length() == 0 ? null : messageNotes.toString();
@@ -426,7 +456,7 @@ public final class FrameTap {
         messageOpcode = -1;
         messageLength = 0;
         if (message.length > 1 << 20) {
-            message = new byte[0]; // do not pin a huge buffer for the rest of the session
+            message = EMPTY; // do not pin a huge buffer for the rest of the session
         }
         return frame;
     }
@@ -438,10 +468,22 @@ public final class FrameTap {
             return;
         }
         int k = (int) (offsetInFrame & 3);
-        for (int i = 0; i < n; i++) {
+        // Eight bytes at a time: the 4-byte key, rotated to this offset, repeats twice in a long.
+        long key = 0;
+        for (int i = 0; i < 8; i++) {
+            key |= (mask[(k + i) & 3] & 0xFFL) << (8 * i);
+        }
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            LONGS.set(dst, dstAt + i, (long) LONGS.get(dst, dstAt + i) ^ key);
+        }
+        for (; i < n; i++) {
             dst[dstAt + i] ^= mask[(k + i) & 3];
         }
     }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private void addFrameNote(String note) {
         frameNote = joinNotes(frameNote, note);

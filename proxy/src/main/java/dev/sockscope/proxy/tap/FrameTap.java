@@ -33,7 +33,8 @@ public final class FrameTap {
     private final MessageBudget budget;
     private final MicroClock clock;
     private final Inflater inflater;
-    private final byte[] scratch = new byte[64 * 1024];
+    /** Unmasked input and inflated output on their way into the message; allocated when first needed. */
+    private byte[] scratch;
 
     // The frame header being read.
     private final byte[] header = new byte[14];
@@ -285,6 +286,7 @@ public final class FrameTap {
             messageLength += keep;
             messageBytes += keep;
             int done = keep;
+            byte[] scratch = scratch();
             while (done < n) {
                 int chunk = Math.min(n - done, scratch.length);
                 copyOut(bytes, at + done, scratch, 0, chunk, payloadRead + done);
@@ -294,6 +296,7 @@ public final class FrameTap {
             return;
         }
         int done = 0;
+        byte[] scratch = scratch();
         while (done < n) {
             int chunk = Math.min(n - done, scratch.length / 2);
             // The compressed input sits in the upper half of scratch; inflated output goes to the lower half.
@@ -309,6 +312,7 @@ public final class FrameTap {
             return;
         }
         try {
+            byte[] scratch = scratch();
             int half = scratch.length / 2;
             while (true) {
                 int n = inflater.inflate(scratch, 0, half);
@@ -459,6 +463,13 @@ public final class FrameTap {
             message = EMPTY; // do not pin a huge buffer for the rest of the session
         }
         return frame;
+    }
+
+    private byte[] scratch() {
+        if (scratch == null) {
+            scratch = new byte[32 * 1024];
+        }
+        return scratch;
     }
 
     /** Copies payload bytes out of the network buffer, unmasking them by their offset in the frame. */

@@ -145,17 +145,9 @@ final class RelaySession implements JettyRelay.Live {
         onEnded.accept(this);
     }
 
+    /** A failure in plain words, without exception class names (they reach close reasons and recordings). */
     static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown error";
-        }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        String type = root.getClass().getSimpleName();
-        return message == null || message.isBlank() ? type : message + " (" + type + ")";
+        return t == null ? "unknown error" : dev.sockscope.proxy.tap.Describe.failure(t);
     }
 
     /** A close reason must fit in a control frame: 123 bytes of UTF-8. */

@@ -193,6 +193,34 @@ class EndToEndTest {
         assertThat(missingOld).as("echoes older than %d ms at the kill that are not in the recording", boundMicros / 1000).isEmpty();
     }
 
+    @Test
+    void aSessionLeftOpenByKillNineIsEndedWhenAProxyNextOpensTheFolder() throws Exception {
+        long pid;
+        try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
+            pid = proxy.process.pid();
+            TestClient client = TestClient.connect(proxy.uri("/"));
+            client.socket.sendText("before the kill", true).get(5, TimeUnit.SECONDS);
+            client.next(Got.Text.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("frames").asInt() == 2);
+            proxy.kill();
+        }
+        JsonNode left = Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).get(0);
+        assertThat(left.get("endedAt").isNull()).as("readers change nothing: still open").isTrue();
+        try (ProxyProcess next = ProxyProcess.start(db, upstream.uri())) {
+            JsonNode s = Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).get(0);
+            assertThat(s.get("id").asLong()).isEqualTo(1);
+            assertThat(s.get("endedAtMicros").asLong()).as("ended at its last frame")
+                    .isGreaterThanOrEqualTo(s.get("startedAtMicros").asLong());
+            assertThat(s.get("closedBy").asText()).isEqualTo("proxy");
+            assertThat(s.get("closeCode").isNull()).isTrue();
+            assertThat(s.get("error").asText())
+                    .isEqualTo("the recording process (pid " + pid + ") ended without closing this session (killed or crashed)");
+            assertThat(s.get("frames").asInt()).isEqualTo(2);
+            assertThat(run("sessions", "--db", db.toString())).contains("killed or crashed");
+        }
+    }
+
     private static long nowMicros() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Handshake;
@@ -94,6 +95,7 @@ public final class H2RecordingStore implements RecordingStore {
     private final Connection writer;
     private final AtomicLong nextId;
     private LocalServer server;
+    private SecretMasker masker;
 
     private H2RecordingStore(Path directory, JdbcConnectionPool pool, Connection writer, long firstFreeId) {
         this.directory = directory;
@@ -134,6 +136,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
         try {
             OwnerOnly.restrict(dir.resolve(FILE_NAME + ".mv.db"));
+            store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
             store.closeOrphans();
             store.server = LocalServer.start(dir, dir.resolve(FILE_NAME), store.writer);
         } catch (SQLException | java.io.IOException e) {
@@ -304,6 +307,15 @@ public final class H2RecordingStore implements RecordingStore {
 
     public Path directory() {
         return directory;
+    }
+
+    /** The folder's masker; a reader of a folder without a key (made before keys existed) masks under a key of its own. */
+    @Override
+    public synchronized SecretMasker masker() {
+        if (masker == null) {
+            masker = MaskingKey.load(directory).map(SecretMasker::withKey).orElseGet(SecretMasker::ephemeral);
+        }
+        return masker;
     }
 
     @Override

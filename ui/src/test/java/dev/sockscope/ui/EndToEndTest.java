@@ -92,7 +92,7 @@ class EndToEndTest {
         String headers = s.get("requestHeaders").toString();
         assertThat(headers).as("secrets are masked in storage by default")
                 .doesNotContain("efghijklmnopqrstuvwxyz").doesNotContain("456789abcdef").doesNotContain("c2lnbmF0dXJl")
-                .contains("Bearer abcd…[sha256:").contains("zavodchat_token=");
+                .contains("Bearer abcd…[hmac:").contains("zavodchat_token=");
 
         JsonNode frames = Json.MAPPER.readTree(run("frames", "1", "--db", db.toString(), "--json"));
         assertThat(frames).hasSize(6);

@@ -234,6 +234,14 @@ public final class SecretMasker {
      * other byte unchanged, whatever the bytes are (text, binary, invalid UTF-8). Null when there was nothing to mask.
      */
     public byte[] maskBytes(byte[] payload, Set<String> credentials) {
+        // The usual frame holds none of them: find that out without copying it.
+        boolean any = indexOf(payload, JWT_START) >= 0;
+        for (String c : credentials) {
+            any = any || indexOf(payload, c.getBytes(StandardCharsets.UTF_8)) >= 0;
+        }
+        if (!any) {
+            return null;
+        }
         // Latin-1 maps each byte to one char and back, so searching and splicing this string is splicing the bytes.
         String bytes = new String(payload, StandardCharsets.ISO_8859_1);
         String out = bytes;
@@ -258,6 +266,29 @@ public final class SecretMasker {
             }
         }
         return out == bytes ? null : out.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static final byte[] JWT_START = {'e', 'y', 'J'};
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        if (needle.length == 0) {
+            return -1;
+        }
+        byte first = needle[0];
+        int last = haystack.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (haystack[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     public String maskHeaderValue(String name, String value) {

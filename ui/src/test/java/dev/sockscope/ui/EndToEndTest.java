@@ -119,6 +119,37 @@ class EndToEndTest {
     }
 
     @Test
+    void withMaskingOnNoCredentialReachesTheRecordingsFile() throws Exception {
+        String bearer = "opaque-bearer-0123456789";
+        String cookie = "6f1c2d3e-0000-4b5a-9c8d";
+        String signature = "c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbm4ifQ." + signature;
+        try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
+            TestClient client = TestClient.connect(proxy.uri("/ws?sid=2"),
+                    Map.of("Authorization", "Bearer " + bearer, "Cookie", "zavodchat_token=" + cookie), List.of("access_token", jwt));
+            for (String text : List.of("{\"name\":\"Event.Login\",\"args\":\"{\\\"password\\\":\\\"hunter2-long-pw\\\"}\"}",
+                    "{\"type\":\"echo\",\"value\":\"" + bearer + "\",\"cookie\":\"" + cookie + "\"}",
+                    "plain text with " + jwt)) {
+                client.socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+                assertThat(client.next(Got.Text.class).text()).as("relayed unchanged").isEqualTo(text);
+            }
+            client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+            client.next(Got.Close.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    !Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("endedAt").isNull());
+            proxy.terminate();
+        }
+        String file = new String(java.nio.file.Files.readAllBytes(db.resolve("sockscope.mv.db")), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(file).contains("Event.Login");
+        for (String secret : List.of(bearer, cookie, signature, "hunter2-long-pw")) {
+            assertThat(file).as("the recordings file").doesNotContain(secret);
+        }
+        String frames = run("frames", "1", "--db", db.toString(), "--json", "--tree");
+        assertThat(frames).contains("Event.Login").doesNotContain(bearer).doesNotContain(cookie).doesNotContain(signature)
+                .doesNotContain("hunter2-long-pw");
+    }
+
+    @Test
     void keepSecretsStoresCredentialsRaw() throws Exception {
         try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri(), "--keep-secrets")) {
             TestClient client = TestClient.connect(proxy.uri("/"), Map.of("authorization", "Bearer raw-token-1234567890"), List.of());

@@ -51,6 +51,13 @@ class RecorderFailureTest {
                     .contains("java.lang.OutOfMemoryError")
                     .contains("sockscope: recording failed, so the proxy stops rather than relay unrecorded traffic:"
                             + " subscriber 'recorder' failed: Java heap space");
+            // The proxy closed what was open on its way out (the echo may or may not have come back before).
+            TestClient.Got last = client.next();
+            if (last instanceof TestClient.Got.Text) {
+                last = client.next();
+            }
+            assertThat(last).isInstanceOf(TestClient.Got.Close.class);
+            assertThat(((TestClient.Got.Close) last).code()).isEqualTo(1001);
         }
     }
 }

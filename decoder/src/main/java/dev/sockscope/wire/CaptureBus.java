@@ -295,6 +295,7 @@ public final class CaptureBus implements AutoCloseable {
             } catch (Throwable t) {
                 // Not the listener (deliver catches that): the loop itself, e.g. out of memory while draining.
                 failWith(t, 0);
+                busy = false;
                 drainAfterFailure();
             }
             try {

@@ -72,6 +72,7 @@ public final class PayloadMasker {
                 return true;
             }
         }
+        // Also true for any string that holds a JSON document, which is where a path into a jsonStrings field leads.
         return hasConventionalSecret(tree, 0);
     }
 
@@ -206,15 +207,24 @@ public final class PayloadMasker {
                     continue;
                 }
                 String name = parser.currentName();
-                boolean secret = (name != null && isConventionalSecret(name))
-                        || (!pointers.isEmpty() && pointers.contains(parser.getParsingContext().pathAsPointer().toString()));
+                String here = pointers.isEmpty() ? null : parser.getParsingContext().pathAsPointer().toString();
+                boolean secret = (name != null && isConventionalSecret(name)) || (here != null && pointers.contains(here));
                 String value = parser.getText();
                 String replacement = null;
                 if (secret) {
                     replacement = SecretMasker.isMasked(value) ? null : masker.mask(value);
                 } else if (depth < 4 && looksLikeJsonDocument(value)) {
-                    // A JSON document inside a string: mask inside it by the same rules (conventional names only).
-                    String inner = maskJson(value, Set.of(), masker, depth + 1);
+                    // A JSON document inside a string (a spec's jsonStrings): masked inside by the same rules, with
+                    // secret paths that lead into it (args.password) taken from there.
+                    Set<String> inside = new HashSet<>();
+                    if (here != null) {
+                        for (String p : pointers) {
+                            if (p.startsWith(here + "/")) {
+                                inside.add(p.substring(here.length()));
+                            }
+                        }
+                    }
+                    String inner = maskJson(value, inside, masker, depth + 1);
                     replacement = inner == null || inner.equals(value) ? null : inner;
                 }
                 if (replacement != null) {

@@ -101,6 +101,30 @@ class MaskingTest {
     }
 
     @Test
+    void aSpecsSecretPathIntoAJsonStringIsMaskedInTheStoredPayload() throws Exception {
+        String yaml = """
+                protocol: rpc-in-string
+                detect:
+                  handshake:
+                    subprotocols: [rpc-in-string]
+                jsonStrings: [args]
+                secrets: [args.pin]
+                label:
+                  fields: [op]
+                """;
+        ProtocolRegistry registry = ProtocolRegistry.of(List.of(), List.of(new dev.sockscope.decode.spec.SpecLoader()
+                .read(yaml.getBytes(StandardCharsets.UTF_8), "rpc-in-string.yaml")));
+        Handshake h = new Handshake("/", null, List.of(new Header("Sec-WebSocket-Protocol", "rpc-in-string")), 101, List.of(), null, List.of());
+        SessionDecoder d = registry.open(new SessionInfo(1, "l", "ws://u", "c", h, 0), MASKER);
+        String frame = "{\"op\":\"unlock\",\"args\":\"{\\\"door\\\":3,\\\"pin\\\":\\\"8675309\\\"}\"}";
+        SessionDecoder.Step step = d.decode(text(1, frame));
+        assertThat(step.decoding().protocol()).isEqualTo("rpc-in-string");
+        assertThat(stored(step)).isEqualTo("{\"op\":\"unlock\",\"args\":\"{\\\"door\\\":3,\\\"pin\\\":\\\""
+                + MASKER.mask("8675309") + "\\\"}\"}");
+        assertThat(step.decoding().summary()).doesNotContain("8675309");
+    }
+
+    @Test
     void brokenJsonIsMaskedByFieldNameAndTheRestStaysByteForByte() {
         SessionDecoder d = open("generic");
         String frame = "{ \"op\" : 1,\n  \"password\" :  \"hunter2-lo";

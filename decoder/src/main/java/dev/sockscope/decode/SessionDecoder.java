@@ -27,9 +27,9 @@ import dev.sockscope.wire.SessionInfo;
  * {@value #CONTENT_TRIES} unrecognised data frames, the generic fallback. Once chosen, the protocol is pinned.
  * Frames before the choice get the fallback decoding.
  *
- * <p>Masks secrets in every data frame, whatever decoder runs: the spec's secret fields and conventionally named
- * credential fields of JSON frames, every credential of the session's handshake wherever it appears (text or binary),
- * and the signature of every JWT. The decoding (label, summary, tree) is made from the masked frame, so no secret
+ * <p>Masks secrets in every frame, whatever decoder runs: the spec's secret fields and conventionally named
+ * credential fields of JSON frames, every credential of the session's handshake wherever it appears (text, binary,
+ * control frames), and the signature of every JWT. The decoding (label, summary, tree) is made from the masked frame, so no secret
  * reaches it either.
  */
 public final class SessionDecoder {
@@ -130,7 +130,7 @@ public final class SessionDecoder {
             byte[] masked = null;
             String warning = "the " + protocol + " decoder failed on this frame: " + e;
             try {
-                masked = f.type().isControl() ? null : mask(f, unparsed(f));
+                masked = mask(f, unparsed(f));
             } catch (RuntimeException again) {
                 warning += "; masking failed too, so the frame is stored as it came";
             }
@@ -170,7 +170,7 @@ public final class SessionDecoder {
                 chosenNow = decide(null, "no spec recognised the first " + CONTENT_TRIES + " data frames");
             }
         }
-        byte[] masked = f.type().isControl() ? null : mask(f, parsed);
+        byte[] masked = mask(f, parsed);
         if (masked != null) {
             f = f.withPayload(masked);
             parsed = parsed == null ? null : JsonText.parse(masked);
@@ -184,6 +184,14 @@ public final class SessionDecoder {
         }
         SpecDecoder.Decoded decoded = pinned.decode(f, parsed, masker);
         return new Step(correlate(f, decoded), masked, chosenNow);
+    }
+
+    /**
+     * The text with the session's handshake credentials and any JWT signature masked: for what the relay says about
+     * the session (close reasons, errors), which may quote what a peer sent.
+     */
+    public String maskText(String text) {
+        return masker.maskText(text, credentials);
     }
 
     /** For masking a text frame without parsing it: JSON-looking text goes through the streaming JSON pass. */

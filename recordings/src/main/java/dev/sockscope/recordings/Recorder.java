@@ -12,6 +12,7 @@ import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.CaptureListener;
 import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
 
 /**
  * The capture subscriber that decodes every frame and writes it, with its decoding, to a {@link RecordingStore}.
@@ -65,6 +66,11 @@ public final class Recorder implements CaptureListener {
                 if (decoder != null) {
                     choice(closed.sessionId(), decoder.finish(), decoded);
                     decoded.add(new SessionDecoded(closed.sessionId(), null, null, null, decoder.unanswered()));
+                    if (!keepSecrets && closed.end() != null) {
+                        SessionEnd end = closed.end();
+                        event = new CaptureEvent.SessionClosed(closed.sessionId(), new SessionEnd(end.endedAtMicros(), end.closeCode(),
+                                decoder.maskText(end.closeReason()), end.closedBy(), decoder.maskText(end.error())));
+                    }
                 }
             }
             out.add(event);

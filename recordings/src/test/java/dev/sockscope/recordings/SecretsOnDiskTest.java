@@ -48,7 +48,19 @@ class SecretsOnDiskTest {
                 frame(id, 2, "{\"name\":\"Event.Login\",\"ok\":true,\"result\":{\"bearer\":\"" + BEARER + "\",\"cookie\":\"" + COOKIE
                         + "\",\"session\":\"" + JWT + "\",\"q\":\"" + QUERY_TOKEN + "\"}}"),
                 frame(id, 3, "{\"name\":\"Event.Note\",\"args\":\"{}\",\"text\":\"eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ." + OTHER_JWT_SIGNATURE + "\"}"),
-                new CaptureEvent.SessionClosed(id, new SessionEnd(Fixtures.T0 + 9000, 1000, "bye", ClosedBy.CLIENT, null)));
+                close(id, 4, "bad token " + BEARER),
+                new CaptureEvent.SessionClosed(id, new SessionEnd(Fixtures.T0 + 9000, 1008, "bad token " + BEARER, ClosedBy.SERVER,
+                        "upstream closed: bad token " + BEARER)));
+    }
+
+    private static CaptureEvent close(long id, long seq, String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + r.length];
+        payload[0] = (byte) (1008 >> 8);
+        payload[1] = (byte) (1008 & 0xFF);
+        System.arraycopy(r, 0, payload, 2, r.length);
+        return new CaptureEvent.FrameCaptured(new RecordedFrame(id, seq, Fixtures.T0 + seq * 1000, Direction.SERVER_TO_CLIENT,
+                FrameType.CLOSE, payload, 1, null));
     }
 
     private static CaptureEvent frame(long id, long seq, String text) {
@@ -65,6 +77,10 @@ class SecretsOnDiskTest {
             assertThat(s.protocol()).isEqualTo("event-chat");
             assertThat(s.info().handshake().subprotocol()).startsWith("eyJh…[hmac:");
             assertThat(s.handshakeDecoded()).contains("\"subprotocolSelected\":\"eyJh…[hmac:");
+            assertThat(s.end().closeReason()).startsWith("bad token ").doesNotContain(BEARER);
+            assertThat(s.end().error()).startsWith("upstream closed: bad token ").doesNotContain(BEARER);
+            assertThat(store.frames(1, 3, 1).get(0).closeCode()).isEqualTo(1008);
+            assertThat(store.frames(1, 3, 1).get(0).closeReason()).startsWith("bad token ").doesNotContain(BEARER);
         }
         String file = new String(Files.readAllBytes(dir.resolve("sockscope.mv.db")), StandardCharsets.ISO_8859_1);
         assertThat(file).as("the file holds the session").contains("Event.Login").contains("access_token");

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -82,13 +83,14 @@ public final class Handshakes {
      * cookies, and the headers the protocol's spec explains. Built from the raw handshake, before it is masked
      * for storage, and masks every credential itself.
      */
-    public static ObjectNode describe(Handshake h, ProtocolSpec spec, long nowMicros) {
+    public static ObjectNode describe(Handshake h, ProtocolSpec spec, long nowMicros, SecretMasker masker) {
         ObjectNode out = NODES.objectNode();
-        out.put("target", h.path() + (h.query() == null ? "" : "?" + SecretMasker.maskQuery(h.query())));
+        Set<String> credentials = SecretMasker.credentials(h);
+        out.put("target", masker.maskText(h.path() + (h.query() == null ? "" : "?" + masker.maskQuery(h.query())), credentials));
         Map<String, String> query = queryParams(h.query());
         if (!query.isEmpty()) {
             ObjectNode q = out.putObject("query");
-            String masked = SecretMasker.maskQuery(h.query());
+            String masked = masker.maskText(masker.maskQuery(h.query()), credentials);
             Map<String, String> maskedParams = queryParams(masked);
             maskedParams.forEach(q::put);
         }
@@ -96,29 +98,31 @@ public final class Handshakes {
         if (!offered.isEmpty()) {
             ArrayNode list = out.putArray("subprotocolsOffered");
             for (String item : offered) {
-                JsonNode jwt = jwt(item, nowMicros);
+                JsonNode jwt = jwt(item, nowMicros, masker);
                 if (jwt != null) {
                     list.add(jwt);
                 } else {
-                    String masked = SecretMasker.maskHeaderValue("Sec-WebSocket-Protocol", item);
-                    list.add(masked);
+                    list.add(masker.maskText(masker.maskHeaderValue("Sec-WebSocket-Protocol", item), credentials));
                 }
             }
         }
         if (h.subprotocol() != null) {
-            out.put("subprotocolSelected", h.subprotocol());
+            // The upstream may select the token itself (echoing the offered entry), so it is masked like one.
+            String selected = h.subprotocol();
+            boolean token = credentials.contains(selected) || SecretMasker.looksLikeToken(selected);
+            out.put("subprotocolSelected", token && !SecretMasker.isMasked(selected) ? masker.mask(selected) : masker.maskText(selected, credentials));
         }
         Map<String, String> cookies = cookies(h);
         if (!cookies.isEmpty()) {
             ObjectNode c = out.putObject("cookies");
-            cookies.forEach((k, v) -> c.put(k, SecretMasker.mask(v)));
+            cookies.forEach((k, v) -> c.put(k, v.isEmpty() || SecretMasker.isMasked(v) ? v : masker.mask(v)));
         }
         for (Header header : h.requestHeaders()) {
             String name = header.name().toLowerCase(Locale.ROOT);
             if (name.equals("authorization")) {
                 String v = header.value().trim();
                 int space = v.indexOf(' ');
-                JsonNode jwt = jwt(space > 0 ? v.substring(space + 1).trim() : v, nowMicros);
+                JsonNode jwt = jwt(space > 0 ? v.substring(space + 1).trim() : v, nowMicros, masker);
                 if (jwt != null) {
                     out.set("authorization", jwt);
                 }
@@ -130,7 +134,7 @@ public final class Handshakes {
                 for (Header header : h.requestHeaders()) {
                     if (header.name().equalsIgnoreCase(want.getKey())) {
                         ObjectNode e = explained.putObject(want.getKey());
-                        e.put("value", SecretMasker.maskHeaderValue(header.name(), header.value()));
+                        e.put("value", masker.maskText(masker.maskHeaderValue(header.name(), header.value()), credentials));
                         e.put("meaning", want.getValue());
                     }
                 }
@@ -143,7 +147,7 @@ public final class Handshakes {
     }
 
     /** A JWT as {header, claims, signature: masked}, with {@code exp}/{@code iat}/{@code nbf} readable; null if not a JWT. */
-    static JsonNode jwt(String token, long nowMicros) {
+    static JsonNode jwt(String token, long nowMicros, SecretMasker masker) {
         String[] parts = token.split("\\.");
         if (parts.length != 3 || parts[0].length() < 4 || parts[1].length() < 4) {
             return null;
@@ -156,7 +160,7 @@ public final class Handshakes {
                 return null;
             }
             ObjectNode jwt = NODES.objectNode();
-            jwt.put("jwt", SecretMasker.mask(token));
+            jwt.put("jwt", masker.mask(token));
             jwt.set("header", header.tree());
             jwt.set("claims", claims.tree());
             ObjectNode times = NODES.objectNode();

@@ -4,85 +4,49 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.sockscope.secrets.SecretMasker;
 
 /**
  * Masks secret fields in a JSON payload for storage, changing nothing else: the stored text stays byte for byte
  * what crossed the wire except inside the masked values, so offsets, spacing and key order survive.
+ *
+ * <p>A field is secret when its path is one of the spec's {@code secrets}, or when its name is a conventional
+ * credential name ({@link #CONVENTIONAL_SECRETS}), at any depth, whatever decoder runs. A string value that is itself
+ * a JSON document (event-chat's {@code args}) is masked inside too; that one string is then re-escaped.
  */
 public final class PayloadMasker {
-    private static final java.util.Map<String, java.util.regex.Pattern> FIELD_PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A {@code "name": "value"} pair in text that is not valid JSON (the value may be cut off by the end of the text). */
+    private static final Pattern UNPARSED_FIELD = Pattern.compile("(\"([^\"\\\\]{1,64})\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\"?)");
+    private static final int MAX_DEPTH = 64;
 
     private PayloadMasker() {
     }
 
     /**
-     * Masks {@code "name": "value"} wherever the last name of a secret path appears in text that is not valid JSON,
-     * including a value cut off by the end of the text.
-     */
-    static String maskUnparsed(String text, List<JsonPath> paths) {
-        String out = text;
-        for (JsonPath p : paths) {
-            String field = p.parts().get(p.parts().size() - 1);
-            java.util.regex.Matcher m = FIELD_PATTERNS.computeIfAbsent(field, n -> java.util.regex.Pattern.compile("(\""
-                    + java.util.regex.Pattern.quote(n) + "\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\"?)")).matcher(out);
-            StringBuilder sb = new StringBuilder();
-            while (m.find()) {
-                String value = m.group(2);
-                String replacement = value.isEmpty() || SecretMasker.isMasked(value) ? m.group() : m.group(1) + SecretMasker.mask(value) + m.group(3);
-                m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(replacement));
-            }
-            m.appendTail(sb);
-            out = sb.toString();
-        }
-        return out;
-    }
-
-    /**
-     * Field names that hold credentials in most JSON protocols; masked at any depth in frames no spec decodes
-     * (compared without case, underscores and dashes).
+     * Field names that hold credentials in most JSON protocols; masked at any depth in every frame (compared without
+     * case, underscores and dashes).
      */
     static final Set<String> CONVENTIONAL_SECRETS = Set.of("token", "accesstoken", "refreshtoken", "authtoken", "sessiontoken",
-            "idtoken", "password", "passwd", "secret", "clientsecret", "apikey", "authorization", "jwt");
-    /** The payload with string values of conventionally secret fields masked, or null when it has none. */
-    public static byte[] maskConventional(String text, com.fasterxml.jackson.databind.JsonNode tree) {
-        if (!hasConventionalSecret(tree, 0)) {
-            return null;
-        }
-        return mask(text, null, CONVENTIONAL_SECRETS);
-    }
+            "idtoken", "bearertoken", "password", "passwd", "pwd", "passphrase", "secret", "clientsecret", "apikey", "apisecret",
+            "authorization", "auth", "cookie", "jwt", "privatekey", "credentials", "credential", "sessionid", "sessionkey");
 
-    /** Walks the parsed tree first: far cheaper than a second pass over the text for the usual frame without secrets. */
-    private static boolean hasConventionalSecret(com.fasterxml.jackson.databind.JsonNode node, int depth) {
-        if (depth > 64 || !node.isContainerNode()) {
-            return false;
-        }
-        if (node.isObject()) {
-            for (var it = node.fields(); it.hasNext(); ) {
-                var e = it.next();
-                String name = e.getKey();
-                if (name.length() <= 16 && e.getValue().isTextual() && CONVENTIONAL_SECRETS.contains(normalise(name))) {
-                    return true;
-                }
-                if (hasConventionalSecret(e.getValue(), depth + 1)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        for (com.fasterxml.jackson.databind.JsonNode item : node) {
-            if (hasConventionalSecret(item, depth + 1)) {
-                return true;
-            }
-        }
-        return false;
+    static boolean isConventionalSecret(String name) {
+        return name.length() <= 24 && CONVENTIONAL_SECRETS.contains(normalise(name));
     }
 
     static String normalise(String name) {
@@ -96,60 +60,193 @@ public final class PayloadMasker {
         return out.toString();
     }
 
-    /** The payload with the values at {@code paths} masked, or null when none of them is present. */
-    public static byte[] mask(String text, List<JsonPath> paths) {
-        if (paths.isEmpty()) {
+    /**
+     * Whether the parsed frame has something {@link #mask} would change: a string at a secret path, a string in a
+     * field with a conventional credential name, or a string that may be a JSON document holding one. Walks the tree,
+     * far cheaper than a second pass over the text for the usual frame without secrets.
+     */
+    static boolean mayHoldSecrets(JsonNode tree, List<JsonPath> paths) {
+        for (JsonPath p : paths) {
+            JsonNode v = p.find(tree);
+            if (v != null && v.isTextual()) {
+                return true;
+            }
+        }
+        // Also true for any string that holds a JSON document, which is where a path into a jsonStrings field leads.
+        return hasConventionalSecret(tree, 0);
+    }
+
+    private static boolean hasConventionalSecret(JsonNode node, int depth) {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        if (node.isTextual()) {
+            return looksLikeJsonDocument(node.textValue());
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isTextual() && isConventionalSecret(e.getKey())) {
+                    return true;
+                }
+                if (e.getValue().isContainerNode() || e.getValue().isTextual()) {
+                    if (hasConventionalSecret(e.getValue(), depth + 1)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        for (JsonNode item : node) {
+            if (hasConventionalSecret(item, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean looksLikeJsonDocument(String s) {
+        if (s.length() < 7) {
+            return false;
+        }
+        char first = s.charAt(0);
+        return (first == '{' || first == '[') && s.indexOf('"') > 0 && s.indexOf(':') > 0;
+    }
+
+    /** The JSON tree of a payload, conventionally secret fields and JWT signatures masked; null when it is not JSON. */
+    public static JsonNode maskedTree(byte[] payload, SecretMasker masker) {
+        JsonText.Parsed parsed = JsonText.parse(payload);
+        if (!parsed.ok()) {
             return null;
         }
+        maskTree(parsed.tree(), masker, 0);
+        return parsed.tree();
+    }
+
+    /** Masks, in place, the conventionally secret string fields of a decoded tree (for summaries and trees). */
+    static void maskTree(JsonNode node, SecretMasker masker, int depth) {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (v.isTextual()) {
+                    String masked = isConventionalSecret(e.getKey()) && !SecretMasker.isMasked(v.textValue())
+                            ? masker.mask(v.textValue()) : masker.maskJwtSignatures(v.textValue());
+                    if (!masked.equals(v.textValue())) {
+                        e.setValue(TextNode.valueOf(masked));
+                    }
+                } else {
+                    maskTree(v, masker, depth + 1);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode v = array.get(i);
+                if (v.isTextual()) {
+                    String masked = masker.maskJwtSignatures(v.textValue());
+                    if (!masked.equals(v.textValue())) {
+                        array.set(i, TextNode.valueOf(masked));
+                    }
+                } else {
+                    maskTree(v, masker, depth + 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * The payload with the values at {@code paths} and in conventionally secret fields masked, or null when none is
+     * present. Text that is not valid JSON is masked by field name (a frame cut off in a secret leaks nothing either).
+     */
+    public static byte[] mask(String text, List<JsonPath> paths, SecretMasker masker) {
         Set<String> pointers = new HashSet<>();
         for (JsonPath p : paths) {
             pointers.add("/" + String.join("/", p.parts()));
         }
-        return mask(text, pointers, null);
+        Set<String> names = new HashSet<>();
+        paths.forEach(p -> names.add(p.parts().get(p.parts().size() - 1)));
+        String masked = maskJson(text, pointers, masker, 0);
+        if (masked == null) {
+            masked = maskUnparsed(text, names, masker);
+        }
+        return masked == null || masked.equals(text) ? null : masked.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Masks string values at these JSON pointers, or (when {@code names} is given) in fields of these normalised names. */
-    private static byte[] mask(String text, Set<String> pointers, Set<String> names) {
+    /**
+     * Masks {@code "name": "value"} wherever a secret path's last name or a conventional credential name appears in
+     * text that is not valid JSON, including a value cut off by the end of the text. The same text when none does.
+     */
+    static String maskUnparsed(String text, Set<String> names, SecretMasker masker) {
+        Matcher m = UNPARSED_FIELD.matcher(text);
+        StringBuilder sb = null;
+        int pos = 0;
+        while (m.find()) {
+            String name = m.group(2);
+            String value = m.group(3);
+            if (value.isEmpty() || SecretMasker.isMasked(value) || !(names.contains(name) || isConventionalSecret(name))) {
+                continue;
+            }
+            sb = sb == null ? new StringBuilder(text.length()) : sb;
+            sb.append(text, pos, m.start(3)).append(masker.mask(value));
+            pos = m.end(3);
+        }
+        return sb == null ? text : sb.append(text, pos, text.length()).toString();
+    }
+
+    /** The JSON text with secret string values masked; null when it is not valid JSON. */
+    private static String maskJson(String text, Set<String> pointers, SecretMasker masker, int depth) {
         List<int[]> spans = new ArrayList<>();
-        List<String> values = new ArrayList<>();
+        List<String> replacements = new ArrayList<>();
         try (JsonParser parser = JsonText.MAPPER.getFactory().createParser(text)) {
             JsonToken t;
             while ((t = parser.nextToken()) != null) {
-                boolean secret = t.isScalarValue() && (pointers != null
-                        ? pointers.contains(parser.getParsingContext().pathAsPointer().toString())
-                        : parser.currentName() != null && names.contains(normalise(parser.currentName())));
+                if (t != JsonToken.VALUE_STRING) {
+                    continue;
+                }
+                String name = parser.currentName();
+                String here = pointers.isEmpty() ? null : parser.getParsingContext().pathAsPointer().toString();
+                boolean secret = (name != null && isConventionalSecret(name)) || (here != null && pointers.contains(here));
+                String value = parser.getText();
+                String replacement = null;
                 if (secret) {
-                    int start = (int) parser.currentTokenLocation().getCharOffset();
-                    String value = parser.getText();
-                    int end = (int) parser.currentLocation().getCharOffset();
-                    if (t == JsonToken.VALUE_STRING && !SecretMasker.isMasked(value)) {
-                        spans.add(new int[] {start, end});
-                        values.add(value);
+                    replacement = SecretMasker.isMasked(value) ? null : masker.mask(value);
+                } else if (depth < 4 && looksLikeJsonDocument(value)) {
+                    // A JSON document inside a string (a spec's jsonStrings): masked inside by the same rules, with
+                    // secret paths that lead into it (args.password) taken from there.
+                    Set<String> inside = new HashSet<>();
+                    if (here != null) {
+                        for (String p : pointers) {
+                            if (p.startsWith(here + "/")) {
+                                inside.add(p.substring(here.length()));
+                            }
+                        }
                     }
+                    String inner = maskJson(value, inside, masker, depth + 1);
+                    replacement = inner == null || inner.equals(value) ? null : inner;
+                }
+                if (replacement != null) {
+                    spans.add(new int[] {(int) parser.currentTokenLocation().getCharOffset(), (int) parser.currentLocation().getCharOffset()});
+                    replacements.add(replacement);
                 }
             }
         } catch (IOException e) {
-            // Not JSON after all (cut off, malformed): mask by field name, so that a broken frame leaks nothing either.
-            if (pointers == null) {
-                return null;
-            }
-            List<JsonPath> paths = new ArrayList<>();
-            pointers.forEach(p -> paths.add(JsonPath.parse(p.substring(1).replace('/', '.'))));
-            String masked = maskUnparsed(text, paths);
-            return masked.equals(text) ? null : masked.getBytes(StandardCharsets.UTF_8);
+            return null;
         }
         if (spans.isEmpty()) {
-            return null;
+            return text;
         }
         StringBuilder out = new StringBuilder(text.length());
         int pos = 0;
         for (int i = 0; i < spans.size(); i++) {
             int[] span = spans.get(i);
             out.append(text, pos, span[0]).append('"')
-                    .append(JsonStringEncoder.getInstance().quoteAsString(SecretMasker.mask(values.get(i)))).append('"');
+                    .append(JsonStringEncoder.getInstance().quoteAsString(replacements.get(i))).append('"');
             pos = span[1];
         }
         out.append(text, pos, text.length());
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toString();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.sockscope.decode.spec.ProtocolSpec;
 import dev.sockscope.decode.spec.SpecException;
 import dev.sockscope.decode.spec.SpecLoader;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.SessionInfo;
 
 /**
@@ -88,8 +89,13 @@ public final class ProtocolRegistry {
         return names;
     }
 
-    /** A decoder for one session, which picks a protocol and then keeps it. */
+    /** A decoder for one session, which picks a protocol and then keeps it, masking with this masker's key. */
+    public SessionDecoder open(SessionInfo session, SecretMasker masker) {
+        return new SessionDecoder(this, session, masker);
+    }
+
+    /** The same, masking under a key of this process alone (tags differ from another run's). */
     public SessionDecoder open(SessionInfo session) {
-        return new SessionDecoder(this, session);
+        return open(session, SecretMasker.ephemeral());
     }
 }

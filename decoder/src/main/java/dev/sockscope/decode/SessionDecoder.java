@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.decode.spec.ProtocolSpec;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionInfo;
@@ -25,6 +26,11 @@ import dev.sockscope.wire.SessionInfo;
  * recognises (candidates ranked by weak handshake evidence: path, query, host), else, after
  * {@value #CONTENT_TRIES} unrecognised data frames, the generic fallback. Once chosen, the protocol is pinned.
  * Frames before the choice get the fallback decoding.
+ *
+ * <p>Masks secrets in every frame, whatever decoder runs: the spec's secret fields and conventionally named
+ * credential fields of JSON frames, every credential of the session's handshake wherever it appears (text, binary,
+ * control frames), and the signature of every JWT. The decoding (label, summary, tree) is made from the masked frame, so no secret
+ * reaches it either.
  */
 public final class SessionDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(SessionDecoder.class);
@@ -55,6 +61,9 @@ public final class SessionDecoder {
     }
 
     private final SessionInfo session;
+    private final SecretMasker masker;
+    /** The handshake's credentials, searched for in every frame. */
+    private final java.util.Set<String> credentials;
     private final List<SpecDecoder> candidates;
     private SpecDecoder pinned;
     private boolean decided;
@@ -64,8 +73,10 @@ public final class SessionDecoder {
     private int pendingCount;
     private int failures;
 
-    SessionDecoder(ProtocolRegistry registry, SessionInfo session) {
+    SessionDecoder(ProtocolRegistry registry, SessionInfo session, SecretMasker masker) {
         this.session = session;
+        this.masker = masker;
+        this.credentials = SecretMasker.credentials(session.handshake());
         List<SpecDecoder> ranked = new ArrayList<>();
         String forced = session.protocol();
         if (forced != null) {
@@ -116,8 +127,15 @@ public final class SessionDecoder {
                 LOG.warn("decoding frame {} of session {} failed: {}", f.seq(), f.sessionId(), e.toString());
             }
             String protocol = pinned == null ? FallbackDecoder.NAME : pinned.name();
-            return new Step(new FrameDecoding(protocol, "undecodable", Kind.UNKNOWN, Previews.text(f.payload()), null, null,
-                    List.of("the " + protocol + " decoder failed on this frame: " + e)), null, null);
+            byte[] masked = null;
+            String warning = "the " + protocol + " decoder failed on this frame: " + e;
+            try {
+                masked = mask(f, unparsed(f));
+            } catch (RuntimeException again) {
+                warning += "; masking failed too, so the frame is stored as it came";
+            }
+            return new Step(new FrameDecoding(protocol, "undecodable", Kind.UNKNOWN, Previews.text(masked != null ? masked : f.payload()),
+                    null, null, List.of(warning)), masked, null);
         }
     }
 
@@ -127,9 +145,12 @@ public final class SessionDecoder {
             if (!decided) {
                 unrecognised++;
             }
-            return new Step(new FrameDecoding(protocol, "large text", Kind.UNKNOWN, Previews.text(f.payload()), null, null,
+            // Not decoded, but masked all the same: the JSON pass streams (no tree), the rest is a search of the bytes.
+            byte[] masked = mask(f, unparsed(f));
+            byte[] shown = masked == null ? f.payload() : masked;
+            return new Step(new FrameDecoding(protocol, "large text", Kind.UNKNOWN, Previews.text(shown), null, null,
                     List.of("not decoded: " + Filters.bytes(f.payload().length) + " is over the "
-                            + Filters.bytes(MAX_DECODED_BYTES) + " decoding limit (the frame is stored whole)")), null, null);
+                            + Filters.bytes(MAX_DECODED_BYTES) + " decoding limit (the frame is stored whole)")), masked, null);
         }
         JsonText.Parsed parsed = f.type() == FrameType.TEXT && JsonText.looksLikeJson(f.payload()) ? JsonText.parse(f.payload()) : null;
         ProtocolChoice chosenNow = null;
@@ -149,39 +170,49 @@ public final class SessionDecoder {
                 chosenNow = decide(null, "no spec recognised the first " + CONTENT_TRIES + " data frames");
             }
         }
+        byte[] masked = mask(f, parsed);
+        if (masked != null) {
+            f = f.withPayload(masked);
+            parsed = parsed == null ? null : JsonText.parse(masked);
+        }
         if (pinned == null) {
             FrameDecoding d = f.type().isControl() ? ControlFrames.decode(f, java.util.Map.of()) : FallbackDecoder.decode(f, parsed);
-            // No spec says which fields are secret: mask the conventional names (token, password, api_key ...).
-            byte[] masked = parsed != null && parsed.ok() ? PayloadMasker.maskConventional(f.text(), parsed.tree()) : null;
-            if (masked != null) {
-                d = new FrameDecoding(d.protocol(), d.label(), d.kind(),
-                        FallbackDecoder.decode(f.withPayload(masked), JsonText.parse(masked)).summary(), null, null, d.warnings());
-            }
             return new Step(d, masked, chosenNow);
         }
         if (f.type() == FrameType.TEXT && parsed == null) {
             parsed = JsonText.parse(f.payload());
         }
-        SpecDecoder.Decoded decoded = pinned.decode(f, parsed);
-        FrameDecoding d = correlate(f, decoded);
-        byte[] masked = null;
-        if (f.type() == FrameType.TEXT && !pinned.secrets().isEmpty() && mayHoldSecrets(parsed)) {
-            masked = PayloadMasker.mask(f.text(), pinned.secrets());
-        }
-        return new Step(d, masked, chosenNow);
+        SpecDecoder.Decoded decoded = pinned.decode(f, parsed, masker);
+        return new Step(correlate(f, decoded), masked, chosenNow);
     }
 
-    /** Re-reading the payload to mask it is only worth it when a secret path is there (or the JSON is broken). */
-    private boolean mayHoldSecrets(JsonText.Parsed parsed) {
-        if (parsed == null || !parsed.ok()) {
-            return true;
-        }
-        for (JsonPath p : pinned.secrets()) {
-            if (p.find(parsed.tree()) != null) {
-                return true;
+    /**
+     * The text with the session's handshake credentials and any JWT signature masked: for what the relay says about
+     * the session (close reasons, errors), which may quote what a peer sent.
+     */
+    public String maskText(String text) {
+        return masker.maskText(text, credentials);
+    }
+
+    /** For masking a text frame without parsing it: JSON-looking text goes through the streaming JSON pass. */
+    private static JsonText.Parsed unparsed(RecordedFrame f) {
+        return f.type() == FrameType.TEXT && JsonText.looksLikeJson(f.payload()) ? new JsonText.Parsed(null, "not parsed") : null;
+    }
+
+    /**
+     * The frame as it may be stored, or null when it holds no secret: secret and conventionally named fields of JSON
+     * (parsed, or broken JSON matched by field name), then the handshake's credentials and JWT signatures anywhere.
+     */
+    private byte[] mask(RecordedFrame f, JsonText.Parsed parsed) {
+        byte[] out = null;
+        if (f.type() == FrameType.TEXT && parsed != null) {
+            List<JsonPath> paths = pinned == null ? List.of() : pinned.secrets();
+            if (!parsed.ok() || PayloadMasker.mayHoldSecrets(parsed.tree(), paths)) {
+                out = PayloadMasker.mask(f.text(), paths, masker);
             }
         }
-        return false;
+        byte[] more = masker.maskBytes(out != null ? out : f.payload(), credentials);
+        return more != null ? more : out;
     }
 
     private FrameDecoding correlate(RecordedFrame f, SpecDecoder.Decoded decoded) {
@@ -225,7 +256,7 @@ public final class SessionDecoder {
         decided = true;
         String name = decoder == null ? FallbackDecoder.NAME : decoder.name();
         choice = new ProtocolChoice(name, reason,
-                Handshakes.describe(session.handshake(), decoder == null ? null : decoder.spec(), session.startedAtMicros()));
+                Handshakes.describe(session.handshake(), decoder == null ? null : decoder.spec(), session.startedAtMicros(), masker));
         return choice;
     }
 

@@ -165,8 +165,11 @@ public final class SpecDecoder {
         return true;
     }
 
-    /** Decodes one frame. {@code parsed} is its JSON parse (null for binary). Never throws for any input. */
-    public Decoded decode(RecordedFrame f, JsonText.Parsed parsed) {
+    /**
+     * Decodes one frame. {@code parsed} is its JSON parse (null for binary). Never throws for any input. Secret and
+     * conventionally secret fields are masked in the tree the label and summary are made from.
+     */
+    public Decoded decode(RecordedFrame f, JsonText.Parsed parsed, SecretMasker masker) {
         if (f.type().isControl()) {
             return new Decoded(ControlFrames.decode(f, spec.closeCodes()), null);
         }
@@ -175,12 +178,12 @@ public final class SpecDecoder {
                     List.of(name() + " frames are JSON text; this one is binary")), null);
         }
         if (parsed == null || !parsed.ok()) {
-            return new Decoded(malformed(f, parsed == null ? "invalid JSON" : parsed.error()), null);
+            return new Decoded(malformed(f, parsed == null ? "invalid JSON" : parsed.error(), masker), null);
         }
         JsonNode tree = parsed.tree();
         List<String> warnings = new ArrayList<>();
         unwrapJsonStrings(tree, warnings);
-        maskSecrets(tree);
+        maskSecrets(tree, masker);
         checkTypes(spec.detect().content() == null ? Map.of() : spec.detect().content().require(), tree, warnings);
 
         Kind kind = Kind.UNKNOWN;
@@ -237,10 +240,10 @@ public final class SpecDecoder {
     }
 
     /**
-     * The decoded tree of a frame for display: nested JSON strings unwrapped, secrets masked. Null for frames that
-     * are not JSON.
+     * The decoded tree of a frame for display: nested JSON strings unwrapped, secrets (the spec's, conventionally
+     * named fields, JWT signatures) masked. Null for frames that are not JSON.
      */
-    public JsonNode tree(RecordedFrame f) {
+    public JsonNode tree(RecordedFrame f, SecretMasker masker) {
         if (f.type() != FrameType.TEXT) {
             return null;
         }
@@ -249,7 +252,7 @@ public final class SpecDecoder {
             return null;
         }
         unwrapJsonStrings(parsed.tree(), new ArrayList<>());
-        maskSecrets(parsed.tree());
+        maskSecrets(parsed.tree(), masker);
         return parsed.tree();
     }
 
@@ -344,13 +347,14 @@ public final class SpecDecoder {
         }
     }
 
-    private void maskSecrets(JsonNode tree) {
+    private void maskSecrets(JsonNode tree, SecretMasker masker) {
         for (JsonPath p : spec.secrets()) {
             JsonNode v = p.find(tree);
             if (v != null && v.isValueNode() && !SecretMasker.isMasked(v.asText())) {
-                p.replace(tree, TextNode.valueOf(SecretMasker.mask(v.asText())));
+                p.replace(tree, TextNode.valueOf(masker.mask(v.asText())));
             }
         }
+        PayloadMasker.maskTree(tree, masker, 0);
     }
 
     private static void checkTypes(Map<JsonPath, FieldType> types, JsonNode tree, List<String> warnings) {
@@ -371,7 +375,7 @@ public final class SpecDecoder {
      * Invalid JSON: still labelled when the label field can be found in the text with a value the table knows (the
      * first such occurrence; nested fields of the same name hold other values), and always kept.
      */
-    private FrameDecoding malformed(RecordedFrame f, String error) {
+    private FrameDecoding malformed(RecordedFrame f, String error, SecretMasker masker) {
         String text = f.text();
         String label = "invalid JSON";
         if (labelInText != null) {
@@ -384,7 +388,9 @@ public final class SpecDecoder {
                 }
             }
         }
-        String preview = Previews.text(PayloadMasker.maskUnparsed(text, spec.secrets()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Set<String> names = new HashSet<>();
+        spec.secrets().forEach(p -> names.add(p.parts().get(p.parts().size() - 1)));
+        String preview = Previews.text(PayloadMasker.maskUnparsed(text, names, masker).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return new FrameDecoding(name(), label, Kind.UNKNOWN, preview, null, null, List.of(error));
     }
 

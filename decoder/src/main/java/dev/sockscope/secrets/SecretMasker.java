@@ -1,24 +1,41 @@
 package dev.sockscope.secrets;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
 
 /**
- * Masks credentials in handshakes before they are stored or exported. A masked value keeps a short
- * prefix and a hash of the whole value, so two sessions that used the same token can still be told
- * apart: {@code Bearer eyJh…[sha256:1f0c2a9d7e]}.
+ * Masks credentials before they are stored or shown. A masked value keeps a short prefix and a tag, the first 40 bits
+ * of an HMAC-SHA256 of the whole value under a key of the recordings folder, so two sessions that used the same token
+ * can still be told apart ({@code Bearer eyJh…[hmac:1f0c2a9d7e]}) while a masked short password cannot be confirmed by
+ * hashing guesses: that needs the key, which never leaves the folder.
  */
 public final class SecretMasker {
+    /** Credentials shorter than this are masked where they are named (a header, a field) but not searched for elsewhere. */
+    public static final int MIN_SEARCHED_LENGTH = 6;
+    private static final String TAG = "[hmac:";
+    /** Recordings made before the keyed tag have plain SHA-256 tags; they are masked values all the same. */
+    private static final String OLD_TAG = "[sha256:";
+    /** A JWT: base64url header and claims (JSON objects, so both start with eyJ), then a signature of some length. */
+    private static final Pattern JWT_ANYWHERE = Pattern.compile(
+            "eyJ[A-Za-z0-9_-]{2,}\\.eyJ[A-Za-z0-9_-]{2,}\\.([A-Za-z0-9_-]{16,})");
+    private static SecretMasker ephemeral;
+
     private static final Set<String> WHOLE_VALUE_HEADERS = Set.of(
             "x-api-key", "x-auth-token", "x-access-token", "api-key", "token");
     private static final Set<String> SECRET_QUERY_PARAMS = Set.of(
@@ -30,28 +47,80 @@ public final class SecretMasker {
     private static final Pattern PROTOCOL_NAME = Pattern.compile("[a-z][a-z0-9]*([._/-][a-z0-9]+)*");
     private static final String ELLIPSIS = "…";
 
-    private SecretMasker() {
+    private final SecretKeySpec key;
+    private final ThreadLocal<Mac> macs;
+
+    private SecretMasker(byte[] key) {
+        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
-    /** The masked form of a secret: a prefix of at most 4 characters (a quarter of short ones) and a hash. */
-    public static String mask(String secret) {
+    /** Tags under this key: the recordings folder's, or a fixed one in tests. */
+    public static SecretMasker withKey(byte[] key) {
+        if (key.length < 16) {
+            throw new IllegalArgumentException("a masking key needs at least 16 bytes");
+        }
+        return new SecretMasker(key);
+    }
+
+    /** Tags under a key of this process alone (the same secret masks differently in another run). */
+    public static synchronized SecretMasker ephemeral() {
+        if (ephemeral == null) {
+            byte[] k = new byte[32];
+            new SecureRandom().nextBytes(k);
+            ephemeral = new SecretMasker(k);
+        }
+        return ephemeral;
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    /** The masked form of a secret: a prefix of at most 4 characters (a quarter of short ones) and a keyed tag. */
+    public String mask(String secret) {
         if (secret.isEmpty()) {
             return secret;
         }
         int keep = Math.min(4, secret.length() / 4);
-        return secret.substring(0, keep) + ELLIPSIS + "[sha256:" + shortHash(secret) + "]";
+        return secret.substring(0, keep) + ELLIPSIS + TAG + tag(secret) + "]";
     }
 
     public static boolean isMasked(String value) {
-        return value.contains(ELLIPSIS + "[sha256:");
+        return value.contains(ELLIPSIS + TAG) || value.contains(ELLIPSIS + OLD_TAG);
     }
 
-    public static Handshake mask(Handshake h) {
-        return new Handshake(h.path(), maskQuery(h.query()), maskHeaders(h.requestHeaders()), h.status(),
-                maskHeaders(h.responseHeaders()), h.subprotocol(), h.extensions());
+    /**
+     * The handshake as stored: credential headers, cookies, subprotocol tokens and credential query parameters
+     * masked; then every credential found that way masked wherever else it appears (the selected subprotocol, a
+     * response header, the path); then the signature of any other JWT.
+     */
+    public Handshake mask(Handshake h) {
+        Set<String> credentials = credentials(h);
+        String subprotocol = h.subprotocol();
+        if (subprotocol != null && (credentials.contains(subprotocol) || looksLikeToken(subprotocol))) {
+            subprotocol = mask(subprotocol);
+        }
+        return new Handshake(maskText(h.path(), credentials), maskText(maskQuery(h.query()), credentials),
+                maskHeaders(h.requestHeaders(), credentials), h.status(), maskHeaders(h.responseHeaders(), credentials),
+                maskText(subprotocol, credentials), h.extensions());
     }
 
-    public static List<Header> maskHeaders(List<Header> headers) {
+    private List<Header> maskHeaders(List<Header> headers, Set<String> credentials) {
+        List<Header> out = new ArrayList<>(headers.size());
+        for (Header header : headers) {
+            out.add(new Header(header.name(), maskText(maskHeaderValue(header.name(), header.value()), credentials)));
+        }
+        return out;
+    }
+
+    public List<Header> maskHeaders(List<Header> headers) {
         List<Header> out = new ArrayList<>(headers.size());
         for (Header header : headers) {
             out.add(new Header(header.name(), maskHeaderValue(header.name(), header.value())));
@@ -59,7 +128,170 @@ public final class SecretMasker {
         return out;
     }
 
-    public static String maskHeaderValue(String name, String value) {
+    /**
+     * The credentials a handshake carries, as they would appear in frames: the value of {@code Authorization} (after
+     * its scheme), {@code X-Api-Key}-style headers, cookie values, subprotocol entries that are tokens, credential
+     * query parameters (as sent and URL-decoded), and any JWT in any request header; those of at least
+     * {@value #MIN_SEARCHED_LENGTH} characters, longest first (so that a token is masked before a part of it).
+     */
+    public static Set<String> credentials(Handshake h) {
+        List<String> found = new ArrayList<>();
+        for (Header header : h.requestHeaders()) {
+            String n = header.name().toLowerCase(Locale.ROOT);
+            String v = header.value().trim();
+            switch (n) {
+                case "authorization", "proxy-authorization" -> {
+                    int space = v.indexOf(' ');
+                    found.add(space > 0 && space < 16 ? v.substring(space + 1).trim() : v);
+                }
+                case "cookie" -> {
+                    for (String pair : v.split(";")) {
+                        int eq = pair.indexOf('=');
+                        if (eq > 0) {
+                            found.add(pair.substring(eq + 1).trim());
+                        }
+                    }
+                }
+                case "sec-websocket-protocol" -> {
+                    boolean nextIsToken = false;
+                    for (String item : v.split(",")) {
+                        String i = item.trim();
+                        if (nextIsToken || looksLikeToken(i)) {
+                            found.add(i);
+                        }
+                        nextIsToken = TOKEN_MARKERS.contains(i.toLowerCase(Locale.ROOT));
+                    }
+                }
+                default -> {
+                    if (WHOLE_VALUE_HEADERS.contains(n)) {
+                        found.add(v);
+                    }
+                }
+            }
+            Matcher jwt = JWT_ANYWHERE.matcher(header.value());
+            while (jwt.find()) {
+                found.add(jwt.group());
+            }
+        }
+        if (h.query() != null) {
+            for (String p : h.query().split("&")) {
+                int eq = p.indexOf('=');
+                if (eq > 0 && SECRET_QUERY_PARAMS.contains(p.substring(0, eq).toLowerCase(Locale.ROOT))) {
+                    String raw = p.substring(eq + 1);
+                    found.add(raw);
+                    try {
+                        found.add(URLDecoder.decode(raw, StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        // not URL-encoded after all: the raw value is enough
+                    }
+                }
+            }
+        }
+        Set<String> out = new LinkedHashSet<>();
+        found.stream().filter(c -> c.length() >= MIN_SEARCHED_LENGTH && !isMasked(c))
+                .sorted((a, b) -> b.length() - a.length()).forEach(out::add);
+        return out;
+    }
+
+    /**
+     * The text with every occurrence of these credentials masked, and then the signature of every JWT in it; the
+     * rest of the text is unchanged. Null stays null.
+     */
+    public String maskText(String text, Set<String> credentials) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String c : credentials) {
+            if (out.contains(c)) {
+                out = out.replace(c, mask(c));
+            }
+        }
+        return maskJwtSignatures(out);
+    }
+
+    /** Masks the signature of every JWT in the text (header and claims stay readable); the same text when it has none. */
+    public String maskJwtSignatures(String text) {
+        if (text == null || !text.contains("eyJ")) {
+            return text;
+        }
+        Matcher m = JWT_ANYWHERE.matcher(text);
+        StringBuilder out = null;
+        int pos = 0;
+        while (m.find()) {
+            out = out == null ? new StringBuilder(text.length()) : out;
+            out.append(text, pos, m.start(1)).append(mask(m.group(1)));
+            pos = m.end(1);
+        }
+        if (out == null) {
+            return text;
+        }
+        return out.append(text, pos, text.length()).toString();
+    }
+
+    /**
+     * The bytes with every occurrence of these credentials (as UTF-8) masked, and the signature of every JWT; every
+     * other byte unchanged, whatever the bytes are (text, binary, invalid UTF-8). Null when there was nothing to mask.
+     */
+    public byte[] maskBytes(byte[] payload, Set<String> credentials) {
+        // The usual frame holds none of them: find that out without copying it.
+        boolean any = indexOf(payload, JWT_START) >= 0;
+        for (String c : credentials) {
+            any = any || indexOf(payload, c.getBytes(StandardCharsets.UTF_8)) >= 0;
+        }
+        if (!any) {
+            return null;
+        }
+        // Latin-1 maps each byte to one char and back, so searching and splicing this string is splicing the bytes.
+        String bytes = new String(payload, StandardCharsets.ISO_8859_1);
+        String out = bytes;
+        for (String c : credentials) {
+            String asBytes = new String(c.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            if (out.contains(asBytes)) {
+                out = out.replace(asBytes, new String(mask(c).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+            }
+        }
+        if (out.contains("eyJ")) {
+            Matcher m = JWT_ANYWHERE.matcher(out);
+            StringBuilder sb = null;
+            int pos = 0;
+            while (m.find()) {
+                sb = sb == null ? new StringBuilder(out.length()) : sb;
+                sb.append(out, pos, m.start(1))
+                        .append(new String(mask(m.group(1)).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                pos = m.end(1);
+            }
+            if (sb != null) {
+                out = sb.append(out, pos, out.length()).toString();
+            }
+        }
+        return out == bytes ? null : out.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static final byte[] JWT_START = {'e', 'y', 'J'};
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        if (needle.length == 0) {
+            return -1;
+        }
+        byte first = needle[0];
+        int last = haystack.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (haystack[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    public String maskHeaderValue(String name, String value) {
         String n = name.toLowerCase(Locale.ROOT);
         return switch (n) {
             case "authorization", "proxy-authorization" -> maskAuthorization(value);
@@ -71,7 +303,7 @@ public final class SecretMasker {
     }
 
     /** "Bearer abc" keeps its scheme; a bare token is masked whole. */
-    static String maskAuthorization(String value) {
+    String maskAuthorization(String value) {
         String v = value.trim();
         int space = v.indexOf(' ');
         if (space > 0 && space < 16) {
@@ -80,7 +312,7 @@ public final class SecretMasker {
         return mask(v);
     }
 
-    static String maskCookies(String value) {
+    String maskCookies(String value) {
         String[] parts = value.split(";");
         StringBuilder out = new StringBuilder(value.length());
         for (int i = 0; i < parts.length; i++) {
@@ -92,12 +324,12 @@ public final class SecretMasker {
         return out.toString();
     }
 
-    static String maskSetCookie(String value) {
+    String maskSetCookie(String value) {
         int semi = value.indexOf(';');
         return semi < 0 ? maskPair(value) : maskPair(value.substring(0, semi)) + value.substring(semi);
     }
 
-    private static String maskPair(String pair) {
+    private String maskPair(String pair) {
         int eq = pair.indexOf('=');
         if (eq < 0) {
             return pair;
@@ -107,7 +339,7 @@ public final class SecretMasker {
     }
 
     /** Masks entries of an offered subprotocol list that are credentials rather than protocol names. */
-    static String maskSubprotocols(String value) {
+    String maskSubprotocols(String value) {
         String[] items = value.split(",");
         StringBuilder out = new StringBuilder(value.length());
         boolean nextIsToken = false;
@@ -123,12 +355,12 @@ public final class SecretMasker {
         return out.toString();
     }
 
-    static boolean looksLikeToken(String item) {
+    public static boolean looksLikeToken(String item) {
         return JWT.matcher(item).matches() || (item.length() >= 24 && !PROTOCOL_NAME.matcher(item).matches());
     }
 
     /** Masks the values of query parameters whose names say they are credentials. */
-    public static String maskQuery(String query) {
+    public String maskQuery(String query) {
         if (query == null || query.isEmpty()) {
             return query;
         }
@@ -149,12 +381,9 @@ public final class SecretMasker {
         return out.toString();
     }
 
-    static String shortHash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+    /** The first 40 bits of HMAC-SHA256(key, secret), in hex. */
+    String tag(String secret) {
+        byte[] mac = macs.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(mac, 0, 5);
     }
 }

@@ -10,7 +10,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * relay asks {@link #whenCapacity} before it reads the next frame from a socket, which turns a full
  * queue into TCP backpressure on the peers. {@link Delivery#LOSSY} subscribers (live views) drop the
  * newest events when full and count them.
+ *
+ * <p>A subscriber that throws (an exception or an error such as {@link OutOfMemoryError}) is logged at ERROR with
+ * the cause and gets no more events. When it is a lossless one (the recorder), the whole bus has {@link #failure()
+ * failed}: {@link #hasCapacity()} is false from then on and {@link #whenCapacity} never resumes a reader until the
+ * bus is closed, so the relay stops reading rather than relay frames nobody records, and {@link #onFailure} tells
+ * the process so that it can stop loudly.
  */
 public final class CaptureBus implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureBus.class);
@@ -31,6 +40,15 @@ public final class CaptureBus implements AutoCloseable {
     private static final int MAX_BATCH = 4096;
 
     public enum Delivery { LOSSLESS, LOSSY }
+
+    /** A lossless subscriber that threw: its name and what it threw. */
+    public record Failure(String subscriber, Throwable cause) {
+        /** One line for people: {@code subscriber 'recorder' failed: disk full}. */
+        public String describe() {
+            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            return "subscriber '" + subscriber + "' failed: " + message;
+        }
+    }
 
     /**
      * A queue holds at most this before the relay pauses reading (lossless) or drops (lossy). A subscriber
@@ -52,6 +70,8 @@ public final class CaptureBus implements AutoCloseable {
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final List<Consumer<Failure>> failureActions = new CopyOnWriteArrayList<>();
 
     public Subscription subscribe(String name, CaptureListener listener, Delivery delivery, Limits limits) {
         if (closed.get()) {
@@ -70,8 +90,11 @@ public final class CaptureBus implements AutoCloseable {
         }
     }
 
-    /** True when every lossless subscriber is below its limits. */
+    /** True when every lossless subscriber is below its limits; false for good once one has {@link #failure() failed}. */
     public boolean hasCapacity() {
+        if (failure.get() != null) {
+            return false;
+        }
         for (Subscription s : subscriptions) {
             if (s.delivery == Delivery.LOSSLESS && s.isFull()) {
                 return false;
@@ -104,7 +127,42 @@ public final class CaptureBus implements AutoCloseable {
         }
     }
 
-    /** Total events dropped by lossy subscribers (lossless subscribers never drop). */
+    /** The first failure of a lossless subscriber, if one has failed; nothing more is recorded after it. */
+    public Optional<Failure> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /**
+     * Runs {@code action} once when a lossless subscriber fails: on the failing subscriber's thread, or now, on the
+     * caller's thread, if one already has. The action must not block (and must not close the bus on that thread).
+     */
+    public void onFailure(Consumer<Failure> action) {
+        AtomicBoolean ran = new AtomicBoolean();
+        Consumer<Failure> once = f -> {
+            if (ran.compareAndSet(false, true)) {
+                action.accept(f);
+            }
+        };
+        failureActions.add(once);
+        Failure already = failure.get();
+        if (already != null) {
+            once.accept(already);
+        }
+    }
+
+    private void fail(Failure f) {
+        if (failure.compareAndSet(null, f)) {
+            for (Consumer<Failure> action : failureActions) {
+                try {
+                    action.accept(f);
+                } catch (RuntimeException e) {
+                    LOG.error("reporting the failure of subscriber '{}' failed", f.subscriber(), e);
+                }
+            }
+        }
+    }
+
+    /** Total events dropped by lossy subscribers, and by any subscriber after it failed. */
     public long dropped() {
         return subscriptions.stream().mapToLong(s -> s.dropped.get()).sum();
     }
@@ -182,7 +240,7 @@ public final class CaptureBus implements AutoCloseable {
         private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         private final AtomicLong queuedBytes = new AtomicLong();
         private final AtomicLong dropped = new AtomicLong();
-        private final AtomicLong failures = new AtomicLong();
+        private volatile Throwable failed;
         private final AtomicLong delivered = new AtomicLong();
         private final Thread thread;
         private volatile boolean busy;
@@ -201,7 +259,7 @@ public final class CaptureBus implements AutoCloseable {
         }
 
         void offer(CaptureEvent event, long weight) {
-            if (delivery == Delivery.LOSSY && isFull()) {
+            if (failed != null || (delivery == Delivery.LOSSY && isFull())) {
                 dropped.incrementAndGet();
                 return;
             }
@@ -217,8 +275,9 @@ public final class CaptureBus implements AutoCloseable {
             return delivered.get();
         }
 
-        public long failures() {
-            return failures.get();
+        /** What the listener threw, if it did; it has been given no events since. */
+        public Optional<Throwable> failure() {
+            return Optional.ofNullable(failed);
         }
 
         public int queued() {
@@ -231,6 +290,39 @@ public final class CaptureBus implements AutoCloseable {
         }
 
         private void run() {
+            try {
+                loop();
+            } catch (Throwable t) {
+                // Not the listener (deliver catches that): the loop itself, e.g. out of memory while draining.
+                failWith(t, 0);
+                busy = false;
+                drainAfterFailure();
+            }
+            try {
+                listener.onShutdown();
+            } catch (Exception e) {
+                LOG.error("subscriber '{}' failed to shut down cleanly", name, e);
+            }
+        }
+
+        /** After a failure: throw away what comes until the bus closes, so that close() does not wait for a dead subscriber. */
+        private void drainAfterFailure() {
+            while (true) {
+                Object o;
+                try {
+                    o = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (o == POISON) {
+                    return;
+                }
+                dropped.incrementAndGet();
+                queuedBytes.addAndGet(-weightOf((CaptureEvent) o));
+            }
+        }
+
+        private void loop() {
             List<Object> drained = new ArrayList<>(MAX_BATCH);
             List<CaptureEvent> batch = new ArrayList<>(MAX_BATCH);
             boolean stop = false;
@@ -255,8 +347,11 @@ public final class CaptureBus implements AutoCloseable {
                 }
                 drained.clear();
                 if (!batch.isEmpty()) {
-                    deliver(batch);
-                    delivered.addAndGet(batch.size());
+                    if (failed == null && deliver(batch)) {
+                        delivered.addAndGet(batch.size());
+                    } else {
+                        dropped.addAndGet(batch.size());
+                    }
                     batch.clear();
                 }
                 queuedBytes.addAndGet(-bytes);
@@ -264,11 +359,6 @@ public final class CaptureBus implements AutoCloseable {
                 if (!waiters.isEmpty()) {
                     releaseWaiters();
                 }
-            }
-            try {
-                listener.onShutdown();
-            } catch (Exception e) {
-                LOG.error("subscriber '{}' failed to shut down cleanly", name, e);
             }
         }
 
@@ -285,15 +375,27 @@ public final class CaptureBus implements AutoCloseable {
             queue.drainTo(drained, MAX_BATCH - drained.size());
         }
 
-        private void deliver(List<CaptureEvent> batch) {
+        /** Hands a batch to the listener; false when it threw (then it is failed and gets nothing more). */
+        private boolean deliver(List<CaptureEvent> batch) {
             try {
                 listener.onEvents(batch);
-            } catch (Exception e) {
-                // Logged, counted, and the subscriber goes on with the next batch: one bad batch must not
-                // silence it for the rest of the run, nor reach the relay or other subscribers.
-                if (failures.getAndIncrement() < 10) {
-                    LOG.error("subscriber '{}' failed on a batch of {} events", name, batch.size(), e);
-                }
+                return true;
+            } catch (Throwable t) {
+                // Never swallowed: a recorder that skipped a batch and went on would leave holes nobody sees. Other
+                // subscribers are not affected; a lossless one fails the bus, so the relay stops reading.
+                failWith(t, batch.size());
+                return false;
+            }
+        }
+
+        private void failWith(Throwable t, int batchSize) {
+            failed = t;
+            if (delivery == Delivery.LOSSLESS) {
+                LOG.error("subscriber '{}' failed on a batch of {} events; it gets no more events, and the relay stops"
+                        + " reading so that nothing goes unrecorded", name, batchSize, t);
+                fail(new Failure(name, t));
+            } else {
+                LOG.error("subscriber '{}' failed on a batch of {} events; it gets no more events", name, batchSize, t);
             }
         }
     }

@@ -152,7 +152,7 @@ class DetectionTest {
         SessionDecoder.Step step = d.decode(text(1, Direction.CLIENT_TO_SERVER, frame));
         String stored = new String(step.maskedPayload(), StandardCharsets.UTF_8);
         assertThat(stored).doesNotContain("s3cr3t-v4lue-123").doesNotContain("k-987654321")
-                .contains("\"user\":\"ann\"").contains("\"tokens\":3").startsWith("{\"op\":\"auth\",\"d\":{\"Access_Token\":\"s3cr…[sha256:");
+                .contains("\"user\":\"ann\"").contains("\"tokens\":3").startsWith("{\"op\":\"auth\",\"d\":{\"Access_Token\":\"s3cr…[hmac:");
         assertThat(step.decoding().summary()).doesNotContain("s3cr3t-v4lue-123").contains("\"user\":\"ann\"");
         assertThat(step.decoding().label()).isEqualTo("auth");
         assertThat(d.decode(text(2, Direction.CLIENT_TO_SERVER, "{\"op\":\"hello\"}")).maskedPayload()).isNull();

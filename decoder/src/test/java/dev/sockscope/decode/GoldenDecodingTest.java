@@ -91,7 +91,7 @@ class GoldenDecodingTest {
         Path expected = ROOT.resolve(protocol).resolve(name + ".expected");
         List<RecordedFrame> frames = GoldenFrames.read(input);
         assertThat(frames).as("frames in " + input).isNotEmpty();
-        SessionDecoder decoder = REGISTRY.open(GoldenFrames.session(protocol));
+        SessionDecoder decoder = REGISTRY.open(GoldenFrames.session(protocol), GoldenFrames.MASKER);
         String actual = GoldenFrames.render(decoder, frames, REGISTRY.find(protocol).orElseThrow());
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(expected, actual, StandardCharsets.UTF_8);

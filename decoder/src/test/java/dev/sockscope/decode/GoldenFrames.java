@@ -24,6 +24,9 @@ import dev.sockscope.wire.SessionInfo;
  * first frame are comments.
  */
 final class GoldenFrames {
+    /** The fixed key golden files are masked with (a recordings folder has its own random one). */
+    static final dev.sockscope.secrets.SecretMasker MASKER = dev.sockscope.secrets.SecretMasker.withKey(
+            "sockscope golden test key, public".getBytes(StandardCharsets.UTF_8));
     static final long T0 = 1_763_884_800_000_000L;
     static final String JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiIiLCJpYXQiOm51bGwsImV4cCI6MTYxNDkyMzExNiwiYXVkIjoiIiwic3ViIjoiIiwiYWRtaW5faWQiOiIxIn0.G789lqmV0yUs9sKVTcpid6HK3D4zK98kum-EgWs3yiY";
 
@@ -117,7 +120,7 @@ final class GoldenFrames {
                 out.append("   answers: #").append(d.correlatesWith()).append(" after ")
                         .append(String.format(java.util.Locale.ROOT, "%.3f ms", d.latencyMicros() / 1000.0)).append('\n');
             }
-            JsonNode tree = spec.tree(f);
+            JsonNode tree = spec.tree(f, MASKER);
             JsonText.Parsed raw = f.type() == FrameType.TEXT ? JsonText.parse(f.payload()) : null;
             if (tree != null && raw != null && raw.ok() && !tree.equals(raw.tree())) {
                 out.append("   tree: ").append(tree).append('\n');

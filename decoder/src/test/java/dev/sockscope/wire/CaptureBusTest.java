@@ -75,21 +75,65 @@ class CaptureBusTest {
     }
 
     @Test
-    void aFailingSubscriberDoesNotStopOthersNorItself() {
+    void aFailingLosslessSubscriberFailsTheBusLoudlyWithoutStoppingTheOthers() {
         AtomicInteger good = new AtomicInteger();
         AtomicInteger badCalls = new AtomicInteger();
+        List<CaptureBus.Failure> reported = new CopyOnWriteArrayList<>();
         CaptureBus bus = new CaptureBus();
-        CaptureBus.Subscription bad = bus.subscribe("bad", events -> {
+        bus.onFailure(reported::add);
+        CaptureBus.Subscription bad = bus.subscribe("recorder", events -> {
             badCalls.incrementAndGet();
             throw new IllegalStateException("disk full");
         }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
         bus.subscribe("good", events -> good.addAndGet(events.size()), CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        assertThat(bus.hasCapacity()).isTrue();
         bus.publish(frame(1, 1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> bad.failures() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.failure().isPresent());
+        assertThat(bus.failure().get().subscriber()).isEqualTo("recorder");
+        assertThat(bus.failure().get().describe()).isEqualTo("subscriber 'recorder' failed: disk full");
+        assertThat(bad.failure()).get().extracting(Throwable::getMessage).isEqualTo("disk full");
+        assertThat(reported).hasSize(1);
+        assertThat(bus.hasCapacity()).as("the relay must stop reading: nothing more would be recorded").isFalse();
+        AtomicBoolean resumed = new AtomicBoolean();
+        bus.whenCapacity(() -> resumed.set(true));
+        bus.publish(frame(2, 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> good.get() == 2);
+        assertThat(resumed).as("a failed bus never resumes a paused reader before it closes").isFalse();
+        List<CaptureBus.Failure> late = new CopyOnWriteArrayList<>();
+        bus.onFailure(late::add);
+        assertThat(late).as("onFailure after the fact runs at once").hasSize(1);
+        bus.close(Duration.ofSeconds(5));
+        assertThat(resumed).as("closing lets paused readers go so that sockets can close").isTrue();
+        assertThat(badCalls.get()).as("a failed subscriber gets no more batches").isEqualTo(1);
+    }
+
+    @Test
+    void anErrorSuchAsOutOfMemoryFailsTheBusToo() {
+        CaptureBus bus = new CaptureBus();
+        CaptureBus.Subscription recorder = bus.subscribe("recorder", events -> {
+            throw new OutOfMemoryError("Java heap space");
+        }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        bus.publish(frame(1, 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.failure().isPresent());
+        assertThat(bus.failure().get().cause()).isInstanceOf(OutOfMemoryError.class);
+        assertThat(bus.hasCapacity()).isFalse();
         bus.publish(frame(2, 1));
         bus.close(Duration.ofSeconds(5));
-        assertThat(good.get()).isEqualTo(2);
-        assertThat(badCalls.get()).isEqualTo(2);
+        assertThat(recorder.delivered()).isZero();
+        assertThat(bus.dropped()).as("the batch it failed on and the event after it").isEqualTo(2);
+    }
+
+    @Test
+    void aFailingLossySubscriberStopsOnlyItself() {
+        CaptureBus bus = new CaptureBus();
+        CaptureBus.Subscription live = bus.subscribe("live", events -> {
+            throw new IllegalStateException("view gone");
+        }, CaptureBus.Delivery.LOSSY, CaptureBus.Limits.DEFAULT);
+        bus.publish(frame(1, 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> live.failure().isPresent());
+        assertThat(bus.failure()).isEmpty();
+        assertThat(bus.hasCapacity()).isTrue();
+        bus.close(Duration.ofSeconds(5));
     }
 
     @Test

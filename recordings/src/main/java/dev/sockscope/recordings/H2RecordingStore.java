@@ -25,6 +25,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Handshake;
@@ -41,6 +42,14 @@ import dev.sockscope.wire.SessionInfo;
  * disabled: the proxy closes the store itself, after the recorder has written every queued frame.
  */
 public final class H2RecordingStore implements RecordingStore {
+    static {
+        // H2 reads this once, when its first class that needs it loads: before any H2 class is touched. LocalServer
+        // checks the socket it really got, in case something in this JVM used H2 first.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(H2RecordingStore.class);
     public static final String FILE_NAME = "sockscope";
     /**
@@ -55,8 +64,8 @@ public final class H2RecordingStore implements RecordingStore {
 
     private static final String INSERT_SESSION = """
             INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
-                handshake_status, response_headers, subprotocol, extensions, started_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String END_SESSION = """
             UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
             WHERE id = ?""";
@@ -73,11 +82,20 @@ public final class H2RecordingStore implements RecordingStore {
             SELECT s.*, (SELECT COALESCE(SUM(b.frame_count), 0) FROM frame_blocks b WHERE b.session_id = s.id) AS frame_count
             FROM sessions s""";
 
+    /** How long a reader or a writer waits for the file while another process holds it (readers are brief). */
+    static final long LOCKED_WAIT_MS = 15_000;
+    /** H2's error code for a database file in use by another process. */
+    private static final int FILE_LOCKED = 90020;
+    private static final long PID = ProcessHandle.current().pid();
+    /** When this process started (ms since the epoch), so that a recycled pid is not taken for this process. */
+    private static final Long PROCESS_STARTED = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(null);
+
     private final Path directory;
     private final JdbcConnectionPool pool;
     private final Connection writer;
     private final AtomicLong nextId;
     private LocalServer server;
+    private SecretMasker masker;
 
     private H2RecordingStore(Path directory, JdbcConnectionPool pool, Connection writer, long firstFreeId) {
         this.directory = directory;
@@ -88,19 +106,39 @@ public final class H2RecordingStore implements RecordingStore {
 
     /**
      * Opens (creating if needed) the recording database in {@code directory} for a process that records into
-     * it, and serves it to other local Sockscope processes (command line, UI) while it is open.
+     * it, and serves it to other local Sockscope processes (command line, UI) while it is open. Sessions left open
+     * by a recording process that has since died are marked ended (see {@link #closeOrphans}).
      */
     public static H2RecordingStore open(Path directory) throws RecordingException {
         Path dir = prepare(directory);
-        if (LocalServer.findLive(dir).isPresent()) {
-            throw new RecordingException("the recordings in " + dir + " are in use by another running Sockscope"
-                    + " proxy; stop it or choose another folder with --db", null);
-        }
         String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS
                 + ";CACHE_SIZE=" + CACHE_KIB;
-        H2RecordingStore store = connect(dir, url);
+        long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
+        H2RecordingStore store;
+        while (true) {
+            if (LocalServer.findLive(dir).isPresent()) {
+                throw new RecordingException("the recordings in " + dir + " are in use by another running Sockscope"
+                        + " proxy; stop it or choose another folder with --db", null);
+            }
+            try {
+                store = connect(dir, url, true);
+                break;
+            } catch (RecordingException e) {
+                // Readers hold the file for a moment (a 'sessions' command), and a proxy starting up holds it before
+                // it announces its server: wait for the one, and see the other's announcement on the next round.
+                if (!isLocked(e) || System.currentTimeMillis() > deadline) {
+                    throw isLocked(e) ? inUse(dir, e) : e;
+                }
+                if (!pause(50)) {
+                    throw e;
+                }
+            }
+        }
         try {
-            store.server = LocalServer.start(dir);
+            OwnerOnly.restrict(dir.resolve(FILE_NAME + ".mv.db"));
+            store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
+            store.closeOrphans();
+            store.server = LocalServer.start(dir, dir.resolve(FILE_NAME), store.writer);
         } catch (SQLException | java.io.IOException e) {
             store.close();
             throw new RecordingException("cannot share the recordings in " + dir + " with other local processes: " + e.getMessage(), e);
@@ -109,8 +147,10 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     /**
-     * Opens the recordings for reading: through the running proxy that holds them, if there is one,
-     * otherwise directly from the file.
+     * Opens the recordings for reading: through the running proxy that holds them, if there is one, otherwise the
+     * file itself, read-only, which any number of readers may do at once. A folder recorded by an older version is
+     * upgraded first (that one open is exclusive). While a proxy is starting or stopping (it holds the file but has
+     * no server yet), waits for either.
      */
     public static H2RecordingStore openReader(Path directory) throws RecordingException {
         Path dir = directory.toAbsolutePath().normalize();
@@ -118,31 +158,83 @@ public final class H2RecordingStore implements RecordingStore {
             throw new RecordingException("no recordings in " + dir + " (record some with 'sockscope proxy --db "
                     + dir + "', or point --db at another folder)", null);
         }
-        Optional<String> remote = LocalServer.findLive(dir);
-        String url = remote.map(base -> base + dir.resolve(FILE_NAME))
-                .orElse("jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE");
-        return connect(dir, url);
+        String file = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
+        long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
+        while (true) {
+            Optional<LocalServer.Announcement> live = LocalServer.findLive(dir);
+            try {
+                if (live.isPresent()) {
+                    LocalServer.Announcement a = live.get();
+                    return connect(dir, a.url(), a.user(), a.password(), Migrate.NEVER);
+                }
+                H2RecordingStore store = connect(dir, file + ";ACCESS_MODE_DATA=r", "sa", "", Migrate.CHECK);
+                if (store != null) {
+                    return store;
+                }
+                // An older schema: upgrade it (alone), then read it as everyone does.
+                connect(dir, file, "sa", "", Migrate.YES).close();
+            } catch (RecordingException e) {
+                boolean serverGone = live.isPresent() && LocalServer.findLive(dir).isEmpty();
+                if (!(isLocked(e) || serverGone) || System.currentTimeMillis() > deadline) {
+                    throw isLocked(e) ? inUse(dir, e) : e;
+                }
+                if (!pause(50)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isLocked(RecordingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == FILE_LOCKED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RecordingException inUse(Path dir, RecordingException e) {
+        return new RecordingException("the recordings in " + dir + " stayed in use by another process for "
+                + LOCKED_WAIT_MS / 1000 + " s: " + rootMessage(e), e);
     }
 
     private static Path prepare(Path directory) throws RecordingException {
         Path dir = directory.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            if (Files.isDirectory(dir)) {
+                OwnerOnly.tightenFolder(dir, FILE_NAME + ".", MaskingKey.FILE_NAME);
+            } else {
+                OwnerOnly.createFolder(dir);
+            }
         } catch (Exception e) {
             throw new RecordingException("cannot create the recordings folder " + dir + ": " + e.getMessage(), e);
         }
         return dir;
     }
 
-    private static H2RecordingStore connect(Path dir, String url) throws RecordingException {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+    private enum Migrate { YES, CHECK, NEVER }
+
+    private static H2RecordingStore connect(Path dir, String url, boolean writable) throws RecordingException {
+        return connect(dir, url, "sa", "", writable ? Migrate.YES : Migrate.NEVER);
+    }
+
+    /** Null when {@code migrate} is CHECK and the schema is older than this version's. */
+    private static H2RecordingStore connect(Path dir, String url, String user, String password, Migrate migrate)
+            throws RecordingException {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
         pool.setMaxConnections(16);
         try {
-            Flyway.configure(H2RecordingStore.class.getClassLoader())
+            Flyway flyway = Flyway.configure(H2RecordingStore.class.getClassLoader())
                     .dataSource(pool)
                     .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+                    .load();
+            if (migrate == Migrate.YES) {
+                flyway.migrate();
+            } else if (migrate == Migrate.CHECK && flyway.info().pending().length > 0) {
+                pool.dispose();
+                return null;
+            }
         } catch (FlywayException e) {
             pool.dispose();
             throw new RecordingException("cannot open or upgrade the recordings in " + dir + ": " + rootMessage(e), e);
@@ -164,8 +256,66 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
+    /**
+     * Sessions that a recording process left open and can no longer close, because it is gone (killed with
+     * {@code kill -9}, crashed, powered off): ended now, by the proxy, with an error that says so, at the time of their
+     * last frame. Only the writer does this, while it holds the file exclusively; a session whose recording process is
+     * still alive (the same pid, started at the same time) is left alone.
+     */
+    private void closeOrphans() throws SQLException {
+        String sql = """
+                SELECT s.id, s.started_at, s.recorder_pid, s.recorder_started_at,
+                       (SELECT MAX(b.last_time_us) FROM frame_blocks b WHERE b.session_id = s.id) AS last_frame
+                FROM sessions s WHERE s.ended_at IS NULL""";
+        List<Object[]> orphans = new ArrayList<>();
+        try (PreparedStatement ps = writer.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                long started = rs.getLong(2);
+                long pid = rs.getLong(3);
+                Long pidOrNull = rs.wasNull() ? null : pid;
+                long processStarted = rs.getLong(4);
+                Long processStartedOrNull = rs.wasNull() ? null : processStarted;
+                long lastFrame = rs.getLong(5);
+                long endedAt = rs.wasNull() ? started : Math.max(started, lastFrame);
+                if (pidOrNull != null && stillAlive(pidOrNull, processStartedOrNull)) {
+                    continue;
+                }
+                String who = pidOrNull == null ? "the recording process" : "the recording process (pid " + pidOrNull + ")";
+                orphans.add(new Object[] {id, new SessionEnd(endedAt, null, null, ClosedBy.PROXY,
+                        who + " ended without closing this session (killed or crashed)")});
+            }
+        }
+        for (Object[] o : orphans) {
+            endSession((Long) o[0], (SessionEnd) o[1]);
+        }
+        writer.commit();
+        if (!orphans.isEmpty()) {
+            LOG.info("marked {} sessions left open by a recording process that is gone as ended", orphans.size());
+        }
+    }
+
+    private static boolean stillAlive(long pid, Long processStarted) {
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (p.isEmpty() || !p.get().isAlive()) {
+            return false;
+        }
+        Optional<java.time.Instant> started = p.get().info().startInstant();
+        // A recycled pid is another process: its start time differs (by more than the clock's resolution).
+        return processStarted == null || started.isEmpty() || Math.abs(started.get().toEpochMilli() - processStarted) < 1000;
+    }
+
     public Path directory() {
         return directory;
+    }
+
+    /** The folder's masker; a reader of a folder without a key (made before keys existed) masks under a key of its own. */
+    @Override
+    public synchronized SecretMasker masker() {
+        if (masker == null) {
+            masker = MaskingKey.load(directory).map(SecretMasker::withKey).orElseGet(SecretMasker::ephemeral);
+        }
+        return masker;
     }
 
     @Override
@@ -331,6 +481,12 @@ public final class H2RecordingStore implements RecordingStore {
             ps.setString(10, h.subprotocol());
             ps.setString(11, h.extensions().isEmpty() ? null : String.join(", ", h.extensions()));
             ps.setLong(12, s.startedAtMicros());
+            ps.setLong(13, PID);
+            if (PROCESS_STARTED == null) {
+                ps.setNull(14, Types.BIGINT);
+            } else {
+                ps.setLong(14, PROCESS_STARTED);
+            }
             ps.executeUpdate();
         }
     }

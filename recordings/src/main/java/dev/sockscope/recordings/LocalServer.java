@@ -1,24 +1,40 @@
 package dev.sockscope.recordings;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.Optional;
 
 import org.h2.tools.Server;
 
 /**
- * Shares an open recording database with other Sockscope processes on this machine: an H2 TCP server on
- * a loopback port, announced in {@code DIR/sockscope.server}. H2's AUTO_SERVER does the same but insists on
- * closing the database from its own shutdown hook, which could cut off the recorder's last writes.
+ * Shares an open recording database with other Sockscope processes on this machine: an H2 TCP server on a loopback
+ * port, announced in {@code DIR/sockscope.server} (readable by the user alone). H2's AUTO_SERVER does the same but
+ * insists on closing the database from its own shutdown hook, which could cut off the recorder's last writes.
+ *
+ * <p>What a connection needs, all random per run and written only to the announcement: the database's name on the
+ * server (H2's {@code -key}: any other name, such as the file's path, is refused), and the password of a user that
+ * may only SELECT from the two recording tables (no writes, no {@code CREATE ALIAS}, no {@code SHUTDOWN}).
  */
 final class LocalServer {
     static final String ANNOUNCEMENT = "sockscope.server";
+    static final String READER_USER = "SOCKSCOPE_READER";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** How a reader reaches the server: JDBC URL, user and password. */
+    record Announcement(String url, String user, String password, long pid) {
+    }
 
     private final Server server;
     private final Path announcement;
@@ -28,20 +44,66 @@ final class LocalServer {
         this.announcement = announcement;
     }
 
-    static LocalServer start(Path dir) throws SQLException, IOException {
-        // Loopback only, and only databases that already exist.
-        System.setProperty("h2.bindAddress", "127.0.0.1");
-        Server server = Server.createTcpServer("-tcpPort", "0", "-ifExists", "-tcpDaemon").start();
+    /**
+     * Starts the server for the database at {@code database} (the path H2 knows it by), after giving the reader user
+     * a new password through {@code admin}, an embedded connection of the process that holds the file.
+     */
+    static LocalServer start(Path dir, Path database, Connection admin) throws SQLException, IOException {
+        String password = random();
+        String name = random();
+        try (Statement st = admin.createStatement()) {
+            st.execute("DROP USER IF EXISTS " + READER_USER);
+            st.execute("CREATE USER " + READER_USER + " PASSWORD '" + password + "'");
+            st.execute("GRANT SELECT ON sessions, frame_blocks TO " + READER_USER);
+        }
+        admin.commit();
+        Server server = Server.createTcpServer("-tcpPort", "0", "-ifExists", "-tcpDaemon", "-key", name, database.toString()).start();
+        Optional<InetAddress> bound = boundAddress(server);
+        if (bound.isPresent() && !bound.get().isLoopbackAddress()) {
+            server.stop();
+            throw new IOException("H2 would listen on " + bound.get() + " rather than loopback only (the h2.bindAddress"
+                    + " system property was read before Sockscope could set it); refusing to serve the recordings");
+        }
         Path file = dir.resolve(ANNOUNCEMENT);
         Path tmp = dir.resolve(ANNOUNCEMENT + ".tmp");
-        String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/";
-        Files.writeString(tmp, url + "\n" + ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/" + name;
+        String text = url + "\n" + ProcessHandle.current().pid() + "\n" + READER_USER + "\n" + password + "\n";
+        try {
+            Files.deleteIfExists(tmp);
+            OwnerOnly.writeNew(tmp, text.getBytes(StandardCharsets.UTF_8));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            server.stop();
+            throw e;
+        }
         return new LocalServer(server, file);
     }
 
-    /** The JDBC URL prefix of a live server for this folder, if a running process announced one. */
-    static Optional<String> findLive(Path dir) {
+    private static String random() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The address H2's server socket is bound to. H2 reads {@code h2.bindAddress} once, when its first class that
+     * needs it loads, so setting the property can come too late; this looks at the socket itself. Empty when H2's
+     * internals are not where they were (then the property, set before H2 is used, is all there is).
+     */
+    static Optional<InetAddress> boundAddress(Server server) {
+        try {
+            Object service = server.getService();
+            var field = service.getClass().getDeclaredField("serverSocket");
+            field.setAccessible(true);
+            ServerSocket socket = (ServerSocket) field.get(service);
+            return socket == null ? Optional.empty() : Optional.of(socket.getInetAddress());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** How to reach a live server for this folder, if a running process announced one. */
+    static Optional<Announcement> findLive(Path dir) {
         Path file = dir.resolve(ANNOUNCEMENT);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -49,12 +111,16 @@ final class LocalServer {
         try {
             String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
             long pid = Long.parseLong(lines[1].trim());
+            if (lines.length < 4) {
+                return Optional.empty(); // written by a version before readers had their own user: not ours to use
+            }
             if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 String url = lines[0].trim();
-                int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1, url.length() - 1));
+                String hostPort = url.substring("jdbc:h2:tcp://".length(), url.indexOf('/', "jdbc:h2:tcp://".length()));
+                int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
                 try (Socket probe = new Socket()) {
-                    probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                    return Optional.of(url);
+                    probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                    return Optional.of(new Announcement(url, lines[2].trim(), lines[3].trim(), pid));
                 }
             }
         } catch (IOException | RuntimeException stale) {

@@ -12,16 +12,19 @@ import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.CaptureListener;
 import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
 
 /**
  * The capture subscriber that decodes every frame and writes it, with its decoding, to a {@link RecordingStore}.
- * Masks credentials (handshake headers, secret payload fields) unless told to keep them. Runs on its bus
+ * Masks credentials (handshake headers, secret payload fields, the handshake's credentials wherever they appear in
+ * frames, JWT signatures) under the store's key unless told to keep them; decodings are masked either way. Runs on its bus
  * subscription's thread, never on a relay thread, so neither decoding nor the database can slow the relay.
  */
 public final class Recorder implements CaptureListener {
     private final RecordingStore store;
     private final boolean keepSecrets;
     private final ProtocolRegistry protocols;
+    private final SecretMasker masker;
     private final Map<Long, SessionDecoder> sessions = new HashMap<>();
 
     public Recorder(RecordingStore store, boolean keepSecrets) {
@@ -32,6 +35,7 @@ public final class Recorder implements CaptureListener {
         this.store = store;
         this.keepSecrets = keepSecrets;
         this.protocols = protocols;
+        this.masker = store.masker();
     }
 
     @Override
@@ -42,15 +46,15 @@ public final class Recorder implements CaptureListener {
         for (CaptureEvent event : events) {
             FrameDecoding decoding = null;
             if (event instanceof CaptureEvent.SessionOpened opened) {
-                SessionDecoder decoder = protocols.open(opened.session());
+                SessionDecoder decoder = protocols.open(opened.session(), masker);
                 sessions.put(opened.sessionId(), decoder);
                 choice(opened.sessionId(), decoder.opened(), decoded);
                 if (!keepSecrets) {
-                    event = new CaptureEvent.SessionOpened(opened.session().withHandshake(SecretMasker.mask(opened.session().handshake())));
+                    event = new CaptureEvent.SessionOpened(opened.session().withHandshake(masker.mask(opened.session().handshake())));
                 }
             } else if (event instanceof CaptureEvent.FrameCaptured captured) {
                 RecordedFrame f = captured.frame();
-                SessionDecoder decoder = sessions.computeIfAbsent(f.sessionId(), id -> protocols.open(unknownSession(id)));
+                SessionDecoder decoder = sessions.computeIfAbsent(f.sessionId(), id -> protocols.open(unknownSession(id), masker));
                 SessionDecoder.Step step = decoder.decode(f);
                 decoding = step.decoding();
                 choice(f.sessionId(), step.chosen(), decoded);
@@ -62,6 +66,11 @@ public final class Recorder implements CaptureListener {
                 if (decoder != null) {
                     choice(closed.sessionId(), decoder.finish(), decoded);
                     decoded.add(new SessionDecoded(closed.sessionId(), null, null, null, decoder.unanswered()));
+                    if (!keepSecrets && closed.end() != null) {
+                        SessionEnd end = closed.end();
+                        event = new CaptureEvent.SessionClosed(closed.sessionId(), new SessionEnd(end.endedAtMicros(), end.closeCode(),
+                                decoder.maskText(end.closeReason()), end.closedBy(), decoder.maskText(end.error())));
+                    }
                 }
             }
             out.add(event);

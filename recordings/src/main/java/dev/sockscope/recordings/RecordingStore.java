@@ -4,11 +4,18 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.RecordedFrame;
 
 /** Where sessions and frames are kept. One real implementation: {@link H2RecordingStore}. */
 public interface RecordingStore extends AutoCloseable {
+
+    /**
+     * Masks secrets under this recordings folder's key (so that a token masks the same way in every session recorded
+     * here); the key itself is never part of any stored or shown value.
+     */
+    SecretMasker masker();
 
     /** An id no stored session has; ids handed out by one store never repeat. */
     long nextSessionId();

@@ -3,11 +3,25 @@ package dev.sockscope.recordings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +110,125 @@ class H2RecordingStoreTest {
                     .isInstanceOf(RecordingException.class).hasMessageContaining("in use by another running Sockscope");
         }
         assertThat(dir.resolve(LocalServer.ANNOUNCEMENT)).doesNotExist();
+    }
+
+    @Test
+    void theLocalServerListensOnLoopbackOnly() throws Exception {
+        List<InetAddress> others = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                nic.inetAddresses().filter(a -> a instanceof Inet4Address).forEach(others::add);
+            }
+        }
+        Assumptions.assumeFalse(others.isEmpty(), "this machine has no address but loopback to try");
+        try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
+            int port = port(announcement().get(0));
+            try (Socket loopback = new Socket()) {
+                loopback.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            }
+            for (InetAddress other : others) {
+                try (Socket s = new Socket()) {
+                    assertThatThrownBy(() -> s.connect(new InetSocketAddress(other, port), 2000))
+                            .as("port %d on %s", port, other).isInstanceOf(ConnectException.class);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theLocalServerAdmitsOnlyTheAnnouncedReaderAndItMayOnlyRead() throws Exception {
+        try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
+            writer.append(Fixtures.chatSession(writer.nextSessionId()));
+            List<String> a = announcement();
+            String url = a.get(0);
+            assertThat(a.get(2)).isEqualTo("SOCKSCOPE_READER");
+            String byPath = "jdbc:h2:tcp://127.0.0.1:" + port(url) + "/" + dir.resolve("sockscope");
+            assertThatThrownBy(() -> DriverManager.getConnection(byPath, "sa", "").close())
+                    .as("the old way in: the file's path, user sa, no password").isInstanceOf(SQLException.class)
+                    .hasMessageContaining("Wrong user name or password");
+            assertThatThrownBy(() -> DriverManager.getConnection(url, a.get(2), "guess").close())
+                    .isInstanceOf(SQLException.class).hasMessageContaining("Wrong user name or password");
+            try (Connection c = DriverManager.getConnection(url, a.get(2), a.get(3)); Statement st = c.createStatement()) {
+                var rs = st.executeQuery("SELECT COUNT(*) FROM sessions");
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+                assertThatThrownBy(() -> st.execute("CREATE ALIAS RUN FOR 'java.lang.Runtime.getRuntime'"))
+                        .hasMessageContaining("Admin rights are required");
+                assertThatThrownBy(() -> st.execute("DELETE FROM sessions")).hasMessageContaining("Not enough rights");
+                assertThatThrownBy(() -> st.execute("SHUTDOWN")).hasMessageContaining("Admin rights are required");
+            }
+        }
+    }
+
+    @Test
+    void eachRunGivesTheReaderANewPassword() throws Exception {
+        String first;
+        try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
+            first = announcement().get(3);
+        }
+        try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
+            assertThat(announcement().get(3)).hasSize(32).isNotEqualTo(first);
+        }
+    }
+
+    @Test
+    void theRecordingsAreReadableByTheirOwnerAlone() throws Exception {
+        Assumptions.assumeTrue(OwnerOnly.supported(dir), "POSIX permissions");
+        Path folder = dir.resolve("new");
+        try (H2RecordingStore writer = H2RecordingStore.open(folder)) {
+            writer.append(Fixtures.chatSession(writer.nextSessionId()));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("sockscope.mv.db")))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(LocalServer.ANNOUNCEMENT)))).isEqualTo("rw-------");
+        }
+        // A folder made by an older version, with the default umask: tightened when next opened.
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(folder.resolve("sockscope.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
+        H2RecordingStore.open(folder).close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("sockscope.mv.db")))).isEqualTo("rw-------");
+        // A folder with other things in it keeps its own permissions (--db . in a project); the files are still 0600.
+        Path shared = dir.resolve("project");
+        Files.createDirectories(shared);
+        Files.writeString(shared.resolve("notes.txt"), "x");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        H2RecordingStore.open(shared).close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared.resolve("sockscope.mv.db")))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void sessionsLeftOpenByADeadRecorderAreEndedByTheNextWriterAndOnlyByIt() throws Exception {
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            store.append(Fixtures.chatSession(1).subList(0, 3)); // opened, two frames, never closed
+            store.append(List.of(new CaptureEvent.SessionOpened(Fixtures.session(2))));
+        }
+        // Session 1 was recorded by a process that has died since; session 2 by this one, which is alive.
+        Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(gone.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("sockscope"), "sa", "");
+             Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE sessions SET recorder_pid = " + gone.pid() + " WHERE id = 1");
+        }
+        try (H2RecordingStore reader = H2RecordingStore.openReader(dir)) {
+            assertThat(reader.session(1).orElseThrow().isOpen()).as("a reader changes nothing").isTrue();
+        }
+        try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
+            SessionRecord orphan = writer.session(1).orElseThrow();
+            assertThat(orphan.end()).isEqualTo(new SessionEnd(Fixtures.T0 + 2000, null, null, ClosedBy.PROXY,
+                    "the recording process (pid " + gone.pid() + ") ended without closing this session (killed or crashed)"));
+            assertThat(writer.session(2).orElseThrow().isOpen()).as("its recording process is alive").isTrue();
+        }
+    }
+
+    private List<String> announcement() throws Exception {
+        return Files.readAllLines(dir.resolve(LocalServer.ANNOUNCEMENT));
+    }
+
+    private static int port(String url) {
+        String rest = url.substring("jdbc:h2:tcp://127.0.0.1:".length());
+        return Integer.parseInt(rest.substring(0, rest.indexOf('/')));
     }
 
     @Test

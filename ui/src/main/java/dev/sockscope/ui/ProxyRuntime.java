@@ -73,6 +73,11 @@ public final class ProxyRuntime implements AutoCloseable {
         return bus;
     }
 
+    /** The recorder's (or another lossless subscriber's) failure, if it failed: the relay has then stopped reading. */
+    public java.util.Optional<CaptureBus.Failure> failure() {
+        return bus.failure();
+    }
+
     /** Events written to the store so far (for tests and the status line). */
     public long recordedEvents() {
         return recorder.delivered();

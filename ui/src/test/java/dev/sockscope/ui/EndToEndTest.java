@@ -92,7 +92,7 @@ class EndToEndTest {
         String headers = s.get("requestHeaders").toString();
         assertThat(headers).as("secrets are masked in storage by default")
                 .doesNotContain("efghijklmnopqrstuvwxyz").doesNotContain("456789abcdef").doesNotContain("c2lnbmF0dXJl")
-                .contains("Bearer abcd…[sha256:").contains("zavodchat_token=");
+                .contains("Bearer abcd…[hmac:").contains("zavodchat_token=");
 
         JsonNode frames = Json.MAPPER.readTree(run("frames", "1", "--db", db.toString(), "--json"));
         assertThat(frames).hasSize(6);
@@ -116,6 +116,37 @@ class EndToEndTest {
         assertThat(table).contains("access_token").contains("1000");
         String frameTable = run("frames", "1", "--db", db.toString());
         assertThat(frameTable).contains("Event.SendMessage").contains("01 02 03");
+    }
+
+    @Test
+    void withMaskingOnNoCredentialReachesTheRecordingsFile() throws Exception {
+        String bearer = "opaque-bearer-0123456789";
+        String cookie = "6f1c2d3e-0000-4b5a-9c8d";
+        String signature = "c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbm4ifQ." + signature;
+        try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
+            TestClient client = TestClient.connect(proxy.uri("/ws?sid=2"),
+                    Map.of("Authorization", "Bearer " + bearer, "Cookie", "zavodchat_token=" + cookie), List.of("access_token", jwt));
+            for (String text : List.of("{\"name\":\"Event.Login\",\"args\":\"{\\\"password\\\":\\\"hunter2-long-pw\\\"}\"}",
+                    "{\"type\":\"echo\",\"value\":\"" + bearer + "\",\"cookie\":\"" + cookie + "\"}",
+                    "plain text with " + jwt)) {
+                client.socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+                assertThat(client.next(Got.Text.class).text()).as("relayed unchanged").isEqualTo(text);
+            }
+            client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+            client.next(Got.Close.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    !Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("endedAt").isNull());
+            proxy.terminate();
+        }
+        String file = new String(java.nio.file.Files.readAllBytes(db.resolve("sockscope.mv.db")), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(file).contains("Event.Login");
+        for (String secret : List.of(bearer, cookie, signature, "hunter2-long-pw")) {
+            assertThat(file).as("the recordings file").doesNotContain(secret);
+        }
+        String frames = run("frames", "1", "--db", db.toString(), "--json", "--tree");
+        assertThat(frames).contains("Event.Login").doesNotContain(bearer).doesNotContain(cookie).doesNotContain(signature)
+                .doesNotContain("hunter2-long-pw");
     }
 
     @Test
@@ -191,6 +222,34 @@ class EndToEndTest {
                 echoed.size(), missing, missing == 0 ? 0 : (killedAt - echoed.get((int) (echoed.size() - missing)).clone()[1]) / 1000);
         assertThat(echoed.size()).as("messages exchanged before the kill").isGreaterThan(100);
         assertThat(missingOld).as("echoes older than %d ms at the kill that are not in the recording", boundMicros / 1000).isEmpty();
+    }
+
+    @Test
+    void aSessionLeftOpenByKillNineIsEndedWhenAProxyNextOpensTheFolder() throws Exception {
+        long pid;
+        try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
+            pid = proxy.process.pid();
+            TestClient client = TestClient.connect(proxy.uri("/"));
+            client.socket.sendText("before the kill", true).get(5, TimeUnit.SECONDS);
+            client.next(Got.Text.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("frames").asInt() == 2);
+            proxy.kill();
+        }
+        JsonNode left = Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).get(0);
+        assertThat(left.get("endedAt").isNull()).as("readers change nothing: still open").isTrue();
+        try (ProxyProcess next = ProxyProcess.start(db, upstream.uri())) {
+            JsonNode s = Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).get(0);
+            assertThat(s.get("id").asLong()).isEqualTo(1);
+            assertThat(s.get("endedAtMicros").asLong()).as("ended at its last frame")
+                    .isGreaterThanOrEqualTo(s.get("startedAtMicros").asLong());
+            assertThat(s.get("closedBy").asText()).isEqualTo("proxy");
+            assertThat(s.get("closeCode").isNull()).isTrue();
+            assertThat(s.get("error").asText())
+                    .isEqualTo("the recording process (pid " + pid + ") ended without closing this session (killed or crashed)");
+            assertThat(s.get("frames").asInt()).isEqualTo(2);
+            assertThat(run("sessions", "--db", db.toString())).contains("killed or crashed");
+        }
     }
 
     private static long nowMicros() {

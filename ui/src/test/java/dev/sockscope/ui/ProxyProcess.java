@@ -44,15 +44,63 @@ final class ProxyProcess implements AutoCloseable {
     }
 
     static ProxyProcess start(Path db, URI upstream, String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "proxy", "--route", "127.0.0.1:0=" + upstream, "--db", db.toString()));
-        cmd.addAll(List.of(extra));
-        ProxyProcess p = new ProxyProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return start(List.of(), db, upstream, extra);
+    }
+
+    /** With options for the JVM ({@code -Xmx...}). */
+    static ProxyProcess start(List<String> jvmOptions, Path db, URI upstream, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("proxy", "--route", "127.0.0.1:0=" + upstream, "--db", db.toString()));
+        args.addAll(List.of(extra));
+        ProxyProcess p = new ProxyProcess(command(jvmOptions, args).redirectErrorStream(true).start());
         Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .failFast(() -> !p.process.isAlive())
                 .until(() -> !p.listens.isEmpty());
         return p;
+    }
+
+    /** Any {@code sockscope} command as its own JVM, as a user or a script runs it. */
+    static ProcessBuilder command(List<String> jvmOptions, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd);
+    }
+
+    /** A command's exit code, stdout and stderr. */
+    record Result(int code, String out, String err) {
+    }
+
+    /** Starts {@code sockscope args...} in its own JVM; {@link #finish} waits for it. */
+    static Process launch(String... args) throws IOException {
+        return command(List.of(), List.of(args)).start();
+    }
+
+    static Result finish(Process p) throws Exception {
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the command did not finish within 120 s");
+        }
+        return new Result(p.exitValue(), out.get(), err.get());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    /** Waits for the proxy to exit by itself; returns its exit code. */
+    int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the proxy did not exit within " + timeout + "; output: " + output);
+        }
+        return process.exitValue();
     }
 
     URI uri(String pathAndQuery) {

@@ -106,7 +106,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("sockscope demo: still running; point your own clients at the proxy addresses above. Ctrl-C stops.");
         out.flush();
-        stop.await();
+        java.util.concurrent.CompletableFuture<dev.sockscope.wire.CaptureBus.Failure> failed = new java.util.concurrent.CompletableFuture<>();
+        runtime.bus().onFailure(failed::complete);
+        stop.awaitOr(failed);
+        if (failed.isDone()) {
+            spec.commandLine().getErr().println("sockscope: recording failed, so the demo stops rather than relay unrecorded"
+                    + " traffic: " + failed.join().describe() + " (details above)");
+            spec.commandLine().getErr().flush();
+            stop.close();
+            return 1;
+        }
         return 0;
     }
 }

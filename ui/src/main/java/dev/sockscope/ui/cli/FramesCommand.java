@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.decode.FrameDecoding;
-import dev.sockscope.decode.JsonText;
+import dev.sockscope.decode.PayloadMasker;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.decode.SessionDecoder;
 import dev.sockscope.decode.SpecDecoder;
@@ -23,6 +23,7 @@ import dev.sockscope.ui.views.FrameView;
 import dev.sockscope.ui.views.Json;
 import dev.sockscope.ui.views.Preview;
 import dev.sockscope.ui.views.Times;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.FrameType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +85,7 @@ public final class FramesCommand implements Callable<Integer> {
             page = store.storedFrames(sessionId, after, PAGE);
             for (StoredFrame f : page) {
                 if (f.decoding() == null) {
-                    late = late == null ? registry.open(session.info()) : late;
+                    late = late == null ? registry.open(session.info(), store.masker()) : late;
                     f = new StoredFrame(f.frame(), late.decode(f.frame()).decoding());
                 } else if (late != null) {
                     late.decode(f.frame());
@@ -131,7 +132,7 @@ public final class FramesCommand implements Callable<Integer> {
                     boolean waiting = unanswered.contains(f.seq());
                     if (wanted(f, waiting)) {
                         out.print(first[0] ? "\n" : ",\n");
-                        out.print(Json.write(FrameView.of(f, waiting, tree ? treeOf(f, treeDecoder) : null)));
+                        out.print(Json.write(FrameView.of(f, waiting, tree ? treeOf(f, treeDecoder, store.masker()) : null)));
                         first[0] = false;
                     }
                 });
@@ -158,7 +159,7 @@ public final class FramesCommand implements Callable<Integer> {
                 t.add(f.seq(), Times.clock(f.frame().timeMicros()), f.frame().from().sender(), f.frame().type().label(),
                         f.frame().size(), d.label(), d.kind().label(), answers, Preview.oneLine(summary, width));
                 if (tree) {
-                    JsonNode node = treeOf(f, treeDecoder);
+                    JsonNode node = treeOf(f, treeDecoder, store.masker());
                     if (node != null) {
                         t.add("", "", "", "", "", "", "", "", Preview.oneLine(node.toString(), Math.max(width, 400)));
                     }
@@ -174,14 +175,14 @@ public final class FramesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static JsonNode treeOf(StoredFrame f, SpecDecoder decoder) {
+    /** The frame's tree with secrets masked (a recording made with --keep-secrets holds them raw). */
+    private static JsonNode treeOf(StoredFrame f, SpecDecoder decoder, SecretMasker masker) {
         if (f.frame().type() != FrameType.TEXT) {
             return null;
         }
         if (decoder != null && f.decoding() != null && decoder.name().equals(f.decoding().protocol())) {
-            return decoder.tree(f.frame());
+            return decoder.tree(f.frame(), masker);
         }
-        JsonText.Parsed parsed = JsonText.parse(f.frame().payload());
-        return parsed.ok() ? parsed.tree() : null;
+        return PayloadMasker.maskedTree(f.frame().payload(), masker);
     }
 }

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.wire.CaptureBus;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -93,6 +95,8 @@ public final class ProxyCommand implements Callable<Integer> {
                 Duration.ofSeconds(handshakeTimeoutSeconds), terminate);
         ProxyRuntime runtime = ProxyRuntime.start(parsed, options, db.directory(), keepSecrets, registry);
         StopOnSignal stop = new StopOnSignal(runtime);
+        CompletableFuture<CaptureBus.Failure> failed = new CompletableFuture<>();
+        runtime.bus().onFailure(failed::complete);
         PrintWriter out = spec.commandLine().getOut();
         for (Route r : runtime.relay().boundRoutes()) {
             out.println("sockscope: relaying ws://" + r.listen() + " -> " + r.upstream()
@@ -102,7 +106,15 @@ public final class ProxyCommand implements Callable<Integer> {
                 + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
         out.println("sockscope: press Ctrl-C to stop");
         out.flush();
-        stop.await();
+        stop.awaitOr(failed);
+        if (failed.isDone()) {
+            // The relay has stopped reading; close what is open (1001 both ways) and exit non-zero.
+            spec.commandLine().getErr().println("sockscope: recording failed, so the proxy stops rather than relay"
+                    + " unrecorded traffic: " + failed.join().describe() + " (details above)");
+            spec.commandLine().getErr().flush();
+            stop.close();
+            return 1;
+        }
         return 0;
     }
 }

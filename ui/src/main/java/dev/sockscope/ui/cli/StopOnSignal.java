@@ -1,7 +1,8 @@
 package dev.sockscope.ui.cli;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Closes resources, in the order given, when the JVM is asked to stop (Ctrl-C, SIGTERM), and lets a
@@ -9,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  */
 final class StopOnSignal implements AutoCloseable {
     private final List<AutoCloseable> resources;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Thread hook = new Thread(this::closeAll, "sockscope-shutdown");
 
     StopOnSignal(AutoCloseable... resources) {
@@ -19,7 +20,16 @@ final class StopOnSignal implements AutoCloseable {
 
     /** Blocks until a signal has stopped everything. */
     void await() throws InterruptedException {
-        stopped.await();
+        awaitOr(new CompletableFuture<>());
+    }
+
+    /** Blocks until a signal has stopped everything or {@code other} completes, whichever comes first. */
+    void awaitOr(CompletableFuture<?> other) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(stopped, other).get();
+        } catch (ExecutionException e) {
+            // other failed: that ends the wait as well
+        }
     }
 
     @Override
@@ -36,6 +46,6 @@ final class StopOnSignal implements AutoCloseable {
                 System.err.println("sockscope: stopping " + r + " failed: " + e.getMessage());
             }
         }
-        stopped.countDown();
+        stopped.complete(null);
     }
 }

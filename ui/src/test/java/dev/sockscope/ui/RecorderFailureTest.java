@@ -1,0 +1,63 @@
+package dev.sockscope.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sockscope.proxy.testing.TestClient;
+import dev.sockscope.proxy.testing.TestUpstream;
+
+/** A recorder that dies must stop the proxy loudly, not leave it relaying what nobody records. */
+class RecorderFailureTest {
+    @TempDir
+    Path db;
+    private TestUpstream upstream;
+
+    @BeforeEach
+    void startUpstream() throws Exception {
+        upstream = TestUpstream.start();
+    }
+
+    @AfterEach
+    void stopUpstream() throws Exception {
+        upstream.close();
+    }
+
+    @Test
+    void aRecorderOutOfMemoryStopsTheProxyWithANonZeroExitAndSaysWhy() throws Exception {
+        // 6 MiB of [{},{},...]: the relay moves it through a 128 MiB heap in milliseconds, but its JSON tree (some 75
+        // bytes per 3-byte element) does not fit, and the recorder parses it to decode it, after the relay is done
+        // with it. The recorder thread runs out of memory, as the issue saw with eight 60 MiB messages in 1 GiB.
+        StringBuilder json = new StringBuilder(6 << 20).append('[');
+        while (json.length() < (6 << 20)) {
+            json.append("{},");
+        }
+        json.setCharAt(json.length() - 1, ']');
+        try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xmx128m"), db, upstream.uri())) {
+            TestClient client = TestClient.connect(proxy.uri("/"));
+            client.socket.sendText(json, true).get(30, TimeUnit.SECONDS);
+            int code = proxy.awaitExit(Duration.ofSeconds(90));
+            String output = String.join("\n", proxy.output);
+            assertThat(code).as("exit code; output: %s", output).isEqualTo(1);
+            assertThat(output).contains("ERROR CaptureBus - subscriber 'recorder' failed")
+                    .contains("java.lang.OutOfMemoryError")
+                    .contains("sockscope: recording failed, so the proxy stops rather than relay unrecorded traffic:"
+                            + " subscriber 'recorder' failed: Java heap space");
+            // The proxy closed what was open on its way out (the echo may or may not have come back before).
+            TestClient.Got last = client.next();
+            if (last instanceof TestClient.Got.Text) {
+                last = client.next();
+            }
+            assertThat(last).isInstanceOf(TestClient.Got.Close.class);
+            assertThat(((TestClient.Got.Close) last).code()).isEqualTo(1001);
+        }
+    }
+}

@@ -300,6 +300,8 @@ final class RelaySession implements JettyRelay.Live {
                 if (bus.hasCapacity()) {
                     demanding = true;
                     demandNow = true;
+                } else if (bus.failure().isPresent()) {
+                    return; // a failed bus never has room again: stop reading for good
                 } else if (!waitingForBus) {
                     waitingForBus = true;
                     waitForBus = true;

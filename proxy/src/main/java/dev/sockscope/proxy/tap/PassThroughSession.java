@@ -78,7 +78,11 @@ public final class PassThroughSession {
         if (bus.hasCapacity()) {
             return true;
         }
-        bus.whenCapacity(resume);
+        if (bus.failure().isEmpty()) {
+            bus.whenCapacity(resume);
+        }
+        // A failed bus never has room again: reading stops for good, nothing goes unrecorded, and the
+        // proxy's shutdown closes this session (by its deadline, since no answer can be read).
         return false;
     }
 

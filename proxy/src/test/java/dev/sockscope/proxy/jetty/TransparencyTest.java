@@ -273,6 +273,35 @@ class TransparencyTest {
         return new Script().frame(true, 0, 0x1, utf8("valid first"), null);
     }
 
+    // ---- frames written right behind the upgrade request, before the 101 ----
+
+    @Test
+    void framesSentBeforeThe101() throws Exception {
+        Script script = new Script()
+                .frame(true, 0, 0x1, utf8("sent before the 101 came"), null)
+                .frame(true, 0, 0x9, utf8("early ping"), null)
+                .close(1000)
+                .oneWrite();
+        byte[] early = script.bytes();
+
+        Run direct = runEarly(exact.port(), early);
+        Run proxied = runEarly(relay.boundRoutes().get(0).listenPort(), early);
+        Pair runs = new Pair(direct, proxied, events.awaitOpened().id());
+
+        assertThat(direct.received().frames()).extracting(WireFrames.Frame::opcode)
+                .as("direct: the echo, the pong, the close answer").containsExactly(0x1, 0xA, 0x8);
+        assertSameForTheClient(runs, true);
+        assertRecorded(runs, script, false, false);
+    }
+
+    private static Run runEarly(int port, byte[] early) throws Exception {
+        try (WireClient client = WireClient.connect("127.0.0.1", port, "/transparency", KEY, null, early)) {
+            assertThat(client.response().status()).isEqualTo(101);
+            // Nothing more to write: the close is in the early bytes, so the server's close is not answered.
+            return new Run(client.response(), client.awaitEnd(DEADLINE));
+        }
+    }
+
     // ---- 6. permessage-deflate ----
 
     /** Jetty's own defaults: framing is deterministic, so the two runs must give the same bytes, 1009 included. */

@@ -77,6 +77,15 @@ public final class WireClient implements AutoCloseable {
      * {@code Sec-WebSocket-Extensions} offer. After a 101 the client keeps reading in the background.
      */
     public static WireClient connect(String host, int port, String path, String key, String extensions) throws IOException {
+        return connect(host, port, path, key, extensions, new byte[0]);
+    }
+
+    /**
+     * As {@link #connect(String, int, String, String, String)}, with {@code early} written in the same write as
+     * the upgrade request, before any answer (a client that does not wait for its 101).
+     */
+    public static WireClient connect(String host, int port, String path, String key, String extensions, byte[] early)
+            throws IOException {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(host, port), 5_000);
@@ -92,7 +101,10 @@ public final class WireClient implements AutoCloseable {
             req.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
         }
         req.append("\r\n");
-        socket.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        first.writeBytes(req.toString().getBytes(StandardCharsets.US_ASCII));
+        first.writeBytes(early);
+        socket.getOutputStream().write(first.toByteArray());
         socket.getOutputStream().flush();
 
         // Read the response head; whatever follows it is the start of the WebSocket stream.
@@ -127,6 +139,7 @@ public final class WireClient implements AutoCloseable {
         }
         Response response = new Response(lines[0], headers);
         WireClient client = new WireClient(socket, Arrays.copyOfRange(all, endOfHead + 4, all.length), response);
+        client.closeSent = containsClose(early);
         if (response.status() == 101) {
             client.reader.start();
         }

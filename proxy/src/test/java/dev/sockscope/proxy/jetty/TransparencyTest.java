@@ -273,6 +273,31 @@ class TransparencyTest {
         return new Script().frame(true, 0, 0x1, utf8("valid first"), null);
     }
 
+    // ---- an upstream that drops TCP without a close frame ----
+
+    @Test
+    void upstreamDroppingTcpWithoutAClose() throws Exception {
+        Script script = new Script()
+                .frame(true, 0, 0x1, utf8("echo me"), null)
+                .frame(true, 0, 0x1, utf8("!die"), null) // TestUpstream aborts its connection
+                .oneWrite();
+
+        Pair runs = bothWays(exact, 0, null, script);
+
+        List<WireFrames.Frame> got = runs.direct.received().frames();
+        assertThat(got).extracting(WireFrames.Frame::opcode).as("direct: the echo, then no close frame").containsExactly(0x1);
+        assertSameHandshake(runs);
+        assertThat(Bytes.summary(runs.proxied.received().bytes())).isEqualTo(Bytes.summary(runs.direct.received().bytes()));
+        assertThat(runs.proxied.received().end()).as("how the TCP connection ended").isEqualTo(runs.direct.received().end());
+
+        SessionEnd end = events.awaitClosed(runs.sessionId());
+        assertFrames(events.frames(runs.sessionId()), Direction.CLIENT_TO_SERVER, script.expected());
+        assertFrames(events.frames(runs.sessionId()), Direction.SERVER_TO_CLIENT, expectedFrom(got, false, false));
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
+        assertThat(end.closeCode()).isNull();
+        assertThat(end.error()).contains("without a close frame");
+    }
+
     // ---- frames written right behind the upgrade request, before the 101 ----
 
     @Test

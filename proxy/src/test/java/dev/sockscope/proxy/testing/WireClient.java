@@ -219,21 +219,25 @@ public final class WireClient implements AutoCloseable {
         int parsedTo = 0;
         boolean answered = false;
         try {
+            boolean first = true; // what came with the 101 is looked at before reading more
             while (true) {
-                int n;
-                try {
-                    n = in.read(buf);
-                } catch (SocketTimeoutException e) {
-                    if (socket.isClosed()) {
+                if (!first) {
+                    int n;
+                    try {
+                        n = in.read(buf);
+                    } catch (SocketTimeoutException e) {
+                        if (socket.isClosed()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    if (n < 0) {
+                        end = End.EOF;
                         return;
                     }
-                    continue;
+                    append(buf, n);
                 }
-                if (n < 0) {
-                    end = End.EOF;
-                    return;
-                }
-                append(buf, n);
+                first = false;
                 if (!answered) {
                     // Only this thread appends: the bytes up to size stay as they are while parsed.
                     WireFrames.Parsed parsed = WireFrames.parse(received, parsedTo, size);

@@ -33,6 +33,7 @@ import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.testing.Bytes;
 import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.proxy.testing.MessageDeflate;
+import dev.sockscope.proxy.testing.ScriptedUpstream;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.proxy.testing.WireClient;
 import dev.sockscope.proxy.testing.WireFrames;
@@ -271,6 +272,42 @@ class TransparencyTest {
     /** A script that starts with a valid text message the upstream echoes. */
     private static Script valid() {
         return new Script().frame(true, 0, 0x1, utf8("valid first"), null);
+    }
+
+    // ---- the other way round: a broken server's frames reach the client untouched ----
+
+    @Test
+    void serverViolationsPassThroughAndAreNoted() throws Exception {
+        byte[] mask = {1, 2, 3, 4};
+        ByteArrayOutputStream server = new ByteArrayOutputStream();
+        server.writeBytes(WireFrames.frame(true, 0, 0x1, utf8("a valid server message"), null));
+        server.writeBytes(WireFrames.frame(true, 0, 0x1, utf8("masked by the server"), mask));
+        server.writeBytes(WireFrames.frame(true, 2, 0x2, new byte[] {9, 9}, null));
+        server.writeBytes(WireFrames.frame(true, 0, 0x4, utf8("reserved"), null));
+        server.writeBytes(WireFrames.frame(true, 0, 0x8, WireFrames.closePayload(1000, "done"), null));
+        try (ScriptedUpstream broken = ScriptedUpstream.start(server.toByteArray());
+             Relay toBroken = JettyRelay.start(List.of(new Route("127.0.0.1", 0, broken.uri())), RelayOptions.defaults(), bus,
+                     ids::getAndIncrement)) {
+            Script none = new Script().oneWrite();
+            Run direct = run(broken.port(), null, none);
+            Run proxied = run(toBroken.boundRoutes().get(0).listenPort(), null, none);
+            Pair runs = new Pair(direct, proxied, events.awaitOpened());
+
+            assertThat(direct.received().bytes()).as("direct: the bytes as the server wrote them").isEqualTo(server.toByteArray());
+            assertSameForTheClient(runs, true);
+
+            SessionEnd end = events.awaitClosed(runs.sessionId());
+            List<Expected> fromServer = new ArrayList<>(expectedFrom(direct.received().frames(), false, false));
+            fromServer.set(1, fromServer.get(1).withNote("server frame masked"));
+            fromServer.set(2, fromServer.get(2).withNote("RSV bits RSV2 set without an extension that defines them"));
+            fromServer.set(3, fromServer.get(3).withNote("reserved opcode 0x4"));
+            byte[] code = WireFrames.closePayload(1000, "");
+            assertFrames(events.frames(runs.sessionId()), Direction.SERVER_TO_CLIENT, fromServer);
+            assertFrames(events.frames(runs.sessionId()), Direction.CLIENT_TO_SERVER,
+                    List.of(new Expected(FrameType.CLOSE, code, 1, new WireShape(0x8, 0, 2, 2, false, true), null)));
+            assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
+            assertThat(end.closeCode()).isEqualTo(1000);
+        }
     }
 
     // ---- an upstream that drops TCP without a close frame ----
@@ -620,6 +657,10 @@ class TransparencyTest {
 
     /** A recorded frame as the test expects it; {@code note} is a part the note must hold, or null for no note. */
     private record Expected(FrameType type, byte[] payload, int fragments, WireShape wire, String note) {
+        Expected withNote(String other) {
+            return new Expected(type, payload, fragments, wire, other);
+        }
+
         String describe() {
             return type + " " + (payload == null ? "?" : Bytes.summary(payload)) + " fragments=" + fragments + " "
                     + (wire == null ? "?" : String.valueOf(wire));

@@ -274,6 +274,35 @@ class TransparencyTest {
         return new Script().frame(true, 0, 0x1, utf8("valid first"), null);
     }
 
+    // ---- a 64-bit length with its most significant bit set (RFC 6455 §5.2 forbids it) ----
+
+    @Test
+    void frameLengthWithTheMostSignificantBitSet() throws Exception {
+        Script script = valid();
+        script.raw(new byte[] {(byte) 0x81, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 'h' ^ 1, 'e' ^ 2, 'l' ^ 3, 'l' ^ 4, 'o' ^ 1});
+        script.oneWrite();
+
+        Pair runs = bothWays(exact, 0, null, script);
+
+        List<WireFrames.Frame> got = runs.direct.received().frames();
+        assertThat(got.get(0).payload()).isEqualTo(utf8("valid first"));
+        assertThat(got.get(got.size() - 1).opcode()).as("direct: Jetty closes").isEqualTo(0x8);
+        assertSameForTheClient(runs, true);
+
+        // The tap reads on as Jetty would not: everything after that header is that frame's payload, so the
+        // client's close answer is in it too. The recording keeps the valid message and the broken one, noted.
+        SessionEnd end = events.awaitClosed(runs.sessionId());
+        List<RecordedFrame> fromClient = events.frames(runs.sessionId()).stream()
+                .filter(f -> f.from() == Direction.CLIENT_TO_SERVER).toList();
+        assertThat(fromClient).hasSize(2);
+        assertThat(fromClient.get(0).payload()).isEqualTo(utf8("valid first"));
+        assertThat(fromClient.get(0).note()).isNull();
+        assertThat(fromClient.get(1).note()).contains("frame length has the most significant bit set").contains("incomplete");
+        assertThat(fromClient.get(1).payload()).startsWith(utf8("hello"));
+        assertFrames(events.frames(runs.sessionId()), Direction.SERVER_TO_CLIENT, expectedFrom(got, false, false));
+        assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
+    }
+
     // ---- the other way round: a broken server's frames reach the client untouched ----
 
     @Test
@@ -740,6 +769,12 @@ class TransparencyTest {
                 expected.remove(expected.size() - 1);
             }
             expected.add(new Expected(type, payload, frames, wire, note));
+            return this;
+        }
+
+        /** Bytes as they are; what the recording must hold of them is the test's to say. */
+        Script raw(byte[] wire) {
+            bytes.writeBytes(wire);
             return this;
         }
 

@@ -303,6 +303,38 @@ class TransparencyTest {
         assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
     }
 
+    // ---- --max-message bounds the recording, not the relay ----
+
+    @Test
+    void maxMessageBoundsTheRecordingNotTheRelay() throws Exception {
+        Script script = new Script().deflate(false)
+                .message(0x1, compressible(64 * KIB, 11), 4 * KIB, true)
+                .message(0x2, random(3000, 12), 0, true)
+                .message(0x1, utf8("short, after the cut ones"), 0, true)
+                .close(1000)
+                .oneWrite();
+        try (Relay small = JettyRelay.start(List.of(new Route("127.0.0.1", 0, fragmenting.uri())),
+                RelayOptions.defaults().withMaxMessageBytes(1000), bus, ids::getAndIncrement)) {
+            Run direct = run(fragmenting.port(), "permessage-deflate", script);
+            Run proxied = run(small.boundRoutes().get(0).listenPort(), "permessage-deflate", script);
+            Pair runs = new Pair(direct, proxied, events.awaitOpened());
+
+            assertEchoedEveryMessage(direct, script, false);
+            assertSameMessagesForTheClient(runs, false);
+
+            events.awaitClosed(runs.sessionId());
+            // Each message recorded up to 1000 bytes, its full size in wire(); the inflater keeps going past the
+            // cut, or the short message after could not be decoded.
+            List<Expected> cut = script.expected().stream().map(e -> e.payload.length <= 1000 ? e
+                    : new Expected(e.type, Arrays.copyOf(e.payload, 1000), e.fragments, e.wire, "recorded in part")).toList();
+            assertFrames(events.frames(runs.sessionId()), Direction.CLIENT_TO_SERVER, cut);
+            List<Expected> fromServer = expectedFrom(proxied.received().frames(), true, false).stream()
+                    .map(e -> e.payload.length <= 1000 ? e
+                            : new Expected(e.type, Arrays.copyOf(e.payload, 1000), e.fragments, e.wire, "recorded in part")).toList();
+            assertFrames(events.frames(runs.sessionId()), Direction.SERVER_TO_CLIENT, fromServer);
+        }
+    }
+
     // ---- the other way round: a broken server's frames reach the client untouched ----
 
     @Test

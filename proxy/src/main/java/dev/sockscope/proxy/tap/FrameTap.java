@@ -69,6 +69,8 @@ public final class FrameTap {
     private final StringBuilder messageNotes = new StringBuilder();
     private final Utf8Validator utf8 = new Utf8Validator();
     private String inflateFailure;
+    /** This direction's sender has sent a close frame: RFC 6455 §5.5.1 lets nothing follow it. */
+    private boolean closeSent;
     /** Set by the relay once it stops forwarding this direction (after the proxy's own close). */
     private String relayNote;
 
@@ -192,6 +194,9 @@ public final class FrameTap {
         if (payloadLength < 0) {
             addFrameNote("frame length has the most significant bit set");
             payloadLength = Long.MAX_VALUE;
+        }
+        if (closeSent) {
+            addFrameNote("sent after the sender's close frame (RFC 6455 §5.5.1)");
         }
         boolean fromClient = from == Direction.CLIENT_TO_SERVER;
         if (fromClient && !masked) {
@@ -411,6 +416,7 @@ public final class FrameTap {
         };
         if (type == FrameType.CLOSE) {
             checkClose(payload);
+            closeSent = true;
         }
         String note = joinNotes(frameNote, relayNote);
         WireShape wire = new WireShape(opcode, rsv, payloadLength == Long.MAX_VALUE ? payloadRead : payloadLength,

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.sockscope.proxy.testing.WireFrames.Compressor;
+import dev.sockscope.proxy.testing.MessageDeflate.Compressor;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.MicroClock;
@@ -90,7 +90,7 @@ class FrameTapTest {
     void permessageDeflateIsInflatedWithTheContextKeptBetweenMessages(boolean noTakeover, int chunk) {
         NegotiatedExtensions ext = NegotiatedExtensions.parse(List.of(noTakeover
                 ? "permessage-deflate; client_no_context_takeover; server_no_context_takeover" : "permessage-deflate"));
-        Compressor compressor = new Compressor(noTakeover);
+        Compressor compressor = new Compressor(java.util.zip.Deflater.DEFAULT_COMPRESSION, noTakeover);
         List<String> messages = List.of("{\"cmd\":0,\"opcode\":6,\"payload\":{}}", "{\"cmd\":0,\"opcode\":6,\"payload\":{}}",
                 "x".repeat(8192), "y".repeat(100_000));
         byte[] wire = new byte[0];
@@ -124,7 +124,7 @@ class FrameTapTest {
 
     @Test
     void aMessageOverTheLimitIsRecordedInPartAndLaterCompressedMessagesStillInflate() {
-        Compressor compressor = new Compressor(false);
+        Compressor compressor = new Compressor(java.util.zip.Deflater.DEFAULT_COMPRESSION, false);
         byte[] first = "a".repeat(5000).getBytes(StandardCharsets.UTF_8);
         byte[] second = "ab".repeat(50).getBytes(StandardCharsets.UTF_8);
         byte[] wire = concat(frame(true, 4, 0x1, true, compressor.compress(first)), frame(true, 4, 0x1, true, compressor.compress(second)));
@@ -156,7 +156,7 @@ class FrameTapTest {
 
     @Test
     void violationsAreRecordedWithWhatIsWrong() {
-        Compressor compressor = new Compressor(false);
+        Compressor compressor = new Compressor(java.util.zip.Deflater.DEFAULT_COMPRESSION, false);
         byte[] wire = concat(
                 text(false, "unmasked"),
                 frame(true, 2, 0x1, true, "rsv2".getBytes(StandardCharsets.UTF_8)),
@@ -168,10 +168,10 @@ class FrameTapTest {
                 frame(true, 0, 0x1, true, new byte[] {'o', 'k', (byte) 0xC3}),
                 frame(false, 0, 0x9, true, new byte[0]),
                 frame(true, 0, 0x9, true, new byte[126]),
+                frame(true, 4, 0x1, true, compressor.compress("rsv1 without deflate".getBytes(StandardCharsets.UTF_8))),
                 frame(true, 0, 0x8, true, new byte[] {3}),
                 close(true, 1005, "no"),
-                frame(true, 0, 0x8, true, new byte[] {3, (byte) 0xE8, (byte) 0xFF}),
-                frame(true, 4, 0x1, true, compressor.compress("rsv1 without deflate".getBytes(StandardCharsets.UTF_8))));
+                frame(true, 0, 0x8, true, new byte[] {3, (byte) 0xE8, (byte) 0xFF}));
         List<RecordedFrame> frames = feed(tap(Direction.CLIENT_TO_SERVER, NegotiatedExtensions.NONE, 1 << 20), wire, 3);
         assertThat(frames).extracting(RecordedFrame::note).containsExactly(
                 "client frame not masked",
@@ -184,11 +184,11 @@ class FrameTapTest {
                 "invalid UTF-8 in a text message",
                 "fragmented control frame",
                 "control frame payload over 125 bytes (126)",
-                "close frame with a 1-byte payload",
-                "close code 1005 may not be sent (RFC 6455 §7.4)",
-                "close reason is not valid UTF-8",
                 // Not negotiated, so not inflated: read as the peer would, these bytes are not UTF-8 either.
-                "RSV bits RSV1 set without an extension that defines them; invalid UTF-8 in a text message");
+                "RSV bits RSV1 set without an extension that defines them; invalid UTF-8 in a text message",
+                "close frame with a 1-byte payload",
+                "sent after the sender's close frame (RFC 6455 §5.5.1); close code 1005 may not be sent (RFC 6455 §7.4)",
+                "sent after the sender's close frame (RFC 6455 §5.5.1); close reason is not valid UTF-8");
         assertThat(frames.get(4).text()).isEqualTo("orphan");
         assertThat(frames.get(5).text()).isEqualTo("first");
         assertThat(frames.get(6).text()).isEqualTo("interrupts");

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.server.Handler;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
@@ -74,7 +76,7 @@ public final class TestUpstream implements AutoCloseable {
     private final ServerConnector connector;
     private final boolean tls;
 
-    private TestUpstream(Path keystore, String password) throws Exception {
+    private TestUpstream(Path keystore, String password, Consumer<Configuration> customize) throws Exception {
         server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         if (keystore != null) {
@@ -94,17 +96,27 @@ public final class TestUpstream implements AutoCloseable {
         ws.addMapping("/*", new Negotiator());
         ws.getConfiguration().setMaxFrameSize(256L << 20);
         ws.getConfiguration().setAutoFragment(false);
+        customize.accept(ws.getConfiguration());
         server.setHandler(new Refuser(ws));
         server.start();
     }
 
     public static TestUpstream start() throws Exception {
-        return new TestUpstream(null, null);
+        return new TestUpstream(null, null, c -> { });
+    }
+
+    /**
+     * An upstream whose WebSocket configuration {@code customize} changes after the defaults above, say
+     * {@code c -> c.setAutoFragment(true)}: Jetty 12.1 then inflates and deflates permessage-deflate messages
+     * of any size in 8 KiB steps (and echoes them in as many frames) instead of closing with 1009 at 8 KiB.
+     */
+    public static TestUpstream start(Consumer<Configuration> customize) throws Exception {
+        return new TestUpstream(null, null, customize);
     }
 
     /** A wss:// upstream with the (self-signed) key in {@code keystore}. */
     public static TestUpstream startTls(Path keystore, String password) throws Exception {
-        return new TestUpstream(keystore, password);
+        return new TestUpstream(keystore, password, c -> { });
     }
 
     public int port() {

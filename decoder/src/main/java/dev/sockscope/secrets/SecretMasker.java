@@ -234,17 +234,16 @@ public final class SecretMasker {
      * other byte unchanged, whatever the bytes are (text, binary, invalid UTF-8). Null when there was nothing to mask.
      */
     public byte[] maskBytes(byte[] payload, Set<String> credentials) {
-        // Latin-1 maps each byte to one char and back, so searching and splicing this string is splicing the bytes;
-        // and String.indexOf on Latin-1 is a vectorised intrinsic, about ten times faster than a loop over the
-        // bytes (for a 1 MiB frame: 0.1 ms instead of 1 ms), copy included.
-        String bytes = new String(payload, StandardCharsets.ISO_8859_1);
-        boolean any = bytes.contains("eyJ");
+        List<String> needles = new ArrayList<>(credentials.size() + 1);
+        needles.add("eyJ");
         for (String c : credentials) {
-            any = any || bytes.contains(new String(c.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+            needles.add(new String(c.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
         }
-        if (!any) {
+        if (!containsAny(payload, needles)) {
             return null; // the usual frame holds none of them
         }
+        // Latin-1 maps each byte to one char and back, so searching and splicing this string is splicing the bytes.
+        String bytes = new String(payload, StandardCharsets.ISO_8859_1);
         String out = bytes;
         for (String c : credentials) {
             String asBytes = new String(c.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
@@ -267,6 +266,31 @@ public final class SecretMasker {
             }
         }
         return out == bytes ? null : out.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Window of the scan below: small enough to stay in the young generation whatever the frame's size. */
+    private static final int SCAN_WINDOW = 64 * 1024;
+
+    /**
+     * Whether any needle (Latin-1, one char per byte) occurs in the bytes. Scanned through Latin-1 strings of
+     * {@link #SCAN_WINDOW} bytes, overlapping by the longest needle: String.indexOf on Latin-1 is a vectorised
+     * intrinsic, about ten times faster than a loop over the bytes (a 1 MiB frame: 0.1 ms instead of 1 ms).
+     */
+    static boolean containsAny(byte[] payload, List<String> needles) {
+        int longest = 1;
+        for (String n : needles) {
+            longest = Math.max(longest, n.length());
+        }
+        for (int at = 0; at < payload.length; at += SCAN_WINDOW) {
+            int length = Math.min(payload.length - at, SCAN_WINDOW + longest - 1);
+            String window = new String(payload, at, length, StandardCharsets.ISO_8859_1);
+            for (String n : needles) {
+                if (!n.isEmpty() && window.contains(n)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public String maskHeaderValue(String name, String value) {

@@ -58,6 +58,15 @@ public final class CaptureBus implements AutoCloseable {
     public record Limits(long maxQueuedBytes, int maxQueuedEvents, Duration linger) {
         public static final Limits DEFAULT = new Limits(256L << 20, 200_000, Duration.ZERO);
 
+        /**
+         * DEFAULT's bytes cut to a tenth of this JVM's heap: the queue, the batch the subscriber works on and its
+         * working copies then fit beside the relay's messages in progress (see MessageBudget) in any heap.
+         */
+        public static Limits forThisHeap() {
+            return new Limits(Math.min(DEFAULT.maxQueuedBytes(), Runtime.getRuntime().maxMemory() / 10),
+                    DEFAULT.maxQueuedEvents(), DEFAULT.linger());
+        }
+
         public Limits(long maxQueuedBytes, int maxQueuedEvents) {
             this(maxQueuedBytes, maxQueuedEvents, Duration.ZERO);
         }

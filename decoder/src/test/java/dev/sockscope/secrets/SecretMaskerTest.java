@@ -129,4 +129,17 @@ class SecretMaskerTest {
         assertThat(masked).startsWith((byte) 0xFF, (byte) 'x').endsWith((byte) 0xC3, (byte) 0x28).hasSize(payload.length - 7 + tag.length);
         assertThat(MASKER.maskBytes(payload, java.util.Set.of("absent"))).isNull();
     }
+
+    @Test
+    void theScanFindsANeedleAcrossTheEdgeOfItsWindowAndNothingWhereThereIsNone() {
+        byte[] big = new byte[200 * 1024];
+        java.util.List<String> needles = java.util.List.of("eyJ", "s3cr3t-value");
+        assertThat(SecretMasker.containsAny(big, needles)).isFalse();
+        for (int at : new int[] {0, 64 * 1024 - 2, 64 * 1024 - 1, 128 * 1024 - 5, big.length - 12}) {
+            byte[] copy = big.clone();
+            byte[] needle = (at % 2 == 0 ? "eyJ" : "s3cr3t-value").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            System.arraycopy(needle, 0, copy, Math.min(at, copy.length - needle.length), needle.length);
+            assertThat(SecretMasker.containsAny(copy, needles)).as("needle at %d", at).isTrue();
+        }
+    }
 }

@@ -58,7 +58,7 @@ public final class H2RecordingStore implements RecordingStore {
      */
     public static final int WRITE_DELAY_MS = 50;
     /** H2's page cache: large enough that the newest blocks (up to a few MiB each) stay in memory. */
-    static final int CACHE_KIB = 128 * 1024;
+    static final int CACHE_KIB = (int) Math.min(128 * 1024, Runtime.getRuntime().maxMemory() / 8 / 1024); // an eighth of a small heap
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -50,7 +50,7 @@ public final class ProxyRuntime implements AutoCloseable {
         H2RecordingStore store = H2RecordingStore.open(db);
         CaptureBus bus = new CaptureBus();
         CaptureBus.Subscription recorder = bus.subscribe("recorder", new Recorder(store, keepSecrets, protocols),
-                CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT.withLinger(RECORDER_LINGER));
+                CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
         try {
             Relay relay = JettyRelay.start(routes, options, bus, store::nextSessionId);
             return new ProxyRuntime(store, bus, recorder, relay);

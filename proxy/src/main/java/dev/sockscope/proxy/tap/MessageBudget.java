@@ -15,9 +15,13 @@ public final class MessageBudget {
         this.limit = limitBytes;
     }
 
-    /** A quarter of the heap, at most 256 MiB: room for the capture queue and the recorder beside it. */
+    /**
+     * A tenth of the heap, at most 256 MiB. Each byte of a message can be held once here, once in the capture
+     * queue (another tenth) and, while the recorder encodes and stores its batch, two or three times more: with
+     * H2's page cache that stays well inside the heap.
+     */
     public static MessageBudget forThisHeap() {
-        return new MessageBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
+        return new MessageBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 10));
     }
 
     public static MessageBudget unlimited() {

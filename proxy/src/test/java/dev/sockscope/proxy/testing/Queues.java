@@ -9,9 +9,13 @@ final class Queues {
     }
 
     static <T> T next(BlockingQueue<T> queue, String what) throws InterruptedException {
-        T item = queue.poll(10, TimeUnit.SECONDS);
+        return next(queue, what, java.time.Duration.ofSeconds(10));
+    }
+
+    static <T> T next(BlockingQueue<T> queue, String what, java.time.Duration deadline) throws InterruptedException {
+        T item = queue.poll(deadline.toMillis(), TimeUnit.MILLISECONDS);
         if (item == null) {
-            throw new AssertionError(what + " within 10 s");
+            throw new AssertionError(what + " within " + deadline.toSeconds() + " s");
         }
         return item;
     }

@@ -73,8 +73,17 @@ public final class TestClient implements WebSocket.Listener {
         return Queues.next(received, "the client received nothing");
     }
 
+    public Got next(java.time.Duration deadline) throws InterruptedException {
+        return Queues.next(received, "the client received nothing", deadline);
+    }
+
     public <T extends Got> T next(Class<T> type) throws InterruptedException {
-        Got g = next();
+        return next(type, java.time.Duration.ofSeconds(10));
+    }
+
+    /** The next thing received, which must be a {@code type}, waiting up to {@code deadline}. */
+    public <T extends Got> T next(Class<T> type, java.time.Duration deadline) throws InterruptedException {
+        Got g = next(deadline);
         if (!type.isInstance(g)) {
             throw new AssertionError("expected " + type.getSimpleName() + " but the client got " + g);
         }

@@ -369,7 +369,9 @@ final class RelaySession implements JettyRelay.Live {
         public void onClosed(CloseStatus status, Callback callback) {
             closed = true;
             Leg other = other();
-            if (!closeReceived) {
+            // A leg we closed by relaying the other peer's close ends with that peer's answer: no fault, even
+            // when Jetty completes the handshake without showing us the answering frame.
+            if (!closeReceived && !other.closeReceived) {
                 // This peer is gone without a close handshake, or Jetty closed it for a protocol fault.
                 String cause = failure != null ? describe(failure) : status.getReason() != null ? status.getReason() : "connection closed";
                 int code = status.getCode();

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -254,6 +255,7 @@ class RelayTest {
         assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
         assertThat(end.closeCode()).isEqualTo(1008);
         assertThat(end.closeReason()).isEqualTo("Invalid or missing token");
+        assertThat(end.error()).as("the upstream's own close is no error").isNull();
     }
 
     @Test
@@ -391,6 +393,71 @@ class RelayTest {
             assertThat(sent.note()).isEqualTo("not relayed: invalid UTF-8 in a text message");
             assertThat(end.error()).contains("invalid UTF-8");
         }
+    }
+
+    @ParameterizedTest(name = "{0} bytes, permessage-deflate {1}")
+    @CsvSource({"8192, false", "8192, true", "1048576, false", "1048576, true", "16777216, false", "16777216, true"})
+    void largeMessagesPassBothWaysWithAndWithoutCompression(int size, boolean deflate) throws Exception {
+        // An upstream that itself takes deflate messages of any size (Jetty's auto-fragmenting) and 16 MiB.
+        try (TestUpstream big = TestUpstream.start(c -> {
+            c.setAutoFragment(true);
+            c.setMaxFrameSize(32 << 20);
+            c.setMaxTextMessageSize(32 << 20);
+            c.setMaxBinaryMessageSize(32 << 20);
+        })) {
+            relay.stop(Duration.ofSeconds(1));
+            relay = startRelay(RelayOptions.defaults(), big.uri());
+            StringBuilder text = new StringBuilder(size);
+            java.util.Random random = new java.util.Random(size);
+            while (text.length() < size) {
+                text.append("{\"seq\":").append(random.nextInt(1000)).append(",\"text\":\"привет\"},");
+            }
+            String message = text.substring(0, size);
+            byte[] binary = new byte[size];
+            random.nextBytes(binary);
+            long id;
+            if (deflate) {
+                try (RawClient client = RawClient.connect(proxy("/"), "permessage-deflate")) {
+                    client.session.getNegotiatedExtensions().forEach(e -> assertThat(e.getName()).isEqualTo("permessage-deflate"));
+                    client.session.setMaxFrameSize(32 << 20);
+                    client.send(new Frame(OpCode.TEXT, message));
+                    assertThat(reassemble(client)).isEqualTo(message.getBytes(StandardCharsets.UTF_8));
+                    client.send(new Frame(OpCode.BINARY, ByteBuffer.wrap(binary)));
+                    assertThat(reassemble(client)).isEqualTo(binary);
+                }
+            } else {
+                TestClient client = TestClient.connect(proxy("/"));
+                client.socket.sendText(message, true).get(30, TimeUnit.SECONDS);
+                assertThat(client.next(Got.Text.class, Duration.ofSeconds(60)).text()).isEqualTo(message);
+                client.socket.sendBinary(ByteBuffer.wrap(binary), true).get(30, TimeUnit.SECONDS);
+                assertThat(client.next(Got.Binary.class, Duration.ofSeconds(60)).bytes()).isEqualTo(binary);
+                client.socket.sendClose(1000, "").get(30, TimeUnit.SECONDS);
+            }
+            id = events.awaitOpened().id();
+            events.awaitClosed(id);
+            List<RecordedFrame> data = events.frames(id).stream().filter(f -> !f.type().isControl()).toList();
+            assertThat(data).extracting(RecordedFrame::size).containsExactly(
+                    message.getBytes(StandardCharsets.UTF_8).length, message.getBytes(StandardCharsets.UTF_8).length, size, size);
+            assertThat(data.get(0).text()).isEqualTo(message);
+            assertThat(data.get(3).payload()).isEqualTo(binary);
+            assertThat(data).allSatisfy(f -> assertThat(f.note()).isNull());
+            if (mode == Mode.PASS_THROUGH) {
+                assertThat(data.get(0).wire().compressed()).isEqualTo(deflate);
+            }
+        }
+    }
+
+    /** The next whole message a Jetty core client received, its fragments joined. */
+    private static byte[] reassemble(RawClient client) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Frame f;
+        do {
+            f = client.nextFrame();
+            byte[] chunk = new byte[f.getPayloadLength()];
+            f.getPayload().duplicate().get(chunk);
+            out.writeBytes(chunk);
+        } while (!f.isFin());
+        return out.toByteArray();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.sockscope.proxy.jetty;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -150,20 +149,9 @@ final class RelaySession implements JettyRelay.Live {
         return t == null ? "unknown error" : dev.sockscope.proxy.tap.Describe.failure(t);
     }
 
-    /** A close reason must fit in a control frame: 123 bytes of UTF-8. */
+    /** A close reason must fit in a control frame: 123 bytes of UTF-8 (null stays null). */
     static String fitReason(String reason) {
-        if (reason == null) {
-            return null;
-        }
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= 123) {
-            return reason;
-        }
-        String cut = reason;
-        while (cut.getBytes(StandardCharsets.UTF_8).length > 120) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut + "...";
+        return reason == null ? null : dev.sockscope.proxy.tap.PassThroughSession.fitReason(reason);
     }
 
     /** One side of the session. Frames it receives are relayed to the other leg. */

@@ -546,9 +546,7 @@ class RelayTest {
         try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
             raw.setSoTimeout(10_000);
             var out = raw.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(RFC_SAMPLE_UPGRADE);
             var in = raw.getInputStream();
             String response = readHead(in);
             assertThat(response).startsWith("HTTP/1.1 101");
@@ -596,9 +594,7 @@ class RelayTest {
         try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
             raw.setSoTimeout(10_000);
             var out = raw.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(RFC_SAMPLE_UPGRADE);
             var in = raw.getInputStream();
             assertThat(readHead(in)).startsWith("HTTP/1.1 101");
             // The first half of a masked 10-byte text frame "0123456789" (mask 0): the proxy must not close inside it.
@@ -683,6 +679,11 @@ class RelayTest {
         assertThat(upstream.handshakes).isEmpty();
         assertThat(events.events()).isEmpty();
     }
+
+    /** An upgrade with RFC 6455's sample key, whose Accept is s3pPLMBiTxaQ9kYGzzhZRbK+xOo=. */
+    private static final byte[] RFC_SAMPLE_UPGRADE = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
 
     private static String readHead(java.io.InputStream in) throws java.io.IOException {
         StringBuilder head = new StringBuilder();

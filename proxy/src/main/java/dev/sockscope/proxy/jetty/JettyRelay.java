@@ -190,7 +190,11 @@ public final class JettyRelay implements Relay {
     public void stop(Duration grace) {
         stopping = true;
         for (Live s : active) {
-            s.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+            try {
+                s.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+            } catch (RuntimeException e) {
+                LOG.warn("closing a session on shutdown: {}", e.toString()); // the others still get their 1001
+            }
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
@@ -377,6 +381,10 @@ public final class JettyRelay implements Relay {
             link.bind(session, clientLeg, upstreamLeg, () -> session.closeByProxy(1001, "idle timeout",
                     "no traffic either way for " + options.idleTimeout().toSeconds() + " s: closed by the proxy"));
             active.add(link);
+            if (stopping) {
+                // Dialled while the proxy was stopping: it opens, then closes at once like the others.
+                link.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+            }
 
             response.setStatus(HttpStatus.SWITCHING_PROTOCOLS_101);
             for (Header h : up.headers()) {

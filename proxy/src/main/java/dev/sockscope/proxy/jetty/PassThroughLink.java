@@ -22,6 +22,7 @@ final class PassThroughLink implements Sockets, JettyRelay.Live {
     private volatile PumpConnection client;
     private volatile PumpConnection upstream;
     private volatile Runnable onIdle;
+    private Runnable pendingClose; // guarded by this
 
     PassThroughLink(Scheduler scheduler, Duration idleTimeout) {
         this.scheduler = scheduler;
@@ -47,7 +48,7 @@ final class PassThroughLink implements Sockets, JettyRelay.Live {
         return d == Direction.CLIENT_TO_SERVER ? upstream : client;
     }
 
-    /** A leg is open; once both are, both start pumping. */
+    /** A leg is open; once both are, both start pumping, and a close the proxy asked for meanwhile is sent. */
     void opened(PumpConnection leg) {
         if (opened.incrementAndGet() == 2) {
             long idle = idleTimeout.isZero() ? -1 : idleTimeout.toMillis();
@@ -55,6 +56,14 @@ final class PassThroughLink implements Sockets, JettyRelay.Live {
             upstream.getEndPoint().setIdleTimeout(idle);
             upstream.start();
             client.start();
+            Runnable close;
+            synchronized (this) {
+                close = pendingClose;
+                pendingClose = null;
+            }
+            if (close != null) {
+                close.run();
+            }
         }
     }
 
@@ -70,8 +79,18 @@ final class PassThroughLink implements Sockets, JettyRelay.Live {
         }
     }
 
+    /**
+     * The proxy's own close. Until both legs are open the client's endpoint still belongs to the HTTP connection
+     * writing the 101, so the close waits for {@link #opened}.
+     */
     @Override
     public void closeByProxy(int code, String reason, String why) {
+        synchronized (this) {
+            if (opened.get() < 2) {
+                pendingClose = () -> session.closeByProxy(code, reason, why);
+                return;
+            }
+        }
         session.closeByProxy(code, reason, why);
     }
 

@@ -44,6 +44,9 @@ public final class PassThroughSession {
     private final Map<Direction, Passage> passages = new EnumMap<>(Direction.class);
     private long seq;
     private final java.util.ArrayDeque<Pending> order = new java.util.ArrayDeque<>();
+    private long orderBytes;
+    /** The most recorded payload held behind a write in progress before that write's frame is published unconfirmed. */
+    static final long MAX_HELD_BYTES = 8L << 20;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private ClosedBy closedBy;
@@ -97,6 +100,9 @@ public final class PassThroughSession {
         ByteBuffer[] out;
         boolean closingNow;
         synchronized (this) {
+            if (ended) {
+                return new ByteBuffer[0]; // a read that raced the end of the session: nothing more is relayed or recorded
+            }
             if (p.swallowing) {
                 p.tap.feed(read, false, frames);
                 out = new ByteBuffer[0];
@@ -106,7 +112,14 @@ public final class PassThroughSession {
                 ByteBuffer head = read.duplicate();
                 head.limit(head.position() + upTo);
                 boolean boundary = p.tap.atFrameBoundary();
-                if (boundary) {
+                if (frames.stream().anyMatch(f -> f.type() == FrameType.CLOSE)) {
+                    // The sender closed first: its own close goes through, and the proxy's would be one too many.
+                    p.closeWanted = false;
+                    ByteBuffer rest = read.duplicate();
+                    rest.position(read.position() + upTo);
+                    p.tap.feed(rest, false, frames);
+                    out = new ByteBuffer[] {read.duplicate()};
+                } else if (boundary) {
                     p.swallowing = true;
                     p.tap.relayStopped("not relayed: sent after the proxy closed the session");
                     frames.add(injectedClose(d));
@@ -145,7 +158,7 @@ public final class PassThroughSession {
             p.writing = false;
             String to = d == Direction.CLIENT_TO_SERVER ? "upstream" : "client";
             for (Pending pending : p.inFlight) {
-                if (failure != null) {
+                if (failure != null && !pending.published) {
                     pending.frame = pending.frame.withNote(join(pending.frame.note(), "not delivered: writing to the " + to + " failed"));
                 }
                 pending.done = true;
@@ -197,6 +210,7 @@ public final class PassThroughSession {
             hangUp();
         } else {
             armDeadline();
+            maybeFinishClose(); // a peer may answer the proxy's close by closing TCP
         }
     }
 
@@ -225,7 +239,8 @@ public final class PassThroughSession {
             proxyCloseReason = reason;
             noteEnding(ClosedBy.PROXY, code, reason, why);
             for (Passage p : passages.values()) {
-                if (!p.eof) {
+                // A sender that has closed already gets no close of ours on top of its own.
+                if (!p.eof && !p.closeSeen) {
                     p.closeWanted = true;
                 }
             }
@@ -273,7 +288,7 @@ public final class PassThroughSession {
         Passage p = passages.get(d);
         ByteBuffer close;
         synchronized (this) {
-            if (!p.closeWanted || p.swallowing || p.writing || p.eof || !p.tap.atFrameBoundary()) {
+            if (!p.closeWanted || p.swallowing || p.writing || p.eof || p.closeSeen || !p.tap.atFrameBoundary()) {
                 return;
             }
             p.swallowing = true;
@@ -294,7 +309,8 @@ public final class PassThroughSession {
             }
             done = true;
             for (Passage p : passages.values()) {
-                done &= (p.swallowing || p.eof) && !p.writing && (p.closeSeen || p.eof);
+                // Each sender has answered (or closed first, or gone), and our close, if it needs one, is out.
+                done &= !p.writing && (p.eof || (p.closeSeen && (!p.closeWanted || p.swallowing)));
             }
         }
         if (done) {
@@ -367,15 +383,32 @@ public final class PassThroughSession {
         Pending pending = new Pending(frame.withSeq(++seq));
         pending.done = done;
         order.add(pending);
+        orderBytes += frame.size();
         if (!done) {
             p.inFlight.add(pending);
         }
     }
 
-    /** Publishes the done frames at the head of the order. Called under this lock; publishing never blocks. */
+    /**
+     * Publishes the done frames at the head of the order. A write that does not complete (a receiver that stopped
+     * reading) must not make the other direction's frames pile up here unbounded: past {@link #MAX_HELD_BYTES}
+     * the frame at the head is published as it is, saying that its delivery was not confirmed when it was
+     * recorded. Called under this lock; publishing never blocks (the bus applies backpressure at the next read).
+     */
     private void drain() {
-        while (!order.isEmpty() && order.peekFirst().done) {
-            bus.publish(new CaptureEvent.FrameCaptured(order.pollFirst().frame));
+        while (!order.isEmpty()) {
+            Pending head = order.peekFirst();
+            if (!head.done) {
+                if (orderBytes - head.frame.size() <= MAX_HELD_BYTES) {
+                    return; // what waits behind the frame being written is still small
+                }
+                head.frame = head.frame.withNote(join(head.frame.note(),
+                        "delivery not confirmed when recorded: the receiver was not taking what was written"));
+            }
+            order.pollFirst();
+            orderBytes -= head.frame.size();
+            head.published = true;
+            bus.publish(new CaptureEvent.FrameCaptured(head.frame));
         }
     }
 
@@ -444,6 +477,7 @@ public final class PassThroughSession {
     private static final class Pending {
         RecordedFrame frame;
         boolean done;
+        boolean published;
 
         Pending(RecordedFrame frame) {
             this.frame = frame;

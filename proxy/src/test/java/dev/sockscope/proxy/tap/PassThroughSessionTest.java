@@ -64,7 +64,9 @@ class PassThroughSessionTest {
         final List<String> log = new ArrayList<>();
         final Map<Direction, ByteArrayOutputStream> delivered = new EnumMap<>(Direction.class);
         final List<Runnable> timers = new ArrayList<>();
+        final List<Completion> held = new ArrayList<>();
         Throwable failWrites;
+        Direction holdWritesOf;
 
         @Override
         public void write(Direction direction, ByteBuffer[] bytes, Completion done) {
@@ -73,6 +75,10 @@ class PassThroughSessionTest {
                 byte[] copy = new byte[b.remaining()];
                 b.duplicate().get(copy);
                 delivered.computeIfAbsent(direction, d -> new ByteArrayOutputStream()).writeBytes(copy);
+            }
+            if (direction == holdWritesOf) {
+                held.add(done); // a receiver that stopped reading: the write never completes
+                return;
             }
             done.completed(failWrites);
         }
@@ -244,5 +250,53 @@ class PassThroughSessionTest {
         RecordedFrame ours = events.frames(1).get(0);
         assertThat(ours.closeReason()).isEqualTo("Sockscope is shutting down");
         assertThat(new String(ours.payload(), 2, ours.size() - 2, StandardCharsets.UTF_8)).isEqualTo("Sockscope is shutting down");
+    }
+
+    @Test
+    void aStalledWriteDoesNotHoldBackTheOtherDirectionsFramesWithoutBound() {
+        net.holdWritesOf = SERVER_TO_CLIENT;
+        read(session, net, SERVER_TO_CLIENT, text(false, "stuck toward the client"));
+        byte[] mib = frame(true, 0, 0x2, true, new byte[1 << 20]);
+        for (int i = 0; i < 10; i++) {
+            read(session, net, CLIENT_TO_SERVER, mib);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.frames(1).size() >= 2);
+        List<RecordedFrame> frames = events.frames(1);
+        assertThat(frames.get(0).text()).isEqualTo("stuck toward the client");
+        assertThat(frames.get(0).note()).isEqualTo("delivery not confirmed when recorded: the receiver was not taking what was written");
+        assertThat(frames.subList(1, frames.size())).allSatisfy(f -> assertThat(f.note()).isNull());
+        net.held.forEach(c -> c.completed(null));
+        session.onClosed();
+        events.awaitClosed(1);
+        assertThat(events.frames(1)).hasSize(11);
+    }
+
+    @Test
+    void aReadThatRacesTheEndOfTheSessionIsNeitherRelayedNorRecorded() {
+        session.onClosed();
+        assertThat(session.onRead(CLIENT_TO_SERVER, ByteBuffer.wrap(text(true, "late")))).isEmpty();
+        events.awaitClosed(1);
+        assertThat(events.frames(1)).isEmpty();
+    }
+
+    @Test
+    void aPeerThatAnswersTheProxysCloseByClosingTcpIsNotWaitedFor() {
+        session.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+        read(session, net, SERVER_TO_CLIENT, close(false, 1001, ""));
+        session.onEof(CLIENT_TO_SERVER); // the client hangs up instead of answering
+        assertThat(net.log).last().isEqualTo("close both");
+    }
+
+    @Test
+    void aSenderThatClosedFirstGetsNoSecondCloseFromTheProxy() {
+        read(session, net, CLIENT_TO_SERVER, close(true, 1000, "bye"));
+        session.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+        assertThat(net.delivered(CLIENT_TO_SERVER)).as("only the client's own close reaches the upstream")
+                .isEqualTo(close(true, 1000, "bye"));
+        assertThat(net.delivered(SERVER_TO_CLIENT)).isEqualTo(close(false, 1001, "Sockscope is shutting down"));
+        read(session, net, SERVER_TO_CLIENT, close(false, 1000, "bye"));
+        assertThat(net.log).last().isEqualTo("close both");
+        session.onClosed();
+        assertThat(events.awaitClosed(1).closedBy()).isEqualTo(ClosedBy.CLIENT);
     }
 }

@@ -27,7 +27,7 @@ import dev.sockscope.wire.WireShape;
  * Version 2 (written since decoding, issue 3) is version 1's frame followed by its decoding:
  * <pre>
  *     byte    0: no decoding, 1: decoding follows
- *     string  protocol, string label, byte kind (ordinal of {@link Kind}), string summary,
+ *     string  protocol, string label, byte kind ({@link Kind#code()}), string summary,
  *     varlong correlatesWith + 1 (0: none), varlong latency µs + 1 (0: none),
  *     varint  warning count, strings
  *   where string = varint length in bytes, UTF-8 bytes
@@ -45,7 +45,6 @@ public final class FrameBlockCodec {
     static final int VERSION = 1;
     static final int VERSION_DECODED = 2;
     static final int VERSION_WIRE = 3;
-    private static final Kind[] KINDS = Kind.values();
     private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
 
     private FrameBlockCodec() {
@@ -104,7 +103,7 @@ public final class FrameBlockCodec {
             out.write(1);
             out.string(d.protocol());
             out.string(d.label());
-            out.write(d.kind().ordinal());
+            out.write(d.kind().code());
             out.string(d.summary());
             out.varlong(d.correlatesWith() == null ? 0 : d.correlatesWith() + 1);
             out.varlong(d.latencyMicros() == null ? 0 : d.latencyMicros() + 1);
@@ -162,7 +161,7 @@ public final class FrameBlockCodec {
                 for (int w = 0; w < warningCount; w++) {
                     warnings.add(in.string());
                 }
-                decoding = new FrameDecoding(protocol, label, kindCode < KINDS.length ? KINDS[kindCode] : Kind.UNKNOWN, summary,
+                decoding = new FrameDecoding(protocol, label, Kind.fromCode(kindCode), summary,
                         correlates == 0 ? null : correlates - 1, latency == 0 ? null : latency - 1, warnings);
             }
             WireShape wire = null;

@@ -439,7 +439,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
         if (d.unanswered() != null) {
             try (PreparedStatement ps = writer.prepareStatement("UPDATE sessions SET unanswered = ? WHERE id = ?")) {
-                ps.setString(1, d.unanswered().isEmpty() ? null : d.unanswered().toString().replace(" ", ""));
+                ps.setString(1, d.unanswered().isEmpty() ? null : json(d.unanswered()));
                 ps.setLong(2, d.sessionId());
                 ps.executeUpdate();
             }
@@ -613,7 +613,16 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    static String headersToJson(List<Header> headers) {
+        /** The seqs of requests never answered, as a JSON array ({@code [3,7]}), read back with Jackson too. */
+    private static String json(List<Long> seqs) throws SQLException {
+        try {
+            return JSON.writeValueAsString(seqs);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("cannot write unanswered requests as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+static String headersToJson(List<Header> headers) {
         List<List<String>> pairs = new ArrayList<>(headers.size());
         for (Header h : headers) {
             pairs.add(List.of(h.name(), h.value()));

@@ -13,9 +13,4 @@ package dev.sockscope.wire;
  * @param masked       whether it was masked (RFC 6455: client frames must be, server frames must not)
  */
 public record WireShape(int opcode, int rsv, long wireBytes, long messageBytes, boolean compressed, boolean masked) {
-
-    /** True when only part of the message is in the recording. */
-    public boolean truncated(int recordedBytes) {
-        return messageBytes > recordedBytes;
-    }
 }

@@ -37,10 +37,6 @@ final class PumpConnection extends AbstractConnection implements Connection.Upgr
         this.pool = pool;
     }
 
-    Direction reads() {
-        return reads;
-    }
-
     @Override
     public void onUpgradeTo(ByteBuffer buffer) {
         // Bytes the peer sent right behind its handshake: relayed first, like any read.

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sockscope.proxy.MessageAssembler;
 import dev.sockscope.proxy.WireOpcode;
+import dev.sockscope.proxy.tap.SessionEnding;
 import dev.sockscope.wire.CaptureBus;
 import dev.sockscope.wire.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
@@ -49,10 +50,7 @@ final class RelaySession implements JettyRelay.Live {
     final Leg upstream;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
-    private ClosedBy closedBy;
-    private Integer closeCode;
-    private String closeReason;
-    private String error;
+    private final SessionEnding ending = new SessionEnding();
     private boolean ended;
 
     RelaySession(long id, CaptureBus bus, MicroClock clock, long maxMessageBytes, Consumer<RelaySession> onEnded) {
@@ -107,14 +105,7 @@ final class RelaySession implements JettyRelay.Live {
     }
 
     private synchronized void noteEnding(ClosedBy by, Integer code, String reason, String why) {
-        if (closedBy == null) {
-            closedBy = by;
-            closeCode = code;
-            closeReason = reason;
-        }
-        if (why != null && error == null) {
-            error = why;
-        }
+        ending.note(by, code, reason, why);
     }
 
     /** Numbers and publishes a frame; both legs publish through here, so seq order is the order on the bus. */
@@ -136,7 +127,7 @@ final class RelaySession implements JettyRelay.Live {
                 return;
             }
             ended = true;
-            end = new SessionEnd(clock.nowMicros(), closeCode, closeReason, closedBy, error);
+            end = ending.at(clock.nowMicros());
         }
         publish(client.assembler.unfinished("incomplete: the session ended in the middle of this message"));
         publish(upstream.assembler.unfinished("incomplete: the session ended in the middle of this message"));

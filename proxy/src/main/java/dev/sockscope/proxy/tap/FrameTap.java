@@ -126,11 +126,6 @@ public final class FrameTap {
         return !inPayload && headerHave == 0;
     }
 
-    /** True between messages: no fragmented data message is in progress. */
-    public boolean atMessageBoundary() {
-        return atFrameBoundary() && messageOpcode < 0;
-    }
-
     /** From now on frames read are not relayed (the proxy closed this direction); they are recorded saying so. */
     public void relayStopped(String note) {
         this.relayNote = note;

@@ -49,10 +49,7 @@ public final class PassThroughSession {
     static final long MAX_HELD_BYTES = 8L << 20;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
-    private ClosedBy closedBy;
-    private Integer closeCode;
-    private String closeReason;
-    private String error;
+    private final SessionEnding ending = new SessionEnding();
     private int proxyCloseCode;
     private String proxyCloseReason;
     private boolean deadlineSet;
@@ -194,7 +191,7 @@ public final class PassThroughSession {
             p.eof = true;
             if (!p.closeSeen && !p.tap.atFrameBoundary()) {
                 noteEnding(peer(d), null, null, name(d) + " closed the connection in the middle of a frame");
-            } else if (!p.closeSeen && closedBy == null) {
+            } else if (!p.closeSeen && !ending.decided()) {
                 noteEnding(peer(d), null, null, name(d) + " closed the connection without a close frame");
             }
             shutdown = !p.writing && !p.shutDown;
@@ -274,10 +271,10 @@ public final class PassThroughSession {
                 }
             }
             drain();
-            if (closedBy == null) {
+            if (!ending.decided()) {
                 noteEnding(ClosedBy.PROXY, null, null, "the connections closed without a close handshake");
             }
-            end = new SessionEnd(clock.nowMicros(), closeCode, closeReason, closedBy, error);
+            end = ending.at(clock.nowMicros());
         }
         bus.publish(new CaptureEvent.SessionClosed(id, end));
         onEnded.accept(this);
@@ -364,14 +361,7 @@ public final class PassThroughSession {
     }
 
     private void noteEnding(ClosedBy by, Integer code, String reason, String why) {
-        if (closedBy == null) {
-            closedBy = by;
-            closeCode = code;
-            closeReason = reason;
-        }
-        if (why != null && error == null) {
-            error = why;
-        }
+        ending.note(by, code, reason, why);
     }
 
     /**

@@ -47,6 +47,8 @@ public final class PassThroughSession {
     private long orderBytes;
     /** The most recorded payload held behind a write in progress before that write's frame is published unconfirmed. */
     static final long MAX_HELD_BYTES = 8L << 20;
+    /** ... and for longer than this: a large echo can overtake the completion of the write that caused it. */
+    static final long MAX_HELD_NANOS = 250_000_000L;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private final SessionEnding ending = new SessionEnding();
@@ -382,15 +384,16 @@ public final class PassThroughSession {
     /**
      * Publishes the done frames at the head of the order. A write that does not complete (a receiver that stopped
      * reading) must not make the other direction's frames pile up here unbounded: past {@link #MAX_HELD_BYTES}
-     * the frame at the head is published as it is, saying that its delivery was not confirmed when it was
-     * recorded. Called under this lock; publishing never blocks (the bus applies backpressure at the next read).
+     * held behind it for over {@link #MAX_HELD_NANOS}, the frame at the head is published as it is, saying that
+     * its delivery was not confirmed when it was recorded. Called under this lock; publishing never blocks (the bus applies backpressure at the next read).
      */
     private void drain() {
         while (!order.isEmpty()) {
             Pending head = order.peekFirst();
             if (!head.done) {
-                if (orderBytes - head.frame.size() <= MAX_HELD_BYTES) {
-                    return; // what waits behind the frame being written is still small
+                if (orderBytes - head.frame.size() <= MAX_HELD_BYTES
+                        || System.nanoTime() - head.queuedAtNanos < MAX_HELD_NANOS) {
+                    return; // what waits behind the frame being written is small, or its write is merely in progress
                 }
                 head.frame = head.frame.withNote(join(head.frame.note(),
                         "delivery not confirmed when recorded: the receiver was not taking what was written"));
@@ -468,6 +471,7 @@ public final class PassThroughSession {
         RecordedFrame frame;
         boolean done;
         boolean published;
+        final long queuedAtNanos = System.nanoTime();
 
         Pending(RecordedFrame frame) {
             this.frame = frame;

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.secrets.SecretMasker;
-import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;

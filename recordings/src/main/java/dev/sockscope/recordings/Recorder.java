@@ -9,8 +9,8 @@ import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.decode.SessionDecoder;
 import dev.sockscope.secrets.SecretMasker;
-import dev.sockscope.wire.CaptureEvent;
-import dev.sockscope.wire.CaptureListener;
+import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.capture.CaptureListener;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
 

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.secrets.SecretMasker;
-import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.RecordedFrame;
 
 /** Where sessions and frames are kept. One real implementation: {@link H2RecordingStore}. */

@@ -3,7 +3,7 @@ package dev.sockscope.recordings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;

@@ -16,7 +16,7 @@ import dev.sockscope.proxy.jetty.JettyRelay;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.Recorder;
 import dev.sockscope.recordings.RecordingException;
-import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.capture.CaptureBus;
 
 /**
  * A running proxy with its recorder: store ← recorder (decodes) ← bus ← relay. Closing it stops in the order that

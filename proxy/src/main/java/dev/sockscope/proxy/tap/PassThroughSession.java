@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import dev.sockscope.wire.CaptureBus;
-import dev.sockscope.wire.CaptureEvent;
+import dev.sockscope.capture.CaptureBus;
+import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;

@@ -24,7 +24,7 @@ import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.testing.EventRecorder;
-import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;

@@ -34,7 +34,7 @@ import dev.sockscope.proxy.testing.RawClient;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestClient.Got;
 import dev.sockscope.proxy.testing.TestUpstream;
-import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -509,7 +509,7 @@ class RelayTest {
         java.util.concurrent.atomic.AtomicInteger slowFrames = new java.util.concurrent.atomic.AtomicInteger();
         bus.subscribe("slow", batch -> {
             release.await();
-            slowFrames.addAndGet((int) batch.stream().filter(e -> e instanceof dev.sockscope.wire.CaptureEvent.FrameCaptured).count());
+            slowFrames.addAndGet((int) batch.stream().filter(e -> e instanceof dev.sockscope.capture.CaptureEvent.FrameCaptured).count());
         }, CaptureBus.Delivery.LOSSLESS, new CaptureBus.Limits(64 * 1024, 20));
         TestClient client = TestClient.connect(proxy("/"));
         int messages = 200;

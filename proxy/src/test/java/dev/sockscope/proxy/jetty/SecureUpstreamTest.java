@@ -24,7 +24,7 @@ import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestClient.Got;
 import dev.sockscope.proxy.testing.TestUpstream;
-import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.capture.CaptureBus;
 
 /** wss:// upstreams: the system trust store by default, --insecure for self-signed development servers. */
 class SecureUpstreamTest {

@@ -37,7 +37,7 @@ import dev.sockscope.proxy.testing.ScriptedUpstream;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.proxy.testing.WireClient;
 import dev.sockscope.proxy.testing.WireFrames;
-import dev.sockscope.wire.CaptureBus;
+import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;

@@ -7,8 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.awaitility.Awaitility;
 
-import dev.sockscope.wire.CaptureEvent;
-import dev.sockscope.wire.CaptureListener;
+import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.capture.CaptureListener;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
 import dev.sockscope.wire.SessionInfo;

@@ -106,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("sockscope demo: still running; point your own clients at the proxy addresses above. Ctrl-C stops.");
         out.flush();
-        java.util.concurrent.CompletableFuture<dev.sockscope.wire.CaptureBus.Failure> failed = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<dev.sockscope.capture.CaptureBus.Failure> failed = new java.util.concurrent.CompletableFuture<>();
         runtime.bus().onFailure(failed::complete);
         stop.awaitOr(failed);
         if (failed.isDone()) {

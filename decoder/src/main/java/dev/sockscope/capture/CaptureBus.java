@@ -1,4 +1,4 @@
-package dev.sockscope.wire;
+package dev.sockscope.capture;
 
 import java.time.Duration;
 import java.util.ArrayList;

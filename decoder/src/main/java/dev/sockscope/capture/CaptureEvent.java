@@ -1,4 +1,8 @@
-package dev.sockscope.wire;
+package dev.sockscope.capture;
+
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.SessionInfo;
 
 /**
  * What the relay publishes, in past tense. Every subscriber (recorder, live feed, replay) receives the

@@ -35,6 +35,11 @@ import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestClient.Got;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.capture.CaptureBus;
+import dev.sockscope.decode.CaptureDecoder;
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.decode.DecodingStage;
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -526,6 +531,35 @@ class RelayTest {
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> slowFrames.get() == 2 * messages);
         assertThat(bus.dropped()).isZero();
+    }
+
+    @Test
+    void aSlowRecorderBehindTheDecodingStagePausesTheRelayInsteadOfLosingFrames() throws Exception {
+        // The production chain: relay → capture bus → decoding stage → recorder. The recorder is the slow one.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        DecodingStage stage = DecodingStage.attach(bus, new CaptureDecoder(ProtocolRegistry.builtIn(),
+                SecretMasker.ephemeral(), false), new CaptureBus.Limits(64 * 1024, 20));
+        stage.decoded().subscribe("slow recorder", batch -> {
+            release.await();
+            written.addAndGet((int) batch.stream().filter(e -> e instanceof DecodedEvent.FrameDecoded).count());
+        }, CaptureBus.Delivery.LOSSLESS, new CaptureBus.Limits(64 * 1024, 20));
+        TestClient client = TestClient.connect(proxy("/"));
+        int messages = 200;
+        for (int i = 0; i < messages; i++) {
+            client.socket.sendText(i + ":" + "x".repeat(1000), true).get(5, TimeUnit.SECONDS);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !bus.hasCapacity());
+        long id = events.awaitOpened().id();
+        assertThat(events.frames(id).size()).as("frames relayed while the recorder behind the stage is stuck")
+                .isLessThan(2 * messages);
+        release.countDown();
+        for (int i = 0; i < messages; i++) {
+            assertThat(client.next(Got.Text.class).text()).startsWith(i + ":");
+        }
+        stage.flush().get(10, TimeUnit.SECONDS);
+        assertThat(written.get()).isEqualTo(2 * messages);
+        assertThat(bus.dropped() + stage.decoded().dropped()).isZero();
     }
 
     @Test

@@ -83,9 +83,12 @@ public final class SecretMasker {
         }
     }
 
-    /** The masked form of a secret: a prefix of at most 4 characters (a quarter of short ones) and a keyed tag. */
+    /**
+     * The masked form of a secret: a prefix of at most 4 characters (a quarter of short ones) and a keyed tag. A value
+     * already masked (an exported recording imported again, under another folder's key) is kept as it is.
+     */
     public String mask(String secret) {
-        if (secret.isEmpty()) {
+        if (secret.isEmpty() || isMasked(secret)) {
             return secret;
         }
         int keep = Math.min(4, secret.length() / 4);

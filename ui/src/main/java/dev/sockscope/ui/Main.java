@@ -12,6 +12,7 @@ import dev.sockscope.ui.cli.ImportCommand;
 import dev.sockscope.ui.cli.FramesCommand;
 import dev.sockscope.ui.cli.ProtocolsCommand;
 import dev.sockscope.ui.cli.ProxyCommand;
+import dev.sockscope.ui.cli.ReplayCommand;
 import dev.sockscope.ui.cli.SessionsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 /** The {@code sockscope} command line. */
 @Command(name = "sockscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSocket recording proxy and debugging inspector.",
-        subcommands = {DemoCommand.class, ProxyCommand.class, SessionsCommand.class, FramesCommand.class, ExportCommand.class,
+        subcommands = {DemoCommand.class, ProxyCommand.class, SessionsCommand.class, FramesCommand.class, ReplayCommand.class, ExportCommand.class,
                 ImportCommand.class, ProtocolsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

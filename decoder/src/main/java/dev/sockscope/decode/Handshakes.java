@@ -154,9 +154,9 @@ public final class Handshakes {
         }
         try {
             Base64.Decoder b64 = Base64.getUrlDecoder();
-            JsonText.Parsed header = JsonText.parse(new String(b64.decode(parts[0]), StandardCharsets.UTF_8));
-            JsonText.Parsed claims = JsonText.parse(new String(b64.decode(parts[1]), StandardCharsets.UTF_8));
-            if (!header.ok() || !claims.ok() || !header.tree().isObject() || !header.tree().has("alg")) {
+            if (!(JsonText.parse(new String(b64.decode(parts[0]), StandardCharsets.UTF_8)) instanceof JsonText.Ok header)
+                    || !(JsonText.parse(new String(b64.decode(parts[1]), StandardCharsets.UTF_8)) instanceof JsonText.Ok claims)
+                    || !header.tree().isObject() || !header.tree().has("alg")) {
                 return null;
             }
             ObjectNode jwt = NODES.objectNode();
@@ -167,7 +167,7 @@ public final class Handshakes {
             for (String claim : List.of("iat", "nbf", "exp")) {
                 JsonNode v = claims.tree().get(claim);
                 if (v != null && v.isNumber()) {
-                    times.put(claim, Filters.time(v, null));
+                    times.put(claim, Filters.time(v));
                 }
             }
             JsonNode exp = claims.tree().get("exp");

@@ -122,7 +122,7 @@ final class GoldenFrames {
             }
             JsonNode tree = spec.tree(f, MASKER);
             JsonText.Parsed raw = f.type() == FrameType.TEXT ? JsonText.parse(f.payload()) : null;
-            if (tree != null && raw != null && raw.ok() && !tree.equals(raw.tree())) {
+            if (tree != null && raw instanceof JsonText.Ok ok && !tree.equals(ok.tree())) {
                 out.append("   tree: ").append(tree).append('\n');
             }
             if (step.maskedPayload() != null) {

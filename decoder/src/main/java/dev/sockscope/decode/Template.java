@@ -75,10 +75,6 @@ public final class Template {
         return new Template(source, parts);
     }
 
-    public String source() {
-        return source;
-    }
-
     /** The typed parts, as parsed when the spec loaded. */
     List<Part> parts() {
         return parts;

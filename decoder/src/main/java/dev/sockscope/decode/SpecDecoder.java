@@ -23,6 +23,7 @@ import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
+import dev.sockscope.wire.QueryString;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionInfo;
 
@@ -112,7 +113,7 @@ public final class SpecDecoder {
                 reasons.add("cookie " + cookie);
             }
         }
-        Map<String, String> query = Handshakes.queryParams(h.query());
+        Map<String, String> query = QueryString.decoded(h.query());
         for (String param : e.query()) {
             if (query.containsKey(param)) {
                 score += 1;

@@ -26,6 +26,7 @@ import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 import dev.sockscope.proxy.demo.Simulator;
+import dev.sockscope.wire.QueryString;
 
 /** Hosts {@link Simulator}s, each on its own port, on Jetty's WebSocket core. */
 public final class SimulatorServer implements AutoCloseable {
@@ -94,15 +95,8 @@ public final class SimulatorServer implements AutoCloseable {
     private static Simulator.Upgrade upgrade(ServerUpgradeRequest request) {
         Map<String, String> headers = new LinkedHashMap<>();
         request.getHeaders().forEach(f -> headers.merge(f.getLowerCaseName(), f.getValue(), (a, b) -> a + "; " + b));
-        Map<String, String> query = new LinkedHashMap<>();
-        String q = request.getHttpURI().getQuery();
-        if (q != null) {
-            for (String p : q.split("&")) {
-                int eq = p.indexOf('=');
-                query.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? "" : p.substring(eq + 1));
-            }
-        }
-        return new Simulator.Upgrade(request.getHttpURI().getPath(), query, headers, List.copyOf(request.getSubProtocols()));
+        return new Simulator.Upgrade(request.getHttpURI().getPath(), QueryString.decoded(request.getHttpURI().getQuery()), headers,
+                List.copyOf(request.getSubProtocols()));
     }
 
     /** Routes requests to the upgrade handler of the connector they arrived on. */

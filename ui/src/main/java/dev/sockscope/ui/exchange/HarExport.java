@@ -9,7 +9,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 
-import dev.sockscope.decode.Handshakes;
+import dev.sockscope.wire.QueryString;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
@@ -72,7 +72,7 @@ public final class HarExport {
         g.writeStringField("httpVersion", "HTTP/1.1");
         headers(g, h.requestHeaders());
         g.writeArrayFieldStart("queryString");
-        for (var pair : Handshakes.queryParams(h.query()).entrySet()) {
+        for (var pair : QueryString.decoded(h.query()).entrySet()) {
             g.writeStartObject();
             g.writeStringField("name", pair.getKey());
             g.writeStringField("value", pair.getValue());

@@ -19,6 +19,7 @@ import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
+import dev.sockscope.wire.QueryString;
 
 /**
  * What a replay sends, worked out before anything connects: the recorded handshake (with {@code --header} and
@@ -138,16 +139,15 @@ public record ReplayPlan(String target, List<Header> headers, List<String> subpr
             return query;
         }
         List<String> parts = new ArrayList<>();
-        for (String p : query.split("&", -1)) {
-            int eq = p.indexOf('=');
-            String name = eq < 0 ? p : p.substring(0, eq);
+        for (QueryString.Param p : QueryString.parse(query)) {
+            String name = p.name();
             if (values.containsKey(name)) {
-                parts.add(name + "=" + java.net.URLEncoder.encode(resolve(values.get(name), "--query " + name, missing), StandardCharsets.UTF_8));
+                parts.add(p.rawName() + "=" + java.net.URLEncoder.encode(resolve(values.get(name), "--query " + name, missing), StandardCharsets.UTF_8));
             } else {
-                if (SecretMasker.isMasked(java.net.URLDecoder.decode(p, StandardCharsets.UTF_8))) {
+                if (SecretMasker.isMasked(p.value())) {
                     missing.add("query parameter " + name + ": --query '" + name + "=VALUE'");
                 }
-                parts.add(p);
+                parts.add(p.text());
             }
         }
         return String.join("&", parts);

@@ -24,6 +24,7 @@ import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.demo.ScriptedClients;
+import dev.sockscope.proxy.demo.Simulator;
 import dev.sockscope.proxy.demo.Simulators;
 import dev.sockscope.proxy.jetty.SimulatorServer;
 import dev.sockscope.recordings.H2RecordingStore;
@@ -101,6 +102,70 @@ class ReplayTest {
             assertThat(replay.info().upstream()).isEqualTo(sims.uri(name).toString());
             assertThat(replay.protocol()).isEqualTo(recorded.protocol());
             assertThat(replay.frames()).as("the replay is recorded frame for frame").isEqualTo(recorded.frames());
+        }
+    }
+
+    /** A simulator that says what {@code inner} says, edited: a new server build that answers differently. */
+    private static <S> Simulator<S> changed(Simulator<S> inner, java.util.function.UnaryOperator<String> edit) {
+        return new Simulator<>() {
+            @Override
+            public String name() {
+                return inner.name();
+            }
+
+            @Override
+            public String select(Upgrade upgrade) {
+                return inner.select(upgrade);
+            }
+
+            @Override
+            public S onOpen(Upgrade upgrade, Peer peer) {
+                return inner.onOpen(upgrade, edited(peer));
+            }
+
+            @Override
+            public S onText(S state, Peer peer, String text) {
+                return inner.onText(state, edited(peer), text);
+            }
+
+            private Peer edited(Peer peer) {
+                return new Peer() {
+                    public void send(String text) {
+                        peer.send(edit.apply(text));
+                    }
+
+                    public void sendBinary(byte[] data) {
+                        peer.sendBinary(data);
+                    }
+
+                    public void ping(byte[] data) {
+                        peer.ping(data);
+                    }
+
+                    public void close(int code, String reason) {
+                        peer.close(code, reason);
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void anUpstreamThatAnswersDifferentlyExitsOneNamingThePathAndIgnoringThePathExitsZero() throws Exception {
+        SessionRecord max = byProtocol.get("max");
+        Simulator<?> renamed = changed(Simulators.all().get(0), t -> t.replace("\"name\":\"Anna\"", "\"name\":\"Anya\""));
+        assertThat(renamed.name()).isEqualTo("max");
+        try (SimulatorServer newBuild = SimulatorServer.start("127.0.0.1", List.of(renamed))) {
+            List<String> args = new ArrayList<>(List.of("replay", String.valueOf(max.id()), "--upstream", newBuild.uri("max").toString(),
+                    "--speed", "max", "--db", db.toString()));
+            args.addAll(secretsFor("max"));
+            Run changedRun = replay(args.toArray(String[]::new));
+            assertThat(changedRun.code).as("exit status; out: %s err: %s", changedRun.out, changedRun.err).isEqualTo(1);
+            assertThat(changedRun.out).contains("changed answer LOGIN (19) #4 → #").contains(": payload.profile.name \"Anna\" → \"Anya\"");
+            args.addAll(List.of("--ignore", "**.profile.name"));
+            Run ignored = replay(args.toArray(String[]::new));
+            assertThat(ignored.code).as("exit status with --ignore; out: %s", ignored.out).isZero();
+            assertThat(ignored.out).contains("not compared: seq, **.time, **.profile.name");
         }
     }
 

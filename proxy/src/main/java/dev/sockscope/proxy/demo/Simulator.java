@@ -24,12 +24,34 @@ public interface Simulator<S> {
     interface Peer {
         void send(String text);
 
+        void sendBinary(byte[] data);
+
+        void ping(byte[] data);
+
         void close(int code, String reason);
+    }
+
+    /** An upgrade answered with an HTTP status instead of 101 (a recorded refusal, a bad token). */
+    record Refusal(int status, String reason) {
+    }
+
+    /** A refusal, or null to accept the upgrade. */
+    default Refusal refuse(Upgrade upgrade) {
+        return null;
     }
 
     /** The subprotocol to select, or null for none. */
     default String select(Upgrade upgrade) {
         return null;
+    }
+
+    /** A binary message arrived; returns the connection's state from now on. */
+    default S onBinary(S state, Peer peer, byte[] data) {
+        return state;
+    }
+
+    /** The connection closed (either side); the simulator lets go of what it keeps for it. */
+    default void onClose(S state) {
     }
 
     /** A client connected; returns the state kept for it. */

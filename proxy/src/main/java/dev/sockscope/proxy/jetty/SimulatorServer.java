@@ -30,6 +30,7 @@ import dev.sockscope.wire.QueryString;
 
 /** Hosts {@link Simulator}s, each on its own port, on Jetty's WebSocket core. */
 public final class SimulatorServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SimulatorServer.class);
     private final Server server;
     private final Map<String, ServerConnector> connectors = new LinkedHashMap<>();
 
@@ -51,6 +52,11 @@ public final class SimulatorServer implements AutoCloseable {
                 @Override
                 public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
                     Simulator.Upgrade upgrade = upgrade(request);
+                    Simulator.Refusal refusal = sim.refuse(upgrade);
+                    if (refusal != null) {
+                        org.eclipse.jetty.server.Response.writeError(request, response, callback, refusal.status(), refusal.reason());
+                        return null;
+                    }
                     String selected = sim.select(upgrade);
                     if (selected != null) {
                         response.setAcceptedSubProtocol(selected);
@@ -123,6 +129,8 @@ public final class SimulatorServer implements AutoCloseable {
         private final Simulator<S> simulator;
         private final Simulator.Upgrade upgrade;
         private final StringBuilder text = new StringBuilder();
+        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+        private boolean inBinary;
         private CoreSession session;
         private S state;
 
@@ -135,7 +143,14 @@ public final class SimulatorServer implements AutoCloseable {
         public void onOpen(CoreSession coreSession, Callback callback) {
             session = coreSession;
             callback.succeeded();
-            state = simulator.onOpen(upgrade, this);
+            try {
+                state = simulator.onOpen(upgrade, this);
+            } catch (RuntimeException e) {
+                // A simulator's bug closes its connection loudly instead of leaving the client waiting.
+                LOG.error("simulator '{}' failed on a new connection", simulator.name(), e);
+                session.close(CloseStatus.SERVER_ERROR, "simulator failed: " + e, Callback.NOOP);
+                return;
+            }
             session.demand();
         }
 
@@ -148,6 +163,14 @@ public final class SimulatorServer implements AutoCloseable {
                     String message = text.toString();
                     text.setLength(0);
                     state = simulator.onText(state, this, message);
+                }
+            } else if (op == OpCode.BINARY || (op == OpCode.CONTINUATION && inBinary)) {
+                inBinary = !frame.isFin();
+                binary.writeBytes(BufferUtil.toArray(frame.getPayload()));
+                if (frame.isFin()) {
+                    byte[] message = binary.toByteArray();
+                    binary.reset();
+                    state = simulator.onBinary(state, this, message);
                 }
             } else if (op == OpCode.PING) {
                 session.sendFrame(new Frame(OpCode.PONG).setPayload(BufferUtil.copy(frame.getPayload())), Callback.NOOP, false);
@@ -164,6 +187,16 @@ public final class SimulatorServer implements AutoCloseable {
         }
 
         @Override
+        public void sendBinary(byte[] data) {
+            session.sendFrame(new Frame(OpCode.BINARY).setPayload(java.nio.ByteBuffer.wrap(data)), Callback.NOOP, false);
+        }
+
+        @Override
+        public void ping(byte[] data) {
+            session.sendFrame(new Frame(OpCode.PING).setPayload(java.nio.ByteBuffer.wrap(data)), Callback.NOOP, false);
+        }
+
+        @Override
         public void close(int code, String reason) {
             session.close(code, reason, Callback.NOOP);
         }
@@ -176,6 +209,7 @@ public final class SimulatorServer implements AutoCloseable {
         @Override
         public void onClosed(CloseStatus closeStatus, Callback callback) {
             callback.succeeded();
+            simulator.onClose(state);
         }
 
         @Override

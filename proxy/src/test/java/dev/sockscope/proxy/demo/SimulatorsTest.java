@@ -23,6 +23,16 @@ class SimulatorsTest {
         }
 
         @Override
+        public void sendBinary(byte[] data) {
+            sent.add("binary " + java.util.HexFormat.of().formatHex(data));
+        }
+
+        @Override
+        public void ping(byte[] data) {
+            sent.add("ping " + java.util.HexFormat.of().formatHex(data));
+        }
+
+        @Override
         public void close(int code, String reason) {
             sent.add("close " + code + " " + reason);
         }

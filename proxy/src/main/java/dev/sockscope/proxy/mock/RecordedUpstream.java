@@ -1,0 +1,365 @@
+package dev.sockscope.proxy.mock;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.sockscope.decode.JsonPath;
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.decode.SessionDecoder;
+import dev.sockscope.decode.SpecDecoder;
+import dev.sockscope.decode.spec.FieldPattern;
+import dev.sockscope.proxy.demo.Simulator;
+import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.recordings.StoredFrame;
+import dev.sockscope.secrets.SecretMasker;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Handshake;
+import dev.sockscope.wire.Header;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionInfo;
+
+/**
+ * Recorded sessions played back as the upstream: a simulator whose script is recordings. Each connection follows the
+ * recorded session whose handshake it resembles most (path, query, headers; credentials compared masked under the
+ * folder's key), which decides a refused upgrade (its recorded status) and the pushes sent at their recorded offsets.
+ * Each client frame is matched, across every session given, to a recorded client frame by the decoder's request
+ * identity (label, then the fields that are neither volatile nor the correlation key), and the server frames that
+ * answered it are sent back, with the correlation field rewritten to the live request's (a MAX answer carries the live
+ * {@code seq}). A frame nothing matches is reported, and answered as configured (nothing, or a close).
+ */
+public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A session as recorded, with its frames and decodings. */
+    public record Recording(SessionRecord session, List<StoredFrame> frames) {
+    }
+
+    /** What the mock says about a client frame it has no recording for: {@code closeCode} 0 answers nothing. */
+    public record Unmatched(int closeCode) {
+        public static final Unmatched IGNORE = new Unmatched(0);
+    }
+
+    /** A recorded client message and what answered it. */
+    private record Exchange(Recording recording, StoredFrame request, String label, JsonNode identity, List<StoredFrame> answers) {
+    }
+
+    private final List<Recording> recordings;
+    private final ProtocolRegistry protocols;
+    private final SecretMasker masker;
+    private final Unmatched unmatched;
+    private final Consumer<String> report;
+    private final List<Exchange> exchanges = new ArrayList<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sockscope-mock-pushes");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param report told, one line each, what the mock could not answer */
+    public RecordedUpstream(List<Recording> recordings, ProtocolRegistry protocols, SecretMasker masker, Unmatched unmatched,
+                            Consumer<String> report) {
+        if (recordings.isEmpty()) {
+            throw new IllegalArgumentException("a mock needs at least one recorded session");
+        }
+        this.recordings = List.copyOf(recordings);
+        this.protocols = protocols;
+        this.masker = masker;
+        this.unmatched = unmatched;
+        this.report = report;
+        for (Recording r : recordings) {
+            exchanges.addAll(exchanges(r));
+        }
+    }
+
+    /** A live connection: the session it follows, its decoder, which recorded requests it has used, its pending pushes. */
+    public final class Live {
+        private final Recording followed;
+        private final SessionDecoder decoder;
+        private final Set<StoredFrame> used = new HashSet<>();
+        private final List<ScheduledFuture<?>> pushes = new ArrayList<>();
+        private long seq;
+
+        Live(Recording followed, SessionDecoder decoder) {
+            this.followed = followed;
+            this.decoder = decoder;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "mock";
+    }
+
+    @Override
+    public Refusal refuse(Upgrade upgrade) {
+        Handshake h = follow(upgrade).session().info().handshake();
+        return h.status() == 101 ? null : new Refusal(h.status(), "as recorded");
+    }
+
+    @Override
+    public String select(Upgrade upgrade) {
+        String recorded = follow(upgrade).session().info().handshake().subprotocol();
+        if (recorded == null) {
+            return null;
+        }
+        // A masked selection (a token echoed back) is answered with what the client offered in its place.
+        return upgrade.subprotocols().contains(recorded) ? recorded
+                : upgrade.subprotocols().stream().filter(p -> masker.mask(p).equals(recorded)).findFirst().orElse(null);
+    }
+
+    @Override
+    public Live onOpen(Upgrade upgrade, Peer peer) {
+        Recording followed = follow(upgrade);
+        SessionInfo info = followed.session().info();
+        String protocol = followed.session().protocol();
+        SessionInfo forced = new SessionInfo(0, "mock", info.upstream(), "", info.handshake(), info.startedAtMicros(), protocol);
+        Live live = new Live(followed, protocols.open(forced, masker));
+        Set<StoredFrame> answers = new HashSet<>();
+        exchanges.stream().filter(e -> e.recording() == followed).forEach(e -> answers.addAll(e.answers()));
+        boolean clientClosed = false;
+        for (StoredFrame f : followed.frames()) {
+            clientClosed |= f.frame().from() == Direction.CLIENT_TO_SERVER && f.frame().type() == FrameType.CLOSE;
+            // A server close after the client's was its reply: the live client's own close gets that reply.
+            boolean reply = clientClosed && f.frame().type() == FrameType.CLOSE;
+            if (f.frame().from() == Direction.SERVER_TO_CLIENT && !answers.contains(f) && f.frame().type() != FrameType.PONG && !reply) {
+                long offset = Math.max(0, f.frame().timeMicros() - info.startedAtMicros());
+                live.pushes.add(timer.schedule(() -> send(peer, f.frame(), null, null), offset, TimeUnit.MICROSECONDS));
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public Live onText(Live live, Peer peer, String text) {
+        return answer(live, peer, FrameType.TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Live onBinary(Live live, Peer peer, byte[] data) {
+        return answer(live, peer, FrameType.BINARY, data);
+    }
+
+    @Override
+    public void onClose(Live live) {
+        if (live != null) {
+            live.pushes.forEach(p -> p.cancel(false));
+        }
+    }
+
+    private Live answer(Live live, Peer peer, FrameType type, byte[] payload) {
+        RecordedFrame frame = new RecordedFrame(0, ++live.seq, System.currentTimeMillis() * 1000, Direction.CLIENT_TO_SERVER,
+                type, payload, 1, null);
+        SessionDecoder.Step step = live.decoder.decode(frame);
+        String label = step.decoding().label();
+        SpecDecoder spec = spec(live.followed);
+        JsonNode tree = tree(frame);
+        // Compared masked, as the recording holds it: a live token and its recorded mask are the same request.
+        JsonNode identity = identity(spec, step.maskedPayload() == null ? tree : tree(frame.withPayload(step.maskedPayload())));
+        Exchange match = best(live, type, label, identity, payload);
+        if (match == null) {
+            report.accept("mock: no recorded frame matches client frame " + label + ": "
+                    + preview(type == FrameType.TEXT ? new String(payload, StandardCharsets.UTF_8) : payload.length + " bytes"));
+            if (unmatched.closeCode() > 0) {
+                peer.close(unmatched.closeCode(), "no recorded frame matches " + label);
+            }
+            return live;
+        }
+        live.used.add(match.request());
+        JsonNode liveKey = key(spec(match.recording()), tree);
+        for (StoredFrame a : match.answers()) {
+            send(peer, a.frame(), spec(match.recording()), liveKey);
+        }
+        return live;
+    }
+
+    /** The exact request first (unused, in the followed session), then the same label; never a frame of another type. */
+    private Exchange best(Live live, FrameType type, String label, JsonNode identity, byte[] payload) {
+        Exchange sameLabel = null;
+        Exchange sameRequest = null;
+        for (Exchange e : exchanges) {
+            if (e.request().frame().type() != type || !e.label().equals(label)) {
+                continue;
+            }
+            boolean same = identity != null ? identity.equals(e.identity())
+                    : Arrays.equals(payload, e.request().frame().payload());
+            int rank = (live.used.contains(e.request()) ? 0 : 2) + (e.recording() == live.followed ? 1 : 0);
+            if (same && (sameRequest == null || rank > rank(live, sameRequest))) {
+                sameRequest = e;
+            }
+            if (sameLabel == null || rank > rank(live, sameLabel)) {
+                sameLabel = e;
+            }
+        }
+        return sameRequest != null ? sameRequest : sameLabel;
+    }
+
+    private static int rank(Live live, Exchange e) {
+        return (live.used.contains(e.request()) ? 0 : 2) + (e.recording() == live.followed ? 1 : 0);
+    }
+
+    private void send(Peer peer, RecordedFrame f, SpecDecoder spec, JsonNode liveKey) {
+        switch (f.type()) {
+            case TEXT -> peer.send(rewrite(f.text(), spec, liveKey));
+            case BINARY -> peer.sendBinary(f.payload());
+            case PING -> peer.ping(f.payload());
+            case CLOSE -> peer.close(f.closeCode() == null ? 1000 : f.closeCode(), f.closeReason() == null ? "" : f.closeReason());
+            case PONG -> { }
+        }
+    }
+
+    /** The recorded answer addressed to the live request: its correlation field set to the live value. */
+    private static String rewrite(String text, SpecDecoder spec, JsonNode liveKey) {
+        if (spec == null || spec.spec().correlate() == null || liveKey == null) {
+            return text;
+        }
+        try {
+            JsonNode tree = JSON.readTree(text);
+            JsonPath key = spec.spec().correlate().key();
+            return tree != null && key.find(tree) != null && key.replace(tree, liveKey) ? JSON.writeValueAsString(tree) : text;
+        } catch (java.io.IOException notJson) {
+            return text;
+        }
+    }
+
+    /** The recorded session this handshake resembles most; the newest wins a tie. */
+    private Recording follow(Upgrade upgrade) {
+        List<Header> live = new ArrayList<>();
+        upgrade.headers().forEach((n, v) -> live.add(new Header(n, v)));
+        Map<String, String> masked = new java.util.HashMap<>();
+        masker.maskHeaders(live).forEach(h -> masked.put(h.name().toLowerCase(Locale.ROOT), h.value()));
+        Recording best = null;
+        int bestScore = -1;
+        for (Recording r : recordings) {
+            Handshake h = r.session().info().handshake();
+            int score = h.path().equals(upgrade.path()) ? 4 : 0;
+            for (Header x : h.requestHeaders()) {
+                String n = x.name().toLowerCase(Locale.ROOT);
+                if (!n.startsWith("sec-websocket-key") && !n.equals("host") && x.value().equals(masked.get(n))) {
+                    score++;
+                }
+            }
+            if (score >= bestScore) {
+                best = r;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /** The recorded client messages of a session, each with what answered it. */
+    private List<Exchange> exchanges(Recording r) {
+        SpecDecoder spec = spec(r);
+        boolean correlated = spec != null && spec.spec().correlate() != null;
+        List<StoredFrame> frames = r.frames();
+        List<Exchange> out = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            StoredFrame c = frames.get(i);
+            if (c.frame().from() != Direction.CLIENT_TO_SERVER || c.frame().type().isControl()) {
+                continue;
+            }
+            List<StoredFrame> answers = new ArrayList<>();
+            for (int j = i + 1; j < frames.size(); j++) {
+                StoredFrame s = frames.get(j);
+                if (s.frame().from() == Direction.CLIENT_TO_SERVER) {
+                    if (s.frame().type() == FrameType.CLOSE) {
+                        break; // what follows the client's close answers the close, not this message
+                    }
+                    if (!correlated && !s.frame().type().isControl()) {
+                        break; // without correlation, what the server said until the client spoke again answered it
+                    }
+                    continue;
+                }
+                Long answered = s.decoding() == null ? null : s.decoding().correlatesWith();
+                if (correlated ? answered != null && answered == c.seq() : s.frame().type() != FrameType.PONG) {
+                    answers.add(s);
+                }
+            }
+            String label = c.decoding() == null ? c.frame().type().label() : c.decoding().label();
+            out.add(new Exchange(r, c, label, identity(spec, tree(c.frame())), answers));
+        }
+        return out;
+    }
+
+    /** The request as the mock compares it: its tree without volatile fields and without the correlation key. */
+    private static JsonNode identity(SpecDecoder spec, JsonNode tree) {
+        if (tree == null) {
+            return null;
+        }
+        JsonNode copy = tree.deepCopy();
+        List<FieldPattern> skip = new ArrayList<>(spec == null ? List.of() : spec.spec().volatileFields());
+        if (spec != null && spec.spec().correlate() != null) {
+            skip.add(FieldPattern.parse(spec.spec().correlate().key().text()));
+        }
+        strip(copy, new ArrayList<>(), skip);
+        return copy;
+    }
+
+    private static void strip(JsonNode node, List<String> path, List<FieldPattern> skip) {
+        if (node instanceof ObjectNode object) {
+            for (String name : new ArrayList<>(toList(object.fieldNames()))) {
+                path.add(name);
+                if (skip.stream().anyMatch(p -> p.matches(path))) {
+                    object.remove(name);
+                } else {
+                    strip(object.get(name), path, skip);
+                }
+                path.remove(path.size() - 1);
+            }
+        } else if (node != null && node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                path.add("[" + i + "]");
+                strip(node.get(i), path, skip);
+                path.remove(path.size() - 1);
+            }
+        }
+    }
+
+    private static List<String> toList(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+
+    private static JsonNode key(SpecDecoder spec, JsonNode tree) {
+        if (spec == null || spec.spec().correlate() == null || tree == null) {
+            return null;
+        }
+        return spec.spec().correlate().key().find(tree);
+    }
+
+    private SpecDecoder spec(Recording r) {
+        return r.session().protocol() == null ? null : protocols.find(r.session().protocol()).orElse(null);
+    }
+
+    private static JsonNode tree(RecordedFrame f) {
+        if (f.type() != FrameType.TEXT) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(f.payload());
+            return n != null && n.isContainerNode() ? n : null;
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
+    }
+
+    private static String preview(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    }
+}

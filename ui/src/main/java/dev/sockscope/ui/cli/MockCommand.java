@@ -1,0 +1,77 @@
+package dev.sockscope.ui.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.mock.RecordedUpstream;
+import dev.sockscope.ui.mock.MockServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sockscope mock ID… --listen HOST:PORT}: recordings served as the upstream, so a client team needs no backend. */
+@Command(name = "mock", mixinStandardHelpOptions = true,
+        description = {"Serves recorded sessions as the upstream: each client frame is matched to a recorded one (by the"
+                + " decoder's label and its non-volatile fields) and answered as recorded, the correlation field set to the"
+                + " live request's; pushes come at their recorded offsets; a refused upgrade is refused with its status."
+                + " Several sessions merge into one mock. What clients do against it is recorded like any session."})
+public final class MockCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "SESSION_ID", arity = "1..*", description = "Recorded sessions to serve.")
+    List<Long> sessionIds;
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:9500", paramLabel = "HOST:PORT",
+            description = "Where clients connect (default: ${DEFAULT-VALUE}; port 0 picks a free one).")
+    String listen;
+
+    @Option(names = "--unmatched", defaultValue = "ignore", paramLabel = "ignore|close:CODE",
+            description = "What a client frame with no recorded match gets: nothing (reported only), or a close with CODE (default: ${DEFAULT-VALUE}).")
+    String unmatched;
+
+    @Mixin
+    DbOption db = new DbOption();
+
+    @Mixin
+    ProtocolsOption protocols = new ProtocolsOption();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RecordedUpstream.Unmatched answer;
+        if (unmatched.equals("ignore")) {
+            answer = RecordedUpstream.Unmatched.IGNORE;
+        } else if (unmatched.matches("close:\\d{4}")) {
+            answer = new RecordedUpstream.Unmatched(Integer.parseInt(unmatched.substring(6)));
+        } else {
+            err.println("sockscope: --unmatched " + unmatched + ": give ignore or close:CODE (close:1008)");
+            return 2;
+        }
+        Route where = Route.parse(listen + "=ws://127.0.0.1:1");
+        MockServer mock;
+        try {
+            mock = MockServer.start(db.directory(), sessionIds, where.listenHost(), where.listenPort(), protocols.load(), answer,
+                    line -> {
+                        err.println(line);
+                        err.flush();
+                    });
+        } catch (MockServer.NoSuchSession e) {
+            err.println("sockscope: " + e.getMessage());
+            return 2;
+        }
+        StopOnSignal stop = new StopOnSignal(mock);
+        out.println("sockscope mock: serving sessions " + sessionIds + " on ws://" + mock.listen()
+                + "; what clients do is recorded in " + mock.runtime().store().directory());
+        out.println("sockscope mock: press Ctrl-C to stop");
+        out.flush();
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sockscope.ui.mock;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.demo.Simulator;
+import dev.sockscope.proxy.jetty.SimulatorServer;
+import dev.sockscope.proxy.mock.RecordedUpstream;
+import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingException;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.recordings.StoredFrame;
+import dev.sockscope.ui.ProxyRuntime;
+
+/**
+ * Recorded sessions served as the upstream ({@code sockscope mock}): a {@link RecordedUpstream} hosted like the demo's
+ * simulators, behind a relay route on the listen address, so that what clients do against the mock is recorded,
+ * decoded and browsable like any session.
+ */
+public final class MockServer implements AutoCloseable {
+    private final SimulatorServer upstream;
+    private final ProxyRuntime runtime;
+
+    private MockServer(SimulatorServer upstream, ProxyRuntime runtime) {
+        this.upstream = upstream;
+        this.runtime = runtime;
+    }
+
+    /** Thrown when a session to serve is not in the folder. */
+    public static final class NoSuchSession extends Exception {
+        NoSuchSession(String message) {
+            super(message);
+        }
+    }
+
+    public static MockServer start(Path db, List<Long> sessionIds, String listenHost, int listenPort, ProtocolRegistry protocols,
+                                   RecordedUpstream.Unmatched unmatched, Consumer<String> report)
+            throws RecordingException, IOException, NoSuchSession {
+        List<RecordedUpstream.Recording> recordings = new ArrayList<>();
+        RecordedUpstream mock;
+        try (H2RecordingStore store = H2RecordingStore.openReader(db)) {
+            for (long id : sessionIds) {
+                SessionRecord s = store.session(id).orElseThrow(() -> new NoSuchSession("no session " + id + " in "
+                        + store.directory() + " (see 'sockscope sessions')"));
+                recordings.add(new RecordedUpstream.Recording(s, frames(store, id)));
+            }
+            mock = new RecordedUpstream(recordings, protocols, store.masker(), unmatched, report);
+        }
+        SimulatorServer upstream = SimulatorServer.start("127.0.0.1", List.<Simulator<?>>of(mock));
+        try {
+            ProxyRuntime runtime = ProxyRuntime.start(List.of(new Route(listenHost, listenPort, upstream.uri(mock.name()))),
+                    RelayOptions.defaults(), db, false, protocols);
+            return new MockServer(upstream, runtime);
+        } catch (RecordingException | IOException | RuntimeException e) {
+            upstream.close();
+            throw e;
+        }
+    }
+
+    /** Where clients connect ({@code host:port}). */
+    public String listen() {
+        return runtime.relay().boundRoutes().get(0).listen();
+    }
+
+    public ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    private static List<StoredFrame> frames(RecordingStore store, long id) throws RecordingException {
+        List<StoredFrame> out = new ArrayList<>();
+        long after = 0;
+        List<StoredFrame> page;
+        do {
+            page = store.storedFrames(id, after, 5000);
+            out.addAll(page);
+            if (!page.isEmpty()) {
+                after = page.get(page.size() - 1).seq();
+            }
+        } while (page.size() == 5000);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+        upstream.close();
+    }
+
+    @Override
+    public String toString() {
+        return "the mock server";
+    }
+}

@@ -80,6 +80,9 @@ public class EventBus<E> implements AutoCloseable {
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once close() has let every subscriber finish: from then on publishing drops and nobody waits for room. */
+    private volatile boolean drained;
+    private final AtomicLong droppedAfterClose = new AtomicLong();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final List<Consumer<Failure>> failureActions = new CopyOnWriteArrayList<>();
     private final ToLongFunction<? super E> weigher;
@@ -100,6 +103,11 @@ public class EventBus<E> implements AutoCloseable {
     }
 
     public void publish(E event) {
+        if (drained) {
+            // Closed and drained: no subscriber will take anything again (a straggler after the relay stopped).
+            droppedAfterClose.incrementAndGet();
+            return;
+        }
         long weight = weigher.applyAsLong(event);
         for (Subscription s : subscriptions) {
             s.offer(event, weight);
@@ -110,6 +118,9 @@ public class EventBus<E> implements AutoCloseable {
     public boolean hasCapacity() {
         if (failure.get() != null) {
             return false;
+        }
+        if (drained) {
+            return true; // nothing will drain any more, and publishing drops: a reader must not wait for room
         }
         for (Subscription s : subscriptions) {
             if (s.delivery == Delivery.LOSSLESS && s.isFull()) {
@@ -194,7 +205,7 @@ public class EventBus<E> implements AutoCloseable {
 
     /** Total events dropped by lossy subscribers, and by any subscriber after it failed. */
     public long dropped() {
-        return subscriptions.stream().mapToLong(s -> s.dropped.get()).sum();
+        return droppedAfterClose.get() + subscriptions.stream().mapToLong(s -> s.dropped.get()).sum();
     }
 
     /** Waits until every queue is empty and every subscriber has been told to shut down. */
@@ -218,6 +229,7 @@ public class EventBus<E> implements AutoCloseable {
             }
         }
         // Nobody will drain any more: let paused readers go so that sockets can close.
+        drained = true;
         releaseAll();
     }
 
@@ -227,8 +239,12 @@ public class EventBus<E> implements AutoCloseable {
     }
 
     private void releaseAll() {
-        Waiter w;
-        while ((w = waiters.poll()) != null) {
+        // Only the waiters there now: a resumed reader that registers again must not keep this loop going.
+        for (int n = waiters.size(); n > 0; n--) {
+            Waiter w = waiters.poll();
+            if (w == null) {
+                return;
+            }
             w.run();
         }
     }

@@ -219,4 +219,39 @@ class CaptureBusTest {
         healthy.close(Duration.ofSeconds(5));
         assertThat(h.flush()).succeedsWithin(Duration.ofSeconds(1));
     }
+
+    @Test
+    void closingReleasesPausedReadersOnceAndNeverSpinsOnOneThatWaitsAgain() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CaptureBus bus = new CaptureBus();
+        CaptureBus.Subscription s = bus.subscribe("stuck", events -> stuck.await(), CaptureBus.Delivery.LOSSLESS,
+                new CaptureBus.Limits(1 << 20, 3));
+        bus.publish(frame(0, 8));
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.queued() == 0); // the subscriber holds its first batch
+        for (int i = 1; i < 10; i++) {
+            bus.publish(frame(i, 8));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !bus.hasCapacity());
+        AtomicInteger resumed = new AtomicInteger();
+        Runnable[] reader = new Runnable[1];
+        // A reader that, resumed, reads one more frame and waits for room again while there is none, as the relay does
+        // (with room it would read on, asynchronously).
+        reader[0] = () -> {
+            resumed.incrementAndGet();
+            bus.publish(frame(100, 8));
+            if (!bus.hasCapacity()) {
+                bus.whenCapacity(reader[0]);
+            }
+        };
+        bus.whenCapacity(reader[0]);
+        assertThat(resumed).hasValue(0);
+        Thread closer = new Thread(() -> bus.close(Duration.ofMillis(200)));
+        closer.start();
+        closer.join(10_000);
+        assertThat(closer.isAlive()).as("close returned").isFalse();
+        stuck.countDown();
+        assertThat(bus.hasCapacity()).as("a closed, drained bus keeps nobody waiting").isTrue();
+        assertThat(bus.dropped()).as("what was published after the close is counted, not queued").isPositive();
+        assertThat(resumed.get()).as("the reader ran; it did not spin").isBetween(1, 2);
+    }
 }

@@ -1,16 +1,6 @@
 package dev.sockscope.capture;
 
-import java.util.List;
-
-/**
- * A subscriber to capture events. Called on the subscriber's own thread, never on a relay thread,
- * with events in publication order; batches let a store write many events in one transaction.
- */
+/** A subscriber to the relay's capture events. */
 @FunctionalInterface
-public interface CaptureListener {
-    void onEvents(List<CaptureEvent> events) throws Exception;
-
-    /** Called once after the last batch, when the bus shuts down. */
-    default void onShutdown() throws Exception {
-    }
+public interface CaptureListener extends BusListener<CaptureEvent> {
 }

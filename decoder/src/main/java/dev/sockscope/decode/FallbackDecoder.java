@@ -28,7 +28,7 @@ public final class FallbackDecoder {
             return new FrameDecoding("json", labelOf(tree), Kind.UNKNOWN, Filters.truncate(tree.toString(), Previews.TEXT_CHARS),
                     null, null, List.of());
         }
-        List<String> warnings = parsed == null ? List.of() : List.of(parsed.error());
+        List<Warning> warnings = parsed == null ? List.of() : List.of(Warning.of(Warning.Code.INVALID_JSON, parsed.error()));
         return new FrameDecoding("text", "text", Kind.UNKNOWN, Previews.text(f.payload()), null, null, warnings);
     }
 

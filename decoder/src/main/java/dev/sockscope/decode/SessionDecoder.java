@@ -43,10 +43,6 @@ public final class SessionDecoder {
      */
     static final int MAX_DECODED_BYTES = 16 << 20;
 
-    /** The protocol chosen for the session, why, and the handshake as that protocol explains it. */
-    public record ProtocolChoice(String protocol, String reason, JsonNode handshake) {
-    }
-
     /**
      * One frame's outcome.
      *
@@ -113,10 +109,6 @@ public final class SessionDecoder {
         return choice;
     }
 
-    public ProtocolChoice choice() {
-        return choice;
-    }
-
     /** Decodes the next frame of the session. Never throws. */
     public Step decode(RecordedFrame f) {
         try {
@@ -135,7 +127,7 @@ public final class SessionDecoder {
                 warning += "; masking failed too, so the frame is stored as it came";
             }
             return new Step(new FrameDecoding(protocol, "undecodable", Kind.UNKNOWN, Previews.text(masked != null ? masked : f.payload()),
-                    null, null, List.of(warning)), masked, null);
+                    null, null, List.of(Warning.of(Warning.Code.DECODER_FAILED, warning))), masked, null);
         }
     }
 
@@ -149,8 +141,8 @@ public final class SessionDecoder {
             byte[] masked = mask(f, unparsed(f));
             byte[] shown = masked == null ? f.payload() : masked;
             return new Step(new FrameDecoding(protocol, "large text", Kind.UNKNOWN, Previews.text(shown), null, null,
-                    List.of("not decoded: " + Filters.bytes(f.payload().length) + " is over the "
-                            + Filters.bytes(MAX_DECODED_BYTES) + " decoding limit (the frame is stored whole)")), masked, null);
+                    List.of(Warning.of(Warning.Code.NOT_DECODED, "not decoded: " + Filters.bytes(f.payload().length) + " is over the "
+                            + Filters.bytes(MAX_DECODED_BYTES) + " decoding limit (the frame is stored whole)"))), masked, null);
         }
         JsonText.Parsed parsed = f.type() == FrameType.TEXT && JsonText.looksLikeJson(f.payload()) ? JsonText.parse(f.payload()) : null;
         ProtocolChoice chosenNow = null;
@@ -233,7 +225,8 @@ public final class SessionDecoder {
             ArrayDeque<Pending> waiting = pending.get(decoded.correlationKey());
             Pending request = waiting == null ? null : waiting.poll();
             if (request == null) {
-                return d.withWarning("answers no pending request (" + rule.key().text() + " " + decoded.correlationKey() + ")");
+                return d.withWarning(Warning.of(Warning.Code.ANSWERS_NOTHING,
+                        "answers no pending request (" + rule.key().text() + " " + decoded.correlationKey() + ")"));
             }
             pendingCount--;
             if (waiting.isEmpty()) {
@@ -244,7 +237,7 @@ public final class SessionDecoder {
                 // The request already carries the warning about its value; the answer is named after its request.
                 answered = new FrameDecoding(answered.protocol(), request.label(), answered.kind(), answered.summary(),
                         answered.correlatesWith(), answered.latencyMicros(),
-                        answered.warnings().stream().filter(w -> !w.contains(SpecDecoder.NOT_IN_TABLE)).toList());
+                        answered.warnings().stream().filter(w -> w.code() != Warning.Code.NOT_IN_TABLE).toList());
             }
             return answered;
         }

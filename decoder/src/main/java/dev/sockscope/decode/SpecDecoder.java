@@ -175,13 +175,13 @@ public final class SpecDecoder {
         }
         if (f.type() == FrameType.BINARY) {
             return new Decoded(new FrameDecoding(name(), "binary", Kind.UNKNOWN, Previews.hex(f.payload()), null, null,
-                    List.of(name() + " frames are JSON text; this one is binary")), null);
+                    List.of(Warning.of(Warning.Code.UNEXPECTED_BINARY, name() + " frames are JSON text; this one is binary"))), null);
         }
         if (parsed == null || !parsed.ok()) {
             return new Decoded(malformed(f, parsed == null ? "invalid JSON" : parsed.error(), masker), null);
         }
         JsonNode tree = parsed.tree();
-        List<String> warnings = new ArrayList<>();
+        List<Warning> warnings = new ArrayList<>();
         unwrapJsonStrings(tree, warnings);
         maskSecrets(tree, masker);
         checkTypes(spec.detect().content() == null ? Map.of() : spec.detect().content().require(), tree, warnings);
@@ -191,7 +191,7 @@ public final class SpecDecoder {
             if (rule.when().matches(f.from(), tree)) {
                 kind = rule.kind();
                 if (rule.warning() != null) {
-                    warnings.add(rule.warning());
+                    warnings.add(Warning.of(Warning.Code.SPEC_RULE, rule.warning()));
                 }
                 break;
             }
@@ -214,18 +214,18 @@ public final class SpecDecoder {
                 String guessed = guess.name() != null ? guess.name() : nameFor(guess.value(), f.from());
                 label = spec.label().guess().render(tree, names(guessed, value));
                 summary = entry != null ? entry.summary() : guess.summary();
-                warnings.add(labelFields + " " + value + NOT_IN_TABLE + name() + " table; the fields match "
-                        + guessed + (guessed.equals(guess.value()) ? "" : " (" + guess.value() + ")"));
+                warnings.add(Warning.of(Warning.Code.NOT_IN_TABLE, labelFields + " " + value + NOT_IN_TABLE + name()
+                        + " table; the fields match " + guessed + (guessed.equals(guess.value()) ? "" : " (" + guess.value() + ")")));
             } else {
                 label = spec.label().unknown().render(tree, names(value, value));
                 summary = entry == null ? null : entry.summary();
-                warnings.add(labelFields + " " + value + NOT_IN_TABLE + name() + " table");
+                warnings.add(Warning.of(Warning.Code.NOT_IN_TABLE, labelFields + " " + value + NOT_IN_TABLE + name() + " table"));
             }
         } else if (spec.label().fields().isEmpty()) {
             label = kind.label();
         } else {
             label = "no " + spec.label().fields().get(0).text();
-            warnings.add("the frame has no " + labelFields + " field");
+            warnings.add(Warning.of(Warning.Code.NO_LABEL_FIELD, "the frame has no " + labelFields + " field"));
         }
         String text = summary == null ? null : summary.render(tree, names(label, value));
         if (text == null || text.isBlank()) {
@@ -333,7 +333,7 @@ public final class SpecDecoder {
         return Filters.truncate(tree.toString(), Previews.TEXT_CHARS);
     }
 
-    private void unwrapJsonStrings(JsonNode tree, List<String> warnings) {
+    private void unwrapJsonStrings(JsonNode tree, List<Warning> warnings) {
         for (JsonPath p : spec.jsonStrings()) {
             JsonNode v = p.find(tree);
             if (v != null && v.isTextual()) {
@@ -341,7 +341,7 @@ public final class SpecDecoder {
                 if (inner.ok()) {
                     p.replace(tree, inner.tree());
                 } else {
-                    warnings.add(p.text() + " should hold JSON text: " + inner.error());
+                    warnings.add(Warning.of(Warning.Code.INVALID_NESTED_JSON, p.text() + " should hold JSON text: " + inner.error()));
                 }
             }
         }
@@ -357,12 +357,12 @@ public final class SpecDecoder {
         PayloadMasker.maskTree(tree, masker, 0);
     }
 
-    private static void checkTypes(Map<JsonPath, FieldType> types, JsonNode tree, List<String> warnings) {
+    private static void checkTypes(Map<JsonPath, FieldType> types, JsonNode tree, List<Warning> warnings) {
         for (Map.Entry<JsonPath, FieldType> t : types.entrySet()) {
             JsonNode v = t.getKey().find(tree);
             if (v != null && !t.getValue().accepts(v)) {
-                warnings.add(t.getKey().text() + " should be " + article(t.getValue().label()) + ", not "
-                        + article(FieldType.typeOf(v)));
+                warnings.add(Warning.of(Warning.Code.WRONG_TYPE, t.getKey().text() + " should be " + article(t.getValue().label())
+                        + ", not " + article(FieldType.typeOf(v))));
             }
         }
     }
@@ -391,7 +391,7 @@ public final class SpecDecoder {
         Set<String> names = new HashSet<>();
         spec.secrets().forEach(p -> names.add(p.parts().get(p.parts().size() - 1)));
         String preview = Previews.text(PayloadMasker.maskUnparsed(text, names, masker).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return new FrameDecoding(name(), label, Kind.UNKNOWN, preview, null, null, List.of(error));
+        return new FrameDecoding(name(), label, Kind.UNKNOWN, preview, null, null, List.of(Warning.of(Warning.Code.INVALID_JSON, error)));
     }
 
     @Override

@@ -177,4 +177,46 @@ class CaptureBusTest {
         assertThat(received.get()).isEqualTo(5_000);
         assertThat(shutdown.await(1, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void flushCompletesOnlyOnceEverythingPublishedBeforeItHasBeenHandled() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (CaptureBus bus = new CaptureBus()) {
+            CaptureBus.Subscription s = bus.subscribe("slow", events -> {
+                release.await();
+                events.forEach(e -> seen.add(((CaptureEvent.FrameCaptured) e).frame().seq()));
+            }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT.withLinger(Duration.ofMillis(50)));
+            for (long i = 1; i <= 1_000; i++) {
+                bus.publish(frame(i, 8));
+            }
+            java.util.concurrent.CompletableFuture<Void> flushed = s.flush();
+            bus.publish(frame(1_001, 8));
+            assertThat(flushed).as("the listener is still holding the first batch").isNotDone();
+            release.countDown();
+            flushed.get(5, TimeUnit.SECONDS);
+            assertThat(seen).as("every event before the marker, seen when the marker is").startsWith(1L, 2L, 3L)
+                    .contains(1_000L).hasSizeGreaterThanOrEqualTo(1_000);
+            assertThat(bus.flush()).succeedsWithin(Duration.ofSeconds(5));
+            assertThat(seen).hasSize(1_001);
+        }
+    }
+
+    @Test
+    void flushFailsWithWhatAFailedListenerThrewAndCompletesAfterClose() throws Exception {
+        CaptureBus bus = new CaptureBus();
+        CaptureBus.Subscription s = bus.subscribe("broken", events -> {
+            throw new IllegalStateException("disk full");
+        }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        bus.publish(frame(1, 8));
+        assertThat(s.flush()).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class).withMessageContaining("disk full");
+        bus.close(Duration.ofSeconds(5));
+        assertThat(s.flush()).as("a closed subscription settles a flush at once").isCompletedExceptionally();
+
+        CaptureBus healthy = new CaptureBus();
+        CaptureBus.Subscription h = healthy.subscribe("ok", events -> { }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        healthy.close(Duration.ofSeconds(5));
+        assertThat(h.flush()).succeedsWithin(Duration.ofSeconds(1));
+    }
 }

@@ -107,7 +107,7 @@ final class GoldenFrames {
     /** The text a golden {@code .expected} file holds for a decoded session. */
     static String render(SessionDecoder decoder, List<RecordedFrame> frames, SpecDecoder spec) {
         StringBuilder out = new StringBuilder();
-        SessionDecoder.ProtocolChoice choice = decoder.opened();
+        ProtocolChoice choice = decoder.opened();
         out.append("protocol: ").append(choice.protocol()).append(" (").append(choice.reason()).append(")\n");
         out.append("handshake: ").append(choice.handshake()).append('\n');
         for (RecordedFrame f : frames) {
@@ -128,8 +128,8 @@ final class GoldenFrames {
             if (step.maskedPayload() != null) {
                 out.append("   stored: ").append(new String(step.maskedPayload(), StandardCharsets.UTF_8).replace("\n", "\\n")).append('\n');
             }
-            for (String w : d.warnings()) {
-                out.append("   warning: ").append(w).append('\n');
+            for (Warning w : d.warnings()) {
+                out.append("   warning: ").append(w.text()).append('\n');
             }
         }
         List<Long> unanswered = decoder.unanswered();

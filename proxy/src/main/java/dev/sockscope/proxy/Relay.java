@@ -12,6 +12,8 @@ public interface Relay extends AutoCloseable {
     /** Sessions currently open. */
     int activeSessions();
 
+    /** Completes when no session is open: now, if none is, or when the last open one has published its end. */
+    java.util.concurrent.CompletableFuture<Void> whenIdle();
 
     /**
      * Stops accepting, closes every open session with 1001 on both sides, waits up to {@code grace} for

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.decode.Kind;
+import dev.sockscope.decode.Warning;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
@@ -39,12 +40,17 @@ import dev.sockscope.wire.WireShape;
  *     byte    opcode (low nibble) | rsv bits (high nibble), byte flags (1 compressed, 2 masked),
  *     varlong wire bytes, varlong message bytes
  * </pre>
+ * Version 4 (issue 9) is version 3 with a code before each warning's text:
+ * <pre>
+ *     varint  warning count, per warning: byte code ({@link Warning.Code#storageCode()}), string text
+ * </pre>
  * Never change a released version: add the next one beside it, so that old recordings stay readable.
  */
 public final class FrameBlockCodec {
     static final int VERSION = 1;
     static final int VERSION_DECODED = 2;
     static final int VERSION_WIRE = 3;
+    static final int VERSION_CODED = 4;
     private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
 
     private FrameBlockCodec() {
@@ -64,7 +70,7 @@ public final class FrameBlockCodec {
         return out.toArray();
     }
 
-    /** The current version (3): frames with their decodings and wire shapes. */
+    /** The current version (4): frames with their decodings (coded warnings) and wire shapes. */
     public static byte[] encodeDecoded(List<StoredFrame> frames) {
         int estimate = 8;
         for (StoredFrame sf : frames) {
@@ -73,7 +79,7 @@ public final class FrameBlockCodec {
                     + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
         }
         Out out = new Out(estimate);
-        out.write(VERSION_WIRE);
+        out.write(VERSION_CODED);
         out.varlong(frames.size());
         for (StoredFrame sf : frames) {
             writeFrame(out, sf.frame());
@@ -108,8 +114,9 @@ public final class FrameBlockCodec {
             out.varlong(d.correlatesWith() == null ? 0 : d.correlatesWith() + 1);
             out.varlong(d.latencyMicros() == null ? 0 : d.latencyMicros() + 1);
             out.varlong(d.warnings().size());
-            for (String w : d.warnings()) {
-                out.string(w);
+            for (Warning w : d.warnings()) {
+                out.write(w.code().storageCode());
+                out.string(w.text());
             }
     }
 
@@ -129,11 +136,11 @@ public final class FrameBlockCodec {
         out.write(f.payload());
     }
 
-    /** Reads a block of either version; frames of version 1 have no decoding. */
+    /** Reads a block of any version; frames of version 1 have no decoding, warnings before version 4 no code. */
     public static List<StoredFrame> decode(long sessionId, byte[] data) {
         In in = new In(data);
         int version = in.read();
-        if (version != VERSION && version != VERSION_DECODED && version != VERSION_WIRE) {
+        if (version < VERSION || version > VERSION_CODED) {
             throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
         }
         int count = (int) in.varlong();
@@ -157,9 +164,10 @@ public final class FrameBlockCodec {
                 long correlates = in.varlong();
                 long latency = in.varlong();
                 int warningCount = (int) in.varlong();
-                List<String> warnings = new ArrayList<>(warningCount);
+                List<Warning> warnings = new ArrayList<>(warningCount);
                 for (int w = 0; w < warningCount; w++) {
-                    warnings.add(in.string());
+                    Warning.Code code = version >= VERSION_CODED ? Warning.Code.fromStorage(in.read()) : Warning.Code.UNCODED;
+                    warnings.add(new Warning(code, in.string()));
                 }
                 decoding = new FrameDecoding(protocol, label, Kind.fromCode(kindCode), summary,
                         correlates == 0 ? null : correlates - 1, latency == 0 ? null : latency - 1, warnings);

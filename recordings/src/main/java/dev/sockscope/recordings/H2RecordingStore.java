@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.decode.ProtocolChoice;
 import dev.sockscope.secrets.SecretMasker;
-import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
@@ -332,12 +332,11 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     @Override
-    public synchronized void append(List<CaptureEvent> events, List<FrameDecoding> decodings, List<SessionDecoded> sessions)
-            throws RecordingException {
+    public synchronized void append(List<DecodedEvent> events) throws RecordingException {
         SQLException failure = null;
         for (int attempt = 0; attempt < RETRY_DELAYS_MS.length; attempt++) {
             try {
-                writeAll(events, decodings, sessions);
+                writeAll(events);
                 writer.commit();
                 if (attempt > 0) {
                     LOG.info("a batch of {} events was written on attempt {}", events.size(), attempt + 1);
@@ -359,10 +358,9 @@ public final class H2RecordingStore implements RecordingStore {
         // Still failing: write what can be written, one event at a time, so that one bad row costs one row.
         int failed = 0;
         SQLException first = null;
-        for (int i = 0; i < events.size(); i++) {
-            CaptureEvent e = events.get(i);
+        for (DecodedEvent e : events) {
             try {
-                writeAll(List.of(e), decodings == null ? null : java.util.Collections.singletonList(decodings.get(i)), List.of());
+                writeAll(List.of(e));
                 writer.commit();
             } catch (SQLException single) {
                 rollbackQuietly();
@@ -371,14 +369,6 @@ public final class H2RecordingStore implements RecordingStore {
                     first = single;
                 }
             }
-        }
-        try {
-            writeAll(List.of(), null, sessions);
-            writer.commit();
-        } catch (SQLException single) {
-            rollbackQuietly();
-            failed++;
-            first = first == null ? single : first;
         }
         if (failed > 0) {
             throw new RecordingException(failed + " of " + events.size() + " events could not be written: "
@@ -397,32 +387,39 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    private void writeAll(List<CaptureEvent> events, List<FrameDecoding> decodings, List<SessionDecoded> sessions) throws SQLException {
+    private void writeAll(List<DecodedEvent> events) throws SQLException {
         // Frames are grouped per session into blocks; event order within a session is kept.
         Map<Long, List<StoredFrame>> pending = new LinkedHashMap<>();
         Map<Long, Integer> pendingBytes = new HashMap<>();
         try (PreparedStatement blocks = writer.prepareStatement(INSERT_BLOCK);
              PreparedStatement index = writer.prepareStatement(INSERT_INDEX)) {
-            for (int i = 0; i < events.size(); i++) {
-                CaptureEvent event = events.get(i);
-                if (event instanceof CaptureEvent.SessionOpened opened) {
-                    insertSession(opened.session());
-                } else if (event instanceof CaptureEvent.FrameCaptured captured) {
-                    RecordedFrame f = captured.frame();
-                    pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, decodings == null ? null : decodings.get(i)));
+            for (DecodedEvent event : events) {
+                if (event instanceof DecodedEvent.SessionStarted started) {
+                    insertSession(started.session());
+                    if (started.protocol() != null) {
+                        setProtocol(started.sessionId(), started.protocol());
+                    }
+                } else if (event instanceof DecodedEvent.ProtocolChosen chosen) {
+                    setProtocol(chosen.sessionId(), chosen.choice());
+                } else if (event instanceof DecodedEvent.FrameDecoded frame) {
+                    RecordedFrame f = frame.frame();
+                    pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, frame.decoding()));
                     int bytes = pendingBytes.merge(f.sessionId(), f.payload().length + 32, Integer::sum);
                     if (bytes >= BLOCK_TARGET_BYTES) {
                         addBlock(blocks, index, pending.remove(f.sessionId()));
                         pendingBytes.remove(f.sessionId());
                     }
-                } else if (event instanceof CaptureEvent.SessionClosed closed) {
+                } else if (event instanceof DecodedEvent.SessionEnded ended) {
                     // Frames queued before the close land before the session is marked ended.
-                    List<StoredFrame> rest = pending.remove(closed.sessionId());
-                    pendingBytes.remove(closed.sessionId());
+                    List<StoredFrame> rest = pending.remove(ended.sessionId());
+                    pendingBytes.remove(ended.sessionId());
                     if (rest != null) {
                         addBlock(blocks, index, rest);
                     }
-                    endSession(closed.sessionId(), closed.end());
+                    if (ended.end() != null) {
+                        endSession(ended.sessionId(), ended.end());
+                    }
+                    setUnanswered(ended.sessionId(), ended.unanswered());
                 }
             }
             for (List<StoredFrame> rest : pending.values()) {
@@ -431,28 +428,24 @@ public final class H2RecordingStore implements RecordingStore {
             blocks.executeBatch();
             index.executeBatch();
         }
-        for (SessionDecoded d : sessions) {
-            updateDecoding(d);
+    }
+
+    private void setProtocol(long sessionId, ProtocolChoice choice) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ? WHERE id = ?")) {
+            ps.setString(1, choice.protocol());
+            ps.setString(2, choice.reason());
+            ps.setString(3, choice.handshake() == null ? null : choice.handshake().toString());
+            ps.setLong(4, sessionId);
+            ps.executeUpdate();
         }
     }
 
-    private void updateDecoding(SessionDecoded d) throws SQLException {
-        if (d.protocol() != null) {
-            try (PreparedStatement ps = writer.prepareStatement(
-                    "UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ? WHERE id = ?")) {
-                ps.setString(1, d.protocol());
-                ps.setString(2, d.protocolReason());
-                ps.setString(3, d.handshakeJson());
-                ps.setLong(4, d.sessionId());
-                ps.executeUpdate();
-            }
-        }
-        if (d.unanswered() != null) {
-            try (PreparedStatement ps = writer.prepareStatement("UPDATE sessions SET unanswered = ? WHERE id = ?")) {
-                ps.setString(1, d.unanswered().isEmpty() ? null : json(d.unanswered()));
-                ps.setLong(2, d.sessionId());
-                ps.executeUpdate();
-            }
+    private void setUnanswered(long sessionId, List<Long> unanswered) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement("UPDATE sessions SET unanswered = ? WHERE id = ?")) {
+            ps.setString(1, unanswered.isEmpty() ? null : json(unanswered));
+            ps.setLong(2, sessionId);
+            ps.executeUpdate();
         }
     }
 

@@ -3,9 +3,8 @@ package dev.sockscope.recordings;
 import java.util.List;
 import java.util.Optional;
 
-import dev.sockscope.decode.FrameDecoding;
+import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.secrets.SecretMasker;
-import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.RecordedFrame;
 
 /** Where sessions and frames are kept. One real implementation: {@link H2RecordingStore}. */
@@ -20,18 +19,8 @@ public interface RecordingStore extends AutoCloseable {
     /** An id no stored session has; ids handed out by one store never repeat. */
     long nextSessionId();
 
-    /** Writes a batch of events in order, in one transaction, without decodings. */
-    default void append(List<CaptureEvent> events) throws RecordingException {
-        append(events, null, List.of());
-    }
-
-    /**
-     * Writes a batch of events in order, in one transaction.
-     *
-     * @param decodings for each event, the decoding of its frame (null for other events); null when there are none
-     * @param sessions  what decoding learned about sessions, applied after the events
-     */
-    void append(List<CaptureEvent> events, List<FrameDecoding> decodings, List<SessionDecoded> sessions) throws RecordingException;
+    /** Writes a batch of decoded events (from the decoding stage, already masked) in order, in one transaction. */
+    void append(List<DecodedEvent> events) throws RecordingException;
 
     /** Sessions, newest first. */
     List<SessionRecord> sessions(int limit) throws RecordingException;

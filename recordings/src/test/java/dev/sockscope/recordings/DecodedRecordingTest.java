@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.decode.Kind;
+import dev.sockscope.decode.Warning;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
@@ -33,31 +34,56 @@ class DecodedRecordingTest {
             + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
             + "00" + "e907" + "01" + "0177";                              // no correlation, latency 1000, warning "w"
 
-    /** Version 3 (current) is version 2's frame and decoding followed by the wire shape. */
+    /** Version 3 is version 2's frame and decoding followed by the wire shape. */
     private static final String GOLDEN_V3 = "03" + "01"
             + "01" + "e807" + "00" + "01" + "00" + "02" + "6869"      // seq 1, t 1000, client text, "hi"
             + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
             + "00" + "e907" + "01" + "0177"                               // no correlation, latency 1000, warning "w"
             + "01" + "41" + "03" + "04" + "02";                           // wire: opcode 1, RSV1, compressed+masked, 4 on the wire, 2 inflated
 
+    /** Version 4 (current) is version 3 with a code before each warning. */
+    private static final String GOLDEN_V4 = "04" + "01"
+            + "01" + "e807" + "00" + "01" + "00" + "02" + "6869"      // seq 1, t 1000, client text, "hi"
+            + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
+            + "00" + "e907" + "01" + "04" + "0177"                        // no correlation, latency 1000, warning not-in-table "w"
+            + "01" + "41" + "03" + "04" + "02";                           // wire: opcode 1, RSV1, compressed+masked, 4 on the wire, 2 inflated
+
     @Test
     void version2BlocksStillReadExactlyAsDocumented() {
         StoredFrame frame = new StoredFrame(
                 new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null),
-                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of("w")));
+                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of(new Warning(Warning.Code.UNCODED, "w"))));
         assertThat(FrameBlockCodec.decode(5, HexFormat.of().parseHex(GOLDEN_V2)))
                 .usingRecursiveFieldByFieldElementComparator().containsExactly(frame);
     }
 
     @Test
-    void version3BlocksCarryDecodingAndWireShapeExactlyAsDocumented() {
+    void version3BlocksStillReadWithTheirWireShapeExactlyAsDocumented() {
         StoredFrame frame = new StoredFrame(
                 new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null,
                         new WireShape(1, 4, 4, 2, true, true)),
-                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of("w")));
-        assertThat(HexFormat.of().formatHex(FrameBlockCodec.encodeDecoded(List.of(frame)))).isEqualTo(GOLDEN_V3);
+                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of(new Warning(Warning.Code.UNCODED, "w"))));
         assertThat(FrameBlockCodec.decode(5, HexFormat.of().parseHex(GOLDEN_V3)))
                 .usingRecursiveFieldByFieldElementComparator().containsExactly(frame);
+    }
+
+    @Test
+    void version4BlocksCarryCodedWarningsExactlyAsDocumented() {
+        StoredFrame frame = new StoredFrame(
+                new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null,
+                        new WireShape(1, 4, 4, 2, true, true)),
+                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of(new Warning(Warning.Code.NOT_IN_TABLE, "w"))));
+        assertThat(HexFormat.of().formatHex(FrameBlockCodec.encodeDecoded(List.of(frame)))).isEqualTo(GOLDEN_V4);
+        assertThat(FrameBlockCodec.decode(5, HexFormat.of().parseHex(GOLDEN_V4)))
+                .usingRecursiveFieldByFieldElementComparator().containsExactly(frame);
+    }
+
+    @Test
+    void warningStorageCodesNeverChange() {
+        assertThat(java.util.Arrays.stream(Warning.Code.values()).map(c -> c.id() + "=" + c.storageCode()))
+                .containsExactly("uncoded=0", "invalid-json=1", "invalid-nested-json=2", "wrong-type=3", "not-in-table=4",
+                        "no-label-field=5", "spec-rule=6", "unexpected-binary=7", "answers-nothing=8", "not-decoded=9",
+                        "decoder-failed=10");
     }
 
     @Test
@@ -81,7 +107,7 @@ class DecodedRecordingTest {
     @Test
     void theRecorderStoresDecodingsTheChosenProtocolAndUnansweredRequests() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            Recorder recorder = new Recorder(store, false, ProtocolRegistry.builtIn());
+            Recorder recorder = new Recorder(store);
             List<CaptureEvent> events = new java.util.ArrayList<>(Fixtures.chatSession(1));
             // An extra request nobody answers, before the close.
             events.add(4, new CaptureEvent.FrameCaptured(Fixtures.text(1, 5, Direction.CLIENT_TO_SERVER,
@@ -89,7 +115,7 @@ class DecodedRecordingTest {
             events.set(5, new CaptureEvent.FrameCaptured(new RecordedFrame(1, 6, Fixtures.T0 + 6000, Direction.SERVER_TO_CLIENT,
                     FrameType.CLOSE, new byte[] {0x03, (byte) 0xF0, 'b', 'y', 'e'}, 1, null)));
             events.set(6, new CaptureEvent.SessionClosed(1, new SessionEnd(Fixtures.T0 + 7000, 1008, "bye", ClosedBy.SERVER, null)));
-            recorder.onEvents(events);
+            recorder.onEvents(Fixtures.decoded(store, events, false));
 
             SessionRecord s = store.session(1).orElseThrow();
             assertThat(s.protocol()).isEqualTo("event-chat");

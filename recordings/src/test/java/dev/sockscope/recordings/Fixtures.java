@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.decode.CaptureDecoder;
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -26,6 +29,18 @@ final class Fixtures {
                         new Header("Cookie", "zavodchat_token=6f1c2d3e-0000-4b5a-9c8d-1234567890ab")),
                 101, List.of(new Header("Sec-WebSocket-Protocol", "access_token")), "access_token", List.of("permessage-deflate"));
         return new SessionInfo(id, "127.0.0.1:9444", "ws://127.0.0.1:8888", "127.0.0.1:50000", h, T0 + id);
+    }
+
+    /**
+     * Capture events as the decoding stage turns them into what a store writes (secrets kept, so that store tests see
+     * exactly the values they wrote).
+     */
+    static List<DecodedEvent> decoded(RecordingStore store, List<CaptureEvent> events) {
+        return decoded(store, events, true);
+    }
+
+    static List<DecodedEvent> decoded(RecordingStore store, List<CaptureEvent> events, boolean keepSecrets) {
+        return new CaptureDecoder(ProtocolRegistry.builtIn(), store.masker(), keepSecrets).decodeAll(events);
     }
 
     static RecordedFrame text(long session, long seq, Direction from, String text) {

@@ -39,7 +39,7 @@ class H2RecordingStoreTest {
     @Test
     void sessionsAndFramesRoundTripThroughTheFile() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            store.append(Fixtures.chatSession(store.nextSessionId()));
+            store.append(Fixtures.decoded(store, Fixtures.chatSession(store.nextSessionId())));
         }
         assertThat(dir.resolve("sockscope.mv.db")).exists();
         try (H2RecordingStore store = H2RecordingStore.openReader(dir)) {
@@ -66,7 +66,7 @@ class H2RecordingStoreTest {
     void manyFramesAcrossBatchesAndLargePayloadsAreAllKept() throws Exception {
         int count = 5_000;
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            store.append(List.of(new CaptureEvent.SessionOpened(Fixtures.session(7))));
+            store.append(Fixtures.decoded(store, List.of(new CaptureEvent.SessionOpened(Fixtures.session(7)))));
             List<CaptureEvent> batch = new ArrayList<>();
             for (int seq = 1; seq <= count; seq++) {
                 int size = seq % 1000 == 0 ? 3 << 20 : 1 + seq % 97; // a few 3 MiB payloads go to LOB storage
@@ -75,11 +75,11 @@ class H2RecordingStoreTest {
                 batch.add(new CaptureEvent.FrameCaptured(new RecordedFrame(7, seq, seq, seq % 2 == 0
                         ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER, FrameType.BINARY, payload, 1, null)));
                 if (batch.size() == 333) {
-                    store.append(batch);
+                    store.append(Fixtures.decoded(store, batch));
                     batch.clear();
                 }
             }
-            store.append(batch);
+            store.append(Fixtures.decoded(store, batch));
             assertThat(store.session(7).orElseThrow().frames()).isEqualTo(count);
             List<RecordedFrame> all = new ArrayList<>();
             long after = 0;
@@ -99,11 +99,11 @@ class H2RecordingStoreTest {
     @Test
     void aReaderSeesWhatARunningRecorderHasWritten() throws Exception {
         try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
-            writer.append(Fixtures.chatSession(writer.nextSessionId()));
+            writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
             assertThat(dir.resolve(LocalServer.ANNOUNCEMENT)).exists();
             try (H2RecordingStore reader = H2RecordingStore.openReader(dir)) {
                 assertThat(reader.sessions(10)).hasSize(1);
-                writer.append(Fixtures.chatSession(writer.nextSessionId()));
+                writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
                 assertThat(reader.sessions(10)).extracting(SessionRecord::id).containsExactly(2L, 1L);
             }
             assertThatThrownBy(() -> H2RecordingStore.open(dir))
@@ -138,7 +138,7 @@ class H2RecordingStoreTest {
     @Test
     void theLocalServerAdmitsOnlyTheAnnouncedReaderAndItMayOnlyRead() throws Exception {
         try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
-            writer.append(Fixtures.chatSession(writer.nextSessionId()));
+            writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
             List<String> a = announcement();
             String url = a.get(0);
             assertThat(a.get(2)).isEqualTo("SOCKSCOPE_READER");
@@ -176,7 +176,7 @@ class H2RecordingStoreTest {
         Assumptions.assumeTrue(OwnerOnly.supported(dir), "POSIX permissions");
         Path folder = dir.resolve("new");
         try (H2RecordingStore writer = H2RecordingStore.open(folder)) {
-            writer.append(Fixtures.chatSession(writer.nextSessionId()));
+            writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve("sockscope.mv.db")))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder.resolve(LocalServer.ANNOUNCEMENT)))).isEqualTo("rw-------");
@@ -200,8 +200,8 @@ class H2RecordingStoreTest {
     @Test
     void sessionsLeftOpenByADeadRecorderAreEndedByTheNextWriterAndOnlyByIt() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            store.append(Fixtures.chatSession(1).subList(0, 3)); // opened, two frames, never closed
-            store.append(List.of(new CaptureEvent.SessionOpened(Fixtures.session(2))));
+            store.append(Fixtures.decoded(store, Fixtures.chatSession(1).subList(0, 3))); // opened, two frames, never closed
+            store.append(Fixtures.decoded(store, List.of(new CaptureEvent.SessionOpened(Fixtures.session(2)))));
         }
         // Session 1 was recorded by a process that has died since; session 2 by this one, which is alive.
         Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
@@ -235,7 +235,7 @@ class H2RecordingStoreTest {
     void aStaleAnnouncementFromAKilledProcessIsIgnored() throws Exception {
         Files.writeString(dir.resolve(LocalServer.ANNOUNCEMENT), "jdbc:h2:tcp://127.0.0.1:1/\n999999999\n");
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            store.append(Fixtures.chatSession(store.nextSessionId()));
+            store.append(Fixtures.decoded(store, Fixtures.chatSession(store.nextSessionId())));
         }
         try (H2RecordingStore reader = H2RecordingStore.openReader(dir)) {
             assertThat(reader.sessions(10)).hasSize(1);
@@ -245,11 +245,11 @@ class H2RecordingStoreTest {
     @Test
     void aBatchWithOneBadEventStillWritesTheOthersAndSaysWhatWasLost() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            store.append(Fixtures.chatSession(1));
+            store.append(Fixtures.decoded(store, Fixtures.chatSession(1)));
             // The same session opened twice: that one event cannot be written, the new frames can.
             List<CaptureEvent> batch = new ArrayList<>(Fixtures.chatSession(1).subList(0, 1));
             batch.add(new CaptureEvent.FrameCaptured(Fixtures.text(1, 10, Direction.CLIENT_TO_SERVER, "late frame")));
-            assertThatThrownBy(() -> store.append(batch))
+            assertThatThrownBy(() -> store.append(Fixtures.decoded(store, batch)))
                     .isInstanceOf(RecordingException.class).hasMessageStartingWith("1 of 2 events could not be written");
             assertThat(store.frames(1, 9, 10)).extracting(RecordedFrame::text).containsExactly("late frame");
         }

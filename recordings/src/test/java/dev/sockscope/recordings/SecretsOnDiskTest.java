@@ -72,7 +72,7 @@ class SecretsOnDiskTest {
     @Test
     void noCredentialIsAnywhereInTheFile() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            new Recorder(store, false, ProtocolRegistry.builtIn()).onEvents(session(1));
+            new Recorder(store).onEvents(Fixtures.decoded(store, session(1), false));
             SessionRecord s = store.session(1).orElseThrow();
             assertThat(s.protocol()).isEqualTo("event-chat");
             assertThat(s.info().handshake().subprotocol()).startsWith("eyJh…[hmac:");
@@ -92,7 +92,7 @@ class SecretsOnDiskTest {
     @Test
     void keepSecretsKeepsThemRaw() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            new Recorder(store, true, ProtocolRegistry.builtIn()).onEvents(session(1));
+            new Recorder(store).onEvents(Fixtures.decoded(store, session(1), true));
             assertThat(store.session(1).orElseThrow().info().handshake().subprotocol()).isEqualTo(JWT);
             assertThat(store.frames(1, 0, 10).get(1).text()).contains(BEARER);
         }

@@ -4,10 +4,19 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sockscope.capture.CaptureBus;
+import dev.sockscope.capture.EventBus;
+import dev.sockscope.decode.CaptureDecoder;
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.decode.DecodingStage;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
@@ -16,11 +25,11 @@ import dev.sockscope.proxy.jetty.JettyRelay;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.Recorder;
 import dev.sockscope.recordings.RecordingException;
-import dev.sockscope.capture.CaptureBus;
 
 /**
- * A running proxy with its recorder: store ← recorder (decodes) ← bus ← relay. Closing it stops in the order that
- * loses nothing: sessions closed (1001 both ways), then every queued event written, then the database closed.
+ * A running proxy: relay → capture bus → decoding stage → recorder (and, later, live views) → store. Closing it stops
+ * in the order that loses nothing: sessions closed (1001 both ways), then every queued event decoded and written,
+ * then the database closed.
  */
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRuntime.class);
@@ -29,13 +38,16 @@ public final class ProxyRuntime implements AutoCloseable {
 
     private final H2RecordingStore store;
     private final CaptureBus bus;
+    private final DecodingStage decoding;
     private final Relay relay;
-    private final CaptureBus.Subscription recorder;
+    private final EventBus<DecodedEvent>.Subscription recorder;
     private boolean closed;
 
-    private ProxyRuntime(H2RecordingStore store, CaptureBus bus, CaptureBus.Subscription recorder, Relay relay) {
+    private ProxyRuntime(H2RecordingStore store, CaptureBus bus, DecodingStage decoding,
+                         EventBus<DecodedEvent>.Subscription recorder, Relay relay) {
         this.store = store;
         this.bus = bus;
+        this.decoding = decoding;
         this.recorder = recorder;
         this.relay = relay;
     }
@@ -49,11 +61,13 @@ public final class ProxyRuntime implements AutoCloseable {
                                      ProtocolRegistry protocols) throws RecordingException, IOException {
         H2RecordingStore store = H2RecordingStore.open(db);
         CaptureBus bus = new CaptureBus();
-        CaptureBus.Subscription recorder = bus.subscribe("recorder", new Recorder(store, keepSecrets, protocols),
-                CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
+        DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
+                EventBus.Limits.forThisHeap());
+        EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", new Recorder(store),
+                EventBus.Delivery.LOSSLESS, EventBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
         try {
             Relay relay = JettyRelay.start(routes, options, bus, store::nextSessionId);
-            return new ProxyRuntime(store, bus, recorder, relay);
+            return new ProxyRuntime(store, bus, decoding, recorder, relay);
         } catch (IOException | RuntimeException e) {
             bus.close(Duration.ofSeconds(5));
             store.close();
@@ -69,12 +83,18 @@ public final class ProxyRuntime implements AutoCloseable {
         return store;
     }
 
+    /** The relay's bus; it fails when the recorder behind the decoding stage fails. */
     public CaptureBus bus() {
         return bus;
     }
 
+    /** The decoded events, for live views (subscribe lossy). */
+    public EventBus<DecodedEvent> decoded() {
+        return decoding.decoded();
+    }
+
     /** The recorder's (or another lossless subscriber's) failure, if it failed: the relay has then stopped reading. */
-    public java.util.Optional<CaptureBus.Failure> failure() {
+    public Optional<CaptureBus.Failure> failure() {
         return bus.failure();
     }
 
@@ -83,11 +103,18 @@ public final class ProxyRuntime implements AutoCloseable {
         return recorder.delivered();
     }
 
-    /** Waits (up to {@code timeout}) until no session is open and the recorder has written everything published. */
+    /**
+     * Waits until no session is open and everything published by then has been decoded and written: a drain barrier,
+     * no polling. Fails loudly when that takes longer than {@code timeout}, or when recording has failed.
+     */
     public void awaitRecorded(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while ((relay.activeSessions() > 0 || recorder.queued() > 0 || recorder.busy()) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        try {
+            relay.whenIdle().thenCompose(idle -> decoding.flush()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("not everything was recorded within " + timeout + ": "
+                    + relay.activeSessions() + " sessions still open, " + recorder.queued() + " events waiting for the recorder");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("recording failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestUpstream;
 
-/** A recorder that dies must stop the proxy loudly, not leave it relaying what nobody records. */
+/** A recording thread (decoding stage or recorder) that dies must stop the proxy loudly, not leave it relaying what nobody records. */
 class RecorderFailureTest {
     @TempDir
     Path db;
@@ -32,10 +32,10 @@ class RecorderFailureTest {
     }
 
     @Test
-    void aRecorderOutOfMemoryStopsTheProxyWithANonZeroExitAndSaysWhy() throws Exception {
+    void theDecodingStageOutOfMemoryStopsTheProxyWithANonZeroExitAndSaysWhy() throws Exception {
         // 6 MiB of [{},{},...]: the relay moves it through a 128 MiB heap in milliseconds, but its JSON tree (some 75
-        // bytes per 3-byte element) does not fit, and the recorder parses it to decode it, after the relay is done
-        // with it. The recorder thread runs out of memory, as the issue saw with eight 60 MiB messages in 1 GiB.
+        // bytes per 3-byte element) does not fit, and the decoding stage parses it, after the relay is done with it.
+        // The stage's thread runs out of memory, as issue 8 saw with eight 60 MiB messages in 1 GiB.
         StringBuilder json = new StringBuilder(6 << 20).append('[');
         while (json.length() < (6 << 20)) {
             json.append("{},");
@@ -47,10 +47,10 @@ class RecorderFailureTest {
             int code = proxy.awaitExit(Duration.ofSeconds(90));
             String output = String.join("\n", proxy.output);
             assertThat(code).as("exit code; output: %s", output).isEqualTo(1);
-            assertThat(output).contains("ERROR CaptureBus - subscriber 'recorder' failed")
+            assertThat(output).contains("ERROR EventBus - subscriber 'decoding' failed")
                     .contains("java.lang.OutOfMemoryError")
                     .contains("sockscope: recording failed, so the proxy stops rather than relay unrecorded traffic:"
-                            + " subscriber 'recorder' failed: Java heap space");
+                            + " subscriber 'decoding' failed: Java heap space");
             // The proxy closed what was open on its way out (the echo may or may not have come back before).
             TestClient.Got last = client.next();
             if (last instanceof TestClient.Got.Text) {

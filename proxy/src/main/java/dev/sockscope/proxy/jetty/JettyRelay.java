@@ -84,6 +84,8 @@ public final class JettyRelay implements Relay {
     private final LongSupplier sessionIds;
     private final MicroClock clock = new MicroClock();
     private final Set<Live> active = ConcurrentHashMap.newKeySet();
+    /** Completed when {@link #active} next becomes empty; guarded by {@code active}. */
+    private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     private final Set<org.eclipse.jetty.io.EndPoint> awaitingRequest = ConcurrentHashMap.newKeySet();
     private final MessageBudget budget = MessageBudget.forThisHeap();
     private UpstreamDialler dialler;
@@ -229,10 +231,29 @@ public final class JettyRelay implements Relay {
     }
 
     private void sessionEnded(Live session) {
-        active.remove(session);
+        List<CompletableFuture<Void>> idle = List.of();
         synchronized (active) {
+            active.remove(session);
             active.notifyAll();
+            if (active.isEmpty() && !idleWaiters.isEmpty()) {
+                idle = new ArrayList<>(idleWaiters);
+                idleWaiters.clear();
+            }
         }
+        idle.forEach(f -> f.complete(null));
+    }
+
+    @Override
+    public CompletableFuture<Void> whenIdle() {
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        synchronized (active) {
+            if (!active.isEmpty()) {
+                idleWaiters.add(idle);
+                return idle;
+            }
+        }
+        idle.complete(null);
+        return idle;
     }
 
     private void configureSession(Configuration configurable) {

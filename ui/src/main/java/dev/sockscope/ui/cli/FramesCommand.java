@@ -10,10 +10,12 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.decode.CaptureDecoder;
+import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.decode.PayloadMasker;
 import dev.sockscope.decode.ProtocolRegistry;
-import dev.sockscope.decode.SessionDecoder;
 import dev.sockscope.decode.SpecDecoder;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.RecordingException;
@@ -74,21 +76,29 @@ public final class FramesCommand implements Callable<Integer> {
     int width;
 
     /**
-     * Frames in order; frames recorded before decoding existed are decoded now, the way the recorder would have.
+     * Frames in order. Frames recorded before decoding existed are decoded now, through the same decoding the recorder
+     * uses, from the first undecoded frame on (a recording made before decoding has none, so that is its start).
      */
     private void forEachFrame(H2RecordingStore store, SessionRecord session, ProtocolRegistry registry,
                               Consumer<StoredFrame> action) throws RecordingException {
-        SessionDecoder late = null;
+        CaptureDecoder late = null;
         long after = 0;
         List<StoredFrame> page;
         do {
             page = store.storedFrames(sessionId, after, PAGE);
             for (StoredFrame f : page) {
-                if (f.decoding() == null) {
-                    late = late == null ? registry.open(session.info(), store.masker()) : late;
-                    f = new StoredFrame(f.frame(), late.decode(f.frame()).decoding());
-                } else if (late != null) {
-                    late.decode(f.frame());
+                if (late == null && f.decoding() == null) {
+                    late = new CaptureDecoder(registry, store.masker(), true);
+                    late.decode(new CaptureEvent.SessionOpened(session.info()), e -> { });
+                }
+                if (late != null) {
+                    StoredFrame[] decoded = {f};
+                    late.decode(new CaptureEvent.FrameCaptured(f.frame()), e -> {
+                        if (e instanceof DecodedEvent.FrameDecoded d && decoded[0].decoding() == null) {
+                            decoded[0] = new StoredFrame(decoded[0].frame(), d.decoding());
+                        }
+                    });
+                    f = decoded[0];
                 }
                 action.accept(f);
                 after = f.seq();

@@ -9,7 +9,7 @@ import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.ui.web.InspectorApp;
 import dev.sockscope.ui.web.InspectorOptions;
 import dev.sockscope.ui.web.LiveSource;
-import dev.sockscope.ui.web.StorePollingSource;
+import dev.sockscope.ui.web.DecodedLiveSource;
 import picocli.CommandLine.Option;
 
 /** {@code --ui HOST:PORT} and {@code --ui-token}: where the web inspector listens and what it asks for. */
@@ -23,15 +23,15 @@ public final class UiOption {
             description = "The token the inspector requires (default: none on loopback, a random one printed otherwise).")
     String token;
 
-    /** How often the in-process inspector looks at the store for live events. */
+    /** How often {@code sockscope ui} looks at the folder for live events. */
     static final long POLL_MILLIS = 250;
 
     /**
-     * For {@code proxy} and {@code demo}: the inspector over the runtime's own store, fed by polling it. Closing the
-     * handle stops both. A taken port closes nothing else: the caller decides.
+     * For {@code proxy} and {@code demo}: the inspector over the runtime's own store, fed live by its decoding stage.
+     * Closing the handle stops both. A taken port closes nothing else: the caller decides.
      */
     AutoCloseable startBeside(ProxyRuntime runtime, ProtocolRegistry registry, PrintWriter out) throws IOException {
-        StorePollingSource live = new StorePollingSource(runtime.store(), POLL_MILLIS);
+        DecodedLiveSource live = DecodedLiveSource.attach(runtime.decoded());
         try {
             InspectorApp app = start(runtime.store(), live, registry, out);
             return () -> {

@@ -72,7 +72,7 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
             out.add(sf.frame().note());
         }
         if (sf.decoding() != null) {
-            out.addAll(sf.decoding().warnings());
+            sf.decoding().warnings().forEach(w -> out.add(w.text()));
         }
         if (unanswered) {
             out.add("never answered: the session ended first");

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.H2RecordingStore;
-import dev.sockscope.recordings.Recorder;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -82,12 +82,12 @@ public final class InspectorSpeed {
         long payloadBytes = 0;
         long start = System.nanoTime();
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
-            Recorder recorder = new Recorder(store, false, ProtocolRegistry.builtIn());
+            CaptureDecoder decoder = new CaptureDecoder(ProtocolRegistry.builtIn(), store.masker(), false);
             long id = store.nextSessionId();
             long t0 = 1_767_000_000_000_000L;
             Handshake h = new Handshake("/ws", "sid=speed", List.of(new Header("Host", "chat.example.org")), 101, List.of(), null, List.of());
-            recorder.onEvents(List.of(new CaptureEvent.SessionOpened(new SessionInfo(id, "127.0.0.1:9444", "ws://chat.example.org",
-                    "127.0.0.1:50000", h, t0))));
+            store.append(decoder.decodeAll(List.of(new CaptureEvent.SessionOpened(new SessionInfo(id, "127.0.0.1:9444", "ws://chat.example.org",
+                    "127.0.0.1:50000", h, t0)))));
             List<CaptureEvent> batch = new ArrayList<>(1000);
             for (int seq = 1; seq <= frames; seq++) {
                 boolean request = seq % 2 == 1;
@@ -103,12 +103,12 @@ public final class InspectorSpeed {
                 batch.add(new CaptureEvent.FrameCaptured(new RecordedFrame(id, seq, t0 + seq * 100L,
                         request ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT, FrameType.TEXT, payload, 1, null)));
                 if (batch.size() == 1000) {
-                    recorder.onEvents(batch);
+                    store.append(decoder.decodeAll(batch));
                     batch = new ArrayList<>(1000);
                 }
             }
             batch.add(new CaptureEvent.SessionClosed(id, new SessionEnd(t0 + (frames + 1) * 100L, 1000, "", ClosedBy.CLIENT, null)));
-            recorder.onEvents(batch);
+            store.append(decoder.decodeAll(batch));
         }
         double s = (System.nanoTime() - start) / 1e9;
         System.out.printf("recorded %d frames (%.0f bytes of payload each) in %.1f s: %.0f frames/s, %.1f µs per frame"

@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.sockscope.capture.CaptureEvent;
-import dev.sockscope.recordings.Recorder;
+import dev.sockscope.decode.CaptureDecoder;
+import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.wire.ClosedBy;
@@ -21,11 +22,11 @@ import dev.sockscope.wire.SessionInfo;
 final class Recordings {
     static final long T0 = 1_767_000_000_000_000L;
     private final RecordingStore store;
-    private final Recorder recorder;
+    private final CaptureDecoder decoder;
 
     Recordings(RecordingStore store) {
         this.store = store;
-        this.recorder = new Recorder(store, false);
+        this.decoder = new CaptureDecoder(ProtocolRegistry.builtIn(), store.masker(), false);
     }
 
     /** A session being written: frames are numbered 1, 2, … and 1 ms apart. */
@@ -43,7 +44,7 @@ final class Recordings {
 
         Session frame(Direction from, FrameType type, byte[] payload) throws RecordingException {
             seq++;
-            recorder.onEvents(List.of(new CaptureEvent.FrameCaptured(
+            write(List.of(new CaptureEvent.FrameCaptured(
                     new RecordedFrame(id, seq, T0 + seq * 1000, from, type, payload, 1, null))));
             return this;
         }
@@ -51,10 +52,15 @@ final class Recordings {
         Session close(int code) throws RecordingException {
             byte[] close = {(byte) (code >> 8), (byte) code};
             frame(Direction.CLIENT_TO_SERVER, FrameType.CLOSE, close);
-            recorder.onEvents(List.of(new CaptureEvent.SessionClosed(id,
+            write(List.of(new CaptureEvent.SessionClosed(id,
                     new SessionEnd(T0 + (seq + 1) * 1000, code, "", ClosedBy.CLIENT, null))));
             return this;
         }
+    }
+
+    /** Decodes and stores, as the decoding stage and the recorder do in a proxy. */
+    private void write(List<CaptureEvent> events) throws RecordingException {
+        store.append(decoder.decodeAll(events));
     }
 
     Session open(String path, String query, Header... headers) throws RecordingException {
@@ -62,7 +68,7 @@ final class Recordings {
         List<Header> request = new ArrayList<>(List.of(new Header("Host", "chat.example.org")));
         request.addAll(List.of(headers));
         Handshake h = new Handshake(path, query, request, 101, List.of(new Header("Upgrade", "websocket")), null, List.of());
-        recorder.onEvents(List.of(new CaptureEvent.SessionOpened(
+        write(List.of(new CaptureEvent.SessionOpened(
                 new SessionInfo(id, "127.0.0.1:9444", "ws://chat.example.org", "127.0.0.1:50000", h, T0))));
         return new Session(id);
     }

@@ -103,6 +103,13 @@ final class ProxyProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The inspector's address, as the proxy printed it. */
+    URI inspector() {
+        return output.stream().filter(l -> l.startsWith("sockscope: inspector at ")).findFirst()
+                .map(l -> URI.create(l.substring("sockscope: inspector at ".length()).trim()))
+                .orElseThrow(() -> new AssertionError("no inspector address printed: " + output));
+    }
+
     URI uri(String pathAndQuery) {
         return URI.create("ws://" + listens.get(0) + pathAndQuery);
     }

@@ -7,12 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.sockscope.proxy.testing.TestClient.Got;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.ui.views.Json;
@@ -48,15 +45,15 @@ class InspectorCommandsTest {
             // The feed may connect a moment after the sessions list answers: keep talking until a frame shows up live.
             TestClient client = TestClient.connect(proxy.uri("/ws"));
             await().atMost(Duration.ofSeconds(20)).until(() -> {
-                client.socket.sendText("{\"name\":\"Event.SendMessage\",\"args\":\"{}\"}", true).get(5, TimeUnit.SECONDS);
-                client.next(Got.Text.class);
+                client.sendText("{\"name\":\"Event.SendMessage\",\"args\":\"{}\"}");
+                client.events.nextText();
                 return live.stream().anyMatch(l -> l.startsWith("data: {\"sessionId\":") && l.contains("Event.SendMessage"));
             });
             assertThat(live).contains("event: frame");
-            client.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(5, TimeUnit.SECONDS);
-            client.next(Got.Binary.class);
-            client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
-            client.next(Got.Close.class);
+            client.sendBinary(new byte[] {1, 2, 3});
+            client.events.nextBinary();
+            client.sendClose(1000, "bye");
+            client.events.nextClose();
             await().atMost(Duration.ofSeconds(10)).until(() -> live.stream().anyMatch(l -> l.contains("\"closeCode\":1000")));
 
             String d = db.toString();

@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ProtocolRegistry registry = protocols.load();
-        List<Simulator> simulators = Simulators.all();
+        List<Simulator<?>> simulators = Simulators.all();
         SimulatorServer sims = SimulatorServer.start("127.0.0.1", simulators);
         Route first = Route.parse(listen + "=ws://127.0.0.1:1");
         List<Route> routes = new ArrayList<>();

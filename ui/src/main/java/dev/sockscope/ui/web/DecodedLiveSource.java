@@ -45,7 +45,7 @@ public final class DecodedLiveSource implements LiveSource, BusListener<DecodedE
     public void onEvents(List<DecodedEvent> events) {
         for (DecodedEvent e : events) {
             if (e instanceof DecodedEvent.SessionStarted started) {
-                SessionRecord r = chosen(new SessionRecord(started.session(), null, 0), started.protocol());
+                SessionRecord r = chosen(new SessionRecord(started.session(), null, 0, null, null, null, null), started.protocol());
                 open.put(r.id(), r);
                 emit(new LiveEvent.SessionChanged(r));
             } else if (e instanceof DecodedEvent.ProtocolChosen chosen) {

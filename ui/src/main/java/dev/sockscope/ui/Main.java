@@ -15,14 +15,15 @@ import dev.sockscope.ui.cli.ProtocolsCommand;
 import dev.sockscope.ui.cli.ProxyCommand;
 import dev.sockscope.ui.cli.ReplayCommand;
 import dev.sockscope.ui.cli.SessionsCommand;
+import dev.sockscope.ui.cli.UiCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code sockscope} command line. */
 @Command(name = "sockscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSocket recording proxy and debugging inspector.",
-        subcommands = {DemoCommand.class, ProxyCommand.class, SessionsCommand.class, FramesCommand.class, ReplayCommand.class,
-                MockCommand.class, ExportCommand.class, ImportCommand.class, ProtocolsCommand.class,
+        subcommands = {DemoCommand.class, ProxyCommand.class, UiCommand.class, SessionsCommand.class, FramesCommand.class,
+                ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, ProtocolsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

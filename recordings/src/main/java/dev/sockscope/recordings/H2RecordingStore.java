@@ -711,7 +711,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
         try {
             for (String sql : List.of("DELETE FROM block_index WHERE session_id = ?", "DELETE FROM frame_blocks WHERE session_id = ?",
-                    "DELETE FROM sessions WHERE id = ?")) {
+                    "DELETE FROM replays WHERE replay_id = ?", "DELETE FROM sessions WHERE id = ?")) {
                 try (PreparedStatement ps = writer.prepareStatement(sql)) {
                     ps.setLong(1, sessionId);
                     ps.executeUpdate();
@@ -722,6 +722,49 @@ public final class H2RecordingStore implements RecordingStore {
         } catch (SQLException e) {
             rollbackQuietly();
             throw new RecordingException("cannot delete session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records that session {@code replayId} is a replay of session {@code originalId}. */
+    public synchronized void linkReplay(long replayId, long originalId) throws RecordingException {
+        try (PreparedStatement ps = writer.prepareStatement("MERGE INTO replays (replay_id, original_id) KEY (replay_id) VALUES (?, ?)")) {
+            ps.setLong(1, replayId);
+            ps.setLong(2, originalId);
+            ps.executeUpdate();
+            writer.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new RecordingException("cannot link replay " + replayId + " to session " + originalId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The session this one replayed, if it is a replay. */
+    public Optional<Long> replayOf(long sessionId) throws RecordingException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT original_id FROM replays WHERE replay_id = ?")) {
+            ps.setLong(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new RecordingException("cannot read the replays of session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The replays of a session, oldest first. */
+    public List<Long> replaysOf(long sessionId) throws RecordingException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT replay_id FROM replays WHERE original_id = ? ORDER BY replay_id")) {
+            ps.setLong(1, sessionId);
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RecordingException("cannot read the replays of session " + sessionId + ": " + e.getMessage(), e);
         }
     }
 

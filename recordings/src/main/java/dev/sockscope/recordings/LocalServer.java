@@ -54,7 +54,7 @@ final class LocalServer {
         try (Statement st = admin.createStatement()) {
             st.execute("DROP USER IF EXISTS " + READER_USER);
             st.execute("CREATE USER " + READER_USER + " PASSWORD '" + password + "'");
-            st.execute("GRANT SELECT ON sessions, frame_blocks, block_index TO " + READER_USER);
+            st.execute("GRANT SELECT ON sessions, frame_blocks, block_index, replays TO " + READER_USER);
         }
         admin.commit();
         Server server = Server.createTcpServer("-tcpPort", "0", "-ifExists", "-tcpDaemon", "-key", name, database.toString()).start();

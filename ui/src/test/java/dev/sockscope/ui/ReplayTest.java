@@ -102,6 +102,8 @@ class ReplayTest {
             assertThat(replay.info().upstream()).isEqualTo(sims.uri(name).toString());
             assertThat(replay.protocol()).isEqualTo(recorded.protocol());
             assertThat(replay.frames()).as("the replay is recorded frame for frame").isEqualTo(recorded.frames());
+            assertThat(store.replayOf(replay.id())).as("linked to what it replayed").contains(recorded.id());
+            assertThat(store.replaysOf(recorded.id())).contains(replay.id());
         }
     }
 

@@ -82,6 +82,7 @@ public final class Replayer {
             if (replayId == null) {
                 throw new CannotReplay("the replay never reached the relay");
             }
+            runtime.store().linkReplay(replayId, original.id());
             SessionRecord replay = store.session(replayId).orElseThrow();
             List<StoredFrame> replayed = all(store, replayId);
             SpecDecoder spec = original.protocol() == null ? null : registry.find(original.protocol()).orElse(null);

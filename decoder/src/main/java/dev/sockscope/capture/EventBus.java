@@ -102,6 +102,16 @@ public class EventBus<E> implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Stops delivering to {@code s}: it gets nothing published from now on, finishes what it has queued, and its
+     * thread ends (for a subscriber that lives shorter than the bus, such as one replay's watcher).
+     */
+    public void unsubscribe(Subscription s) {
+        if (subscriptions.remove(s)) {
+            s.offerPoison();
+        }
+    }
+
     public void publish(E event) {
         if (drained) {
             // Closed and drained: no subscriber will take anything again (a straggler after the relay stopped).

@@ -725,7 +725,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    /** Records that session {@code replayId} is a replay of session {@code originalId}. */
+    @Override
     public synchronized void linkReplay(long replayId, long originalId) throws RecordingException {
         try (PreparedStatement ps = writer.prepareStatement("MERGE INTO replays (replay_id, original_id) KEY (replay_id) VALUES (?, ?)")) {
             ps.setLong(1, replayId);
@@ -738,7 +738,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    /** The session this one replayed, if it is a replay. */
+    @Override
     public Optional<Long> replayOf(long sessionId) throws RecordingException {
         try (Connection c = pool.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT original_id FROM replays WHERE replay_id = ?")) {
@@ -751,7 +751,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    /** The replays of a session, oldest first. */
+    @Override
     public List<Long> replaysOf(long sessionId) throws RecordingException {
         try (Connection c = pool.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT replay_id FROM replays WHERE original_id = ? ORDER BY replay_id")) {

@@ -55,6 +55,15 @@ public interface RecordingStore extends AutoCloseable {
     /** Deletes an ended session and its frames; refused while it is open or when this process only reads. */
     DeleteOutcome delete(long sessionId) throws RecordingException;
 
+    /** Records that session {@code replayId} is a replay of session {@code originalId}. */
+    void linkReplay(long replayId, long originalId) throws RecordingException;
+
+    /** The session this one replayed, if it is a replay. */
+    Optional<Long> replayOf(long sessionId) throws RecordingException;
+
+    /** The replays of a session, oldest first. */
+    List<Long> replaysOf(long sessionId) throws RecordingException;
+
     @Override
     void close();
 }

@@ -104,15 +104,28 @@ public final class ProxyRuntime implements AutoCloseable {
     }
 
     /**
+     * A further relay on this runtime's bus, recorded into the same store (a replay's loopback route); the caller
+     * stops it.
+     */
+    public Relay startRelay(List<Route> routes, RelayOptions options) throws IOException {
+        return JettyRelay.start(routes, options, bus, store::nextSessionId);
+    }
+
+    /**
      * Waits until no session is open and everything published by then has been decoded and written: a drain barrier,
      * no polling. Fails loudly when that takes longer than {@code timeout}, or when recording has failed.
      */
     public void awaitRecorded(Duration timeout) throws InterruptedException {
+        awaitRecorded(relay, timeout);
+    }
+
+    /** {@link #awaitRecorded(Duration)} for the sessions of {@code of}, a relay started with {@link #startRelay}. */
+    public void awaitRecorded(Relay sessionsOf, Duration timeout) throws InterruptedException {
         try {
-            relay.whenIdle().thenCompose(idle -> decoding.flush()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            sessionsOf.whenIdle().thenCompose(idle -> decoding.flush()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("not everything was recorded within " + timeout + ": "
-                    + relay.activeSessions() + " sessions still open, " + recorder.queued() + " events waiting for the recorder");
+                    + sessionsOf.activeSessions() + " sessions still open, " + recorder.queued() + " events waiting for the recorder");
         } catch (ExecutionException e) {
             throw new IllegalStateException("recording failed: " + e.getCause().getMessage(), e.getCause());
         }

@@ -7,6 +7,7 @@ import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.ui.web.InspectorApp;
+import dev.sockscope.ui.web.ReplayLauncher;
 import dev.sockscope.ui.web.InspectorOptions;
 import dev.sockscope.ui.web.LiveSource;
 import dev.sockscope.ui.web.DecodedLiveSource;
@@ -33,7 +34,8 @@ public final class UiOption {
     AutoCloseable startBeside(ProxyRuntime runtime, ProtocolRegistry registry, PrintWriter out) throws IOException {
         DecodedLiveSource live = DecodedLiveSource.attach(runtime.decoded());
         try {
-            InspectorApp app = start(runtime.store(), live, registry, out);
+            InspectorApp app = start(runtime.store(), live, registry, out,
+                    (id, o) -> dev.sockscope.ui.replay.Replayer.run(runtime, id, registry, o));
             return () -> {
                 app.close();
                 live.close();
@@ -46,8 +48,13 @@ public final class UiOption {
 
     /** Starts the inspector and prints where; the caller closes both it and {@code live}. */
     InspectorApp start(RecordingStore store, LiveSource live, ProtocolRegistry registry, PrintWriter out) throws IOException {
+        return start(store, live, registry, out, null);
+    }
+
+    private InspectorApp start(RecordingStore store, LiveSource live, ProtocolRegistry registry, PrintWriter out,
+                               ReplayLauncher replays) throws IOException {
         InspectorOptions options = InspectorOptions.parse(address, token);
-        InspectorApp app = new InspectorApp(store, live, registry, options).start();
+        InspectorApp app = new InspectorApp(store, live, registry, options, replays).start();
         if (!options.loopback()) {
             out.println("sockscope: WARNING: the inspector listens on " + options.host() + ", reachable from other machines;"
                     + " it requires the token in this URL, and it travels unencrypted (plain HTTP)");

@@ -15,6 +15,7 @@ import dev.sockscope.wire.Direction;
  */
 final class ReplayWatcher implements BusListener<DecodedEvent> {
     private Long sessionId;
+    private String listen;
     private final List<Long> clientSeqs = new ArrayList<>();
     private final Set<Integer> answered = new HashSet<>();
     private int serverMessages;
@@ -23,7 +24,7 @@ final class ReplayWatcher implements BusListener<DecodedEvent> {
     @Override
     public synchronized void onEvents(List<DecodedEvent> events) {
         for (DecodedEvent e : events) {
-            if (e instanceof DecodedEvent.SessionStarted s && sessionId == null) {
+            if (e instanceof DecodedEvent.SessionStarted s && sessionId == null && s.session().listen().equals(listen)) {
                 sessionId = s.sessionId();
             } else if (e instanceof DecodedEvent.FrameDecoded f && sessionId != null && f.sessionId() == sessionId
                     && !f.frame().type().isControl()) {
@@ -41,6 +42,11 @@ final class ReplayWatcher implements BusListener<DecodedEvent> {
             }
         }
         notifyAll();
+    }
+
+    /** The replay's session is the first to open on this listen address (the replay's own loopback route). */
+    synchronized void follow(String listenAddress) {
+        listen = listenAddress;
     }
 
     synchronized Long sessionId() {

@@ -20,9 +20,12 @@ import dev.sockscope.capture.EventBus;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.decode.SpecDecoder;
 import dev.sockscope.decode.spec.FieldPattern;
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.jetty.ReplayClient;
+import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.recordings.SessionRecord;
@@ -66,37 +69,72 @@ public final class Replayer {
     private Replayer() {
     }
 
+    /** Replays from the command line: a runtime of its own on the folder (which no proxy may hold). */
     public static Result run(Path db, long sessionId, ProtocolRegistry registry, Options o) throws Exception {
         try (ProxyRuntime runtime = ProxyRuntime.start(List.of(new Route("127.0.0.1", 0, o.upstream())), o.relay(), db, false, registry)) {
-            RecordingStore store = runtime.store();
-            SessionRecord original = store.session(sessionId).orElseThrow(() -> new CannotReplay("no session " + sessionId
-                    + " in " + runtime.store().directory() + " (see 'sockscope sessions')"));
-            List<StoredFrame> frames = all(store, sessionId);
-            ReplayPlan plan = ReplayPlan.of(original, frames, o.headers(), o.query(), o.set());
-            ReplayWatcher watcher = new ReplayWatcher();
-            runtime.decoded().subscribe("replay", watcher, EventBus.Delivery.LOSSLESS, EventBus.Limits.DEFAULT);
-            List<String> notes = new ArrayList<>();
-            send(runtime, plan, frames, o, watcher, notes);
-            runtime.awaitRecorded(Duration.ofSeconds(60));
-            Long replayId = watcher.sessionId();
-            if (replayId == null) {
-                throw new CannotReplay("the replay never reached the relay");
-            }
-            runtime.store().linkReplay(replayId, original.id());
-            SessionRecord replay = store.session(replayId).orElseThrow();
-            List<StoredFrame> replayed = all(store, replayId);
-            SpecDecoder spec = original.protocol() == null ? null : registry.find(original.protocol()).orElse(null);
-            List<FieldPattern> ignored = new ArrayList<>(spec == null ? List.of() : spec.spec().volatileFields());
-            ignored.addAll(o.ignore());
-            ReplayComparison.Outcome outcome = new ReplayComparison(ignored, trees(spec, store.masker()))
-                    .compare(original.info().handshake(), frames, replay.info().handshake(), replayed);
-            return new Result(original, replay, o.upstream(), outcome, ignored, notes);
+            return run(runtime, runtime.relay(), sessionId, registry, o);
         }
     }
 
-    private static void send(ProxyRuntime runtime, ReplayPlan plan, List<StoredFrame> frames, Options o,
+    /** Replays inside a running proxy (its inspector's Replay action): recorded into its store through its bus. */
+    public static Result run(ProxyRuntime runtime, long sessionId, ProtocolRegistry registry, Options o) throws Exception {
+        return run(runtime, null, sessionId, registry, o);
+    }
+
+    /** @param route a relay with the one route to the upstream, or null to start one (and stop it after) */
+    private static Result run(ProxyRuntime runtime, Relay route, long sessionId, ProtocolRegistry registry, Options o) throws Exception {
+        H2RecordingStore store = runtime.store();
+        SessionRecord original = store.session(sessionId).orElseThrow(() -> new CannotReplay("no session " + sessionId
+                + " in " + store.directory() + " (see 'sockscope sessions')"));
+        List<StoredFrame> frames = all(store, sessionId);
+        ReplayPlan plan = ReplayPlan.of(original, frames, o.headers(), o.query(), o.set());
+        ReplayWatcher watcher = new ReplayWatcher();
+        Relay relay = route != null ? route : runtime.startRelay(List.of(new Route("127.0.0.1", 0, o.upstream())), o.relay());
+        EventBus<DecodedEvent>.Subscription watching = runtime.decoded().subscribe("replay", watcher,
+                EventBus.Delivery.LOSSLESS, EventBus.Limits.DEFAULT);
+        List<String> notes = new ArrayList<>();
+        Long replayId;
+        try {
+            watcher.follow(relay.boundRoutes().get(0).listen());
+            send(relay, plan, frames, o, watcher, notes);
+            runtime.awaitRecorded(relay, Duration.ofSeconds(60));
+            replayId = watcher.sessionId();
+        } finally {
+            if (route == null) {
+                relay.stop(Duration.ofSeconds(2));
+            }
+            runtime.decoded().unsubscribe(watching);
+        }
+        if (replayId == null) {
+            throw new CannotReplay("the replay never reached the relay");
+        }
+        store.linkReplay(replayId, original.id());
+        SessionRecord replay = store.session(replayId).orElseThrow();
+        Comparison c = compare(store, registry, original, replay, o.ignore());
+        return new Result(original, replay, o.upstream(), c.outcome(), c.ignored(), notes);
+    }
+
+    /** A replay's comparison with its original, and the patterns it did not compare. */
+    public record Comparison(ReplayComparison.Outcome outcome, List<FieldPattern> ignored) {
+    }
+
+    /**
+     * Compares a replay (or any session) with the original, from the store: what {@code replay} reported, computed
+     * again (for the inspector's diff view).
+     */
+    public static Comparison compare(RecordingStore store, ProtocolRegistry registry, SessionRecord original, SessionRecord replay,
+                                     List<FieldPattern> ignore) throws RecordingException {
+        SpecDecoder spec = original.protocol() == null ? null : registry.find(original.protocol()).orElse(null);
+        List<FieldPattern> ignored = new ArrayList<>(spec == null ? List.of() : spec.spec().volatileFields());
+        ignored.addAll(ignore);
+        ReplayComparison.Outcome outcome = new ReplayComparison(ignored, trees(spec, store.masker()))
+                .compare(original.info().handshake(), all(store, original.id()), replay.info().handshake(), all(store, replay.id()));
+        return new Comparison(outcome, ignored);
+    }
+
+    private static void send(Relay relay, ReplayPlan plan, List<StoredFrame> frames, Options o,
                              ReplayWatcher watcher, List<String> notes) throws Exception {
-        URI target = URI.create("ws://" + runtime.relay().boundRoutes().get(0).listen() + plan.target());
+        URI target = URI.create("ws://" + relay.boundRoutes().get(0).listen() + plan.target());
         Duration connectTimeout = o.relay().connectTimeout().plusSeconds(5);
         try (ReplayClient client = new ReplayClient()) {
             ReplayClient.Connection c;

@@ -27,11 +27,18 @@ public final class InspectorApp implements AutoCloseable {
     private boolean started;
 
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options) {
+        this(store, liveSource, registry, options, null);
+    }
+
+    /** @param replays runs the Replay action; null where this process only reads the recordings */
+    public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options,
+                        ReplayLauncher replays) {
         this.options = options;
         this.live = new LiveFeed(liveSource);
         Guard guard = new Guard(options);
         SessionsApi sessions = new SessionsApi(store);
         FramesApi frames = new FramesApi(store, registry);
+        ReplayApi replay = new ReplayApi(store, registry, replays);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -54,6 +61,10 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.get("/api/sessions/{id}/frames", frames::list);
             config.routes.get("/api/sessions/{id}/frames/{seq}", frames::one);
             config.routes.get("/api/sessions/{id}/stats", frames::stats);
+            config.routes.get("/api/sessions/{id}/export", replay::export);
+            config.routes.post("/api/sessions/{id}/replay", replay::replay);
+            config.routes.get("/api/sessions/{id}/replays", replay::replays);
+            config.routes.get("/api/sessions/{id}/diff", replay::diff);
             config.routes.sse("/api/live", live::connect);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> Responses.error(ctx, 400, e.getMessage()));

@@ -42,6 +42,11 @@ final class Http {
         return send(request(path, headers).GET().build());
     }
 
+    Answer post(String path, String json, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     Answer delete(String path, String... headers) {
         return send(request(path, headers).DELETE().build());
     }

@@ -23,20 +23,49 @@ final class BlockCompression {
     record Stored(byte[] bytes, int compression) {
     }
 
-    static Stored compress(byte[] encoded) {
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
-        try {
+    /**
+     * The writer's compressor: one deflater, reset between blocks (setting one up costs more than deflating a small
+     * block), and a memory per session of blocks that did not shrink: such a session (binary media, random or
+     * already-compressed payloads) is not tried again for the next {@value #SKIP_AFTER_FAILURE} blocks, so that it costs
+     * the recorder nothing. Not thread-safe: the store's writer alone uses it.
+     */
+    static final class Compressor {
+        static final int SKIP_AFTER_FAILURE = 16;
+        private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        private final java.util.Map<Long, Integer> skipping = new java.util.HashMap<>();
+        private byte[] out = new byte[64 << 10];
+
+        Stored compress(long sessionId, byte[] encoded) {
+            Integer skip = skipping.get(sessionId);
+            if (skip != null) {
+                if (skip <= 1) {
+                    skipping.remove(sessionId);
+                } else {
+                    skipping.put(sessionId, skip - 1);
+                }
+                return new Stored(encoded, NONE);
+            }
+            deflater.reset();
             deflater.setInput(encoded);
             deflater.finish();
             int limit = (int) (encoded.length * (1 - MIN_SAVING));
-            byte[] out = new byte[Math.max(64, limit)];
-            int n = 0;
-            while (!deflater.finished() && n < out.length) {
-                n += deflater.deflate(out, n, out.length - n);
+            if (out.length < limit) {
+                out = new byte[limit];
             }
-            return deflater.finished() && n < limit ? new Stored(Arrays.copyOf(out, n), DEFLATE) : new Stored(encoded, NONE);
-        } finally {
-            deflater.end();
+            int n = 0;
+            while (!deflater.finished() && n < limit) {
+                n += deflater.deflate(out, n, limit - n);
+            }
+            if (deflater.finished() && n < limit) {
+                return new Stored(Arrays.copyOf(out, n), DEFLATE);
+            }
+            skipping.put(sessionId, SKIP_AFTER_FAILURE);
+            return new Stored(encoded, NONE);
+        }
+
+        /** The session ended: forget it. */
+        void forget(long sessionId) {
+            skipping.remove(sessionId);
         }
     }
 

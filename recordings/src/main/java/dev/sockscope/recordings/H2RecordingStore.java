@@ -104,6 +104,8 @@ public final class H2RecordingStore implements RecordingStore {
     private final JdbcConnectionPool pool;
     private final Connection writer;
     private final AtomicLong nextId;
+    /** The writer's; used inside {@link #append} only. */
+    private final BlockCompression.Compressor compressor = new BlockCompression.Compressor();
     private LocalServer server;
     private SecretMasker masker;
 
@@ -418,6 +420,7 @@ public final class H2RecordingStore implements RecordingStore {
                     if (rest != null) {
                         addBlock(blocks, index, rest);
                     }
+                    compressor.forget(ended.sessionId());
                     if (ended.end() != null) {
                         endSession(ended.sessionId(), ended.end());
                     }
@@ -451,10 +454,10 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    private static void addBlock(PreparedStatement ps, PreparedStatement index, List<StoredFrame> frames) throws SQLException {
+    private void addBlock(PreparedStatement ps, PreparedStatement index, List<StoredFrame> frames) throws SQLException {
         RecordedFrame first = frames.get(0).frame();
         RecordedFrame last = frames.get(frames.size() - 1).frame();
-        BlockCompression.Stored data = BlockCompression.compress(FrameBlockCodec.encodeDecoded(frames));
+        BlockCompression.Stored data = compressor.compress(first.sessionId(), FrameBlockCodec.encodeDecoded(frames));
         ps.setLong(1, first.sessionId());
         ps.setLong(2, first.seq());
         ps.setLong(3, last.seq());

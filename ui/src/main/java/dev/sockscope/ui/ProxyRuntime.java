@@ -35,6 +35,11 @@ public final class ProxyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRuntime.class);
     /** The recorder gathers events this long before a write: fewer commits, well inside the 100 ms durability bound. */
     static final Duration RECORDER_LINGER = Duration.ofMillis(5);
+    /**
+     * The decoding stage gathers events this long too: a subscriber that waits for every event makes each publish on a
+     * relay thread wake it (a futex call per frame, which cost the relay a third of its throughput at 1 KiB messages).
+     */
+    static final Duration STAGE_LINGER = Duration.ofMillis(2);
 
     private final H2RecordingStore store;
     private final CaptureBus bus;
@@ -62,7 +67,7 @@ public final class ProxyRuntime implements AutoCloseable {
         H2RecordingStore store = H2RecordingStore.open(db);
         CaptureBus bus = new CaptureBus();
         DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
-                EventBus.Limits.forThisHeap());
+                EventBus.Limits.forThisHeap().withLinger(STAGE_LINGER));
         EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", new Recorder(store),
                 EventBus.Delivery.LOSSLESS, EventBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
         try {

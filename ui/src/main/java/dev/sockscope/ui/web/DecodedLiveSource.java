@@ -20,8 +20,11 @@ import dev.sockscope.recordings.StoredFrame;
  * session event carries the same fields as the API's.
  */
 public final class DecodedLiveSource implements LiveSource, BusListener<DecodedEvent> {
-    /** The live view's own queue on the bus: what it may fall behind by before the bus drops its events. */
-    static final EventBus.Limits LIMITS = new EventBus.Limits(32L << 20, 20_000);
+    /**
+     * The live view's own queue on the bus: what it may fall behind by before the bus drops its events. It gathers
+     * events for 25 ms (no one sees that) rather than waking for every frame at tens of thousands a second.
+     */
+    static final EventBus.Limits LIMITS = new EventBus.Limits(32L << 20, 20_000).withLinger(java.time.Duration.ofMillis(25));
 
     private final List<Consumer<LiveEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Long, SessionRecord> open = new HashMap<>();

@@ -31,11 +31,19 @@ final class BlockCompression {
      */
     static final class Compressor {
         static final int SKIP_AFTER_FAILURE = 16;
+        /**
+         * Smaller blocks (a batch's few frames of each of many busy sessions) are kept as encoded: they save a few
+         * hundred bytes for a deflate call each, and a long session's blocks are large (256 KiB) anyway.
+         */
+        static final int MIN_DEFLATED = 4 << 10;
         private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
         private final java.util.Map<Long, Integer> skipping = new java.util.HashMap<>();
         private byte[] out = new byte[64 << 10];
 
         Stored compress(long sessionId, byte[] encoded) {
+            if (encoded.length < MIN_DEFLATED) {
+                return new Stored(encoded, NONE);
+            }
             Integer skip = skipping.get(sessionId);
             if (skip != null) {
                 if (skip <= 1) {

@@ -30,6 +30,13 @@ class BlockCompressionTest {
     }
 
     @Test
+    void aSmallBlockIsKeptAsEncoded() {
+        byte[] small = "{\"cmd\":0,\"seq\":1}".repeat(50).getBytes(StandardCharsets.UTF_8);
+        assertThat(small.length).isLessThan(BlockCompression.Compressor.MIN_DEFLATED);
+        assertThat(new BlockCompression.Compressor().compress(1, small).compression()).isEqualTo(BlockCompression.NONE);
+    }
+
+    @Test
     void aSessionWhoseBlocksDoNotShrinkIsNotTriedAgainForAWhileAndOthersAreUnaffected() {
         BlockCompression.Compressor c = new BlockCompression.Compressor();
         assertThat(c.compress(1, noise()).compression()).isEqualTo(BlockCompression.NONE);

@@ -184,7 +184,7 @@ public final class FrameBlockCodec {
         return frames;
     }
 
-    private static int typeCode(FrameType t) {
+    static int typeCode(FrameType t) {
         for (int i = 0; i < TYPES.length; i++) {
             if (TYPES[i] == t) {
                 return i;

@@ -70,16 +70,24 @@ public final class H2RecordingStore implements RecordingStore {
             UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
             WHERE id = ?""";
     private static final String INSERT_BLOCK = """
-            INSERT INTO frame_blocks (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us, data, data_lob)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+            INSERT INTO frame_blocks (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us, data, data_lob, compression)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_INDEX = """
+            INSERT INTO block_index (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us,
+                directions, types, kinds, warned, labels, entries)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** A block's distinct labels are kept for skipping only up to this many (a block of mostly distinct labels is read). */
+    private static final int MAX_BLOCK_LABELS = 64;
     /** A block is written once its frames reach this size (and at the end of every batch). */
     static final int BLOCK_TARGET_BYTES = 256 * 1024;
     /** Encoded blocks up to this size live in the row; H2's LOB storage costs several times more. */
     static final int INLINE_BLOCK_MAX = 2 << 20;
     /** Back-off between attempts at a batch that failed (the recorder's thread waits; the relay never does). */
     private static final long[] RETRY_DELAYS_MS = {20, 100, 300, 1000, 2000};
+    /** Frame counts from the small index rows when the session has them (H2's COALESCE stops at the first value). */
     private static final String SELECT_SESSIONS = """
-            SELECT s.*, (SELECT COALESCE(SUM(b.frame_count), 0) FROM frame_blocks b WHERE b.session_id = s.id) AS frame_count
+            SELECT s.*, COALESCE((SELECT SUM(i.frame_count) FROM block_index i WHERE i.session_id = s.id),
+                                 (SELECT SUM(b.frame_count) FROM frame_blocks b WHERE b.session_id = s.id), 0) AS frame_count
             FROM sessions s""";
 
     /** How long a reader or a writer waits for the file while another process holds it (readers are brief). */
@@ -383,7 +391,8 @@ public final class H2RecordingStore implements RecordingStore {
         // Frames are grouped per session into blocks; event order within a session is kept.
         Map<Long, List<StoredFrame>> pending = new LinkedHashMap<>();
         Map<Long, Integer> pendingBytes = new HashMap<>();
-        try (PreparedStatement blocks = writer.prepareStatement(INSERT_BLOCK)) {
+        try (PreparedStatement blocks = writer.prepareStatement(INSERT_BLOCK);
+             PreparedStatement index = writer.prepareStatement(INSERT_INDEX)) {
             for (DecodedEvent event : events) {
                 if (event instanceof DecodedEvent.SessionStarted started) {
                     insertSession(started.session());
@@ -397,7 +406,7 @@ public final class H2RecordingStore implements RecordingStore {
                     pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, frame.decoding()));
                     int bytes = pendingBytes.merge(f.sessionId(), f.payload().length + 32, Integer::sum);
                     if (bytes >= BLOCK_TARGET_BYTES) {
-                        addBlock(blocks, pending.remove(f.sessionId()));
+                        addBlock(blocks, index, pending.remove(f.sessionId()));
                         pendingBytes.remove(f.sessionId());
                     }
                 } else if (event instanceof DecodedEvent.SessionEnded ended) {
@@ -405,7 +414,7 @@ public final class H2RecordingStore implements RecordingStore {
                     List<StoredFrame> rest = pending.remove(ended.sessionId());
                     pendingBytes.remove(ended.sessionId());
                     if (rest != null) {
-                        addBlock(blocks, rest);
+                        addBlock(blocks, index, rest);
                     }
                     if (ended.end() != null) {
                         endSession(ended.sessionId(), ended.end());
@@ -414,9 +423,10 @@ public final class H2RecordingStore implements RecordingStore {
                 }
             }
             for (List<StoredFrame> rest : pending.values()) {
-                addBlock(blocks, rest);
+                addBlock(blocks, index, rest);
             }
             blocks.executeBatch();
+            index.executeBatch();
         }
     }
 
@@ -439,23 +449,64 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    private static void addBlock(PreparedStatement ps, List<StoredFrame> frames) throws SQLException {
+    private static void addBlock(PreparedStatement ps, PreparedStatement index, List<StoredFrame> frames) throws SQLException {
         RecordedFrame first = frames.get(0).frame();
         RecordedFrame last = frames.get(frames.size() - 1).frame();
-        byte[] data = FrameBlockCodec.encodeDecoded(frames);
+        BlockCompression.Stored data = BlockCompression.compress(FrameBlockCodec.encodeDecoded(frames));
         ps.setLong(1, first.sessionId());
         ps.setLong(2, first.seq());
         ps.setLong(3, last.seq());
         ps.setInt(4, frames.size());
         ps.setLong(5, first.timeMicros());
         ps.setLong(6, last.timeMicros());
-        if (data.length <= INLINE_BLOCK_MAX) {
-            ps.setBytes(7, data);
+        if (data.bytes().length <= INLINE_BLOCK_MAX) {
+            ps.setBytes(7, data.bytes());
             ps.setNull(8, Types.BLOB);
         } else {
             ps.setNull(7, Types.VARBINARY);
-            ps.setBytes(8, data);
+            ps.setBytes(8, data.bytes());
         }
+        ps.setInt(9, data.compression());
+        ps.addBatch();
+        addIndex(index, frames);
+    }
+
+    /** The block's index row: what filters skip blocks by, and one summary per frame (BlockIndexCodec). */
+    private static void addIndex(PreparedStatement ps, List<StoredFrame> frames) throws SQLException {
+        List<FrameSummary> summaries = new ArrayList<>(frames.size());
+        int directions = 0;
+        int types = 0;
+        int kinds = 0;
+        int warned = 0;
+        java.util.Set<String> labels = new java.util.LinkedHashSet<>();
+        long firstTime = Long.MAX_VALUE;
+        long lastTime = Long.MIN_VALUE;
+        for (StoredFrame f : frames) {
+            FrameSummary s = FrameSummary.of(f);
+            summaries.add(s);
+            directions |= 1 << s.from().ordinal();
+            types |= SessionBlocks.typeBit(s.type());
+            kinds |= SessionBlocks.kindBit(s.kind());
+            warned += s.warned() ? 1 : 0;
+            if (s.label() != null && labels.size() <= MAX_BLOCK_LABELS) {
+                labels.add(s.label());
+            }
+            firstTime = Math.min(firstTime, s.timeMicros());
+            lastTime = Math.max(lastTime, s.timeMicros());
+        }
+        ps.setLong(1, frames.get(0).frame().sessionId());
+        ps.setLong(2, frames.get(0).seq());
+        ps.setLong(3, frames.get(frames.size() - 1).seq());
+        ps.setInt(4, frames.size());
+        ps.setLong(5, firstTime);
+        ps.setLong(6, lastTime);
+        ps.setInt(7, directions);
+        ps.setInt(8, types);
+        ps.setInt(9, kinds);
+        ps.setInt(10, warned);
+        ps.setString(11, labels.size() > MAX_BLOCK_LABELS || labels.stream().anyMatch(l -> l.indexOf('\n') >= 0)
+                ? null : String.join("\n", labels));
+        ps.setBytes(12, BlockIndexCodec.encode(summaries));
         ps.addBatch();
     }
 
@@ -555,25 +606,120 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     @Override
-    public List<StoredFrame> storedFrames(long sessionId, long afterSeq, int limit) throws RecordingException {
-        String sql = "SELECT data, data_lob FROM frame_blocks WHERE session_id = ? AND last_seq > ? ORDER BY first_seq";
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, sessionId);
-            ps.setLong(2, afterSeq);
-            List<StoredFrame> out = new ArrayList<>();
+    public SessionPage sessions(SessionQuery q) throws RecordingException {
+        StringBuilder sql = new StringBuilder(SELECT_SESSIONS).append(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.beforeId() != null) {
+            sql.append(" AND s.id < ?");
+            args.add(q.beforeId());
+        }
+        if (q.protocol() != null) {
+            sql.append(" AND LOWER(s.protocol) = LOWER(?)");
+            args.add(q.protocol());
+        }
+        if (q.open() != null) {
+            sql.append(q.open() ? " AND s.ended_at IS NULL" : " AND s.ended_at IS NOT NULL");
+        }
+        if (q.errorsOnly()) {
+            sql.append(" AND (s.error IS NOT NULL OR s.handshake_status <> 101)");
+        }
+        if (q.text() != null && !q.text().isEmpty()) {
+            sql.append(" AND LOCATE(LOWER(?), LOWER(CONCAT_WS(' ', s.listen, s.upstream, s.path, s.query, s.client_address,"
+                    + " s.subprotocol, s.protocol, s.close_reason, s.error))) > 0");
+            args.add(q.text());
+        }
+        sql.append(" ORDER BY s.id DESC LIMIT ?");
+        args.add(q.limit() + 1);
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<SessionRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (out.size() < limit && rs.next()) {
-                    byte[] data = rs.getBytes(1);
-                    for (StoredFrame f : FrameBlockCodec.decode(sessionId, data != null ? data : rs.getBytes(2))) {
-                        if (f.seq() > afterSeq && out.size() < limit) {
-                            out.add(f);
-                        }
+                while (rs.next()) {
+                    out.add(readSession(rs));
+                }
+            }
+            boolean more = out.size() > q.limit();
+            List<SessionRecord> page = more ? out.subList(0, q.limit()) : out;
+            return new SessionPage(List.copyOf(page), more ? page.get(page.size() - 1).id() : null);
+        } catch (SQLException e) {
+            throw new RecordingException("cannot read sessions from " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} over one session's blocks, with the requests it ended without answering. */
+    private <T> T search(long sessionId, SearchWork<T> work) throws RecordingException {
+        try (Connection c = pool.getConnection()) {
+            java.util.Set<Long> unanswered = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT unanswered FROM sessions WHERE id = ?")) {
+                ps.setLong(1, sessionId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        unanswered.addAll(List.of(JSON.readValue(rs.getString(1), Long[].class)));
                     }
                 }
             }
-            return out;
-        } catch (SQLException | IllegalArgumentException e) {
+            return work.run(new FrameSearch(new SessionBlocks(c, sessionId), unanswered));
+        } catch (SQLException | JsonProcessingException | IllegalArgumentException e) {
             throw new RecordingException("cannot read frames of session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SearchWork<T> {
+        T run(FrameSearch search) throws SQLException;
+    }
+
+    @Override
+    public FramePage frames(long sessionId, FrameQuery query) throws RecordingException {
+        return search(sessionId, s -> s.page(query));
+    }
+
+    @Override
+    public Optional<StoredFrame> frame(long sessionId, long seq) throws RecordingException {
+        return search(sessionId, s -> s.frame(seq));
+    }
+
+    @Override
+    public Optional<StoredFrame> answerTo(long sessionId, long requestSeq) throws RecordingException {
+        return search(sessionId, s -> s.answerTo(requestSeq));
+    }
+
+    @Override
+    public SessionStats stats(long sessionId, int maxBuckets) throws RecordingException {
+        Optional<SessionRecord> session = session(sessionId);
+        long started = session.map(r -> r.info().startedAtMicros()).orElse(0L);
+        return search(sessionId, s -> s.stats(started, maxBuckets));
+    }
+
+    @Override
+    public synchronized DeleteOutcome delete(long sessionId) throws RecordingException {
+        Optional<SessionRecord> session = session(sessionId);
+        if (session.isEmpty()) {
+            return new DeleteOutcome.NotFound(sessionId);
+        }
+        if (server == null) {
+            return new DeleteOutcome.Refused("this process only reads the recordings in " + directory + " (the proxy"
+                    + " recording there, if one runs, holds them): delete sessions from the inspector of the proxy that records"
+                    + " into this folder, or with no proxy running");
+        }
+        if (session.get().isOpen()) {
+            return new DeleteOutcome.Refused("session " + sessionId + " is still open and being recorded: delete it once it has ended");
+        }
+        try {
+            for (String sql : List.of("DELETE FROM block_index WHERE session_id = ?", "DELETE FROM frame_blocks WHERE session_id = ?",
+                    "DELETE FROM sessions WHERE id = ?")) {
+                try (PreparedStatement ps = writer.prepareStatement(sql)) {
+                    ps.setLong(1, sessionId);
+                    ps.executeUpdate();
+                }
+            }
+            writer.commit();
+            return new DeleteOutcome.Deleted(sessionId);
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new RecordingException("cannot delete session " + sessionId + ": " + e.getMessage(), e);
         }
     }
 

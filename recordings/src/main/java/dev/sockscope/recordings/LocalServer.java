@@ -25,7 +25,7 @@ import org.h2.tools.Server;
  *
  * <p>What a connection needs, all random per run and written only to the announcement: the database's name on the
  * server (H2's {@code -key}: any other name, such as the file's path, is refused), and the password of a user that
- * may only SELECT from the two recording tables (no writes, no {@code CREATE ALIAS}, no {@code SHUTDOWN}).
+ * may only SELECT from the recording tables (no writes, no {@code CREATE ALIAS}, no {@code SHUTDOWN}).
  */
 final class LocalServer {
     static final String ANNOUNCEMENT = "sockscope.server";
@@ -54,7 +54,7 @@ final class LocalServer {
         try (Statement st = admin.createStatement()) {
             st.execute("DROP USER IF EXISTS " + READER_USER);
             st.execute("CREATE USER " + READER_USER + " PASSWORD '" + password + "'");
-            st.execute("GRANT SELECT ON sessions, frame_blocks TO " + READER_USER);
+            st.execute("GRANT SELECT ON sessions, frame_blocks, block_index TO " + READER_USER);
         }
         admin.commit();
         Server server = Server.createTcpServer("-tcpPort", "0", "-ifExists", "-tcpDaemon", "-key", name, database.toString()).start();

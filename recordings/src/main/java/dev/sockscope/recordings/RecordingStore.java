@@ -33,7 +33,27 @@ public interface RecordingStore extends AutoCloseable {
     }
 
     /** Frames with their decodings, in order, starting after {@code afterSeq}, at most {@code limit}. */
-    List<StoredFrame> storedFrames(long sessionId, long afterSeq, int limit) throws RecordingException;
+    default List<StoredFrame> storedFrames(long sessionId, long afterSeq, int limit) throws RecordingException {
+        return frames(sessionId, FrameQuery.after(afterSeq, Math.min(limit, FrameQuery.MAX_LIMIT))).frames();
+    }
+
+    /** A page of sessions, newest first, filtered. */
+    SessionPage sessions(SessionQuery query) throws RecordingException;
+
+    /** A page of a session's frames that match the query's filter (empty for an unknown session). */
+    FramePage frames(long sessionId, FrameQuery query) throws RecordingException;
+
+    /** One frame of a session. */
+    Optional<StoredFrame> frame(long sessionId, long seq) throws RecordingException;
+
+    /** The frame that answers the request at {@code requestSeq} (its decoding correlates with it), if any. */
+    Optional<StoredFrame> answerTo(long sessionId, long requestSeq) throws RecordingException;
+
+    /** The session's figures for charts, with at most {@code maxBuckets} time buckets. */
+    SessionStats stats(long sessionId, int maxBuckets) throws RecordingException;
+
+    /** Deletes an ended session and its frames; refused while it is open or when this process only reads. */
+    DeleteOutcome delete(long sessionId) throws RecordingException;
 
     @Override
     void close();

@@ -56,6 +56,12 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
                 d == null && warnings.isEmpty() ? null : warnings, f.wire(), decoded);
     }
 
+    /** The same view without the payload ({@code text}, {@code base64}): a timeline row, light whatever the frame's size. */
+    public FrameView withoutPayload() {
+        return new FrameView(seq, time, timeMicros, from, type, size, fragments, null, null, closeCode, closeReason, note,
+                protocol, label, kind, summary, correlatesWith, latencyMs, warnings, wire, decoded);
+    }
+
     /**
      * Everything wrong with a frame, for {@code --warnings} and the views: what the relay noted (a protocol
      * violation passed through, a recording cut short, not delivered), then the decoder's warnings.

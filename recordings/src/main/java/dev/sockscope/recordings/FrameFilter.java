@@ -1,0 +1,108 @@
+package dev.sockscope.recordings;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.sockscope.decode.Kind;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.RecordedFrame;
+
+/**
+ * Which frames of a session to keep; the one filter of the command line ({@code frames --label …}) and the HTTP API.
+ * Every criterion is optional (null or empty: any) and they combine. Criteria on what the index holds are checked
+ * on {@link FrameSummary}s first, so the payload is looked at only for text and regex searches.
+ *
+ * @param label        the label contains this text, any case
+ * @param text         the payload (as text) or the decoded summary contains this text, any case
+ * @param regex        the payload (as text) or the decoded summary has a match
+ * @param warningsOnly only frames with a note, a decoder warning, or a request the session ended without answering
+ * @param sinceMicros  from this time on (µs since the epoch, inclusive)
+ * @param untilMicros  up to this time (inclusive)
+ */
+public record FrameFilter(Direction from, Set<FrameType> types, String protocol, String label, Set<Kind> kinds,
+                          String text, Pattern regex, boolean warningsOnly, Long sinceMicros, Long untilMicros) {
+    public static final FrameFilter ALL = new FrameFilter(null, Set.of(), null, null, Set.of(), null, null, false, null, null);
+
+    public FrameFilter {
+        types = types == null ? Set.of() : Set.copyOf(types);
+        kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
+        label = blankToNull(label) == null ? null : label.toLowerCase(Locale.ROOT);
+        protocol = blankToNull(protocol);
+        text = blankToNull(text) == null ? null : text.toLowerCase(Locale.ROOT);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** True when every frame matches: pages are then found by seq alone. */
+    public boolean isAll() {
+        return equals(ALL) || (from == null && types.isEmpty() && protocol == null && label == null && kinds.isEmpty()
+                && text == null && regex == null && !warningsOnly && sinceMicros == null && untilMicros == null);
+    }
+
+    /** Whether the payload must be read to decide (a text or regex search). */
+    public boolean needsContent() {
+        return text != null || regex != null;
+    }
+
+    /** Could a block holding frames from {@code firstMicros} to {@code lastMicros} have a match? */
+    public boolean mayMatchTimes(long firstMicros, long lastMicros) {
+        return (sinceMicros == null || lastMicros >= sinceMicros) && (untilMicros == null || firstMicros <= untilMicros);
+    }
+
+    /** Everything but the content search; {@code unanswered}: the session ended with this request unanswered. */
+    public boolean matches(FrameSummary s, boolean unanswered) {
+        if (from != null && s.from() != from) {
+            return false;
+        }
+        if (!types.isEmpty() && !types.contains(s.type())) {
+            return false;
+        }
+        if (protocol != null && !protocol.equalsIgnoreCase(s.protocol())) {
+            return false;
+        }
+        if (label != null && (s.label() == null || !s.label().toLowerCase(Locale.ROOT).contains(label))) {
+            return false;
+        }
+        if (!kinds.isEmpty() && (s.kind() == null || !kinds.contains(s.kind()))) {
+            return false;
+        }
+        if (warningsOnly && !s.warned() && !unanswered) {
+            return false;
+        }
+        return (sinceMicros == null || s.timeMicros() >= sinceMicros) && (untilMicros == null || s.timeMicros() <= untilMicros);
+    }
+
+    /** The whole filter on a stored frame. */
+    public boolean matches(StoredFrame f, boolean unanswered) {
+        return matches(FrameSummary.of(f), unanswered) && matchesContent(f);
+    }
+
+    /** The text and regex searches, over the payload as text and the decoded summary. */
+    public boolean matchesContent(StoredFrame f) {
+        if (!needsContent()) {
+            return true;
+        }
+        RecordedFrame frame = f.frame();
+        String body = frame.type() == FrameType.BINARY ? "" : new String(frame.payload(), StandardCharsets.UTF_8);
+        String summary = f.decoding() == null ? "" : f.decoding().summary();
+        if (text != null && !containsIgnoreCase(body, text) && !containsIgnoreCase(summary, text)) {
+            return false;
+        }
+        return regex == null || regex.matcher(body).find() || regex.matcher(summary).find();
+    }
+
+    private static boolean containsIgnoreCase(String haystack, String lowerNeedle) {
+        int n = lowerNeedle.length();
+        for (int i = 0, end = haystack.length() - n; i <= end; i++) {
+            if (haystack.regionMatches(true, i, lowerNeedle, 0, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

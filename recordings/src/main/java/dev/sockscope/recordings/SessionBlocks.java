@@ -1,0 +1,226 @@
+package dev.sockscope.recordings;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+import dev.sockscope.decode.Kind;
+import dev.sockscope.wire.FrameType;
+
+/**
+ * One session's frame blocks in seq order, read through one connection. Sessions recorded since schema version 4
+ * are walked through their small index rows ({@code block_index}), and a block's frames are read only when a match
+ * needs them; older sessions have no index and are walked by decoding their blocks.
+ */
+final class SessionBlocks {
+    /** Rows fetched per query: H2 holds a whole result in memory, and a block's row can be large. */
+    private static final int CHUNK = 16;
+    private static final String INDEX_COLUMNS =
+            "first_seq, last_seq, first_time_us, last_time_us, directions, types, kinds, warned, labels, entries";
+    private static final String BLOCK_COLUMNS = "first_seq, last_seq, first_time_us, last_time_us, data, data_lob, compression";
+    static final int NO_DECODING_BIT = 31;
+
+    private final Connection connection;
+    private final long sessionId;
+    private final boolean indexed;
+
+    SessionBlocks(Connection connection, long sessionId) throws SQLException {
+        this.connection = connection;
+        this.sessionId = sessionId;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM block_index WHERE session_id = ? LIMIT 1")) {
+            ps.setLong(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                this.indexed = rs.next();
+            }
+        }
+    }
+
+    /** A block: its span, its summary columns (indexed sessions), and its frames, read when first asked for. */
+    final class Block {
+        final long firstSeq;
+        final long lastSeq;
+        final long firstMicros;
+        final long lastMicros;
+        private final Integer directions;
+        private final Integer types;
+        private final Integer kinds;
+        private final Integer warned;
+        private final String labels;
+        private byte[] entries;
+        private byte[] data;
+        private int compression;
+        private List<FrameSummary> summaries;
+        private List<StoredFrame> frames;
+
+        private Block(ResultSet rs) throws SQLException {
+            firstSeq = rs.getLong(1);
+            lastSeq = rs.getLong(2);
+            firstMicros = rs.getLong(3);
+            lastMicros = rs.getLong(4);
+            if (indexed) {
+                directions = rs.getInt(5);
+                types = rs.getInt(6);
+                kinds = rs.getInt(7);
+                warned = rs.getInt(8);
+                labels = rs.getString(9);
+                entries = rs.getBytes(10);
+            } else {
+                directions = types = kinds = warned = null;
+                labels = null;
+                byte[] inline = rs.getBytes(5);
+                data = inline != null ? inline : rs.getBytes(6);
+                compression = rs.getInt(7);
+            }
+        }
+
+        /**
+         * False when no frame of this block can match (known from its summary columns alone).
+         *
+         * @param unansweredInside whether a request the session left unanswered lies in this block
+         */
+        boolean mayMatch(FrameFilter f, boolean unansweredInside) {
+            if (!f.mayMatchTimes(firstMicros, lastMicros)) {
+                return false;
+            }
+            if (!indexed) {
+                return true;
+            }
+            if (f.from() != null && (directions & (1 << f.from().ordinal())) == 0) {
+                return false;
+            }
+            if (!f.types().isEmpty() && f.types().stream().noneMatch(t -> (types & typeBit(t)) != 0)) {
+                return false;
+            }
+            if (!f.kinds().isEmpty() && f.kinds().stream().noneMatch(k -> (kinds & (1 << k.code())) != 0)) {
+                return false;
+            }
+            if (f.warningsOnly() && warned == 0 && !unansweredInside) {
+                return false;
+            }
+            if (f.label() != null && labels != null) {
+                return labels.toLowerCase(Locale.ROOT).lines().anyMatch(l -> l.contains(f.label()));
+            }
+            return true;
+        }
+
+        List<FrameSummary> summaries() throws SQLException {
+            if (summaries == null) {
+                summaries = indexed ? BlockIndexCodec.decode(entries) : frames().stream().map(FrameSummary::of).toList();
+                entries = null;
+            }
+            return summaries;
+        }
+
+        List<StoredFrame> frames() throws SQLException {
+            if (frames == null) {
+                if (data == null) {
+                    readData();
+                }
+                frames = FrameBlockCodec.decode(sessionId, BlockCompression.expand(data, compression, 0));
+                data = null;
+            }
+            return frames;
+        }
+
+        private void readData() throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT data, data_lob, compression FROM frame_blocks WHERE session_id = ? AND first_seq = ?")) {
+                ps.setLong(1, sessionId);
+                ps.setLong(2, firstSeq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("block " + firstSeq + " of session " + sessionId + " is in the index but not stored");
+                    }
+                    byte[] inline = rs.getBytes(1);
+                    data = inline != null ? inline : rs.getBytes(2);
+                    compression = rs.getInt(3);
+                }
+            }
+        }
+    }
+
+    static int typeBit(FrameType t) {
+        return 1 << FrameBlockCodec.typeCode(t);
+    }
+
+    static int kindBit(Kind k) {
+        return k == null ? 1 << NO_DECODING_BIT : 1 << k.code();
+    }
+
+    private String table() {
+        return indexed ? "block_index" : "frame_blocks";
+    }
+
+    private String columns() {
+        return indexed ? INDEX_COLUMNS : BLOCK_COLUMNS;
+    }
+
+    /** The first and last frame times of the session ({@code null}s when it has no frames). */
+    Long[] timeSpan() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT MIN(first_time_us), MAX(last_time_us) FROM " + table() + " WHERE session_id = ?")) {
+            ps.setLong(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long first = rs.getLong(1);
+                return rs.wasNull() ? new Long[] {null, null} : new Long[] {first, rs.getLong(2)};
+            }
+        }
+    }
+
+    /** Blocks from the one holding {@code seq} (or the first after it) on, until {@code visitor} returns false. */
+    void forward(long seq, Visitor visitor) throws SQLException {
+        long from;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT MAX(first_seq) FROM " + table() + " WHERE session_id = ? AND first_seq <= ?")) {
+            ps.setLong(1, sessionId);
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                from = rs.getLong(1);
+            }
+        }
+        String sql = "SELECT " + columns() + " FROM " + table() + " WHERE session_id = ? AND first_seq >= ? ORDER BY first_seq LIMIT " + CHUNK;
+        walk(sql, from, visitor, b -> b.lastSeq + 1);
+    }
+
+    /** Blocks that start before {@code seq}, last first, until {@code visitor} returns false. */
+    void backward(long seq, Visitor visitor) throws SQLException {
+        String sql = "SELECT " + columns() + " FROM " + table() + " WHERE session_id = ? AND first_seq < ? ORDER BY first_seq DESC LIMIT " + CHUNK;
+        walk(sql, seq, visitor, b -> b.firstSeq);
+    }
+
+    private void walk(String sql, long start, Visitor visitor, java.util.function.ToLongFunction<Block> nextBound) throws SQLException {
+        long bound = start;
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            while (true) {
+                ps.setLong(1, sessionId);
+                ps.setLong(2, bound);
+                int n = 0;
+                Block last = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        n++;
+                        last = new Block(rs);
+                        if (!visitor.visit(last)) {
+                            return;
+                        }
+                    }
+                }
+                if (n < CHUNK) {
+                    return;
+                }
+                bound = nextBound.applyAsLong(last);
+            }
+        }
+    }
+
+    /** Sees one block; returns false to stop the walk. */
+    @FunctionalInterface
+    interface Visitor {
+        boolean visit(Block block) throws SQLException;
+    }
+}

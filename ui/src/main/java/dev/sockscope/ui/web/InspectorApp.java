@@ -1,0 +1,128 @@
+package dev.sockscope.ui.web;
+
+import java.io.IOException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.recordings.RecordingException;
+import dev.sockscope.recordings.RecordingStore;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+
+/**
+ * The web inspector: the JSON API over a {@link RecordingStore}, the live feed from a {@link LiveSource}, and the
+ * pages and Chart.js from the jar. Takes its dependencies, so that tests start it on port 0.
+ */
+public final class InspectorApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InspectorApp.class);
+    /** Where the Chart.js webjar keeps its files on the class path, and where the pages find them. */
+    static final String CHART_JS_DIR = "/META-INF/resources/webjars/chart.js/4.5.1";
+    static final String CHART_JS_PATH = "/assets/chart.js";
+
+    private final InspectorOptions options;
+    private final LiveFeed live;
+    private final Javalin app;
+    private boolean started;
+
+    public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options) {
+        this.options = options;
+        this.live = new LiveFeed(liveSource);
+        Guard guard = new Guard(options);
+        SessionsApi sessions = new SessionsApi(store);
+        FramesApi frames = new FramesApi(store, registry);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = options.host();
+            config.jetty.port = options.port();
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/web";
+                files.location = Location.CLASSPATH;
+            });
+            config.staticFiles.add(files -> {
+                files.hostedPath = CHART_JS_PATH;
+                files.directory = CHART_JS_DIR;
+                files.location = Location.CLASSPATH;
+            });
+            config.routes.before(guard::check);
+            config.routes.get("/api/sessions", sessions::list);
+            config.routes.get("/api/sessions/{id}", sessions::one);
+            config.routes.delete("/api/sessions/{id}", sessions::delete);
+            config.routes.get("/api/sessions/{id}/frames", frames::list);
+            config.routes.get("/api/sessions/{id}/frames/{seq}", frames::one);
+            config.routes.get("/api/sessions/{id}/stats", frames::stats);
+            config.routes.sse("/api/live", live::connect);
+            config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> Responses.error(ctx, 400, e.getMessage()));
+            config.routes.exception(RecordingException.class, (e, ctx) -> {
+                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                Responses.error(ctx, 500, e.getMessage());
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                Responses.error(ctx, 500, "internal error: " + e.getClass().getSimpleName() + " (details in the log)");
+            });
+            config.routes.error(404, ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
+                    Responses.error(ctx, 404, "nothing at " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> Responses.error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path()));
+        });
+    }
+
+    /** Starts listening; a taken port fails with a message that names the address and {@code --ui}. */
+    public synchronized InspectorApp start() throws IOException {
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            live.close();
+            throw new IOException("the inspector cannot listen on " + options.host() + ":" + options.port() + " ("
+                    + rootMessage(e) + "); choose another address with --ui HOST:PORT, or --no-ui", e);
+        }
+        started = true;
+        if (!options.loopback()) {
+            LOG.warn("the inspector listens on {}, beyond this machine: anyone who can reach it and has the token can read"
+                    + " every recording", options.host());
+        }
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The address to open, with the token when one is required. */
+    public String url() {
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        if (host.equals("0.0.0.0") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        }
+        return "http://" + host + ":" + port() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+    }
+
+    /** Live events dropped for slow browsers so far. */
+    public long droppedLiveEvents() {
+        return live.dropped();
+    }
+
+    @Override
+    public synchronized void close() {
+        live.close();
+        if (started) {
+            app.stop();
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

@@ -3,7 +3,6 @@ package dev.sockscope.proxy.demo;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,13 +139,7 @@ public final class Simulators {
 
     /** maim_message: checks the authorization header (1008 when wrong), answers each message with one carrying an image. */
     static final class Maim implements Simulator {
-        private static final String IMAGE = makeImage();
-
-        private static String makeImage() {
-            byte[] png = new byte[512 * 1024];
-            new Random(42).nextBytes(png);
-            return Base64.getEncoder().encodeToString(png);
-        }
+        private static final String IMAGE = Base64.getEncoder().encodeToString(DemoImage.png(512 * 1024));
 
         @Override
         public String name() {

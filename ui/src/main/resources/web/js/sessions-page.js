@@ -16,7 +16,7 @@ export function sessionsPage(view, initial) {
   let loading = null;
   const rows = new Map(); // id → <tr>
 
-  const q = h('input', {type: 'search', placeholder: 'Search path, query, upstream, headers…', 'aria-label': 'Search sessions',
+  const q = h('input', {type: 'search', placeholder: 'Search addresses, path, query, close reason, error…', 'aria-label': 'Search sessions',
     id: 'session-search', value: params.q ?? ''});
   const protocol = h('input', {type: 'text', placeholder: 'protocol', 'aria-label': 'Protocol', list: 'protocols',
     value: params.protocol ?? '', size: 10});

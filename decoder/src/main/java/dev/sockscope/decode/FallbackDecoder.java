@@ -23,12 +23,13 @@ public final class FallbackDecoder {
         if (f.type() == FrameType.BINARY) {
             return new FrameDecoding("binary", "binary", Kind.UNKNOWN, Previews.hex(f.payload()), null, null, List.of());
         }
-        if (parsed != null && parsed.ok()) {
-            JsonNode tree = parsed.tree();
+        if (parsed instanceof JsonText.Ok ok) {
+            JsonNode tree = ok.tree();
             return new FrameDecoding("json", labelOf(tree), Kind.UNKNOWN, Filters.truncate(tree.toString(), Previews.TEXT_CHARS),
                     null, null, List.of());
         }
-        List<Warning> warnings = parsed == null ? List.of() : List.of(Warning.of(Warning.Code.INVALID_JSON, parsed.error()));
+        List<Warning> warnings = parsed instanceof JsonText.Invalid invalid
+                ? List.of(Warning.of(Warning.Code.INVALID_JSON, invalid.reason())) : List.of();
         return new FrameDecoding("text", "text", Kind.UNKNOWN, Previews.text(f.payload()), null, null, warnings);
     }
 

@@ -7,59 +7,20 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The named filters summary templates may use ({@code {data.duration|duration}}). This is where Java adds what a
- * spec cannot express; a filter returns null when the value should count as missing.
+ * How summary values are shown: the formatting behind each {@link Filter}, and the helpers every decoder uses to
+ * keep a summary one readable line. This is where Java adds what a spec cannot express.
  */
 public final class Filters {
-
-    @FunctionalInterface
-    public interface Filter {
-        String apply(JsonNode value, String argument);
-    }
-
     private static final DateTimeFormatter HUMAN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    private static final Map<String, Filter> FILTERS = new LinkedHashMap<>();
-
-    static {
-        FILTERS.put("count", (v, a) -> String.valueOf(v.size()));
-        FILTERS.put("join", Filters::join);
-        FILTERS.put("json", (v, a) -> v.toString());
-        FILTERS.put("duration", (v, a) -> v.isNumber() ? duration(v.asLong()) : plain(v));
-        FILTERS.put("time", Filters::time);
-        FILTERS.put("bitrate", (v, a) -> v.isNumber() ? bitrate(v.asDouble()) : plain(v));
-        FILTERS.put("bytes", (v, a) -> v.isNumber() ? bytes(v.asLong()) : plain(v));
-        FILTERS.put("nonzero", (v, a) -> v.isNumber() && v.asDouble() == 0 ? null : plain(v));
-        FILTERS.put("nonempty", (v, a) -> (v.isTextual() && v.asText().isBlank()) || (v.isContainerNode() && v.isEmpty()) ? null : plain(v));
-        FILTERS.put("text", (v, a) -> text(v));
-        FILTERS.put("segments", (v, a) -> segments(v));
-        FILTERS.put("quote", (v, a) -> "“" + plain(v) + "”");
-        FILTERS.put("keys", (v, a) -> v.isObject() ? String.join(", ", fieldNames(v)) : null);
-    }
 
     private Filters() {
-    }
-
-    public static Filter named(String name) {
-        return FILTERS.get(name.trim());
-    }
-
-    /** Guards pass a value on unchanged, or drop it (a zero, an empty text): {@code {x|nonzero|time}}. */
-    static boolean isGuard(String name) {
-        return name.equals("nonzero") || name.equals("nonempty");
-    }
-
-    public static Set<String> names() {
-        return FILTERS.keySet();
     }
 
     /** A value as a summary shows it: text unquoted, numbers without exponents, containers as compact JSON. */
@@ -84,21 +45,6 @@ public final class Filters {
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 1) + "…";
     }
 
-    private static String join(JsonNode v, String field) {
-        if (!v.isArray()) {
-            return plain(v);
-        }
-        List<String> items = new ArrayList<>();
-        for (JsonNode item : v) {
-            JsonNode picked = field == null ? item : item.get(field);
-            String s = plain(picked);
-            if (s != null) {
-                items.add(s);
-            }
-        }
-        return items.isEmpty() ? null : String.join(", ", items);
-    }
-
     /** Seconds as a person says them: 45 s, 10 min, 1 h 30 min, 2 d 3 h. */
     static String duration(long seconds) {
         if (seconds < 60) {
@@ -115,7 +61,7 @@ public final class Filters {
     }
 
     /** An ISO-8601 timestamp, or epoch seconds / milliseconds / microseconds (told apart by size), in UTC. */
-    static String time(JsonNode v, String argument) {
+    static String time(JsonNode v) {
         Instant instant = null;
         if (v.isNumber()) {
             BigDecimal n = v.decimalValue();
@@ -230,7 +176,7 @@ public final class Filters {
         return Math.max(0, len * 3L / 4 - pad);
     }
 
-    private static List<String> fieldNames(JsonNode v) {
+    static List<String> fieldNames(JsonNode v) {
         List<String> names = new ArrayList<>();
         for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
             names.add(it.next());

@@ -1,6 +1,5 @@
 package dev.sockscope.decode;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import dev.sockscope.decode.spec.ProtocolSpec;
 import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
+import dev.sockscope.wire.QueryString;
 
 /**
  * Reads the upgrade request: offered subprotocols, cookies, query parameters, and a decoded view of it for people,
@@ -60,24 +60,6 @@ public final class Handshakes {
         return out;
     }
 
-    public static Map<String, String> queryParams(String query) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (query == null || query.isEmpty()) {
-            return out;
-        }
-        for (String p : query.split("&")) {
-            int eq = p.indexOf('=');
-            String k = eq < 0 ? p : p.substring(0, eq);
-            String v = eq < 0 ? "" : p.substring(eq + 1);
-            try {
-                out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                out.put(k, v);
-            }
-        }
-        return out;
-    }
-
     /**
      * The handshake as a tree for people: query parameters, offered and selected subprotocols (JWTs decoded),
      * cookies, and the headers the protocol's spec explains. Built from the raw handshake, before it is masked
@@ -87,11 +69,11 @@ public final class Handshakes {
         ObjectNode out = NODES.objectNode();
         Set<String> credentials = SecretMasker.credentials(h);
         out.put("target", masker.maskText(h.path() + (h.query() == null ? "" : "?" + masker.maskQuery(h.query())), credentials));
-        Map<String, String> query = queryParams(h.query());
+        Map<String, String> query = QueryString.decoded(h.query());
         if (!query.isEmpty()) {
             ObjectNode q = out.putObject("query");
             String masked = masker.maskText(masker.maskQuery(h.query()), credentials);
-            Map<String, String> maskedParams = queryParams(masked);
+            Map<String, String> maskedParams = QueryString.decoded(masked);
             maskedParams.forEach(q::put);
         }
         List<String> offered = offeredSubprotocols(h);
@@ -154,9 +136,9 @@ public final class Handshakes {
         }
         try {
             Base64.Decoder b64 = Base64.getUrlDecoder();
-            JsonText.Parsed header = JsonText.parse(new String(b64.decode(parts[0]), StandardCharsets.UTF_8));
-            JsonText.Parsed claims = JsonText.parse(new String(b64.decode(parts[1]), StandardCharsets.UTF_8));
-            if (!header.ok() || !claims.ok() || !header.tree().isObject() || !header.tree().has("alg")) {
+            if (!(JsonText.parse(new String(b64.decode(parts[0]), StandardCharsets.UTF_8)) instanceof JsonText.Ok header)
+                    || !(JsonText.parse(new String(b64.decode(parts[1]), StandardCharsets.UTF_8)) instanceof JsonText.Ok claims)
+                    || !header.tree().isObject() || !header.tree().has("alg")) {
                 return null;
             }
             ObjectNode jwt = NODES.objectNode();
@@ -167,7 +149,7 @@ public final class Handshakes {
             for (String claim : List.of("iat", "nbf", "exp")) {
                 JsonNode v = claims.tree().get(claim);
                 if (v != null && v.isNumber()) {
-                    times.put(claim, Filters.time(v, null));
+                    times.put(claim, Filters.time(v));
                 }
             }
             JsonNode exp = claims.tree().get("exp");

@@ -22,11 +22,16 @@ public final class JsonText {
                 .maxStringLength(Integer.MAX_VALUE).maxNestingDepth(2000).build());
     }
 
-    /** A parse outcome: exactly one of {@code tree} and {@code error} is set. */
-    public record Parsed(JsonNode tree, String error) {
-        public boolean ok() {
-            return tree != null;
-        }
+    /** A parse outcome: a tree, or the reason there is none. */
+    public sealed interface Parsed permits Ok, Invalid {
+    }
+
+    /** The text is JSON. */
+    public record Ok(JsonNode tree) implements Parsed {
+    }
+
+    /** The text is not JSON; {@code reason} says where and why, as a frame's warning shows it. */
+    public record Invalid(String reason) implements Parsed {
     }
 
     private JsonText() {
@@ -51,15 +56,15 @@ public final class JsonText {
         try {
             JsonNode tree = MAPPER.readTree(text);
             if (tree == null || tree.isMissingNode()) {
-                return new Parsed(null, "invalid JSON: empty");
+                return new Invalid("invalid JSON: empty");
             }
-            return new Parsed(tree, null);
+            return new Ok(tree);
         } catch (JsonProcessingException e) {
             var where = e.getLocation();
             String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
             String msg = e.getOriginalMessage();
             int nl = msg.indexOf('\n');
-            return new Parsed(null, "invalid JSON" + at + ": " + (nl > 0 ? msg.substring(0, nl) : msg));
+            return new Invalid("invalid JSON" + at + ": " + (nl > 0 ? msg.substring(0, nl) : msg));
         }
     }
 }

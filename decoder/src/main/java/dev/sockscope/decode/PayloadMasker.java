@@ -115,12 +115,11 @@ public final class PayloadMasker {
 
     /** The JSON tree of a payload, conventionally secret fields and JWT signatures masked; null when it is not JSON. */
     public static JsonNode maskedTree(byte[] payload, SecretMasker masker) {
-        JsonText.Parsed parsed = JsonText.parse(payload);
-        if (!parsed.ok()) {
+        if (!(JsonText.parse(payload) instanceof JsonText.Ok ok)) {
             return null;
         }
-        maskTree(parsed.tree(), masker, 0);
-        return parsed.tree();
+        maskTree(ok.tree(), masker, 0);
+        return ok.tree();
     }
 
     /** Masks, in place, the conventionally secret string fields of a decoded tree (for summaries and trees). */
@@ -163,11 +162,12 @@ public final class PayloadMasker {
      */
     public static byte[] mask(String text, List<JsonPath> paths, SecretMasker masker) {
         Set<String> pointers = new HashSet<>();
-        for (JsonPath p : paths) {
-            pointers.add("/" + String.join("/", p.parts()));
-        }
         Set<String> names = new HashSet<>();
-        paths.forEach(p -> names.add(p.parts().get(p.parts().size() - 1)));
+        for (JsonPath p : paths) {
+            // Escaped as the parser's own pointers are (~0, ~1), so a name holding '/' or '~' still matches.
+            pointers.add(p.pointer().toString());
+            names.add(p.lastName());
+        }
         String masked = maskJson(text, pointers, masker, 0);
         if (masked == null) {
             masked = maskUnparsed(text, names, masker);

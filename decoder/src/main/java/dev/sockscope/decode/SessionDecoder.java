@@ -122,7 +122,7 @@ public final class SessionDecoder {
             byte[] masked = null;
             String warning = "the " + protocol + " decoder failed on this frame: " + e;
             try {
-                masked = mask(f, unparsed(f));
+                masked = maskUnparsed(f);
             } catch (RuntimeException again) {
                 warning += "; masking failed too, so the frame is stored as it came";
             }
@@ -138,7 +138,7 @@ public final class SessionDecoder {
                 unrecognised++;
             }
             // Not decoded, but masked all the same: the JSON pass streams (no tree), the rest is a search of the bytes.
-            byte[] masked = mask(f, unparsed(f));
+            byte[] masked = maskUnparsed(f);
             byte[] shown = masked == null ? f.payload() : masked;
             return new Step(new FrameDecoding(protocol, "large text", Kind.UNKNOWN, Previews.text(shown), null, null,
                     List.of(Warning.of(Warning.Code.NOT_DECODED, "not decoded: " + Filters.bytes(f.payload().length) + " is over the "
@@ -148,9 +148,9 @@ public final class SessionDecoder {
         ProtocolChoice chosenNow = null;
         if (!decided && !f.type().isControl()) {
             SpecDecoder match = null;
-            if (parsed != null && parsed.ok()) {
+            if (parsed instanceof JsonText.Ok ok) {
                 for (SpecDecoder c : candidates) {
-                    if (c.recognises(parsed.tree())) {
+                    if (c.recognises(ok.tree())) {
                         match = c;
                         break;
                     }
@@ -186,25 +186,31 @@ public final class SessionDecoder {
         return masker.maskText(text, credentials);
     }
 
-    /** For masking a text frame without parsing it: JSON-looking text goes through the streaming JSON pass. */
-    private static JsonText.Parsed unparsed(RecordedFrame f) {
-        return f.type() == FrameType.TEXT && JsonText.looksLikeJson(f.payload()) ? new JsonText.Parsed(null, "not parsed") : null;
+    /** Masks a frame without parsing it: JSON-looking text goes through the streaming JSON pass whatever it holds. */
+    private byte[] maskUnparsed(RecordedFrame f) {
+        return mask(f, f.type() == FrameType.TEXT && JsonText.looksLikeJson(f.payload()));
+    }
+
+    /** Masks a frame by its parse (null: not JSON-looking): the JSON pass runs for broken JSON and a tree that may hold a secret. */
+    private byte[] mask(RecordedFrame f, JsonText.Parsed parsed) {
+        boolean jsonPass = f.type() == FrameType.TEXT && parsed != null
+                && (!(parsed instanceof JsonText.Ok ok) || PayloadMasker.mayHoldSecrets(ok.tree(), secretPaths()));
+        return mask(f, jsonPass);
     }
 
     /**
-     * The frame as it may be stored, or null when it holds no secret: secret and conventionally named fields of JSON
-     * (parsed, or broken JSON matched by field name), then the handshake's credentials and JWT signatures anywhere.
+     * The frame as it may be stored, or null when it holds no secret: with {@code jsonPass}, secret and
+     * conventionally named fields of JSON (broken JSON matched by field name); then the handshake's credentials and
+     * JWT signatures anywhere.
      */
-    private byte[] mask(RecordedFrame f, JsonText.Parsed parsed) {
-        byte[] out = null;
-        if (f.type() == FrameType.TEXT && parsed != null) {
-            List<JsonPath> paths = pinned == null ? List.of() : pinned.secrets();
-            if (!parsed.ok() || PayloadMasker.mayHoldSecrets(parsed.tree(), paths)) {
-                out = PayloadMasker.mask(f.text(), paths, masker);
-            }
-        }
+    private byte[] mask(RecordedFrame f, boolean jsonPass) {
+        byte[] out = jsonPass ? PayloadMasker.mask(f.text(), secretPaths(), masker) : null;
         byte[] more = masker.maskBytes(out != null ? out : f.payload(), credentials);
         return more != null ? more : out;
+    }
+
+    private List<JsonPath> secretPaths() {
+        return pinned == null ? List.of() : pinned.secrets();
     }
 
     private FrameDecoding correlate(RecordedFrame f, SpecDecoder.Decoded decoded) {

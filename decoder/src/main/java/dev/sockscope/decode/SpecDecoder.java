@@ -23,6 +23,7 @@ import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
+import dev.sockscope.wire.QueryString;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionInfo;
 
@@ -112,7 +113,7 @@ public final class SpecDecoder {
                 reasons.add("cookie " + cookie);
             }
         }
-        Map<String, String> query = Handshakes.queryParams(h.query());
+        Map<String, String> query = QueryString.decoded(h.query());
         for (String param : e.query()) {
             if (query.containsKey(param)) {
                 score += 1;
@@ -177,10 +178,10 @@ public final class SpecDecoder {
             return new Decoded(new FrameDecoding(name(), "binary", Kind.UNKNOWN, Previews.hex(f.payload()), null, null,
                     List.of(Warning.of(Warning.Code.UNEXPECTED_BINARY, name() + " frames are JSON text; this one is binary"))), null);
         }
-        if (parsed == null || !parsed.ok()) {
-            return new Decoded(malformed(f, parsed == null ? "invalid JSON" : parsed.error(), masker), null);
+        if (!(parsed instanceof JsonText.Ok ok)) {
+            return new Decoded(malformed(f, parsed instanceof JsonText.Invalid invalid ? invalid.reason() : "invalid JSON", masker), null);
         }
-        JsonNode tree = parsed.tree();
+        JsonNode tree = ok.tree();
         List<Warning> warnings = new ArrayList<>();
         unwrapJsonStrings(tree, warnings);
         maskSecrets(tree, masker);
@@ -247,13 +248,12 @@ public final class SpecDecoder {
         if (f.type() != FrameType.TEXT) {
             return null;
         }
-        JsonText.Parsed parsed = JsonText.parse(f.payload());
-        if (!parsed.ok()) {
+        if (!(JsonText.parse(f.payload()) instanceof JsonText.Ok ok)) {
             return null;
         }
-        unwrapJsonStrings(parsed.tree(), new ArrayList<>());
-        maskSecrets(parsed.tree(), masker);
-        return parsed.tree();
+        unwrapJsonStrings(ok.tree(), new ArrayList<>());
+        maskSecrets(ok.tree(), masker);
+        return ok.tree();
     }
 
     public List<JsonPath> secrets() {
@@ -338,10 +338,10 @@ public final class SpecDecoder {
             JsonNode v = p.find(tree);
             if (v != null && v.isTextual()) {
                 JsonText.Parsed inner = JsonText.parse(v.asText());
-                if (inner.ok()) {
-                    p.replace(tree, inner.tree());
-                } else {
-                    warnings.add(Warning.of(Warning.Code.INVALID_NESTED_JSON, p.text() + " should hold JSON text: " + inner.error()));
+                if (inner instanceof JsonText.Ok ok) {
+                    p.replace(tree, ok.tree());
+                } else if (inner instanceof JsonText.Invalid invalid) {
+                    warnings.add(Warning.of(Warning.Code.INVALID_NESTED_JSON, p.text() + " should hold JSON text: " + invalid.reason()));
                 }
             }
         }
@@ -389,7 +389,7 @@ public final class SpecDecoder {
             }
         }
         Set<String> names = new HashSet<>();
-        spec.secrets().forEach(p -> names.add(p.parts().get(p.parts().size() - 1)));
+        spec.secrets().forEach(p -> names.add(p.lastName()));
         String preview = Previews.text(PayloadMasker.maskUnparsed(text, names, masker).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return new FrameDecoding(name(), label, Kind.UNKNOWN, preview, null, null, List.of(Warning.of(Warning.Code.INVALID_JSON, error)));
     }

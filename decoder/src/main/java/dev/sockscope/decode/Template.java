@@ -3,6 +3,7 @@ package dev.sockscope.decode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,30 +14,50 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * <ul>
  *   <li>{@code {data.text}} the value at a field path; {@code {a.b,a.c}} the first of several that is present;
  *       {@code {data.codec,'VP8'}} a quoted literal as the last resort;</li>
- *   <li>{@code {data.duration|duration}} a value passed through a named filter ({@link Filters});
+ *   <li>{@code {data.duration|duration}} a value passed through a named filter ({@link Filter});
  *       {@code {data.roles|join:name}} a filter with an argument; {@code {a|nonzero|time}} filters in a row;</li>
  *   <li>{@code [ in group {data.group}]} an optional part, left out when a value inside it is missing;</li>
  *   <li>{@code \{ \} \[ \]} literal brackets.</li>
  * </ul>
- * A missing value outside an optional part shows as {@code ?}. Parsed once, when the spec loads.
+ * A missing value outside an optional part shows as {@code ?}. Parsed into typed parts when the spec loads, so a
+ * render only walks them; a bad template is refused then, with the template and the problem.
  */
 public final class Template {
     /** Longest text a single value contributes; summaries are one line, not a dump. */
     static final int MAX_VALUE_CHARS = 120;
     private static final String MISSING_MARK = "?";
+    /** The values a decoder passes beside the tree ({@code {name}}, {@code {value}}); they win over a field so named. */
+    private static final Set<String> NAMES = Set.of("name", "value");
 
-    private sealed interface Part permits Literal, Value, Optional {
+    /** A piece of a template. */
+    sealed interface Part permits Literal, Value, Optional {
     }
 
-    private record Literal(String text) implements Part {
+    record Literal(String text) implements Part {
     }
 
-    /** A value and the filters it goes through; a filter's text feeds the next, except a guard's, which passes its input on. */
-    private record Value(List<Object> alternatives, List<String> filterNames, List<Filters.Filter> filters,
-                         List<String> arguments) implements Part {
+    /** The first present of {@code sources}, through {@code filters} in order. */
+    record Value(List<Source> sources, List<Filter> filters) implements Part {
     }
 
-    private record Optional(List<Part> parts) implements Part {
+    /** Left out whole when a value inside it is missing. */
+    record Optional(List<Part> parts) implements Part {
+    }
+
+    /** Where a value comes from. */
+    sealed interface Source permits Field, Named, Quoted {
+    }
+
+    /** A field of the frame's tree. */
+    record Field(JsonPath path) implements Source {
+    }
+
+    /** A value the decoder passes beside the tree ({@code name}, {@code value}); the field of that name if it passes none. */
+    record Named(String name, JsonPath field) implements Source {
+    }
+
+    /** A quoted literal, the last resort: shown as written, through no filter. */
+    record Quoted(String text) implements Source {
     }
 
     private final String source;
@@ -54,8 +75,9 @@ public final class Template {
         return new Template(source, parts);
     }
 
-    public String source() {
-        return source;
+    /** The typed parts, as parsed when the spec loaded. */
+    List<Part> parts() {
+        return parts;
     }
 
     /** Renders against a JSON tree; {@code names} are values that are not in the tree ({@code {name}}, {@code {value}}). */
@@ -89,17 +111,17 @@ public final class Template {
     }
 
     private static String resolve(Value v, JsonNode tree, Map<String, String> names) {
-        for (Object alt : v.alternatives()) {
-            if (alt instanceof String literal) {
-                return literal;
+        for (Source s : v.sources()) {
+            JsonNode node;
+            if (s instanceof Quoted q) {
+                return q.text();
+            } else if (s instanceof Named n) {
+                String named = names.get(n.name());
+                node = named != null ? TextNode.valueOf(named) : n.field().find(tree);
+            } else {
+                node = ((Field) s).path().find(tree);
             }
-            JsonPath path = (JsonPath) alt;
-            String named = path.isTopLevel() ? names.get(path.text()) : null;
-            JsonNode node = named != null ? TextNode.valueOf(named) : tree == null ? null : path.find(tree);
-            if (node == null) {
-                continue;
-            }
-            String text = applyFilters(v, node);
+            String text = node == null ? null : applyFilters(v.filters(), node);
             if (text != null) {
                 return Filters.truncate(text, MAX_VALUE_CHARS);
             }
@@ -107,18 +129,19 @@ public final class Template {
         return null;
     }
 
-    private static String applyFilters(Value v, JsonNode node) {
-        if (v.filters().isEmpty()) {
+    /** A filter's text feeds the next filter, except a guard's, which passes its input on. */
+    private static String applyFilters(List<Filter> filters, JsonNode node) {
+        if (filters.isEmpty()) {
             return Filters.plain(node);
         }
         JsonNode current = node;
         String text = null;
-        for (int i = 0; i < v.filters().size(); i++) {
-            text = v.filters().get(i).apply(current, v.arguments().get(i));
+        for (Filter filter : filters) {
+            text = filter.apply(current);
             if (text == null) {
                 return null;
             }
-            if (!Filters.isGuard(v.filterNames().get(i))) {
+            if (!filter.isGuard()) {
                 current = TextNode.valueOf(text);
             }
         }
@@ -152,7 +175,7 @@ public final class Template {
                 }
                 flush(literal, parts);
                 pos[0]++;
-                return parts;
+                return List.copyOf(parts);
             } else if (c == '}') {
                 throw new IllegalArgumentException("template '" + s + "': '}' at column " + (pos[0] + 1)
                         + " closes nothing (write \\} for a literal brace)");
@@ -165,38 +188,33 @@ public final class Template {
             throw new IllegalArgumentException("template '" + s + "': an optional part '[' is never closed");
         }
         flush(literal, parts);
-        return parts;
+        return List.copyOf(parts);
     }
 
     private static Value parseValue(String template, String inner) {
         String[] pieces = inner.split("\\|");
-        List<String> filterNames = new ArrayList<>();
-        List<Filters.Filter> filters = new ArrayList<>();
-        List<String> arguments = new ArrayList<>();
-        for (int i = 1; i < pieces.length; i++) {
-            String f = pieces[i].trim();
-            int colon = f.indexOf(':');
-            String name = colon < 0 ? f : f.substring(0, colon);
-            Filters.Filter filter = Filters.named(name);
-            if (filter == null) {
-                throw new IllegalArgumentException("template '" + template + "': unknown filter '" + name
-                        + "' (known: " + String.join(", ", Filters.names()) + ")");
+        try {
+            List<Filter> filters = new ArrayList<>();
+            for (int i = 1; i < pieces.length; i++) {
+                filters.add(Filter.parse(pieces[i]));
             }
-            filterNames.add(name.trim());
-            filters.add(filter);
-            arguments.add(colon < 0 ? null : f.substring(colon + 1));
-        }
-        List<Object> alternatives = new ArrayList<>();
-        for (String alt : pieces[0].split(",")) {
-            String a = alt.trim();
-            if (a.length() >= 2 && a.startsWith("'") && a.endsWith("'")) {
-                alternatives.add(a.substring(1, a.length() - 1));
-            } else {
-                alternatives.add(JsonPath.parse(a));
+            List<Source> sources = new ArrayList<>();
+            for (String alt : pieces[0].split(",")) {
+                sources.add(parseSource(alt.trim()));
             }
+            return new Value(List.copyOf(sources), List.copyOf(filters));
+        } catch (IllegalArgumentException e) {
+            // No cause attached: a spec error reports the innermost message, and this one names the template.
+            throw new IllegalArgumentException("template '" + template + "': " + e.getMessage());
         }
-        return new Value(List.copyOf(alternatives), List.copyOf(filterNames), List.copyOf(filters),
-                java.util.Collections.unmodifiableList(arguments));
+    }
+
+    private static Source parseSource(String text) {
+        if (text.length() >= 2 && text.startsWith("'") && text.endsWith("'")) {
+            return new Quoted(text.substring(1, text.length() - 1));
+        }
+        JsonPath path = JsonPath.parse(text);
+        return path.isTopLevel() && NAMES.contains(path.text()) ? new Named(path.text(), path) : new Field(path);
     }
 
     private static void flush(StringBuilder literal, List<Part> parts) {

@@ -1,6 +1,5 @@
 package dev.sockscope.secrets;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -10,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
+import dev.sockscope.wire.QueryString;
 
 /**
  * Masks credentials before they are stored or shown. A masked value keeps a short prefix and a tag, the first 40 bits
@@ -83,9 +84,12 @@ public final class SecretMasker {
         }
     }
 
-    /** The masked form of a secret: a prefix of at most 4 characters (a quarter of short ones) and a keyed tag. */
+    /**
+     * The masked form of a secret: a prefix of at most 4 characters (a quarter of short ones) and a keyed tag. A value
+     * already masked (an exported recording imported again, under another folder's key) is kept as it is.
+     */
     public String mask(String secret) {
-        if (secret.isEmpty()) {
+        if (secret.isEmpty() || isMasked(secret)) {
             return secret;
         }
         int keep = Math.min(4, secret.length() / 4);
@@ -173,18 +177,10 @@ public final class SecretMasker {
                 found.add(jwt.group());
             }
         }
-        if (h.query() != null) {
-            for (String p : h.query().split("&")) {
-                int eq = p.indexOf('=');
-                if (eq > 0 && SECRET_QUERY_PARAMS.contains(p.substring(0, eq).toLowerCase(Locale.ROOT))) {
-                    String raw = p.substring(eq + 1);
-                    found.add(raw);
-                    try {
-                        found.add(URLDecoder.decode(raw, StandardCharsets.UTF_8));
-                    } catch (IllegalArgumentException e) {
-                        // not URL-encoded after all: the raw value is enough
-                    }
-                }
+        for (QueryString.Param p : QueryString.parse(h.query())) {
+            if (isSecretParam(p)) {
+                found.add(p.rawValue());
+                found.add(p.value());
             }
         }
         Set<String> out = new LinkedHashSet<>();
@@ -366,21 +362,16 @@ public final class SecretMasker {
         if (query == null || query.isEmpty()) {
             return query;
         }
-        String[] params = query.split("&", -1);
-        StringBuilder out = new StringBuilder(query.length());
-        for (int i = 0; i < params.length; i++) {
-            if (i > 0) {
-                out.append('&');
-            }
-            String p = params[i];
-            int eq = p.indexOf('=');
-            if (eq > 0 && SECRET_QUERY_PARAMS.contains(p.substring(0, eq).toLowerCase(Locale.ROOT)) && eq < p.length() - 1) {
-                out.append(p, 0, eq + 1).append(mask(p.substring(eq + 1)));
-            } else {
-                out.append(p);
-            }
+        StringJoiner out = new StringJoiner("&");
+        for (QueryString.Param p : QueryString.parse(query)) {
+            out.add(isSecretParam(p) && !p.rawValue().isEmpty() ? p.rawName() + "=" + mask(p.rawValue()) : p.text());
         }
         return out.toString();
+    }
+
+    /** A query parameter whose name says it is a credential ({@code token=}, {@code access_token=}, ...). */
+    private static boolean isSecretParam(QueryString.Param p) {
+        return p.text().indexOf('=') > 0 && SECRET_QUERY_PARAMS.contains(p.rawName().toLowerCase(Locale.ROOT));
     }
 
     /** The first 40 bits of HMAC-SHA256(key, secret), in hex. */

@@ -15,7 +15,7 @@ import dev.sockscope.wire.SessionInfo;
 
 /**
  * Decoding throughput, frames per second per protocol, on one thread: a benchmark, not a test. Decodes the golden
- * inputs of each protocol (the seed documents' examples) over and over in fresh sessions, after a warm-up, and the
+ * conversations of each protocol (the seed documents' examples) over and over in fresh sessions, after a warm-up, and the
  * bench's own payloads (1 KiB binary) through detection and the fallback. Run it with
  * <pre>mvn -q -pl decoder test-compile exec:java -Dexec.mainClass=dev.sockscope.decode.DecodeThroughput -Dexec.classpathScope=test</pre>
  */
@@ -28,8 +28,8 @@ public final class DecodeThroughput {
         System.out.printf(Locale.ROOT, "%-12s %8s %12s %10s %12s%n", "protocol", "frames", "frames/s", "µs/frame", "MB/s");
         for (String protocol : List.of("max", "event-chat", "maim", "zavodchat", "qq-push")) {
             List<RecordedFrame> frames = new ArrayList<>();
-            Path golden = Files.isDirectory(Path.of("src/test/resources/golden")) ? Path.of("src/test/resources/golden")
-                    : Path.of("decoder/src/test/resources/golden");
+            Path golden = Files.isDirectory(GoldenFrames.CONVERSATIONS) ? GoldenFrames.CONVERSATIONS
+                    : Path.of("decoder").resolve(GoldenFrames.CONVERSATIONS);
             try (Stream<Path> files = Files.list(golden.resolve(protocol))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".frames")).sorted().toList()) {
                     frames.addAll(GoldenFrames.read(f));

@@ -5,25 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.Conversation;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
 import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.ScriptedFrame;
 import dev.sockscope.wire.SessionInfo;
 
 /**
- * Golden pairs: a {@code .frames} input (frames as they would cross the wire) beside the {@code .expected} text of
- * their decoding. Input syntax: {@code >>> client} or {@code <<< server}, optionally followed by {@code binary}
- * (hex payload) or {@code close} (payload "CODE reason"), then the payload lines; {@code #} lines before the
- * first frame are comments.
+ * Golden pairs: a conversation ({@code src/main/resources/dev/sockscope/conversations/PROTOCOL/CASE.frames}, frames as
+ * they would cross the wire, see {@link Conversation}) beside the text of its expected decoding
+ * ({@code src/test/resources/golden/PROTOCOL/CASE.expected}). The conversations live in main resources because the
+ * demo's simulators play them too.
  */
 final class GoldenFrames {
+    static final Path CONVERSATIONS = Path.of("src/main/resources/dev/sockscope/conversations");
+    static final Path EXPECTED = Path.of("src/test/resources/golden");
     /** The fixed key golden files are masked with (a recordings folder has its own random one). */
     static final dev.sockscope.secrets.SecretMasker MASKER = dev.sockscope.secrets.SecretMasker.withKey(
             "sockscope golden test key, public".getBytes(StandardCharsets.UTF_8));
@@ -33,49 +35,15 @@ final class GoldenFrames {
     private GoldenFrames() {
     }
 
+    /** A {@code .frames} file as recorded frames of session 1, one millisecond apart. */
     static List<RecordedFrame> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Conversation c = Conversation.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
         List<RecordedFrame> frames = new ArrayList<>();
-        Direction from = null;
-        FrameType type = null;
-        StringBuilder body = null;
-        for (String line : lines) {
-            boolean header = line.startsWith(">>> ") || line.startsWith("<<< ");
-            if (header) {
-                if (body != null) {
-                    frames.add(frame(frames.size() + 1, from, type, body));
-                }
-                String[] words = line.substring(4).trim().split("\\s+");
-                from = Direction.fromSender(words[0]);
-                type = words.length > 1 ? FrameType.fromLabel(words[1]) : FrameType.TEXT;
-                body = new StringBuilder();
-            } else if (body != null) {
-                body.append(body.length() == 0 ? "" : "\n").append(line);
-            }
-        }
-        if (body != null) {
-            frames.add(frame(frames.size() + 1, from, type, body));
+        for (ScriptedFrame f : c.frames()) {
+            long seq = frames.size() + 1;
+            frames.add(new RecordedFrame(1, seq, T0 + seq * 1000, f.from(), f.type(), f.payload(), 1, null));
         }
         return frames;
-    }
-
-    private static RecordedFrame frame(long seq, Direction from, FrameType type, StringBuilder body) {
-        byte[] payload;
-        if (type == FrameType.BINARY) {
-            payload = HexFormat.of().parseHex(body.toString().replaceAll("\\s", ""));
-        } else if (type == FrameType.CLOSE) {
-            String text = body.toString().trim();
-            int space = text.indexOf(' ');
-            int code = Integer.parseInt(space < 0 ? text : text.substring(0, space));
-            byte[] reason = space < 0 ? new byte[0] : text.substring(space + 1).getBytes(StandardCharsets.UTF_8);
-            payload = new byte[2 + reason.length];
-            payload[0] = (byte) (code >> 8);
-            payload[1] = (byte) code;
-            System.arraycopy(reason, 0, payload, 2, reason.length);
-        } else {
-            payload = body.toString().getBytes(StandardCharsets.UTF_8);
-        }
-        return new RecordedFrame(1, seq, T0 + seq * 1000, from, type, payload, 1, null);
     }
 
     /** The session a golden case runs in: the protocol forced by name, with a handshake each seed documents. */
@@ -122,7 +90,7 @@ final class GoldenFrames {
             }
             JsonNode tree = spec.tree(f, MASKER);
             JsonText.Parsed raw = f.type() == FrameType.TEXT ? JsonText.parse(f.payload()) : null;
-            if (tree != null && raw != null && raw.ok() && !tree.equals(raw.tree())) {
+            if (tree != null && raw instanceof JsonText.Ok ok && !tree.equals(ok.tree())) {
                 out.append("   tree: ").append(tree).append('\n');
             }
             if (step.maskedPayload() != null) {

@@ -18,6 +18,14 @@ class SecretMaskerTest {
     static final SecretMasker MASKER = SecretMasker.withKey("sockscope test key, not a secret".getBytes(StandardCharsets.UTF_8));
 
     @Test
+    void maskingIsIdempotentEvenUnderAnotherKey() {
+        SecretMasker other = SecretMasker.withKey("another folder's key".getBytes(StandardCharsets.UTF_8));
+        String once = MASKER.mask("Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0");
+        assertThat(other.mask(once)).as("an exported, masked value imported elsewhere").isEqualTo(once);
+        assertThat(other.maskQuery("token=" + once)).isEqualTo("token=" + once);
+    }
+
+    @Test
     void bearerKeepsItsSchemeAndAShortPrefix() {
         String masked = MASKER.maskHeaderValue("Authorization", "Bearer abcdefghijklmnop");
         assertThat(masked).startsWith("Bearer abcd…[hmac:").doesNotContain("efghijklmnop");

@@ -32,6 +32,10 @@ public record RelayOptions(long maxMessageBytes, boolean insecure, Duration conn
         return new RelayOptions(maxMessageBytes, value, connectTimeout, idleTimeout, handshakeTimeout, terminate);
     }
 
+    public RelayOptions withConnectTimeout(Duration value) {
+        return new RelayOptions(maxMessageBytes, insecure, value, idleTimeout, handshakeTimeout, terminate);
+    }
+
     public RelayOptions withMaxMessageBytes(long value) {
         return new RelayOptions(value, insecure, connectTimeout, idleTimeout, handshakeTimeout, terminate);
     }

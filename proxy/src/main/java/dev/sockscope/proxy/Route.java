@@ -63,10 +63,6 @@ public record Route(String listenHost, int listenPort, URI upstream, String prot
         return new Route(host, p, upstream);
     }
 
-    public boolean isSecure() {
-        return "wss".equalsIgnoreCase(upstream.getScheme());
-    }
-
     /**
      * Where a client request for {@code path?query} goes upstream. The upstream URL's path is used as is
      * when the client asks for "/", and prefixed otherwise; its query comes before the client's.

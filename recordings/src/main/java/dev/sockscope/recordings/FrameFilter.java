@@ -82,6 +82,43 @@ public record FrameFilter(Direction from, Set<FrameType> types, String protocol,
         return matches(FrameSummary.of(f), unanswered) && matchesContent(f);
     }
 
+    /**
+     * False when a block's encoded bytes cannot hold a text match: an ASCII needle appears, in some case, in the bytes
+     * of any payload or summary that contains it. Lets a search that matches nothing skip decoding the session.
+     */
+    public boolean mayMatchBytes(byte[] block) {
+        if (text == null || !isAscii(text)) {
+            return true;
+        }
+        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
+        byte first = needle[0];
+        byte firstUpper = (byte) Character.toUpperCase(first);
+        outer:
+        for (int i = 0, end = block.length - needle.length; i <= end; i++) {
+            byte b = block[i];
+            if (b != first && b != firstUpper) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                byte c = block[i + j];
+                if (c != needle[j] && (c < 'A' || c > 'Z' || c + 32 != needle[j])) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The text and regex searches, over the payload as text and the decoded summary. */
     public boolean matchesContent(StoredFrame f) {
         if (!needsContent()) {

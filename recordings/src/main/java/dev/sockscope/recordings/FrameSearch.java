@@ -12,6 +12,8 @@ import java.util.Set;
  * skip blocks, the index skips frames, and only the blocks that hold a match (or need a text search) are decoded.
  */
 final class FrameSearch {
+    /** Blocks read ahead together by a text or regex search, so that both cores inflate. */
+    private static final int GROUP = 8;
     private final SessionBlocks blocks;
     private final Set<Long> unanswered;
 
@@ -22,46 +24,69 @@ final class FrameSearch {
 
     FramePage page(FrameQuery q) throws SQLException {
         FrameFilter filter = q.filter();
-        List<StoredFrame> found = new ArrayList<>(Math.min(q.limit() + 1, 1024));
         int wanted = q.limit() + 1; // one more than the page, to know whether another page follows
-        if (q.backwards()) {
-            long before = q.before();
-            blocks.backward(before, block -> {
-                if (block.mayMatch(filter, unansweredIn(block))) {
-                    List<StoredFrame> inBlock = matches(block, filter, Long.MIN_VALUE, before);
-                    for (int i = inBlock.size() - 1; i >= 0 && found.size() < wanted; i--) {
-                        found.add(inBlock.get(i));
-                    }
-                }
-                return found.size() < wanted;
-            });
-            boolean more = found.size() == wanted;
-            List<StoredFrame> page = new ArrayList<>(found.subList(0, Math.min(q.limit(), found.size())));
-            Collections.reverse(page);
-            return new FramePage(page, page.isEmpty() ? null : page.get(page.size() - 1).seq(),
-                    more ? page.get(0).seq() : null);
-        }
-        long after = q.after();
-        blocks.forward(after + 1, block -> {
+        boolean back = q.backwards();
+        long after = back ? Long.MIN_VALUE : q.after();
+        long before = back ? q.before() : Long.MAX_VALUE;
+        List<StoredFrame> found = new ArrayList<>(Math.min(wanted, 1024));
+        List<SessionBlocks.Block> group = new ArrayList<>(GROUP);
+        SessionBlocks.Visitor collect = block -> {
             if (block.lastSeq > after && block.mayMatch(filter, unansweredIn(block))) {
-                for (StoredFrame f : matches(block, filter, after, Long.MAX_VALUE)) {
-                    if (found.size() < wanted) {
-                        found.add(f);
-                    }
+                group.add(block);
+                if (group.size() == (filter.needsContent() ? GROUP : 1)) {
+                    take(group, filter, after, before, back, found, wanted);
                 }
             }
             return found.size() < wanted;
-        });
+        };
+        if (back) {
+            blocks.backward(before, collect);
+        } else {
+            blocks.forward(after + 1, collect);
+        }
+        take(group, filter, after, before, back, found, wanted);
         boolean more = found.size() == wanted;
-        List<StoredFrame> page = found.subList(0, Math.min(q.limit(), found.size()));
-        return new FramePage(List.copyOf(page), more ? page.get(page.size() - 1).seq() : null,
+        List<StoredFrame> page = new ArrayList<>(found.subList(0, Math.min(q.limit(), found.size())));
+        if (back) {
+            Collections.reverse(page);
+            return new FramePage(page, page.isEmpty() ? null : page.get(page.size() - 1).seq(), more ? page.get(0).seq() : null);
+        }
+        return new FramePage(page, more ? page.get(page.size() - 1).seq() : null,
                 after > 0 && !page.isEmpty() ? page.get(0).seq() : null);
+    }
+
+    /**
+     * Adds the matches of a group of blocks to {@code found}, in walk order, up to {@code wanted}. A text or regex search
+     * must read every block it passes, so the group's blocks are read in turn and inflated and pre-checked on every core.
+     */
+    private void take(List<SessionBlocks.Block> group, FrameFilter filter, long after, long before, boolean back,
+                      List<StoredFrame> found, int wanted) throws SQLException {
+        if (group.isEmpty() || found.size() >= wanted) {
+            group.clear();
+            return;
+        }
+        if (filter.needsContent()) {
+            for (SessionBlocks.Block b : group) {
+                b.fetch();
+            }
+            group.parallelStream().forEach(b -> b.precheck(filter));
+        }
+        for (SessionBlocks.Block b : group) {
+            List<StoredFrame> inBlock = matches(b, filter, after, before);
+            for (int i = 0; i < inBlock.size() && found.size() < wanted; i++) {
+                found.add(inBlock.get(back ? inBlock.size() - 1 - i : i));
+            }
+        }
+        group.clear();
     }
 
     /** The frames of {@code block} with {@code after < seq < before} that match, in order. */
     private List<StoredFrame> matches(SessionBlocks.Block block, FrameFilter filter, long after, long before) throws SQLException {
         List<FrameSummary> summaries = block.summaries();
         List<StoredFrame> out = new ArrayList<>();
+        if (filter.needsContent() && !block.mayHoldText(filter)) {
+            return out;
+        }
         List<StoredFrame> frames = null;
         for (int i = 0; i < summaries.size(); i++) {
             FrameSummary s = summaries.get(i);

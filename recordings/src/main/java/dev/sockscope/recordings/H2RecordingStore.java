@@ -1,5 +1,7 @@
 package dev.sockscope.recordings;
 
+import static dev.sockscope.wire.Failures.rootMessage;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -814,13 +816,5 @@ static String headersToJson(List<Header> headers) {
         } catch (JsonProcessingException e) {
             throw new SQLException("stored headers are not valid JSON: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? t.getMessage() : root.getMessage();
     }
 }

@@ -54,6 +54,7 @@ final class SessionBlocks {
         private int compression;
         private List<FrameSummary> summaries;
         private List<StoredFrame> frames;
+        private Boolean textPossible;
 
         private Block(ResultSet rs) throws SQLException {
             firstSeq = rs.getLong(1);
@@ -116,13 +117,50 @@ final class SessionBlocks {
 
         List<StoredFrame> frames() throws SQLException {
             if (frames == null) {
-                if (data == null) {
-                    readData();
-                }
-                frames = FrameBlockCodec.decode(sessionId, BlockCompression.expand(data, compression, 0));
+                frames = FrameBlockCodec.decode(sessionId, encoded());
                 data = null;
             }
             return frames;
+        }
+
+        /** Reads the stored bytes now (through the connection, so on the walking thread). */
+        void fetch() throws SQLException {
+            if (data == null && frames == null) {
+                readData();
+            }
+        }
+
+        /**
+         * Inflates the fetched bytes and decides {@link FrameFilter#mayMatchBytes}: pure work, safe on another thread.
+         * Decoding waits until a match needs it.
+         */
+        void precheck(FrameFilter filter) {
+            if (frames == null && data != null && textPossible == null) {
+                if (compression != BlockCompression.NONE) {
+                    data = BlockCompression.expand(data, compression, 0);
+                    compression = BlockCompression.NONE;
+                }
+                textPossible = filter.mayMatchBytes(data);
+            }
+        }
+
+        boolean mayHoldText(FrameFilter filter) throws SQLException {
+            if (textPossible == null) {
+                textPossible = frames != null || filter.mayMatchBytes(encoded());
+            }
+            return textPossible;
+        }
+
+        /** The block as FrameBlockCodec wrote it (inflated). */
+        byte[] encoded() throws SQLException {
+            if (data == null) {
+                readData();
+            }
+            if (compression != BlockCompression.NONE) {
+                data = BlockCompression.expand(data, compression, 0);
+                compression = BlockCompression.NONE;
+            }
+            return data;
         }
 
         private void readData() throws SQLException {

@@ -14,10 +14,6 @@ import dev.sockscope.wire.SessionInfo;
 public record SessionRecord(SessionInfo info, SessionEnd end, long frames, String protocol, String protocolReason,
                             String handshakeDecoded, List<Long> unanswered, Traffic traffic) {
 
-    public SessionRecord(SessionInfo info, SessionEnd end, long frames) {
-        this(info, end, frames, null, null, null, null, null);
-    }
-
     public long id() {
         return info.id();
     }

@@ -81,6 +81,11 @@ class SecretsOnDiskTest {
             assertThat(s.end().error()).startsWith("upstream closed: bad token ").doesNotContain(BEARER);
             assertThat(store.frames(1, 3, 1).get(0).closeCode()).isEqualTo(1008);
             assertThat(store.frames(1, 3, 1).get(0).closeReason()).startsWith("bad token ").doesNotContain(BEARER);
+            // Blocks may be stored deflated, where a raw secret would not show in the file's bytes: look inside them too.
+            String stored = store.storedFrames(1, 0, 100).stream().map(f -> f.frame().text() + f.decoding()).reduce("", String::concat);
+            for (String secret : List.of(SIGNATURE, BEARER, COOKIE, PASSWORD, QUERY_TOKEN, OTHER_JWT_SIGNATURE)) {
+                assertThat(stored).as("the stored frames").doesNotContain(secret);
+            }
         }
         String file = new String(Files.readAllBytes(dir.resolve("sockscope.mv.db")), StandardCharsets.ISO_8859_1);
         assertThat(file).as("the file holds the session").contains("Event.Login").contains("access_token");

@@ -7,17 +7,22 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 import dev.sockscope.ui.cli.DemoCommand;
+import dev.sockscope.ui.cli.ExportCommand;
+import dev.sockscope.ui.cli.ImportCommand;
 import dev.sockscope.ui.cli.FramesCommand;
 import dev.sockscope.ui.cli.ProtocolsCommand;
 import dev.sockscope.ui.cli.ProxyCommand;
+import dev.sockscope.ui.cli.ReplayCommand;
 import dev.sockscope.ui.cli.SessionsCommand;
+import dev.sockscope.ui.cli.UiCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code sockscope} command line. */
 @Command(name = "sockscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSocket recording proxy and debugging inspector.",
-        subcommands = {DemoCommand.class, ProxyCommand.class, SessionsCommand.class, FramesCommand.class, ProtocolsCommand.class,
+        subcommands = {DemoCommand.class, ProxyCommand.class, SessionsCommand.class, FramesCommand.class, ReplayCommand.class, ExportCommand.class,
+                ImportCommand.class, ProtocolsCommand.class, UiCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.proxy.testing.TestClient;
+import dev.sockscope.proxy.testing.WebSocketRecorder;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.SessionRecord;
@@ -61,22 +62,22 @@ class BoundedMemoryTest {
             }
             for (TestClient c : clients) {
                 // The recorder sets the pace (the relay waits while the capture queue is full): allow for a slow disk.
-                TestClient.Got got = c.next(Duration.ofSeconds(120));
-                if (!(got instanceof TestClient.Got.Binary echo)) {
+                WebSocketRecorder.Event got = c.events.next(Duration.ofSeconds(120));
+                if (!(got instanceof WebSocketRecorder.Binary echo)) {
                     throw new AssertionError("expected the echo, got " + got + "; proxy output: " + String.join("\n", proxy.output));
                 }
                 assertThat(echo.bytes()).as("the echo, whole").isEqualTo(message);
             }
             for (TestClient c : clients) {
                 c.socket.sendClose(1000, "done").get(30, TimeUnit.SECONDS);
-                assertThat(c.next(TestClient.Got.Close.class).code()).isEqualTo(1000);
+                assertThat(c.events.nextClose().code()).isEqualTo(1000);
             }
             // Still serving.
             TestClient after = TestClient.connect(proxy.uri("/after"));
             after.socket.sendText("still here", true).get(30, TimeUnit.SECONDS);
-            assertThat(after.next(TestClient.Got.Text.class).text()).isEqualTo("still here");
+            after.events.assertText("still here");
             after.socket.sendClose(1000, "").get(30, TimeUnit.SECONDS);
-            after.next(TestClient.Got.Close.class);
+            after.events.nextClose();
             String output = String.join("\n", proxy.output);
             assertThat(output).doesNotContain("OutOfMemoryError").doesNotContain("recording failed");
             assertThat(proxy.terminate()).as(output).isIn(0, 143);

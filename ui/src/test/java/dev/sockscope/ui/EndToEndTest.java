@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.proxy.testing.TestClient;
-import dev.sockscope.proxy.testing.TestClient.Got;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.SessionRecord;
@@ -55,17 +53,17 @@ class EndToEndTest {
             TestClient client = TestClient.connect(proxy.uri("/ws?sid=2"),
                     Map.of("authorization", "Bearer abcdefghijklmnopqrstuvwxyz", "Cookie", "zavodchat_token=0123456789abcdef"),
                     List.of("access_token", "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.c2lnbmF0dXJl"));
-            client.socket.sendText("{\"name\":\"Event.SendMessage\",\"args\":\"{}\"}", true).get(5, TimeUnit.SECONDS);
-            client.next(Got.Text.class);
-            client.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(5, TimeUnit.SECONDS);
-            client.next(Got.Binary.class);
+            client.sendText("{\"name\":\"Event.SendMessage\",\"args\":\"{}\"}");
+            client.events.nextText();
+            client.sendBinary(new byte[] {1, 2, 3});
+            client.events.nextBinary();
 
             // While the proxy is running, the command line reads through it.
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
                     Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("frames").asInt() == 4);
 
-            client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
-            client.next(Got.Close.class);
+            client.sendClose(1000, "bye");
+            client.events.nextClose();
             // The client has its close back before the proxy has closed both legs: wait for the session to end, or
             // SIGTERM may still find it open (and rightly record "proxy shut down while the session was open").
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
@@ -130,11 +128,11 @@ class EndToEndTest {
             for (String text : List.of("{\"name\":\"Event.Login\",\"args\":\"{\\\"password\\\":\\\"hunter2-long-pw\\\"}\"}",
                     "{\"type\":\"echo\",\"value\":\"" + bearer + "\",\"cookie\":\"" + cookie + "\"}",
                     "plain text with " + jwt)) {
-                client.socket.sendText(text, true).get(5, TimeUnit.SECONDS);
-                assertThat(client.next(Got.Text.class).text()).as("relayed unchanged").isEqualTo(text);
+                client.sendText(text);
+                assertThat(client.events.nextText()).as("relayed unchanged").isEqualTo(text);
             }
-            client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
-            client.next(Got.Close.class);
+            client.sendClose(1000, "bye");
+            client.events.nextClose();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
                     !Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("endedAt").isNull());
             proxy.terminate();
@@ -153,8 +151,8 @@ class EndToEndTest {
     void keepSecretsStoresCredentialsRaw() throws Exception {
         try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri(), "--keep-secrets")) {
             TestClient client = TestClient.connect(proxy.uri("/"), Map.of("authorization", "Bearer raw-token-1234567890"), List.of());
-            client.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
-            client.next(Got.Close.class);
+            client.sendClose(1000, "");
+            client.events.nextClose();
             proxy.terminate();
         }
         assertThat(run("sessions", "--db", db.toString(), "--json")).contains("Bearer raw-token-1234567890");
@@ -166,13 +164,13 @@ class EndToEndTest {
         try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
             TestClient client = TestClient.connect(proxy.uri("/"));
             for (int i = 0; i < messages; i++) {
-                client.socket.sendText("message " + i, true).get(5, TimeUnit.SECONDS);
+                client.sendText("message " + i);
             }
             for (int i = 0; i < messages; i++) {
-                assertThat(client.next(Got.Text.class).text()).isEqualTo("message " + i);
+                client.events.assertText("message " + i);
             }
             assertThat(proxy.terminate()).isEqualTo(143);
-            assertThat(client.next(Got.Close.class).code()).isEqualTo(1001);
+            assertThat(client.events.nextClose().code()).isEqualTo(1001);
             assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
         }
         try (H2RecordingStore store = H2RecordingStore.openReader(db)) {
@@ -196,8 +194,8 @@ class EndToEndTest {
             TestClient client = TestClient.connect(proxy.uri("/"));
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
             for (int i = 0; System.nanoTime() < end; i++) {
-                client.socket.sendText("m" + i, true).get(5, TimeUnit.SECONDS);
-                client.next(Got.Text.class);
+                client.sendText("m" + i);
+                client.events.nextText();
                 echoed.add(new long[] {i, nowMicros()});
             }
             proxy.kill();
@@ -232,8 +230,8 @@ class EndToEndTest {
         try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
             pid = proxy.process.pid();
             TestClient client = TestClient.connect(proxy.uri("/"));
-            client.socket.sendText("before the kill", true).get(5, TimeUnit.SECONDS);
-            client.next(Got.Text.class);
+            client.sendText("before the kill");
+            client.events.nextText();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
                     Json.MAPPER.readTree(run("sessions", "--db", db.toString(), "--json")).path(0).path("frames").asInt() == 2);
             proxy.kill();

@@ -49,7 +49,7 @@ final class ProxyProcess implements AutoCloseable {
 
     /** With options for the JVM ({@code -Xmx...}). */
     static ProxyProcess start(List<String> jvmOptions, Path db, URI upstream, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("proxy", "--route", "127.0.0.1:0=" + upstream, "--db", db.toString()));
+        List<String> args = new ArrayList<>(List.of("proxy", "--route", "127.0.0.1:0=" + upstream, "--db", db.toString(), "--ui", "127.0.0.1:0"));
         args.addAll(List.of(extra));
         ProxyProcess p = new ProxyProcess(command(jvmOptions, args).redirectErrorStream(true).start());
         Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
@@ -101,6 +101,13 @@ final class ProxyProcess implements AutoCloseable {
             throw new AssertionError("the proxy did not exit within " + timeout + "; output: " + output);
         }
         return process.exitValue();
+    }
+
+    /** The inspector's address, as the proxy printed it. */
+    URI inspector() {
+        return output.stream().filter(l -> l.startsWith("sockscope: inspector at ")).findFirst()
+                .map(l -> URI.create(l.substring("sockscope: inspector at ".length()).trim()))
+                .orElseThrow(() -> new AssertionError("no inspector address printed: " + output));
     }
 
     URI uri(String pathAndQuery) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.proxy.testing.TestClient;
-import dev.sockscope.proxy.testing.TestClient.Got;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.ui.views.Json;
 
@@ -40,10 +38,10 @@ class ReadersTest {
 
     private void recordOneSession(ProxyProcess proxy) throws Exception {
         TestClient client = TestClient.connect(proxy.uri("/chat"));
-        client.socket.sendText("{\"type\":\"hello\"}", true).get(5, TimeUnit.SECONDS);
-        client.next(Got.Text.class);
-        client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
-        client.next(Got.Close.class);
+        client.sendText("{\"type\":\"hello\"}");
+        client.events.nextText();
+        client.sendClose(1000, "bye");
+        client.events.nextClose();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 !Json.MAPPER.readTree(Cli.run("sessions", "--db", db.toString(), "--json")).path(0).path("endedAt").isNull());
     }
@@ -97,8 +95,8 @@ class ReadersTest {
         }
         try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
             TestClient client = TestClient.connect(proxy.uri("/"));
-            client.socket.sendText("second", true).get(5, TimeUnit.SECONDS);
-            assertThat(client.next(Got.Text.class).text()).isEqualTo("second");
+            client.sendText("second");
+            client.events.assertText("second");
             for (Process p : readers) {
                 ProxyProcess.Result r = ProxyProcess.finish(p);
                 assertThat(r.code()).as("stderr: %s", r.err()).isZero();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.proxy.testing.TestClient;
+import dev.sockscope.proxy.testing.WebSocketRecorder;
 import dev.sockscope.proxy.testing.TestUpstream;
 
 /** A recording thread (decoding stage or recorder) that dies must stop the proxy loudly, not leave it relaying what nobody records. */
@@ -52,12 +53,12 @@ class RecorderFailureTest {
                     .contains("sockscope: recording failed, so the proxy stops rather than relay unrecorded traffic:"
                             + " subscriber 'decoding' failed: Java heap space");
             // The proxy closed what was open on its way out (the echo may or may not have come back before).
-            TestClient.Got last = client.next();
-            if (last instanceof TestClient.Got.Text) {
-                last = client.next();
+            WebSocketRecorder.Event last = client.events.next();
+            if (last instanceof WebSocketRecorder.Text) {
+                last = client.events.next();
             }
-            assertThat(last).isInstanceOf(TestClient.Got.Close.class);
-            assertThat(((TestClient.Got.Close) last).code()).isEqualTo(1001);
+            assertThat(last).isInstanceOf(WebSocketRecorder.Close.class);
+            assertThat(((WebSocketRecorder.Close) last).code()).isEqualTo(1001);
         }
     }
 }

@@ -26,10 +26,13 @@ import dev.sockscope.wire.Direction;
  * @param messages    the table: one entry per opcode or event name (and direction or condition), first match wins
  * @param closeCodes  close codes the protocol gives a meaning to
  * @param headers     handshake headers worth showing, with what they mean
+ * @param volatileFields fields whose values change from run to run (times, ids, renumbered sequence numbers): a
+ *                    replay does not compare them ({@code volatile} in the file)
  */
 public record ProtocolSpec(String protocol, String title, String source, Detect detect, List<JsonPath> secrets,
                            List<JsonPath> jsonStrings, LabelSpec label, List<KindRule> kinds, Correlate correlate,
-                           List<MessageSpec> messages, Map<Integer, String> closeCodes, Map<String, String> headers) {
+                           List<MessageSpec> messages, Map<Integer, String> closeCodes, Map<String, String> headers,
+                           @com.fasterxml.jackson.annotation.JsonProperty("volatile") List<FieldPattern> volatileFields) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
     public ProtocolSpec {
@@ -46,6 +49,7 @@ public record ProtocolSpec(String protocol, String title, String source, Detect 
         messages = messages == null ? List.of() : List.copyOf(messages);
         closeCodes = closeCodes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(closeCodes));
         headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+        volatileFields = volatileFields == null ? List.of() : List.copyOf(volatileFields);
         if (!label.fields().isEmpty()) {
             for (int i = 0; i < messages.size(); i++) {
                 MessageSpec m = messages.get(i);

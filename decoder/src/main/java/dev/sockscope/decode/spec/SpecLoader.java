@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.sockscope.decode.JsonPath;
+import dev.sockscope.wire.Failures;
 
 /**
  * Reads decoder specs from YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) files. A bad spec is
@@ -138,7 +139,7 @@ public final class SpecLoader {
             known.sort(null);
             problem = "unknown field '" + u.getPropertyName() + "'" + (known.isEmpty() ? "" : " (known here: " + String.join(", ", known) + ")");
         } else {
-            problem = rootMessage(e);
+            problem = problemOf(e);
         }
         String path = e instanceof JsonMappingException m ? pathOf(m) : "";
         return ":" + line + ": " + problem + (path.isEmpty() ? "" : " (at " + path + ")");
@@ -155,15 +156,10 @@ public final class SpecLoader {
         return reported;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String msg = t instanceof JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
-        if (msg == null) {
-            msg = t.getClass().getSimpleName();
-        }
+    /** The innermost message, without Jackson's location suffix and Java type names. */
+    private static String problemOf(Throwable e) {
+        String msg = Failures.rootCause(e) instanceof JsonProcessingException j && j.getOriginalMessage() != null
+                ? j.getOriginalMessage() : Failures.rootMessage(e);
         // Jackson's messages name Java types; spec authors think in YAML.
         return msg.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Z][A-Za-z$]*)`", "$1").trim();
     }

@@ -13,9 +13,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.sockscope.wire.Conversation;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.ScriptedFrame;
+
 /**
- * Clients that talk to the simulators (through the proxy) as each seed document prescribes. Each script waits for
- * the answers it expects, with a deadline, so a broken relay shows as a clear failure rather than a hang.
+ * Clients that talk to the simulators (through the proxy) as each seed document prescribes, playing the client's
+ * side of the golden conversations. Each script waits for the answers it expects, with a deadline, so a broken relay
+ * shows as a clear failure rather than a hang.
  */
 public final class ScriptedClients {
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -104,38 +109,34 @@ public final class ScriptedClients {
         return c;
     }
 
+    /**
+     * Plays the client's side of a recorded conversation: waits for the server's opening, then sends each client
+     * frame and waits for as many messages as the recording answered it with.
+     */
+    private static void play(Conn c, Conversation recorded) throws InterruptedException {
+        c.await(recorded.opening().size(), recorded.name() + " opening");
+        for (Conversation.Exchange e : recorded.exchanges()) {
+            c.send(e.sent().text());
+            c.await(e.answers().size(), "answer to frame " + (recorded.frames().indexOf(e.sent()) + 1) + " of " + recorded.name());
+        }
+    }
+
     String max(URI proxy) throws Exception {
         Conn c = connect(proxy.resolve("/websocket"), http.newWebSocketBuilder());
-        c.send("{\"cmd\":0,\"seq\":1,\"opcode\":6,\"payload\":{\"userAgent\":{\"deviceType\":\"WEB\"}}}");
-        c.next("MAX handshake answer");
-        c.send("{\"cmd\":0,\"seq\":2,\"opcode\":19,\"payload\":{\"interactive\":true,\"token\":\"An9xQ2hY7tLp0sDemoToken\",\"chatsSync\":0,"
-                + "\"contactsSync\":0,\"presenceSync\":0,\"draftsSync\":0,\"chatsCount\":40}}");
-        c.await(3, "MAX login answer, NOTIF_SYNC and NOTIF_MESSAGE");
-        c.send("{\"cmd\":0,\"seq\":3,\"opcode\":1,\"payload\":{\"interactive\":false}}");
-        c.next("MAX heartbeat answer");
-        c.send("{\"cmd\":0,\"seq\":4,\"opcode\":76,\"payload\":{\"chatId\":\"12345\",\"from\":\"m1\",\"forward\":0,\"backward\":50}}");
-        c.next("MAX history answer");
-        c.send("{\"cmd\":0,\"seq\":5,\"opcode\":64,\"payload\":{\"chatId\":\"12345\",\"message\":{\"cid\":1678886400000,\"text\":\"Всё хорошо!\",\"elements\":[],\"attaches\":[]}}}");
-        c.next("MAX send answer");
-        c.send("{\"cmd\":0,\"seq\":6,\"opcode\":999,\"payload\":{}}");
-        c.next("MAX error for an unknown opcode");
+        play(c, Simulators.MAX_SESSION);
         c.close();
-        return "max: handshake, login (token masked), sync and a push, heartbeat, history (as opcode 76), send, an unknown opcode";
+        return "max: " + Simulators.MAX_SESSION.name() + ": handshake, login (token masked) and sync, heartbeat and a push,"
+                + " history answered with an error, an unknown opcode and an answer to nothing";
     }
 
     String eventChat(URI proxy) throws Exception {
         Conn c = connect(proxy.resolve("/ws?sid=2"), http.newWebSocketBuilder().subprotocols("access_token", EVENT_CHAT_JWT));
-        c.send("{\"name\":\"Event.AddConversation\",\"args\":\"{\\\"user_id\\\":1,\\\"application_id\\\":100}\"}");
-        c.next("AddConversation answer");
-        c.send("{\"name\":\"Event.GetConversationList\",\"args\":\"{\\\"user_id\\\":1}\"}");
-        c.next("GetConversationList answer");
-        c.send("{\"name\":\"Event.SendMessage\",\"args\":\"{\\\"session_channel\\\":\\\"100\\\",\\\"sender_id\\\":1,\\\"content\\\":\\\"Hey\\\"}\"}");
-        c.await(2, "SendMessage answer and ReceiveMessage push");
-        c.send("{\"name\":\"Event.ReadMessage\",\"args\":\"{\\\"session_channel\\\":\\\"100\\\",\\\"executor_id\\\":1,\\\"message_id\\\":11}\"}");
-        c.next("ReadMessage answer");
-        c.send("{\"name\":\"Event.GetUnreadInfo\",\"args\":\"{\\\"user_id\\\":1}\"}");
+        play(c, Simulators.EVENT_CHAT);
+        c.send(Simulators.EVENT_CHAT_ODDITIES.from(Direction.CLIENT_TO_SERVER).stream()
+                .filter(f -> f.text().contains("\"Event.GetUnreadInfo\"")).findFirst().orElseThrow().text());
         c.close();
-        return "event-chat: JWT in the subprotocol, four requests paired by name, a ReceiveMessage push, GetUnreadInfo left unanswered";
+        return "event-chat: " + Simulators.EVENT_CHAT.name() + ": JWT in the subprotocol, five requests paired by name,"
+                + " a ReceiveMessage push; then GetUnreadInfo, left unanswered";
     }
 
     String maim(URI proxy) throws Exception {
@@ -145,30 +146,30 @@ public final class ScriptedClients {
             throw new IllegalStateException("maim: a bad token should be closed with 1008, got " + code);
         }
         Conn c = connect(proxy.resolve("/ws"), http.newWebSocketBuilder().header("platform", "my_platform").header("authorization", Simulators.MAIM_TOKEN));
-        c.send("{\"message_info\":{\"platform\":\"my_platform\",\"message_id\":\"msg_001\",\"time\":1703123456.789,\"user_info\":"
-                + "{\"platform\":\"my_platform\",\"user_id\":\"123456789\",\"user_nickname\":\"张三\"},\"group_info\":{\"platform\":\"my_platform\","
-                + "\"group_id\":\"group_789\",\"group_name\":\"技术交流群\"}},\"message_segment\":{\"type\":\"seglist\",\"data\":[{\"type\":\"text\","
-                + "\"data\":\"你好，\"},{\"type\":\"at\",\"data\":\"maimbot\"},{\"type\":\"text\",\"data\":\" 请发效果图\"}]}}");
-        c.next("maim reply with an image");
+        for (ScriptedFrame message : Simulators.MAIM_MESSAGE.from(Direction.CLIENT_TO_SERVER)) {
+            c.send(message.text());
+            c.next("maim reply with an image");
+        }
         c.close();
-        return "maim: a bad token closed with 1008, then a group message answered with a 512 KiB image";
+        return "maim: a bad token closed with 1008, then " + Simulators.MAIM_MESSAGE.name() + " answered with a 512 KiB image";
     }
 
     String zavodchat(URI main, URI voice) throws Exception {
         Conn c = connect(main.resolve("/?status=2"), http.newWebSocketBuilder().header("Cookie", "zavodchat_token=" + Simulators.ZAVODCHAT_TOKEN));
-        c.await(Simulators.ZavodchatMain.EVENTS.size(), "zavodchat events");
+        play(c, Simulators.ZAVODCHAT_MAIN);
         Conn v = connect(voice.resolve("/?channel=2"), http.newWebSocketBuilder().header("Cookie", "zavodchat_token=" + Simulators.ZAVODCHAT_TOKEN));
-        v.send("{\"data\":{\"codec\":\"H264\",\"bitrate\":9216000},\"name\":\"enable_video\"}");
-        v.send("{\"data\":\"\",\"name\":\"disable_video\"}");
+        play(v, Simulators.ZAVODCHAT_VOICE);
         v.close();
         c.close();
-        return "zavodchat: " + Simulators.ZavodchatMain.EVENTS.size() + " main-socket events (one malformed, as documented), and the voice socket's enable/disable_video";
+        return "zavodchat: " + Simulators.ZAVODCHAT_MAIN.name() + ", " + Simulators.ZAVODCHAT_MAIN.frames().size()
+                + " main-socket events (three not JSON, as printed in the document), and the voice socket's "
+                + Simulators.ZAVODCHAT_VOICE.name();
     }
 
     String qqPush(URI proxy) throws Exception {
         Conn c = connect(proxy.resolve("/"), http.newWebSocketBuilder());
-        c.await(Simulators.QqPush.EVENTS.size(), "QQ pushes");
+        play(c, Simulators.QQ_PUSH);
         c.close();
-        return "qq-push: " + Simulators.QqPush.EVENTS.size() + " pushes, every documented event type";
+        return "qq-push: " + Simulators.QQ_PUSH.name() + ", " + Simulators.QQ_PUSH.frames().size() + " pushes, every documented event type";
     }
 }

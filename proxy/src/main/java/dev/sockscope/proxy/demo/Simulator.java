@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * A built-in upstream that behaves as one seed protocol's document says, for the demo and the integration tests.
  * Jetty-free: {@code proxy.jetty.SimulatorServer} hosts it.
+ *
+ * @param <S> what the simulator keeps for each connection ({@link Void} when it keeps nothing)
  */
-public interface Simulator {
+public interface Simulator<S> {
     /** Short name, as printed by the demo (max, event-chat, maim, zavodchat, zavodchat-voice, qq-push). */
     String name();
 
@@ -31,8 +33,8 @@ public interface Simulator {
     }
 
     /** A client connected; returns the state kept for it. */
-    Object onOpen(Upgrade upgrade, Peer peer);
+    S onOpen(Upgrade upgrade, Peer peer);
 
-    /** A text message arrived. */
-    void onText(Object state, Peer peer, String text);
+    /** A text message arrived; returns the connection's state from now on. */
+    S onText(S state, Peer peer, String text);
 }

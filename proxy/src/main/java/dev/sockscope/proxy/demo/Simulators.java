@@ -1,27 +1,49 @@
 package dev.sockscope.proxy.demo;
 
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The five seed protocols as upstreams (zavodchat has two sockets, so six simulators). */
+import dev.sockscope.wire.Conversation;
+import dev.sockscope.wire.ScriptedFrame;
+
+/**
+ * The five seed protocols as upstreams (zavodchat has two sockets, so six simulators). What they say comes from the
+ * golden conversations ({@link Conversation}), the same frames the decoding tests decode: a simulator pushes a
+ * conversation's opening, or answers a request as the recorded conversation answered it.
+ */
 public final class Simulators {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The token the maim simulator accepts; any other gets 1008 "Invalid or missing token", as the document says. */
     public static final String MAIM_TOKEN = "demo-maim-token";
     public static final String ZAVODCHAT_TOKEN = "3c3beb77-b54a-4733-8c5d-acd7b2680241";
-    /** Events the zavodchat main socket pushes on connect: one of each in the document. */
-    public static final int ZAVODCHAT_EVENT_COUNT = 21;
+
+    /** A MAX session as the document prescribes: the scripted client sends its requests, the simulator answers them. */
+    public static final Conversation MAX_SESSION = Conversation.builtIn("max", "02-session");
+    /** More MAX requests with their answers (the document's contradicting opcodes), for clients of your own. */
+    static final Conversation MAX_OPCODES = Conversation.builtIn("max", "04-contradicting-opcodes");
+    /** Every event-chat example: requests, answers and a push. */
+    public static final Conversation EVENT_CHAT = Conversation.builtIn("event-chat", "01-documented");
+    /** Pairing oddities and errors, among them a request no server answers (GetUnreadInfo). */
+    public static final Conversation EVENT_CHAT_ODDITIES = Conversation.builtIn("event-chat", "02-pairing-and-errors");
+    /** A group message for the maim simulator to answer. */
+    public static final Conversation MAIM_MESSAGE = Conversation.builtIn("maim", "03-group-message");
+    /** Every main-socket event of the document, verbatim (three are not valid JSON there): pushed on connect. */
+    public static final Conversation ZAVODCHAT_MAIN = Conversation.builtIn("zavodchat", "01-main-socket");
+    /** The voice socket's commands, which the server does not answer. */
+    public static final Conversation ZAVODCHAT_VOICE = Conversation.builtIn("zavodchat", "02-voice-socket");
+    /** One push of every documented type: pushed on connect. */
+    public static final Conversation QQ_PUSH = Conversation.builtIn("qq-push", "03-every-event-type");
 
     private Simulators() {
     }
 
-    public static List<Simulator> all() {
+    public static List<Simulator<?>> all() {
         return List.of(new Max(), new EventChat(), new Maim(), new ZavodchatMain(), new ZavodchatVoice(), new QqPush());
     }
 
@@ -33,9 +55,37 @@ public final class Simulators {
         }
     }
 
-    /** MAX: handshake (6) → login (19) answered, then NOTIF_SYNC and a NOTIF_MESSAGE push; every request answered by seq. */
-    static final class Max implements Simulator {
-        private final AtomicInteger pushSeq = new AtomicInteger();
+    /** Sends recorded server frames: text as it is, a close frame as a close. */
+    static void play(Simulator.Peer peer, List<ScriptedFrame> frames) {
+        for (ScriptedFrame f : frames) {
+            switch (f.type()) {
+                case TEXT -> peer.send(f.text());
+                case CLOSE -> peer.close(f.closeCode(), f.closeReason());
+                default -> throw new IllegalArgumentException("a simulator sends text and close frames, not " + f.type().label());
+            }
+        }
+    }
+
+    /**
+     * MAX: the handshake (6) must come first; then every request is answered as the recorded sessions answered its
+     * opcode, an answer to the recorded request taking the seq of this one. Its state is whether the handshake came.
+     */
+    static final class Max implements Simulator<Max.State> {
+        enum State { AWAITING_HANDSHAKE, HANDSHAKEN }
+
+        /** The first recorded request of each opcode, with what answered it. */
+        private final Map<Integer, Conversation.Exchange> byOpcode = new HashMap<>();
+
+        Max() {
+            for (Conversation recorded : List.of(MAX_SESSION, MAX_OPCODES)) {
+                for (Conversation.Exchange e : recorded.exchanges()) {
+                    JsonNode sent = parse(e.sent().text());
+                    if (sent != null && sent.has("opcode")) {
+                        byOpcode.putIfAbsent(sent.path("opcode").asInt(), e);
+                    }
+                }
+            }
+        }
 
         @Override
         public String name() {
@@ -43,43 +93,43 @@ public final class Simulators {
         }
 
         @Override
-        public Object onOpen(Upgrade upgrade, Peer peer) {
-            return new boolean[] {false};
+        public State onOpen(Upgrade upgrade, Peer peer) {
+            return State.AWAITING_HANDSHAKE;
         }
 
         @Override
-        public void onText(Object state, Peer peer, String text) {
+        public State onText(State state, Peer peer, String text) {
             JsonNode f = parse(text);
             if (f == null || !f.has("opcode")) {
-                peer.send("{\"cmd\":3,\"seq\":0,\"opcode\":0,\"payload\":{\"error\":\"proto.payload\",\"localizedMessage\":\"not an envelope\"}}");
-                return;
+                peer.send(reply(3, 0, 0, "{\"error\":\"proto.payload\",\"localizedMessage\":\"not an envelope\"}"));
+                return state;
             }
             int seq = f.path("seq").asInt();
             int op = f.path("opcode").asInt();
-            boolean[] handshaken = (boolean[]) state;
-            if (op != 6 && !handshaken[0]) {
+            if (op != 6 && state == State.AWAITING_HANDSHAKE) {
                 peer.send(reply(3, seq, op, "{\"error\":\"proto.state\",\"localizedMessage\":\"handshake (6) must come first\"}"));
-                return;
+                return state;
             }
-            switch (op) {
-                case 6 -> {
-                    handshaken[0] = true;
-                    peer.send(reply(1, seq, 6, "{\"location\":\"RU\"}"));
+            Conversation.Exchange recorded = byOpcode.get(op);
+            if (recorded == null) {
+                peer.send(reply(3, seq, op, "{\"error\":\"proto.opcode\",\"localizedMessage\":\"unknown opcode " + op + "\"}"));
+            } else {
+                int recordedSeq = parse(recorded.sent().text()).path("seq").asInt();
+                for (ScriptedFrame answer : recorded.answers()) {
+                    peer.send(withSeq(answer.text(), recordedSeq, seq));
                 }
-                case 19 -> {
-                    peer.send(reply(1, seq, 19, "{\"profile\":{\"id\":7,\"name\":\"Anna\"}}"));
-                    peer.send(reply(0, pushSeq.incrementAndGet(), 6, "{\"profile\":{\"id\":7,\"name\":\"Anna\"},\"config\":{},"
-                            + "\"contacts\":[{\"id\":8,\"names\":[{\"name\":\"Boris\"}]}],\"chats\":[{\"id\":12345}],\"messages\":{}}"));
-                    peer.send(reply(0, pushSeq.incrementAndGet(), 128,
-                            "{\"chatId\":12345,\"message\":{\"id\":\"m1\",\"sender\":8,\"text\":\"Привет! Как дела?\"},\"chat\":{\"id\":12345}}"));
-                }
-                case 1 -> peer.send(reply(1, seq, 1, "{}"));
-                case 49, 76 -> peer.send(reply(1, seq, op, "{\"messages\":[{\"id\":\"m1\",\"text\":\"Привет! Как дела?\"}]}"));
-                case 64, 152 -> peer.send(reply(1, seq, op, "{\"message\":{\"id\":\"m2\",\"text\":\""
-                        + f.path("payload").path("message").path("text").asText().replace("\"", "") + "\"}}"));
-                case 32, 50, 75, 83, 88, 60 -> peer.send(reply(1, seq, op, "{}"));
-                default -> peer.send(reply(3, seq, op, "{\"error\":\"proto.opcode\",\"localizedMessage\":\"unknown opcode " + op + "\"}"));
             }
+            return op == 6 ? State.HANDSHAKEN : state;
+        }
+
+        /** The recorded answer, re-addressed to this request when it answered the recorded one (a push keeps its seq). */
+        private static String withSeq(String answer, int recordedSeq, int seq) {
+            JsonNode a = parse(answer);
+            if (seq == recordedSeq || !(a instanceof ObjectNode o) || o.path("cmd").asInt() == 0 || o.path("seq").asInt() != recordedSeq) {
+                return answer;
+            }
+            o.put("seq", seq);
+            return o.toString();
         }
 
         private static String reply(int cmd, int seq, int opcode, String payload) {
@@ -87,8 +137,23 @@ public final class Simulators {
         }
     }
 
-    /** The support chat: selects access_token, answers each Event by name, pushes ReceiveMessage after SendMessage. */
-    static final class EventChat implements Simulator {
+    /**
+     * The support chat: selects access_token, refuses a handshake without a JWT, and answers each Event as the
+     * recorded conversation answered it (SendMessage with its ReceiveMessage push); an Event the recording never
+     * answered (GetUnreadInfo, which the document lists but does not describe) gets no answer.
+     */
+    static final class EventChat implements Simulator<Void> {
+        private final Map<String, List<ScriptedFrame>> answersByName = new HashMap<>();
+
+        EventChat() {
+            for (Conversation.Exchange e : EVENT_CHAT.exchanges()) {
+                JsonNode sent = parse(e.sent().text());
+                if (sent != null) {
+                    answersByName.putIfAbsent(sent.path("name").asText(), e.answers());
+                }
+            }
+        }
+
         @Override
         public String name() {
             return "event-chat";
@@ -101,7 +166,7 @@ public final class Simulators {
         }
 
         @Override
-        public Object onOpen(Upgrade upgrade, Peer peer) {
+        public Void onOpen(Upgrade upgrade, Peer peer) {
             if (!upgrade.subprotocols().contains("access_token") || upgrade.subprotocols().size() < 2) {
                 peer.close(1008, "access_token and a JWT are required in Sec-WebSocket-Protocol");
             }
@@ -109,36 +174,18 @@ public final class Simulators {
         }
 
         @Override
-        public void onText(Object state, Peer peer, String text) {
+        public Void onText(Void none, Peer peer, String text) {
             JsonNode f = parse(text);
-            String name = f == null ? "" : f.path("name").asText();
-            JsonNode args = f == null ? null : parse(f.path("args").asText("{}"));
-            switch (name) {
-                case "Event.AddConversation" -> peer.send("{\"name\":\"Event.AddConversation\",\"ok\":true,\"result\":{\"id\":2,"
-                        + "\"session_channel\":\"100\",\"application_id\":" + (args == null ? 0 : args.path("application_id").asInt())
-                        + ",\"create_at\":\"2020-03-05T18:11:50.6982843Z\",\"update_at\":\"2020-03-05T18:11:50.6982843Z\"}}");
-                case "Event.GetConversationList" -> peer.send("{\"name\":\"Event.GetConversationList\",\"ok\":true,\"result\":"
-                        + "{\"conversations\":[{\"id\":2,\"session_channel\":\"100\",\"application_id\":100}]}}");
-                case "Event.GetMessageList" -> peer.send("{\"name\":\"Event.GetMessageList\",\"ok\":true,\"result\":{\"Messages\":"
-                        + "[{\"id\":1,\"session_channel\":\"100\",\"content\":\"Hello World\",\"sender_id\":1,\"status\":0}]}}");
-                case "Event.SendMessage" -> {
-                    String content = args == null ? "" : args.path("content").asText().replace("\"", "");
-                    peer.send("{\"name\":\"Event.SendMessage\",\"ok\":true,\"result\":{\"message\":{\"id\":10,\"session_channel\":\"100\","
-                            + "\"content\":\"" + content + "\",\"sender_id\":1,\"status\":0}}}");
-                    peer.send("{\"name\":\"Event.ReceiveMessage\",\"ok\":true,\"result\":{\"message\":{\"id\":11,\"session_channel\":\"100\","
-                            + "\"content\":\"thanks, looking into it\",\"sender_id\":2,\"status\":0}}}");
-                }
-                case "Event.ReadMessage" -> peer.send("{\"name\":\"Event.ReadMessage\",\"ok\":true,\"result\":null}");
-                case "Event.GetUnreadInfo" -> {
-                    // Listed by the document but not described: this server never answers it.
-                }
-                default -> peer.send("{\"name\":\"" + name.replace("\"", "") + "\",\"ok\":false,\"result\":\"unknown event\"}");
-            }
+            play(peer, answersByName.getOrDefault(f == null ? "" : f.path("name").asText(), List.of()));
+            return null;
         }
     }
 
-    /** maim_message: checks the authorization header (1008 when wrong), answers each message with one carrying an image. */
-    static final class Maim implements Simulator {
+    /**
+     * maim_message: checks the authorization header (1008 when wrong), answers each message with one carrying a
+     * generated 512 KiB image. Its state is the platform the client named in its handshake.
+     */
+    static final class Maim implements Simulator<String> {
         private static final String IMAGE = Base64.getEncoder().encodeToString(DemoImage.png(512 * 1024));
 
         @Override
@@ -147,7 +194,7 @@ public final class Simulators {
         }
 
         @Override
-        public Object onOpen(Upgrade upgrade, Peer peer) {
+        public String onOpen(Upgrade upgrade, Peer peer) {
             if (!MAIM_TOKEN.equals(upgrade.header("authorization"))) {
                 peer.close(1008, "Invalid or missing token");
             }
@@ -155,20 +202,20 @@ public final class Simulators {
         }
 
         @Override
-        public void onText(Object state, Peer peer, String text) {
+        public String onText(String platform, Peer peer, String text) {
             JsonNode f = parse(text);
             String to = f == null ? "?" : f.path("message_info").path("user_info").path("user_id").asText("?");
             ObjectNode reply = JSON.createObjectNode();
             ObjectNode info = reply.putObject("message_info");
-            info.put("platform", (String) state);
+            info.put("platform", platform);
             info.put("message_id", "bot_" + System.nanoTime());
             info.put("time", System.currentTimeMillis() / 1000.0);
             ObjectNode user = info.putObject("user_info");
-            user.put("platform", (String) state);
+            user.put("platform", platform);
             user.put("user_id", "maimbot");
             user.put("user_nickname", "麦麦");
             ObjectNode group = info.putObject("group_info");
-            group.put("platform", (String) state);
+            group.put("platform", platform);
             group.put("group_id", "group_789");
             group.put("group_name", "技术交流群");
             ObjectNode seg = reply.putObject("message_segment");
@@ -179,66 +226,44 @@ public final class Simulators {
             data.addObject().put("type", "text").put("data", " 这是效果图：");
             data.addObject().put("type", "image").put("data", IMAGE);
             peer.send(reply.toString());
+            return platform;
         }
     }
 
-    /** zavodchat's main socket: checks the cookie, then pushes one of every event (one malformed, as in the document). */
-    static final class ZavodchatMain implements Simulator {
-        static final List<String> EVENTS = List.of(
-                "{\"data\":{\"author_id\":1,\"channel_id\":1,\"edited\":\"2024-12-04 18:36:14.045681+00\",\"id\":6,\"sent\":\"2024-12-04 18:36:14.045681+00\",\"server_id\":1,\"text\":\"its over guys\"},\"name\":\"message_created\"}",
-                "{\"data\":{\"channel_id\":1,\"edited\":\"2025-01-11 01:05:03.080518+00\",\"id\":6,\"server_id\":1,\"text\":\"you_are_good_people\"},\"name\":\"message_edited\"}",
-                "{\"data\":{\"channel_id\":1,\"id\":8,\"server_id\":1},\"name\":\"message_deleted\"}",
-                "{\"data\":{\"id\":7,\"name\":\"political_discussion\",\"server_id\":1,\"type\":0},\"name\":\"channel_created\"}",
-                "{\"data\":{\"id\":7,\"name\":\"shared_photos\",\"server_id\":1,\"type\":1},\"name\":\"channel_edited\"}",
-                "{\"data\":{\"id\":7,\"server_id\":1},\"name\":\"channel_deleted\"}",
-                "{\"data\":{\"id\":1,\"name\":\"speed_cameras_hotspots\"},\"name\":\"server_edited\"}",
-                "{\"data\":{\"id\":2},\"name\":\"server_deleted\"}",
-                "{\"data\":{\"id\":412,\"name\":\"cyb3rc001\",\"avatar\":\"avatar_453912.png\",\"status\":0,\"server_id\":1},\"name\":\"user_joined\"}",
-                "{\"data\":{\"id\":1,\"server_id\":1},\"name\":\"user_kicked\"}",
-                // As printed in the document: a stray brace makes it invalid JSON.
-                "{\"data\":{\"id\":412,\"status\":1,\"avatar\":\"avatar_444212.png\",\"name\":\"rena_fan_no1\"}},\"name\":\"user_changed\"}",
-                "{\"data\":{\"channel_id\":2,\"id\":2,\"server_id\":1,\"mute\":0,\"deaf\":0},\"name\":\"user_joined_vc\"}",
-                "{\"data\":{\"channel_id\":2,\"id\":2,\"server_id\":1},\"name\":\"user_left_vc\"}",
-                "{\"data\":{\"channel_id\":2,\"deaf\":0,\"id\":1,\"mute\":1,\"server_id\":1},\"name\":\"user_changed_vc_state\"}",
-                "{\"data\":{\"role_id\":7,\"server_id\":1,\"user_id\":2},\"name\":\"role_assigned\"}",
-                "{\"data\":{\"role_id\":7,\"server_id\":1,\"user_id\":2},\"name\":\"role_disallowed\"}",
-                "{\"data\":{\"expires\":\"2026-01-09T03:05:30.623Z\",\"id\":41,\"server_id\":1},\"name\":\"user_banned\"}",
-                "{\"data\":{\"id\":48,\"server_id\":1},\"name\":\"user_unbanned\"}",
-                "{\"data\":{\"expires\":\"2026-01-11T19:14:50.604Z\",\"id\":58,\"server_id\":1},\"name\":\"ban_changed\"}",
-                "{\"data\":{\"id\":1},\"name\":\"got_server_owner\"}",
-                "{\"data\":{\"roles\":[{\"color\":\"#ff0000\",\"id\":2,\"name\":\"admin\",\"perms1\":65536},{\"color\":\"#999999\",\"id\":1,\"name\":\"default\",\"perms1\":158377}],\"server_id\":1},\"name\":\"roles_updated\"}");
-
+    /** zavodchat's main socket: checks the cookie, then pushes every event of the document, as printed there. */
+    static final class ZavodchatMain implements Simulator<Void> {
         @Override
         public String name() {
             return "zavodchat";
         }
 
         @Override
-        public Object onOpen(Upgrade upgrade, Peer peer) {
+        public Void onOpen(Upgrade upgrade, Peer peer) {
             String cookie = upgrade.header("cookie");
             if (cookie == null || !cookie.contains("zavodchat_token=")) {
                 peer.close(1008, "zavodchat_token cookie required");
                 return null;
             }
-            EVENTS.forEach(peer::send);
+            play(peer, ZAVODCHAT_MAIN.opening());
             return null;
         }
 
         @Override
-        public void onText(Object state, Peer peer, String text) {
+        public Void onText(Void none, Peer peer, String text) {
             // The main socket only pushes.
+            return null;
         }
     }
 
     /** zavodchat's voice socket (?channel=ID): takes enable_video / disable_video, answers nothing. */
-    static final class ZavodchatVoice implements Simulator {
+    static final class ZavodchatVoice implements Simulator<Void> {
         @Override
         public String name() {
             return "zavodchat-voice";
         }
 
         @Override
-        public Object onOpen(Upgrade upgrade, Peer peer) {
+        public Void onOpen(Upgrade upgrade, Peer peer) {
             if (!upgrade.query().containsKey("channel")) {
                 peer.close(1008, "channel query parameter required");
             }
@@ -246,52 +271,27 @@ public final class Simulators {
         }
 
         @Override
-        public void onText(Object state, Peer peer, String text) {
+        public Void onText(Void none, Peer peer, String text) {
+            return null;
         }
     }
 
     /** QQ-style push: one of every documented event type, right after the connection opens. */
-    static final class QqPush implements Simulator {
-        static final List<String> EVENTS = buildEvents();
-
-        private static List<String> buildEvents() {
-            List<String> e = new ArrayList<>();
-            String t = "\"time\":1732350000,";
-            e.add("{\"type\":\"msg\"," + t + "\"data\":{\"type\":\"private\",\"known\":true,\"channel\":0,\"sender\":10001,\"msgID\":5,\"msgContent\":[\"晚上好\"],\"reply\":{\"to\":20002,\"time\":1732349000,\"text\":\"在吗\",\"id\":\"r1\"}}}");
-            e.add("{\"type\":\"msg\"," + t + "\"data\":{\"type\":\"group\",\"known\":false,\"channel\":30003,\"sender\":10003,\"msgID\":8,\"msgContent\":[\"hello group\"]}}");
-            e.add("{\"type\":\"revoke\"," + t + "\"data\":{\"type\":\"private\",\"revoker\":10001,\"revokee\":10001,\"channel\":10001,\"msgID\":5}}");
-            e.add("{\"type\":\"revoke\"," + t + "\"data\":{\"type\":\"group\",\"revoker\":10004,\"revokee\":10003,\"channel\":30003,\"msgID\":8}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"online\"}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"offline\"}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"newFriendRequest\",\"who\":10005,\"nick\":\"小明\",\"source\":\"group 30003\",\"comment\":\"加个好友\"}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"groupInvite\",\"group\":30004,\"groupName\":\"摸鱼群\",\"inviter\":10005}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"friendAdded\",\"who\":10005,\"nick\":\"小明\"}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"friendRemoved\",\"who\":10006,\"nick\":\"\"}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"groupJoined\",\"which\":30004}}");
-            e.add("{\"type\":\"user\"," + t + "\"data\":{\"type\":\"groupLeft\",\"which\":30005,\"operator\":10007}}");
-            e.add("{\"type\":\"group\"," + t + "\"data\":{\"type\":\"joinRequest\",\"who\":10008,\"group\":30003,\"comment\":\"让我进去\",\"inviter\":0}}");
-            e.add("{\"type\":\"group\"," + t + "\"data\":{\"type\":\"mute\",\"who\":0,\"group\":30003,\"operator\":10004,\"duration\":600}}");
-            e.add("{\"type\":\"group\"," + t + "\"data\":{\"type\":\"mute\",\"who\":0,\"group\":30003,\"operator\":10004,\"duration\":0}}");
-            e.add("{\"type\":\"group\"," + t + "\"data\":{\"type\":\"mute\",\"who\":10003,\"group\":30003,\"operator\":10004,\"duration\":3600}}");
-            e.add("{\"type\":\"group\"," + t + "\"data\":{\"type\":\"admin\",\"who\":10003,\"group\":30003,\"status\":true}}");
-            e.add("{\"type\":\"group\"," + t + "\"data\":{\"type\":\"memberJoined\",\"who\":10008,\"group\":30003}}");
-            e.add("{\"type\":\"group\"," + t + "\"data\":{\"type\":\"memberLeft\",\"who\":10003,\"group\":30003,\"operator\":10004}}");
-            return List.copyOf(e);
-        }
-
+    static final class QqPush implements Simulator<Void> {
         @Override
         public String name() {
             return "qq-push";
         }
 
         @Override
-        public Object onOpen(Upgrade upgrade, Peer peer) {
-            EVENTS.forEach(peer::send);
+        public Void onOpen(Upgrade upgrade, Peer peer) {
+            play(peer, QQ_PUSH.opening());
             return null;
         }
 
         @Override
-        public void onText(Object state, Peer peer, String text) {
+        public Void onText(Void none, Peer peer, String text) {
+            return null;
         }
     }
 }

@@ -77,6 +77,9 @@ import dev.sockscope.wire.SessionInfo;
 public final class JettyRelay implements Relay {
     private static final Logger LOG = LoggerFactory.getLogger(JettyRelay.class);
     private static final String DEFLATE = "permessage-deflate";
+    /** How an upstream's refusal was framed: the proxy's own answer to the client frames it anew. */
+    private static final Set<String> REFUSAL_FRAMING = Set.of("connection", "keep-alive", "transfer-encoding",
+            "content-length");
 
     private final List<Route> routes;
     private final RelayOptions options;
@@ -275,10 +278,7 @@ public final class JettyRelay implements Relay {
         public boolean handle(Request request, Response response, Callback callback) {
             Route route = routeByConnector.get(request.getConnectionMetaData().getConnector());
             awaitingRequest.remove(request.getConnectionMetaData().getConnection().getEndPoint());
-            List<Header> headers = new ArrayList<>();
-            for (HttpField f : request.getHeaders()) {
-                headers.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
-            }
+            List<Header> headers = JettyHeaders.of(request.getHeaders());
             if (ClientHandshake.check(request.getMethod(), headers) instanceof ClientHandshake.Check.Invalid invalid) {
                 answer(response, callback, invalid.status(), invalid.headers(), invalid.message());
                 return true;
@@ -408,10 +408,8 @@ public final class JettyRelay implements Relay {
             }
 
             response.setStatus(HttpStatus.SWITCHING_PROTOCOLS_101);
-            for (Header h : up.headers()) {
-                response.getHeaders().add(h.name(), h.value());
-            }
-            List<Header> returned = headersOf(response);
+            JettyHeaders.copy(up.headers(), response.getHeaders(), name -> true);
+            List<Header> returned = JettyHeaders.of(response.getHeaders());
             publishOpened(101, returned, subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, extensionList);
             up.endPoint().upgrade(upstreamLeg); // opens the upstream leg; it starts reading once the client's is open too
             request.setAttribute(org.eclipse.jetty.server.HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, clientLeg);
@@ -423,14 +421,9 @@ public final class JettyRelay implements Relay {
 
         private void refused(UpstreamDialler.Outcome.Refused no) {
             response.setStatus(no.status());
-            for (Header h : no.headers()) {
-                String n = h.name().toLowerCase(Locale.ROOT);
-                if (!n.equals("connection") && !n.equals("keep-alive") && !n.equals("transfer-encoding") && !n.equals("content-length")) {
-                    response.getHeaders().add(h.name(), h.value());
-                }
-            }
+            JettyHeaders.copy(no.headers(), response.getHeaders(), name -> !REFUSAL_FRAMING.contains(name.toLowerCase(Locale.ROOT)));
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            List<Header> returned = headersOf(response);
+            List<Header> returned = JettyHeaders.of(response.getHeaders());
             response.write(true, java.nio.ByteBuffer.wrap(no.body()), callback);
             publishOpened(no.status(), returned, null, List.of());
             bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.SERVER,
@@ -440,7 +433,7 @@ public final class JettyRelay implements Relay {
 
         private void failed(UpstreamDialler.Outcome.Failed f) {
             answer(response, callback, f.status(), List.of(), "Sockscope: " + f.error() + ".");
-            publishOpened(f.status(), headersOf(response), null, List.of());
+            publishOpened(f.status(), JettyHeaders.of(response.getHeaders()), null, List.of());
             bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.PROXY,
                     f.error() + " (" + route.upstreamFor(path, query) + ")")));
         }
@@ -476,8 +469,8 @@ public final class JettyRelay implements Relay {
             this.callback = callback;
             this.path = request.getHttpURI().getPath();
             this.query = request.getHttpURI().getQuery();
+            requestHeaders.addAll(JettyHeaders.of(request.getHeaders()));
             for (HttpField f : request.getHeaders()) {
-                requestHeaders.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
                 if (f.getHeader() == HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL) {
                     for (String p : f.getValues()) {
                         if (!p.isBlank()) {
@@ -492,13 +485,7 @@ public final class JettyRelay implements Relay {
 
         void dial() {
             CoreClientUpgradeRequest up = CoreClientUpgradeRequest.from(wsClient, target, session.upstream);
-            up.headers(headers -> {
-                for (HttpField f : request.getHeaders()) {
-                    if (HandshakeHeaders.forwardUpstream(f.getName())) {
-                        headers.add(f.getName(), f.getValue());
-                    }
-                }
-            });
+            up.headers(headers -> JettyHeaders.copy(request.getHeaders(), headers, HandshakeHeaders::forwardUpstream));
             if (!offeredSubprotocols.isEmpty()) {
                 up.setSubProtocols(offeredSubprotocols);
             }
@@ -544,11 +531,7 @@ public final class JettyRelay implements Relay {
                 @Override
                 public org.eclipse.jetty.websocket.core.FrameHandler negotiate(ServerUpgradeRequest req, ServerUpgradeResponse res, Callback cb) {
                     if (answer != null) {
-                        for (HttpField f : answer.getHeaders()) {
-                            if (HandshakeHeaders.returnToClient(f.getName())) {
-                                res.getHeaders().add(f);
-                            }
-                        }
+                        JettyHeaders.copy(answer.getHeaders(), res.getHeaders(), HandshakeHeaders::returnToClient);
                     }
                     if (subprotocol != null && !subprotocol.isEmpty()) {
                         res.setAcceptedSubProtocol(subprotocol);
@@ -563,11 +546,11 @@ public final class JettyRelay implements Relay {
             };
             session.onBothOpen(() -> onUpgraded(returned));
             Callback upgraded = Callback.from(() -> {
-                returned.addAll(headersOf(response)); // what the client was told, before the response is recycled
+                returned.addAll(JettyHeaders.of(response.getHeaders())); // what the client was told, before the response is recycled
                 callback.succeeded();
                 session.openStepDone();
             }, x -> {
-                returned.addAll(headersOf(response));
+                returned.addAll(JettyHeaders.of(response.getHeaders()));
                 callback.failed(x);
                 publishOpened(101, returned, null, List.of());
                 session.clientUpgradeFailed(x);
@@ -575,13 +558,13 @@ public final class JettyRelay implements Relay {
             try {
                 boolean done = handshaker.upgradeRequest(negotiator, request, response, upgraded, components, null);
                 if (!done) {
-                    returned.addAll(headersOf(response));
+                    returned.addAll(JettyHeaders.of(response.getHeaders()));
                     Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "not a valid WebSocket upgrade");
                     publishOpened(HttpStatus.BAD_REQUEST_400, returned, null, List.of());
                     session.clientUpgradeFailed(new IOException("client upgrade request was not valid"));
                 }
             } catch (Throwable x) {
-                returned.addAll(headersOf(response));
+                returned.addAll(JettyHeaders.of(response.getHeaders()));
                 Response.writeError(request, response, callback, x);
                 publishOpened(HttpStatus.INTERNAL_SERVER_ERROR_500, returned, null, List.of());
                 session.clientUpgradeFailed(x);
@@ -625,14 +608,10 @@ public final class JettyRelay implements Relay {
             org.eclipse.jetty.client.Response answer = upstreamAnswer;
             response.setStatus(status);
             if (answer != null && status == answer.getStatus()) {
-                for (HttpField f : answer.getHeaders()) {
-                    if (HandshakeHeaders.returnToClient(f.getName())) {
-                        response.getHeaders().add(f);
-                    }
-                }
+                JettyHeaders.copy(answer.getHeaders(), response.getHeaders(), HandshakeHeaders::returnToClient);
             }
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-            returned.addAll(headersOf(response));
+            returned.addAll(JettyHeaders.of(response.getHeaders()));
             response.write(true, org.eclipse.jetty.util.BufferUtil.toBuffer("Sockscope: " + error + "\n"), callback);
             publishOpened(status, returned, null, List.of());
             bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, by, error)));
@@ -642,14 +621,6 @@ public final class JettyRelay implements Relay {
             String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
             return new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt, route.protocol());
         }
-    }
-
-    private static List<Header> headersOf(Response response) {
-        List<Header> out = new ArrayList<>();
-        for (HttpField f : response.getHeaders()) {
-            out.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
-        }
-        return out;
     }
 
     private static Throwable unwrap(Throwable t) {

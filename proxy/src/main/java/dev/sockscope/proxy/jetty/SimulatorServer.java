@@ -26,19 +26,20 @@ import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
 import dev.sockscope.proxy.demo.Simulator;
+import dev.sockscope.wire.QueryString;
 
 /** Hosts {@link Simulator}s, each on its own port, on Jetty's WebSocket core. */
 public final class SimulatorServer implements AutoCloseable {
     private final Server server;
     private final Map<String, ServerConnector> connectors = new LinkedHashMap<>();
 
-    private SimulatorServer(String host, List<Simulator> simulators) throws IOException {
+    private SimulatorServer(String host, List<Simulator<?>> simulators) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("sockscope-simulator");
         threads.setDaemon(true);
         server = new Server(threads);
         List<Handler> handlers = new ArrayList<>();
-        for (Simulator sim : simulators) {
+        for (Simulator<?> sim : simulators) {
             ServerConnector connector = new ServerConnector(server);
             connector.setHost(host);
             connector.setPort(0);
@@ -54,7 +55,7 @@ public final class SimulatorServer implements AutoCloseable {
                     if (selected != null) {
                         response.setAcceptedSubProtocol(selected);
                     }
-                    return new Connection(sim, upgrade);
+                    return new Connection<>(sim, upgrade);
                 }
             });
             ws.getConfiguration().setMaxFrameSize(64L << 20);
@@ -69,7 +70,7 @@ public final class SimulatorServer implements AutoCloseable {
         }
     }
 
-    public static SimulatorServer start(String host, List<Simulator> simulators) throws IOException {
+    public static SimulatorServer start(String host, List<Simulator<?>> simulators) throws IOException {
         return new SimulatorServer(host, simulators);
     }
 
@@ -94,15 +95,8 @@ public final class SimulatorServer implements AutoCloseable {
     private static Simulator.Upgrade upgrade(ServerUpgradeRequest request) {
         Map<String, String> headers = new LinkedHashMap<>();
         request.getHeaders().forEach(f -> headers.merge(f.getLowerCaseName(), f.getValue(), (a, b) -> a + "; " + b));
-        Map<String, String> query = new LinkedHashMap<>();
-        String q = request.getHttpURI().getQuery();
-        if (q != null) {
-            for (String p : q.split("&")) {
-                int eq = p.indexOf('=');
-                query.put(eq < 0 ? p : p.substring(0, eq), eq < 0 ? "" : p.substring(eq + 1));
-            }
-        }
-        return new Simulator.Upgrade(request.getHttpURI().getPath(), query, headers, List.copyOf(request.getSubProtocols()));
+        return new Simulator.Upgrade(request.getHttpURI().getPath(), QueryString.decoded(request.getHttpURI().getQuery()), headers,
+                List.copyOf(request.getSubProtocols()));
     }
 
     /** Routes requests to the upgrade handler of the connector they arrived on. */
@@ -124,14 +118,15 @@ public final class SimulatorServer implements AutoCloseable {
         }
     }
 
-    private static final class Connection implements FrameHandler, Simulator.Peer {
-        private final Simulator simulator;
+    /** One client's connection to a simulator, with the state the simulator keeps for it. */
+    private static final class Connection<S> implements FrameHandler, Simulator.Peer {
+        private final Simulator<S> simulator;
         private final Simulator.Upgrade upgrade;
         private final StringBuilder text = new StringBuilder();
         private CoreSession session;
-        private Object state;
+        private S state;
 
-        Connection(Simulator simulator, Simulator.Upgrade upgrade) {
+        Connection(Simulator<S> simulator, Simulator.Upgrade upgrade) {
             this.simulator = simulator;
             this.upgrade = upgrade;
         }
@@ -152,7 +147,7 @@ public final class SimulatorServer implements AutoCloseable {
                 if (frame.isFin()) {
                     String message = text.toString();
                     text.setLength(0);
-                    simulator.onText(state, this, message);
+                    state = simulator.onText(state, this, message);
                 }
             } else if (op == OpCode.PING) {
                 session.sendFrame(new Frame(OpCode.PONG).setPayload(BufferUtil.copy(frame.getPayload())), Callback.NOOP, false);

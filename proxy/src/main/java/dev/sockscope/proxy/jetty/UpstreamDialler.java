@@ -2,7 +2,6 @@ package dev.sockscope.proxy.jetty;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,7 +18,6 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ClientConnector;
@@ -99,13 +97,7 @@ public final class UpstreamDialler extends ContainerLifeCycle {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Request request = http.newRequest(httpUri(target)).method(HttpMethod.GET).version(HttpVersion.HTTP_1_1)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> {
-                    for (Header header : headers) {
-                        if (!HOP_BY_HOP.contains(header.name().toLowerCase(Locale.ROOT))) {
-                            h.add(header.name(), header.value());
-                        }
-                    }
-                });
+                .headers(h -> JettyHeaders.copy(headers, h, name -> !HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))));
         request.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> new HttpUpgrader() {
             @Override
             public void prepare(Request req) {
@@ -114,7 +106,7 @@ public final class UpstreamDialler extends ContainerLifeCycle {
 
             @Override
             public void upgrade(Response response, EndPoint endPoint, Callback callback) {
-                outcome.complete(new Outcome.Upgraded(response.getStatus(), headersOf(response), endPoint));
+                outcome.complete(new Outcome.Upgraded(response.getStatus(), JettyHeaders.of(response.getHeaders()), endPoint));
                 callback.succeeded();
             }
         });
@@ -128,7 +120,7 @@ public final class UpstreamDialler extends ContainerLifeCycle {
                 if (result.isSucceeded() || (response != null && response.getStatus() > 0 && response.getStatus() != 101
                         && !(result.getFailure() instanceof TimeoutException))) {
                     byte[] body = getContent();
-                    outcome.complete(new Outcome.Refused(response.getStatus(), response.getReason(), headersOf(response),
+                    outcome.complete(new Outcome.Refused(response.getStatus(), response.getReason(), JettyHeaders.of(response.getHeaders()),
                             body == null ? new byte[0] : body));
                     return;
                 }
@@ -161,11 +153,4 @@ public final class UpstreamDialler extends ContainerLifeCycle {
         return false;
     }
 
-    static List<Header> headersOf(Response response) {
-        List<Header> out = new ArrayList<>();
-        for (HttpField f : response.getHeaders()) {
-            out.add(new Header(f.getName(), f.getValue() == null ? "" : f.getValue()));
-        }
-        return out;
-    }
 }

@@ -32,7 +32,7 @@ import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.proxy.testing.RawClient;
 import dev.sockscope.proxy.testing.TestClient;
-import dev.sockscope.proxy.testing.TestClient.Got;
+import dev.sockscope.proxy.testing.WebSocketRecorder;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.decode.CaptureDecoder;
@@ -133,7 +133,7 @@ class RelayTest {
         }
         assertThat(session.upstream()).isEqualTo(upstream.uri().toString());
         assertThat(session.listen()).isEqualTo(relay.boundRoutes().get(0).listen()).doesNotEndWith(":0");
-        client.socket.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+        client.sendClose(1000, "done");
         events.awaitClosed(session.id());
     }
 
@@ -175,13 +175,18 @@ class RelayTest {
     @Test
     void textAndBinaryPassUnchangedAndAreRecordedInOrder() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("héllo ✓ {\"cmd\":0}", true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Text.class).text()).isEqualTo("héllo ✓ {\"cmd\":0}");
+        client.sendText("héllo ✓ {\"cmd\":0}");
+        client.events.assertText("héllo ✓ {\"cmd\":0}");
         byte[] bytes = {0, 1, 2, (byte) 0xFF, (byte) 0x80, 42};
-        client.socket.sendBinary(ByteBuffer.wrap(bytes), true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Binary.class).bytes()).isEqualTo(bytes);
-        client.socket.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Close.class)).isEqualTo(new Got.Close(1000, "bye"));
+        client.sendBinary(bytes);
+        client.events.assertBinary(bytes);
+        client.sendClose(1000, "bye");
+        client.events.assertClose(1000, "bye");
+        client.events.assertExhausted();
+        assertThat(upstream.nextFrame().text()).isEqualTo("héllo ✓ {\"cmd\":0}");
+        assertThat(upstream.nextFrame().payload()).isEqualTo(bytes);
+        assertThat(upstream.nextFrame().opcode()).isEqualTo(OpCode.CLOSE);
+        upstream.frames.assertExhausted();
 
         long id = events.awaitOpened().id();
         SessionEnd end = events.awaitClosed(id);
@@ -205,17 +210,18 @@ class RelayTest {
     @Test
     void fragmentsAreRelayedAsTheyArriveNotBufferedWhole() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("first half, ", false).get(5, TimeUnit.SECONDS);
+        client.sendText("first half, ", false);
         // The upstream has the first fragment before the client has even sent the second.
         TestUpstream.Received first = upstream.nextFrame();
         assertThat(first.opcode()).isEqualTo(OpCode.TEXT);
         assertThat(first.fin()).isFalse();
         assertThat(first.text()).isEqualTo("first half, ");
-        client.socket.sendText("second half", true).get(5, TimeUnit.SECONDS);
+        client.sendText("second half");
         TestUpstream.Received second = upstream.nextFrame();
         assertThat(second.opcode()).isEqualTo(OpCode.CONTINUATION);
         assertThat(second.fin()).isTrue();
-        assertThat(client.next(Got.Text.class).text()).isEqualTo("first half, second half");
+        client.events.assertText("first half, second half");
+        client.events.assertExhausted();
 
         long id = events.awaitOpened().id();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.frames(id).size() == 2);
@@ -228,18 +234,20 @@ class RelayTest {
     @Test
     void pingAndPongAreForwardedBothWaysNotAnsweredByTheProxy() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendPing(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+        client.sendPing("are you there".getBytes(StandardCharsets.UTF_8));
         TestUpstream.Received ping = upstream.nextFrame();
         assertThat(ping.opcode()).isEqualTo(OpCode.PING);
         assertThat(ping.text()).isEqualTo("are you there");
-        assertThat(new String(client.next(Got.Pong.class).bytes(), StandardCharsets.UTF_8)).isEqualTo("are you there");
+        client.events.assertPong("are you there");
 
-        client.socket.sendText("!ping from upstream", true).get(5, TimeUnit.SECONDS);
+        client.sendText("!ping from upstream");
         upstream.nextFrame(); // the command itself
-        assertThat(new String(client.next(Got.Ping.class).bytes(), StandardCharsets.UTF_8)).isEqualTo("from upstream");
+        client.events.assertPing("from upstream");
+        client.events.assertExhausted();
         TestUpstream.Received pong = upstream.nextFrame();
         assertThat(pong.opcode()).isEqualTo(OpCode.PONG);
         assertThat(pong.text()).isEqualTo("from upstream");
+        upstream.frames.assertExhausted();
 
         long id = events.awaitOpened().id();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.frames(id).size() == 5);
@@ -251,8 +259,9 @@ class RelayTest {
     @Test
     void upstreamCloseCodeAndReasonReachTheClientExactly() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("!close 1008 Invalid or missing token", true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Close.class)).isEqualTo(new Got.Close(1008, "Invalid or missing token"));
+        client.sendText("!close 1008 Invalid or missing token");
+        client.events.assertClose(1008, "Invalid or missing token");
+        client.events.assertExhausted();
         // The JDK client answers the close by itself once onClose returns.
 
         long id = events.awaitOpened().id();
@@ -266,31 +275,32 @@ class RelayTest {
     @Test
     void clientCloseCodeAndReasonReachTheUpstreamExactly() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendClose(4000, "switching rooms").get(5, TimeUnit.SECONDS);
+        client.sendClose(4000, "switching rooms");
         CloseStatus atUpstream = upstream.nextClose();
         assertThat(atUpstream.getCode()).isEqualTo(4000);
         assertThat(atUpstream.getReason()).isEqualTo("switching rooms");
-        assertThat(client.next(Got.Close.class)).isEqualTo(new Got.Close(4000, "switching rooms"));
+        client.events.assertClose(4000, "switching rooms");
+        client.events.assertExhausted();
         assertThat(events.awaitClosed(events.awaitOpened().id()).closedBy()).isEqualTo(ClosedBy.CLIENT);
     }
 
     @Test
     void upstreamDyingWithoutACloseFrameEndsTheClientConnectionTheSameWay() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("!die", true).get(5, TimeUnit.SECONDS);
-        Got got = client.next();
+        client.sendText("!die");
+        WebSocketRecorder.Event got = client.events.next();
         SessionEnd end = events.awaitClosed(events.awaitOpened().id());
         if (mode == Mode.PASS_THROUGH) {
             // As without the proxy: the TCP connection ends, no close frame is made up.
-            assertThat(got).isInstanceOfAny(Got.Error.class, Got.Close.class);
-            if (got instanceof Got.Close c) {
+            assertThat(got).isInstanceOfAny(WebSocketRecorder.Failure.class, WebSocketRecorder.Close.class);
+            if (got instanceof WebSocketRecorder.Close c) {
                 assertThat(c.code()).isEqualTo(1006);
             }
             assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
             assertThat(end.closeCode()).isNull();
             assertThat(end.error()).isEqualTo("upstream closed the connection without a close frame");
         } else {
-            Got.Close close = (Got.Close) got;
+            WebSocketRecorder.Close close = (WebSocketRecorder.Close) got;
             assertThat(close.code()).isEqualTo(1014);
             assertThat(close.reason()).startsWith("upstream connection lost");
             assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
@@ -302,8 +312,8 @@ class RelayTest {
     @Test
     void clientVanishingEndsTheUpstreamConnection() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("still here", true).get(5, TimeUnit.SECONDS);
-        client.next(Got.Text.class);
+        client.sendText("still here");
+        client.events.nextText();
         client.socket.abort();
         CloseStatus atUpstream = upstream.nextClose();
         SessionEnd end = events.awaitClosed(events.awaitOpened().id());
@@ -325,12 +335,14 @@ class RelayTest {
         relay.stop(Duration.ofSeconds(1));
         relay = startRelay(RelayOptions.defaults().withMaxMessageBytes(1024), upstream.uri());
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("x".repeat(600), false).get(5, TimeUnit.SECONDS);
-        client.socket.sendText("y".repeat(600), true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Text.class).text()).isEqualTo("x".repeat(600) + "y".repeat(600));
-        client.socket.sendText("!binary 5000", true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Binary.class).bytes()).hasSize(5000);
-        client.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+        client.sendText("x".repeat(600), false);
+        client.sendText("y".repeat(600));
+        client.events.assertText("x".repeat(600) + "y".repeat(600));
+        client.sendText("!binary 5000");
+        assertThat(client.events.nextBinary()).hasSize(5000);
+        client.sendClose(1000, "");
+        client.events.assertClose(1000, "");
+        client.events.assertExhausted();
 
         long id = events.awaitOpened().id();
         SessionEnd end = events.awaitClosed(id);
@@ -351,9 +363,9 @@ class RelayTest {
         relay.stop(Duration.ofSeconds(1));
         relay = startRelay(RelayOptions.defaults().withMaxMessageBytes(1024), upstream.uri());
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("x".repeat(600), false).get(5, TimeUnit.SECONDS);
-        client.socket.sendText("y".repeat(600), true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Close.class).code()).isEqualTo(1009);
+        client.sendText("x".repeat(600), false);
+        client.sendText("y".repeat(600));
+        assertThat(client.events.nextClose().code()).isEqualTo(1009);
         assertThat(upstream.nextClose().getCode()).isEqualTo(1009);
 
         long id = events.awaitOpened().id();
@@ -433,9 +445,9 @@ class RelayTest {
             } else {
                 TestClient client = TestClient.connect(proxy("/"));
                 client.socket.sendText(message, true).get(30, TimeUnit.SECONDS);
-                assertThat(client.next(Got.Text.class, Duration.ofSeconds(60)).text()).isEqualTo(message);
+                assertThat(client.events.nextText(Duration.ofSeconds(60))).isEqualTo(message);
                 client.socket.sendBinary(ByteBuffer.wrap(binary), true).get(30, TimeUnit.SECONDS);
-                assertThat(client.next(Got.Binary.class, Duration.ofSeconds(60)).bytes()).isEqualTo(binary);
+                assertThat(client.events.nextBinary(Duration.ofSeconds(60))).isEqualTo(binary);
                 client.socket.sendClose(1000, "").get(30, TimeUnit.SECONDS);
             }
             id = events.awaitOpened().id();
@@ -500,11 +512,11 @@ class RelayTest {
             TestClient b = TestClient.connect(vc);
             assertThat(upstream.nextHandshake().query()).isEqualTo("status=2");
             assertThat(voice.nextHandshake().query()).isEqualTo("channel=2");
-            b.socket.sendText("{\"name\":\"enable_video\",\"data\":{\"codec\":\"VP8\",\"bitrate\":800}}", true).get(5, TimeUnit.SECONDS);
+            b.sendText("{\"name\":\"enable_video\",\"data\":{\"codec\":\"VP8\",\"bitrate\":800}}");
             assertThat(voice.nextFrame().text()).contains("enable_video");
-            assertThat(b.next(Got.Text.class).text()).contains("enable_video");
-            a.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
-            b.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+            assertThat(b.events.nextText()).contains("enable_video");
+            a.sendClose(1000, "");
+            b.sendClose(1000, "");
         }
     }
 
@@ -550,7 +562,7 @@ class RelayTest {
         TestClient client = TestClient.connect(proxy("/"));
         int messages = 200;
         for (int i = 0; i < messages; i++) {
-            client.socket.sendText(i + ":" + "x".repeat(1000), true).get(5, TimeUnit.SECONDS);
+            client.sendText(i + ":" + "x".repeat(1000));
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !bus.hasCapacity());
         long id = events.awaitOpened().id();
@@ -558,8 +570,9 @@ class RelayTest {
                 .isLessThan(2 * messages);
         release.countDown();
         for (int i = 0; i < messages; i++) {
-            assertThat(client.next(Got.Text.class).text()).startsWith(i + ":");
+            assertThat(client.events.nextText()).startsWith(i + ":");
         }
+        client.events.assertExhausted();
         assertThat(drained.call()).as("events dropped").isZero();
     }
 
@@ -616,7 +629,8 @@ class RelayTest {
         relay.stop(Duration.ofSeconds(1));
         relay = startRelay(RelayOptions.defaults().withIdleTimeout(Duration.ofSeconds(1)), upstream.uri());
         TestClient client = TestClient.connect(proxy("/"));
-        assertThat(client.next(Got.Close.class).code()).isEqualTo(1001);
+        assertThat(client.events.nextClose().code()).isEqualTo(1001);
+        client.events.assertExhausted();
         assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
         SessionEnd end = events.awaitClosed(events.awaitOpened().id());
         assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
@@ -692,7 +706,7 @@ class RelayTest {
         } finally {
             trickle.shutdownNow();
         }
-        assertThat(upstream.handshakes).isEmpty();
+        upstream.handshakes.assertExhausted();
     }
 
     @Test
@@ -711,7 +725,7 @@ class RelayTest {
             assertThat(answer).startsWith("HTTP/1.1 426").contains("point a WebSocket client at this address")
                     .doesNotContain(upstream.uri().toString()).doesNotContain(String.valueOf(upstream.port()));
         }
-        assertThat(upstream.handshakes).isEmpty();
+        upstream.handshakes.assertExhausted();
         assertThat(events.events()).isEmpty();
     }
 
@@ -735,11 +749,12 @@ class RelayTest {
     @Test
     void shutdownClosesOpenSessionsWith1001OnBothSides() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
-        client.socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
-        client.next(Got.Text.class);
+        client.sendText("hello");
+        client.events.nextText();
         long id = events.awaitOpened().id();
         relay.stop(Duration.ofSeconds(5));
-        assertThat(client.next(Got.Close.class).code()).isEqualTo(1001);
+        assertThat(client.events.nextClose().code()).isEqualTo(1001);
+        client.events.assertExhausted();
         assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
         SessionEnd end = events.awaitClosed(id);
         assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);

@@ -22,7 +22,6 @@ import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.proxy.testing.TestClient;
-import dev.sockscope.proxy.testing.TestClient.Got;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.capture.CaptureBus;
 
@@ -80,10 +79,10 @@ class SecureUpstreamTest {
         assertThat(upstream.uri().getScheme()).isEqualTo("wss");
         relay = relay(true, bus);
         TestClient client = TestClient.connect(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/main?status=2"));
-        client.socket.sendText("over tls", true).get(5, TimeUnit.SECONDS);
-        assertThat(client.next(Got.Text.class).text()).isEqualTo("over tls");
+        client.sendText("over tls");
+        client.events.assertText("over tls");
         assertThat(upstream.nextHandshake().query()).isEqualTo("status=2");
-        client.socket.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+        client.sendClose(1000, "");
         events.awaitClosed(events.awaitOpened().id());
     }
 

@@ -1,8 +1,6 @@
 package dev.sockscope.proxy.testing;
 
 import java.net.URI;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.util.Callback;
@@ -15,8 +13,8 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
 
 /** A frame-level client (Jetty core) for what java.net.http cannot do: invalid UTF-8, extensions. */
 public final class RawClient implements FrameHandler, AutoCloseable {
-    public final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-    public final BlockingQueue<CloseStatus> closes = new LinkedBlockingQueue<>();
+    public final EventQueue<Frame> frames = new EventQueue<>("the client");
+    public final EventQueue<CloseStatus> closes = new EventQueue<>("the client");
     private final WebSocketCoreClient client = new WebSocketCoreClient();
     public CoreSession session;
 
@@ -38,11 +36,11 @@ public final class RawClient implements FrameHandler, AutoCloseable {
     }
 
     public Frame nextFrame() throws InterruptedException {
-        return Queues.next(frames, "the client received no frame");
+        return frames.next("frame");
     }
 
     public CloseStatus nextClose() throws InterruptedException {
-        return Queues.next(closes, "the client saw no close");
+        return closes.next("close");
     }
 
     @Override

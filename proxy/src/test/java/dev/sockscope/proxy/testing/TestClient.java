@@ -7,41 +7,17 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real WebSocket client that is not Jetty: the JDK's java.net.http implementation. It records
- * everything it receives.
+ * A real WebSocket client that is not Jetty: the JDK's java.net.http implementation, with a
+ * {@link WebSocketRecorder} for everything it receives.
  */
-public final class TestClient implements WebSocket.Listener {
-    /** Something the client received. */
-    public sealed interface Got {
-        record Text(String text) implements Got {
-        }
+public final class TestClient {
+    private static final long SEND_SECONDS = 5;
 
-        record Binary(byte[] bytes) implements Got {
-        }
-
-        record Ping(byte[] bytes) implements Got {
-        }
-
-        record Pong(byte[] bytes) implements Got {
-        }
-
-        record Close(int code, String reason) implements Got {
-        }
-
-        record Error(Throwable error) implements Got {
-        }
-    }
-
-    public final BlockingQueue<Got> received = new LinkedBlockingQueue<>();
-    private final StringBuilder text = new StringBuilder();
-    private java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+    /** What the client received, in order. */
+    public final WebSocketRecorder events = new WebSocketRecorder("the client");
     public WebSocket socket;
 
     public static TestClient connect(URI uri, Map<String, String> headers, List<String> subprotocols) throws Exception {
@@ -51,7 +27,7 @@ public final class TestClient implements WebSocket.Listener {
         if (!subprotocols.isEmpty()) {
             b.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
-        client.socket = b.buildAsync(uri, client).get(15, TimeUnit.SECONDS);
+        client.socket = b.buildAsync(uri, client.events).get(15, TimeUnit.SECONDS);
         return client;
     }
 
@@ -62,85 +38,33 @@ public final class TestClient implements WebSocket.Listener {
     /** Attempts a connection that is expected to fail, returning the failure. */
     public static Throwable connectFailure(URI uri) {
         try {
-            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new TestClient()).get(15, TimeUnit.SECONDS);
+            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocketRecorder("a refused client"))
+                    .get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             return e.getCause() == null ? e : e.getCause();
         }
         throw new AssertionError("connection to " + uri + " succeeded, a failure was expected");
     }
 
-    public Got next() throws InterruptedException {
-        return Queues.next(received, "the client received nothing");
+    /** Sends a whole text message and waits until it is written. */
+    public void sendText(String text) throws Exception {
+        socket.sendText(text, true).get(SEND_SECONDS, TimeUnit.SECONDS);
     }
 
-    public Got next(java.time.Duration deadline) throws InterruptedException {
-        return Queues.next(received, "the client received nothing", deadline);
+    /** Sends one fragment of a text message ({@code last}: the final one) and waits until it is written. */
+    public void sendText(String fragment, boolean last) throws Exception {
+        socket.sendText(fragment, last).get(SEND_SECONDS, TimeUnit.SECONDS);
     }
 
-    public <T extends Got> T next(Class<T> type) throws InterruptedException {
-        return next(type, java.time.Duration.ofSeconds(10));
+    public void sendBinary(byte[] bytes) throws Exception {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).get(SEND_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** The next thing received, which must be a {@code type}, waiting up to {@code deadline}. */
-    public <T extends Got> T next(Class<T> type, java.time.Duration deadline) throws InterruptedException {
-        Got g = next(deadline);
-        if (!type.isInstance(g)) {
-            throw new AssertionError("expected " + type.getSimpleName() + " but the client got " + g);
-        }
-        return type.cast(g);
+    public void sendPing(byte[] payload) throws Exception {
+        socket.sendPing(ByteBuffer.wrap(payload)).get(SEND_SECONDS, TimeUnit.SECONDS);
     }
 
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        text.append(data);
-        if (last) {
-            received.add(new Got.Text(text.toString()));
-            text.setLength(0);
-        }
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        byte[] b = new byte[data.remaining()];
-        data.get(b);
-        binary.writeBytes(b);
-        if (last) {
-            received.add(new Got.Binary(binary.toByteArray()));
-            binary = new java.io.ByteArrayOutputStream();
-        }
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-        byte[] b = new byte[message.remaining()];
-        message.duplicate().get(b);
-        received.add(new Got.Ping(b));
-        return null; // the JDK answers with a pong itself
-    }
-
-    @Override
-    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-        byte[] b = new byte[message.remaining()];
-        message.get(b);
-        received.add(new Got.Pong(b));
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        received.add(new Got.Close(statusCode, reason));
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        received.add(new Got.Error(error));
+    public void sendClose(int code, String reason) throws Exception {
+        socket.sendClose(code, reason).get(SEND_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.eclipse.jetty.http.HttpField;
@@ -69,9 +66,10 @@ public final class TestUpstream implements AutoCloseable {
         }
     }
 
-    public final BlockingQueue<SeenHandshake> handshakes = new LinkedBlockingQueue<>();
-    public final BlockingQueue<Received> frames = new LinkedBlockingQueue<>();
-    public final BlockingQueue<CloseStatus> closes = new LinkedBlockingQueue<>();
+    /** The upgrade requests it saw, the frames it received and how its sessions closed, each in order. */
+    public final EventQueue<SeenHandshake> handshakes = new EventQueue<>("the upstream");
+    public final EventQueue<Received> frames = new EventQueue<>("the upstream");
+    public final EventQueue<CloseStatus> closes = new EventQueue<>("the upstream");
     private final Server server;
     private final ServerConnector connector;
     private final boolean tls;
@@ -128,15 +126,15 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     public SeenHandshake nextHandshake() throws InterruptedException {
-        return Queues.next(handshakes, "the upstream saw no handshake");
+        return handshakes.next("handshake");
     }
 
     public Received nextFrame() throws InterruptedException {
-        return Queues.next(frames, "the upstream received no frame");
+        return frames.next("frame");
     }
 
     public CloseStatus nextClose() throws InterruptedException {
-        return Queues.next(closes, "the upstream saw no close");
+        return closes.next("close");
     }
 
     @Override

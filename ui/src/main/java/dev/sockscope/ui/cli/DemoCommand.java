@@ -49,11 +49,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit", description = "Stop after the scripted sessions instead of running until Ctrl-C.")
     boolean exit;
 
+    @Mixin
+    UiOption ui = new UiOption();
+
+    @Option(names = "--no-ui", description = "Do not start the web inspector.")
+    boolean noUi;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ProtocolRegistry registry = protocols.load();
-        List<Simulator> simulators = Simulators.all();
+        List<Simulator<?>> simulators = Simulators.all();
         SimulatorServer sims = SimulatorServer.start("127.0.0.1", simulators);
         Route first = Route.parse(listen + "=ws://127.0.0.1:1");
         List<Route> routes = new ArrayList<>();
@@ -68,7 +74,15 @@ public final class DemoCommand implements Callable<Integer> {
             sims.close();
             throw e;
         }
-        StopOnSignal stop = new StopOnSignal(runtime, sims);
+        AutoCloseable inspector;
+        try {
+            inspector = noUi ? () -> { } : ui.startBeside(runtime, registry, out);
+        } catch (Exception e) {
+            runtime.close();
+            sims.close();
+            throw e;
+        }
+        StopOnSignal stop = new StopOnSignal(inspector, runtime, sims);
         Map<String, URI> proxied = new LinkedHashMap<>();
         Table started = new Table("SIMULATOR", "PROXY (point clients here)", "UPSTREAM");
         List<Route> bound = runtime.relay().boundRoutes();

@@ -3,10 +3,10 @@ package dev.sockscope.ui.cli;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,18 +14,21 @@ import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.decode.FrameDecoding;
-import dev.sockscope.decode.PayloadMasker;
+import dev.sockscope.decode.Kind;
 import dev.sockscope.decode.ProtocolRegistry;
-import dev.sockscope.decode.SpecDecoder;
+import dev.sockscope.recordings.FrameFilter;
+import dev.sockscope.recordings.FramePage;
+import dev.sockscope.recordings.FrameQuery;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
+import dev.sockscope.ui.views.DecodedTree;
 import dev.sockscope.ui.views.FrameView;
 import dev.sockscope.ui.views.Json;
 import dev.sockscope.ui.views.Preview;
 import dev.sockscope.ui.views.Times;
-import dev.sockscope.secrets.SecretMasker;
+import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,25 +75,56 @@ public final class FramesCommand implements Callable<Integer> {
     @Option(names = "--warnings", description = "Only frames with warnings (invalid JSON, unknown opcode, unanswered ...).")
     boolean onlyWarnings;
 
+    @Option(names = "--type", split = ",", paramLabel = "TYPE", description = "Only frames of these types: text, binary, ping, pong, close.")
+    List<String> types;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "Only frames whose payload or summary contains this text (any case).")
+    String text;
+
+    @Option(names = "--regex", paramLabel = "REGEX", description = "Only frames whose payload or summary matches this Java regular expression.")
+    String regex;
+
+    @Option(names = "--after", paramLabel = "SEQ", defaultValue = "0", description = "Only frames after this seq (to page on from the last one shown).")
+    long after;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most this many frames.")
+    Integer limit;
+
     @Option(names = "--width", defaultValue = "100", description = "Summary width in the table (default: ${DEFAULT-VALUE}).")
     int width;
 
+    /** The options as the one frame filter the HTTP API uses too. */
+    private FrameFilter filter() {
+        java.util.Set<FrameType> t = java.util.EnumSet.noneOf(FrameType.class);
+        if (types != null) {
+            types.forEach(x -> t.add(FrameType.fromLabel(x.trim())));
+        }
+        java.util.Set<Kind> k = java.util.EnumSet.noneOf(Kind.class);
+        if (kinds != null) {
+            kinds.forEach(x -> k.add(Kind.fromLabel(x)));
+        }
+        return new FrameFilter(from == null ? null : Direction.fromSender(from), t, null, label, k, text,
+                regex == null ? null : Pattern.compile(regex), onlyWarnings, null, null);
+    }
+
     /**
-     * Frames in order. Frames recorded before decoding existed are decoded now, through the same decoding the recorder
-     * uses, from the first undecoded frame on (a recording made before decoding has none, so that is its start).
+     * The matching frames in order, after {@code --after}, up to {@code --limit}: filtered by the store. Frames recorded
+     * before decoding existed are decoded now, through the same decoding the recorder uses, from the session's start
+     * (correlation needs every frame), and filtered here by the same filter.
      */
-    private void forEachFrame(H2RecordingStore store, SessionRecord session, ProtocolRegistry registry,
-                              Consumer<StoredFrame> action) throws RecordingException {
-        CaptureDecoder late = null;
-        long after = 0;
-        List<StoredFrame> page;
-        do {
-            page = store.storedFrames(sessionId, after, PAGE);
-            for (StoredFrame f : page) {
-                if (late == null && f.decoding() == null) {
-                    late = new CaptureDecoder(registry, store.masker(), true);
-                    late.decode(new CaptureEvent.SessionOpened(session.info()), e -> { });
-                }
+    private void forEachFrame(H2RecordingStore store, SessionRecord session, ProtocolRegistry registry, FrameFilter filter,
+                              Set<Long> unanswered, Consumer<StoredFrame> action) throws RecordingException {
+        List<StoredFrame> head = store.storedFrames(sessionId, 0, 1);
+        boolean undecoded = !head.isEmpty() && head.get(0).decoding() == null;
+        CaptureDecoder late = undecoded ? new CaptureDecoder(registry, store.masker(), true) : null;
+        if (late != null) {
+            late.decode(new CaptureEvent.SessionOpened(session.info()), e -> { });
+        }
+        long left = limit == null ? Long.MAX_VALUE : limit;
+        FrameQuery q = new FrameQuery(undecoded ? FrameFilter.ALL : filter, undecoded ? 0 : after, null, PAGE);
+        while (left > 0) {
+            FramePage page = store.frames(sessionId, q);
+            for (StoredFrame f : page.frames()) {
                 if (late != null) {
                     StoredFrame[] decoded = {f};
                     late.decode(new CaptureEvent.FrameCaptured(f.frame()), e -> {
@@ -99,25 +133,19 @@ public final class FramesCommand implements Callable<Integer> {
                         }
                     });
                     f = decoded[0];
+                    if (f.seq() <= after || !filter.matches(f, unanswered.contains(f.seq()))) {
+                        continue;
+                    }
                 }
-                action.accept(f);
-                after = f.seq();
+                if (left-- > 0) {
+                    action.accept(f);
+                }
             }
-        } while (page.size() == PAGE);
-    }
-
-    private boolean wanted(StoredFrame f, boolean unanswered) {
-        FrameDecoding d = f.decoding();
-        if (from != null && !f.frame().from().sender().equalsIgnoreCase(from)) {
-            return false;
+            if (page.next() == null) {
+                return;
+            }
+            q = new FrameQuery(q.filter(), page.next(), null, PAGE);
         }
-        if (kinds != null && !kinds.isEmpty() && kinds.stream().noneMatch(k -> k.trim().equalsIgnoreCase(d.kind().label()))) {
-            return false;
-        }
-        if (label != null && !d.label().toLowerCase(Locale.ROOT).contains(label.toLowerCase(Locale.ROOT))) {
-            return false;
-        }
-        return !onlyWarnings || !FrameView.warnings(f, unanswered).isEmpty();
     }
 
     @Override
@@ -133,18 +161,17 @@ public final class FramesCommand implements Callable<Integer> {
             }
             SessionRecord session = found.get();
             Set<Long> unanswered = session.unanswered() == null ? Set.of() : new HashSet<>(session.unanswered());
-            SpecDecoder treeDecoder = session.protocol() == null ? null : registry.find(session.protocol()).orElse(null);
+            FrameFilter filter = filter();
+            DecodedTree trees = new DecodedTree(session, registry, store.masker());
             if (json) {
                 // Streamed page by page so that a long session never has to fit in memory as JSON.
                 boolean[] first = {true};
                 out.print('[');
-                forEachFrame(store, session, registry, f -> {
+                forEachFrame(store, session, registry, filter, unanswered, f -> {
                     boolean waiting = unanswered.contains(f.seq());
-                    if (wanted(f, waiting)) {
-                        out.print(first[0] ? "\n" : ",\n");
-                        out.print(Json.write(FrameView.of(f, waiting, tree ? treeOf(f, treeDecoder, store.masker()) : null)));
-                        first[0] = false;
-                    }
+                    out.print(first[0] ? "\n" : ",\n");
+                    out.print(Json.write(FrameView.of(f, waiting, tree ? trees.of(f) : null)));
+                    first[0] = false;
                 });
                 out.println(first[0] ? "]" : "\n]");
                 out.flush();
@@ -154,11 +181,8 @@ public final class FramesCommand implements Callable<Integer> {
                 out.println("Session " + sessionId + ": " + session.protocol() + " (" + session.protocolReason() + ")");
             }
             Table t = new Table("SEQ", "TIME", "FROM", "TYPE", "SIZE", "LABEL", "KIND", "ANSWERS", "SUMMARY");
-            forEachFrame(store, session, registry, f -> {
+            forEachFrame(store, session, registry, filter, unanswered, f -> {
                 boolean waiting = unanswered.contains(f.seq());
-                if (!wanted(f, waiting)) {
-                    return;
-                }
                 FrameDecoding d = f.decoding();
                 String answers = d.correlatesWith() == null ? (waiting ? "never answered" : null)
                         : "#" + d.correlatesWith() + " " + Times.millis(d.latencyMicros());
@@ -169,30 +193,19 @@ public final class FramesCommand implements Callable<Integer> {
                 t.add(f.seq(), Times.clock(f.frame().timeMicros()), f.frame().from().sender(), f.frame().type().label(),
                         f.frame().size(), d.label(), d.kind().label(), answers, Preview.oneLine(summary, width));
                 if (tree) {
-                    JsonNode node = treeOf(f, treeDecoder, store.masker());
+                    JsonNode node = trees.of(f);
                     if (node != null) {
                         t.add("", "", "", "", "", "", "", "", Preview.oneLine(node.toString(), Math.max(width, 400)));
                     }
                 }
             });
             if (t.size() == 0) {
-                out.println("Session " + sessionId + " has no frames" + (kinds != null || label != null || from != null || onlyWarnings ? " that match." : "."));
+                out.println("Session " + sessionId + " has no frames" + (filter.isAll() && after == 0 ? "." : " that match."));
             } else {
                 t.print(out);
             }
         }
         out.flush();
         return 0;
-    }
-
-    /** The frame's tree with secrets masked (a recording made with --keep-secrets holds them raw). */
-    private static JsonNode treeOf(StoredFrame f, SpecDecoder decoder, SecretMasker masker) {
-        if (f.frame().type() != FrameType.TEXT) {
-            return null;
-        }
-        if (decoder != null && f.decoding() != null && decoder.name().equals(f.decoding().protocol())) {
-            return decoder.tree(f.frame(), masker);
-        }
-        return PayloadMasker.maskedTree(f.frame().payload(), masker);
     }
 }

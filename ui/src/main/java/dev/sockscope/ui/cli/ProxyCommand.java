@@ -75,6 +75,12 @@ public final class ProxyCommand implements Callable<Integer> {
                     + "(each leg negotiates its own compression; violations are answered by the proxy).")
     boolean terminate;
 
+    @Mixin
+    UiOption ui = new UiOption();
+
+    @Option(names = "--no-ui", description = "Do not start the web inspector.")
+    boolean noUi;
+
     @Override
     public Integer call() throws Exception {
         ProtocolRegistry registry = protocols.load();
@@ -94,10 +100,17 @@ public final class ProxyCommand implements Callable<Integer> {
                 Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(handshakeTimeoutSeconds), terminate);
         ProxyRuntime runtime = ProxyRuntime.start(parsed, options, db.directory(), keepSecrets, registry);
-        StopOnSignal stop = new StopOnSignal(runtime);
+        PrintWriter out = spec.commandLine().getOut();
+        AutoCloseable inspector;
+        try {
+            inspector = noUi ? () -> { } : ui.startBeside(runtime, registry, out);
+        } catch (Exception e) {
+            runtime.close();
+            throw e;
+        }
+        StopOnSignal stop = new StopOnSignal(inspector, runtime);
         CompletableFuture<CaptureBus.Failure> failed = new CompletableFuture<>();
         runtime.bus().onFailure(failed::complete);
-        PrintWriter out = spec.commandLine().getOut();
         for (Route r : runtime.relay().boundRoutes()) {
             out.println("sockscope: relaying ws://" + r.listen() + " -> " + r.upstream()
                     + (r.protocol() == null ? " (protocol detected)" : " (decoded as " + r.protocol() + ")"));

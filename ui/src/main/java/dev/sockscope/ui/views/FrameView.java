@@ -26,10 +26,6 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
                         String protocol, String label, String kind, String summary, Long correlatesWith, Double latencyMs,
                         List<String> warnings, WireShape wire, JsonNode decoded) {
 
-    public static FrameView of(RecordedFrame f) {
-        return of(new StoredFrame(f, null), false, null);
-    }
-
     /**
      * @param unanswered whether the session ended with this request still waiting for its answer
      * @param decoded    the decoded tree, or null to leave it out

@@ -1,23 +1,8 @@
 package dev.sockscope.ui.views;
 
-import java.util.HexFormat;
-
-import dev.sockscope.wire.RecordedFrame;
-
-/** One-line, terminal-safe previews of payloads: control characters escaped, long payloads cut. */
+/** One-line, terminal-safe previews of text: control characters escaped, long text cut. */
 public final class Preview {
     private Preview() {
-    }
-
-    public static String of(RecordedFrame f, int width) {
-        String body = switch (f.type()) {
-            case TEXT -> f.text();
-            case CLOSE -> f.closeCode() == null ? "(no code)" : f.closeCode() + (f.closeReason().isEmpty() ? "" : " " + f.closeReason());
-            case PING, PONG -> isPrintable(f.payload()) ? f.text() : hex(f.payload(), width / 3 + 1);
-            default -> hex(f.payload(), width / 3 + 1);
-        };
-        String line = oneLine(body, width);
-        return f.note() == null ? line : line + "  [" + f.note() + "]";
     }
 
     public static String oneLine(String s, int width) {
@@ -42,24 +27,5 @@ public final class Preview {
             out.append('…');
         }
         return out.toString();
-    }
-
-    private static String hex(byte[] bytes, int max) {
-        int n = Math.min(bytes.length, max);
-        String h = HexFormat.ofDelimiter(" ").formatHex(bytes, 0, n);
-        return bytes.length > n ? h + " …" : h;
-    }
-
-    /** Heartbeat payloads are often short ASCII words: show them as such. */
-    private static boolean isPrintable(byte[] bytes) {
-        if (!dev.sockscope.wire.Utf8Validator.isValid(bytes)) {
-            return false;
-        }
-        for (byte b : bytes) {
-            if (b >= 0 && b < 0x20) {
-                return false;
-            }
-        }
-        return true;
     }
 }

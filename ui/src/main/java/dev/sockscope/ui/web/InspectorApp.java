@@ -110,6 +110,11 @@ public final class InspectorApp implements AutoCloseable {
         return live.dropped();
     }
 
+    /** Browsers connected to the live feed now. */
+    public int liveClients() {
+        return live.clients();
+    }
+
     @Override
     public synchronized void close() {
         live.close();

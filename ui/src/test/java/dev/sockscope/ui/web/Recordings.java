@@ -7,7 +7,6 @@ import java.util.List;
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.ProtocolRegistry;
-import dev.sockscope.recordings.Recorder;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.wire.ClosedBy;
@@ -19,21 +18,15 @@ import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
 import dev.sockscope.wire.SessionInfo;
 
-/** Writes sessions through the real decoder (detection, masking) and recorder into a real store, as a proxy would. */
+/** Writes sessions through the real recorder (decoding, masking) into a real store, as a proxy would. */
 final class Recordings {
     static final long T0 = 1_767_000_000_000_000L;
     private final RecordingStore store;
     private final CaptureDecoder decoder;
-    private final Recorder recorder;
 
     Recordings(RecordingStore store) {
         this.store = store;
         this.decoder = new CaptureDecoder(ProtocolRegistry.builtIn(), store.masker(), false);
-        this.recorder = new Recorder(store);
-    }
-
-    private void record(CaptureEvent event) throws RecordingException {
-        recorder.onEvents(decoder.decodeAll(List.of(event)));
     }
 
     /** A session being written: frames are numbered 1, 2, … and 1 ms apart. */
@@ -51,16 +44,23 @@ final class Recordings {
 
         Session frame(Direction from, FrameType type, byte[] payload) throws RecordingException {
             seq++;
-            record(new CaptureEvent.FrameCaptured(new RecordedFrame(id, seq, T0 + seq * 1000, from, type, payload, 1, null)));
+            write(List.of(new CaptureEvent.FrameCaptured(
+                    new RecordedFrame(id, seq, T0 + seq * 1000, from, type, payload, 1, null))));
             return this;
         }
 
         Session close(int code) throws RecordingException {
             byte[] close = {(byte) (code >> 8), (byte) code};
             frame(Direction.CLIENT_TO_SERVER, FrameType.CLOSE, close);
-            record(new CaptureEvent.SessionClosed(id, new SessionEnd(T0 + (seq + 1) * 1000, code, "", ClosedBy.CLIENT, null)));
+            write(List.of(new CaptureEvent.SessionClosed(id,
+                    new SessionEnd(T0 + (seq + 1) * 1000, code, "", ClosedBy.CLIENT, null))));
             return this;
         }
+    }
+
+    /** Decodes and stores, as the decoding stage and the recorder do in a proxy. */
+    private void write(List<CaptureEvent> events) throws RecordingException {
+        store.append(decoder.decodeAll(events));
     }
 
     Session open(String path, String query, Header... headers) throws RecordingException {
@@ -68,7 +68,8 @@ final class Recordings {
         List<Header> request = new ArrayList<>(List.of(new Header("Host", "chat.example.org")));
         request.addAll(List.of(headers));
         Handshake h = new Handshake(path, query, request, 101, List.of(new Header("Upgrade", "websocket")), null, List.of());
-        record(new CaptureEvent.SessionOpened(new SessionInfo(id, "127.0.0.1:9444", "ws://chat.example.org", "127.0.0.1:50000", h, T0)));
+        write(List.of(new CaptureEvent.SessionOpened(
+                new SessionInfo(id, "127.0.0.1:9444", "ws://chat.example.org", "127.0.0.1:50000", h, T0))));
         return new Session(id);
     }
 }

@@ -42,7 +42,7 @@ import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.ui.web.InspectorApp;
 import dev.sockscope.ui.web.InspectorOptions;
-import dev.sockscope.ui.web.StorePollingSource;
+import dev.sockscope.ui.web.DecodedLiveSource;
 
 /**
  * The inspector's pages in a real headless Chromium over the demo's sessions, recorded through the real proxy into a
@@ -69,10 +69,10 @@ class InspectorPagesTest {
     @BeforeAll
     void recordTheDemoAndOpenABrowser() throws Exception {
         assumeTrue(Browser.installed(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian chromium, chromium-driver)");
-        List<Simulator> simulators = Simulators.all();
+        List<Simulator<?>> simulators = Simulators.all();
         sims = SimulatorServer.start("127.0.0.1", simulators);
         List<Route> routes = new ArrayList<>();
-        for (Simulator s : simulators) {
+        for (Simulator<?> s : simulators) {
             routes.add(new Route("127.0.0.1", 0, sims.uri(s.name())));
         }
         runtime = ProxyRuntime.start(routes, RelayOptions.defaults(), db, false, ProtocolRegistry.builtIn());
@@ -89,7 +89,7 @@ class InspectorPagesTest {
         qqPush = proxied.get("qq-push");
         http = HttpClient.newHttpClient();
 
-        app = new InspectorApp(runtime.store(), new StorePollingSource(runtime.store(), 100), ProtocolRegistry.builtIn(),
+        app = new InspectorApp(runtime.store(), DecodedLiveSource.attach(runtime.decoded()), ProtocolRegistry.builtIn(),
                 InspectorOptions.parse("127.0.0.1:0", null)).start();
         base = "http://127.0.0.1:" + app.port() + "/";
         browser = new Browser(1400, 900);

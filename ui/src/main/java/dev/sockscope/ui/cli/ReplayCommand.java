@@ -1,0 +1,117 @@
+package dev.sockscope.ui.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.sockscope.decode.spec.FieldPattern;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.ui.replay.ReplayPlan;
+import dev.sockscope.ui.replay.ReplayReport;
+import dev.sockscope.ui.replay.Replayer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sockscope replay ID --upstream URL}: regression testing against a recording; exit 0 same, 1 different, 2 error. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replays a recorded session against an upstream and reports what changed: answers paired to their"
+                + " requests through the decoder (not by position), pushes by label, by JSON path. The replay is recorded as a"
+                + " session of its own. Exit status: 0 nothing differs, 1 something does, 2 the replay could not run.",
+                "Masked secrets must be supplied (--header, --query, --set; VALUE env:NAME reads an environment variable)."})
+public final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "SESSION_ID", description = "The recorded session to replay.")
+    long sessionId;
+
+    @Option(names = "--upstream", required = true, paramLabel = "URL", description = "ws:// or wss:// URL to replay against.")
+    URI upstream;
+
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "1|N|max",
+            description = "1: the recorded pauses; N: N times faster; max: no pauses (answers are still awaited). Default: ${DEFAULT-VALUE}.")
+    String speed;
+
+    @Option(names = "--ignore", paramLabel = "PATH", description = "Do not compare this field (payload.time, **.id, items[*].ts); repeatable.")
+    List<String> ignore = List.of();
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Set this field in every client frame that has it; repeatable.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--header", paramLabel = "NAME=VALUE", description = "Send this handshake header instead of the recorded one; repeatable.")
+    Map<String, String> headers = new LinkedHashMap<>();
+
+    @Option(names = "--query", paramLabel = "NAME=VALUE", description = "Send this query parameter value instead of the recorded one; repeatable.")
+    Map<String, String> query = new LinkedHashMap<>();
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON here.")
+    Path report;
+
+    @Option(names = "--answer-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "How long a frame waits for the answers the recording had before it (default: ${DEFAULT-VALUE}).")
+    long answerTimeoutSeconds;
+
+    @Option(names = "--insecure", description = "Accept any TLS certificate from a wss:// upstream.")
+    boolean insecure;
+
+    @Option(names = "--connect-timeout", defaultValue = "15", paramLabel = "SECONDS", description = "Default: ${DEFAULT-VALUE}.")
+    long connectTimeoutSeconds;
+
+    @Mixin
+    DbOption db = new DbOption();
+
+    @Mixin
+    ProtocolsOption protocols = new ProtocolsOption();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        double pace;
+        try {
+            pace = speed.equalsIgnoreCase("max") ? 0 : Double.parseDouble(speed);
+            if (pace < 0 || Double.isNaN(pace)) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            err.println("sockscope: --speed " + speed + ": give 1, a factor such as 10, or max");
+            return 2;
+        }
+        List<FieldPattern> ignored;
+        try {
+            ignored = ignore.stream().map(FieldPattern::parse).toList();
+        } catch (IllegalArgumentException e) {
+            err.println("sockscope: --ignore: " + e.getMessage());
+            return 2;
+        }
+        RelayOptions relay = RelayOptions.defaults().withInsecure(insecure).withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds));
+        Replayer.Options options = new Replayer.Options(upstream, pace, Duration.ofSeconds(answerTimeoutSeconds), relay, ignored,
+                headers, query, set);
+        Replayer.Result result;
+        try {
+            result = Replayer.run(db.directory(), sessionId, protocols.load(), options);
+        } catch (ReplayPlan.MaskedSecrets e) {
+            err.println("sockscope: nothing was sent: " + e.getMessage());
+            return 2;
+        } catch (Replayer.CannotReplay e) {
+            err.println("sockscope: " + e.getMessage());
+            return 2;
+        }
+        ReplayReport.text(result, out);
+        if (report != null) {
+            Files.writeString(report, ReplayReport.json(result), StandardCharsets.UTF_8);
+        }
+        return result.same() ? 0 : 1;
+    }
+}

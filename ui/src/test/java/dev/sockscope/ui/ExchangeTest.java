@@ -1,0 +1,165 @@
+package dev.sockscope.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.recordings.StoredFrame;
+import dev.sockscope.ui.views.Json;
+import dev.sockscope.wire.FrameType;
+
+/** HAR and JSONL out, HAR in: the demo's sessions survive a round trip, and a HAR saved by Chrome imports and decodes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExchangeTest {
+    @TempDir
+    static Path dir;
+    private Path demo;
+    private List<SessionRecord> recorded;
+
+    @BeforeAll
+    void recordTheDemo() throws Exception {
+        demo = dir.resolve("demo");
+        Cli.run("demo", "--exit", "--db", demo.toString(), "--listen", "127.0.0.1:0");
+        try (H2RecordingStore store = H2RecordingStore.openReader(demo)) {
+            recorded = oldestFirst(store.sessions(100));
+        }
+        assertThat(recorded).hasSize(7);
+    }
+
+    @Test
+    void exportThenImportGivesBackTheSameSessionsFramesAndDecodings() throws Exception {
+        Path har = dir.resolve("demo.har");
+        List<String> args = new ArrayList<>(List.of("export", "--db", demo.toString(), "-o", har.toString()));
+        recorded.forEach(s -> args.add(String.valueOf(s.id())));
+        Cli.run(args.toArray(String[]::new));
+
+        JsonNode log = Json.MAPPER.readTree(har.toFile()).get("log");
+        assertThat(log.get("version").asText()).isEqualTo("1.2");
+        JsonNode entry = log.get("entries").get(0);
+        assertThat(entry.get("_resourceType").asText()).isEqualTo("websocket");
+        assertThat(entry.get("request").get("url").asText()).startsWith("ws://127.0.0.1:");
+        JsonNode first = entry.get("_webSocketMessages").get(0);
+        assertThat(first.get("type").asText()).isEqualTo("send");
+        assertThat(first.get("opcode").asInt()).isEqualTo(1);
+        assertThat(first.get("time").asDouble()).isCloseTo(recorded.get(0).info().startedAtMicros() / 1e6, org.assertj.core.data.Offset.offset(5.0));
+
+        Path copy = dir.resolve("imported");
+        String out = Cli.run("import", har.toString(), "--db", copy.toString());
+        assertThat(out).contains("7 WebSocket sessions imported").contains("(secrets masked)");
+
+        try (H2RecordingStore original = H2RecordingStore.openReader(demo); H2RecordingStore imported = H2RecordingStore.openReader(copy)) {
+            List<SessionRecord> again = oldestFirst(imported.sessions(100));
+            assertThat(again).hasSize(recorded.size());
+            for (int i = 0; i < recorded.size(); i++) {
+                SessionRecord a = recorded.get(i);
+                SessionRecord b = again.get(i);
+                assertThat(b.info().handshake()).as("handshake of session %d", a.id()).isEqualTo(a.info().handshake());
+                assertThat(b.info().startedAtMicros()).isEqualTo(a.info().startedAtMicros());
+                assertThat(b.end()).as("end of session %d", a.id()).isEqualTo(a.end());
+                assertThat(b.protocol()).isEqualTo(a.protocol());
+                assertThat(b.unanswered()).isEqualTo(a.unanswered());
+                List<StoredFrame> fa = original.storedFrames(a.id(), 0, 100_000);
+                List<StoredFrame> fb = imported.storedFrames(b.id(), 0, 100_000);
+                assertThat(fb).as("frames of session %d", a.id()).hasSameSizeAs(fa);
+                for (int k = 0; k < fa.size(); k++) {
+                    var x = fa.get(k).frame();
+                    var y = fb.get(k).frame();
+                    assertThat(List.of(y.seq(), y.timeMicros(), y.from(), y.type(), y.fragments()))
+                            .isEqualTo(List.of(x.seq(), x.timeMicros(), x.from(), x.type(), x.fragments()));
+                    assertThat(y.payload()).as("payload of frame %d of session %d", x.seq(), a.id()).isEqualTo(x.payload());
+                    assertThat(y.note()).isEqualTo(x.note());
+                    assertThat(fb.get(k).decoding()).as("decoding of frame %d of session %d", x.seq(), a.id())
+                            .isEqualTo(fa.get(k).decoding());
+                }
+            }
+        }
+    }
+
+    @Test
+    void jsonlIsOneFrameObjectPerLineWithEveryField() throws Exception {
+        SessionRecord max = recorded.get(0);
+        Path jsonl = dir.resolve("max.jsonl");
+        Cli.run("export", String.valueOf(max.id()), "--format", "jsonl", "--db", demo.toString(), "-o", jsonl.toString());
+        List<String> lines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize((int) max.frames());
+        JsonNode login = lines.stream().map(l -> {
+            try {
+                return Json.MAPPER.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + l, e);
+            }
+        }).filter(n -> n.path("label").asText().startsWith("LOGIN")).findFirst().orElseThrow();
+        assertThat(login.get("sessionId").asLong()).isEqualTo(max.id());
+        assertThat(login.fieldNames()).toIterable().contains("seq", "time", "timeMicros", "from", "type", "size", "text",
+                "protocol", "label", "kind", "summary", "wire");
+        assertThat(login.get("text").asText()).as("the token stays masked").contains("[hmac:");
+    }
+
+    @Test
+    void aHarSavedByChromeImportsDecodedAndMasked() throws Exception {
+        Path chrome = Path.of("src/test/resources/har/chrome-max.har");
+        Path into = dir.resolve("chrome");
+        String out = Cli.run("import", chrome.toString(), "--db", into.toString());
+        assertThat(out).contains("1 WebSocket sessions imported, 1 other entries skipped");
+        try (H2RecordingStore store = H2RecordingStore.openReader(into)) {
+            SessionRecord s = store.sessions(10).get(0);
+            assertThat(s.info().upstream()).isEqualTo("wss://ws-api.oneme.ru");
+            assertThat(s.info().handshake().path()).isEqualTo("/websocket");
+            assertThat(s.info().handshake().extensions()).containsExactly("permessage-deflate");
+            assertThat(s.protocol()).isEqualTo("max");
+            assertThat(s.info().handshake().requestHeaders()).filteredOn(h -> h.name().equals("Cookie"))
+                    .singleElement().satisfies(h -> assertThat(h.value()).doesNotContain("5d2f8b1c9e7a4031b6c2d8e9f0a1b2c3"));
+            List<StoredFrame> frames = store.storedFrames(s.id(), 0, 100);
+            assertThat(frames).hasSize(7);
+            assertThat(frames).extracting(f -> f.decoding().label()).startsWith("SESSION_INIT (6)", "SESSION_INIT (6)", "LOGIN (19)");
+            assertThat(frames.get(3).decoding().correlatesWith()).isEqualTo(3L);
+            assertThat(frames.get(3).decoding().latencyMicros()).isEqualTo(161_100L);
+            assertThat(frames.get(2).frame().text()).doesNotContain("An_8k2LrQ7vZ1mXyTg4WbH6sEpC9dFjR0uNoIaKlV3eYcM5qGtD");
+            assertThat(frames.get(3).frame().text()).doesNotContain("An_8k2LrQ7vZ1mXyTg4WbH6sEpC9dFjR0uNoIaKlV3eYcM5qGtD");
+            assertThat(frames.get(6).frame().type()).isEqualTo(FrameType.BINARY);
+            assertThat(frames.get(6).frame().payload()).containsExactly(0, 1, 2, 3, 0xFF);
+            assertThat(frames.get(0).frame().timeMicros()).isEqualTo(1_795_856_400_300_100L);
+        }
+    }
+
+    @Test
+    void aFileThatIsNotHarSaysSoAndImportsNothing() throws Exception {
+        Path notJson = dir.resolve("notes.har");
+        Files.writeString(notJson, "{\"log\": {\"entries\": [");
+        Path notHar = dir.resolve("other.json");
+        Files.writeString(notHar, "{\"hello\": 1}");
+        Path into = dir.resolve("nothing");
+        assertThat(fails("import", notJson.toString(), "--db", into.toString())).contains(notJson + " is not JSON:");
+        assertThat(fails("import", notHar.toString(), "--db", into.toString())).contains("no log.entries array: not a HAR file");
+        assertThat(fails("export", "999", "--db", demo.toString())).contains("no session 999");
+    }
+
+    private static List<SessionRecord> oldestFirst(List<SessionRecord> newestFirst) {
+        List<SessionRecord> out = new ArrayList<>(newestFirst);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private static String fails(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        assertThat(code).as("exit code of %s", List.of(args)).isEqualTo(2);
+        return err.toString();
+    }
+}

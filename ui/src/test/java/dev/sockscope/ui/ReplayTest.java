@@ -1,0 +1,131 @@
+package dev.sockscope.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.demo.ScriptedClients;
+import dev.sockscope.proxy.demo.Simulators;
+import dev.sockscope.proxy.jetty.SimulatorServer;
+import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.SessionRecord;
+
+/** Replay against the demo's simulators: the same upstream answers the same; a changed one is caught by path. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplayTest {
+    @TempDir
+    static Path db;
+    private SimulatorServer sims;
+    private final Map<String, SessionRecord> byProtocol = new LinkedHashMap<>();
+
+    @BeforeAll
+    void recordTheDemo() throws Exception {
+        var simulators = Simulators.all();
+        sims = SimulatorServer.start("127.0.0.1", simulators);
+        List<Route> routes = new ArrayList<>();
+        Map<String, URI> proxied = new LinkedHashMap<>();
+        try (ProxyRuntime runtime = ProxyRuntime.start(routesFor(simulators.stream().map(s -> s.name()).toList(), routes),
+                RelayOptions.defaults(), db, false, ProtocolRegistry.builtIn())) {
+            for (int i = 0; i < simulators.size(); i++) {
+                proxied.put(simulators.get(i).name(), URI.create("ws://" + runtime.relay().boundRoutes().get(i).listen()));
+            }
+            new ScriptedClients().runAll(proxied);
+            runtime.awaitRecorded(Duration.ofSeconds(20));
+            for (SessionRecord s : runtime.store().sessions(100)) {
+                // The newest of each (maim's first session is the refused token).
+                byProtocol.putIfAbsent(s.protocol() + (s.info().handshake().target().contains("channel") ? "-voice" : ""), s);
+            }
+        }
+    }
+
+    private List<Route> routesFor(List<String> names, List<Route> routes) {
+        names.forEach(n -> routes.add(new Route("127.0.0.1", 0, sims.uri(n))));
+        return routes;
+    }
+
+    @AfterAll
+    void stop() {
+        sims.close();
+    }
+
+    /** What each demo session needs supplied, because the recording masked it. */
+    private static List<String> secretsFor(String name) {
+        return switch (name) {
+            case "max" -> List.of("--set", "payload.token=An9xQ2hY7tLp0sDemoToken");
+            case "event-chat" -> List.of("--header", "Sec-WebSocket-Protocol=access_token, " + ScriptedClients.EVENT_CHAT_JWT);
+            case "maim" -> List.of("--header", "authorization=" + Simulators.MAIM_TOKEN);
+            case "zavodchat", "zavodchat-voice" -> List.of("--header", "Cookie=zavodchat_token=" + Simulators.ZAVODCHAT_TOKEN);
+            default -> List.of();
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"max", "event-chat", "maim", "zavodchat", "zavodchat-voice", "qq-push"})
+    void replayingADemoSessionAgainstTheSameUpstreamFindsNoDifference(String name) throws Exception {
+        SessionRecord recorded = byProtocol.get(name);
+        Path report = db.resolve(name + "-report.json");
+        List<String> args = new ArrayList<>(List.of("replay", String.valueOf(recorded.id()), "--upstream", sims.uri(name).toString(),
+                "--speed", "max", "--db", db.toString(), "--report", report.toString()));
+        args.addAll(secretsFor(name));
+        Run r = replay(args.toArray(String[]::new));
+        assertThat(r.code).as("exit status; out: %s err: %s", r.out, r.err).isZero();
+        assertThat(r.out).contains("sockscope replay: no differences");
+        var json = dev.sockscope.ui.views.Json.MAPPER.readTree(report.toFile());
+        assertThat(json.get("same").asBoolean()).isTrue();
+        try (H2RecordingStore store = H2RecordingStore.openReader(db)) {
+            boolean serverSpoke = store.storedFrames(recorded.id(), 0, 1000).stream()
+                    .anyMatch(f -> f.frame().from() == dev.sockscope.wire.Direction.SERVER_TO_CLIENT && !f.frame().type().isControl());
+            if (serverSpoke) {
+                assertThat(json.get("answersCompared").asInt() + json.get("pushesCompared").asInt()).as("something was compared").isPositive();
+            }
+            SessionRecord replay = store.session(json.get("replay").asLong()).orElseThrow();
+            assertThat(replay.info().upstream()).isEqualTo(sims.uri(name).toString());
+            assertThat(replay.protocol()).isEqualTo(recorded.protocol());
+            assertThat(replay.frames()).as("the replay is recorded frame for frame").isEqualTo(recorded.frames());
+        }
+    }
+
+    @Test
+    void aMaskedSecretNotSuppliedStopsBeforeConnectingAndNamesIt() {
+        SessionRecord max = byProtocol.get("max");
+        Run r = replay("replay", String.valueOf(max.id()), "--upstream", sims.uri("max").toString(), "--db", db.toString());
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).contains("sockscope: nothing was sent: the recording masked 1 value the replay must send")
+                .contains("frame #3 payload.token: --set 'payload.token=VALUE'");
+        Run env = replay("replay", String.valueOf(max.id()), "--upstream", sims.uri("max").toString(), "--db", db.toString(),
+                "--set", "payload.token=env:SOCKSCOPE_TEST_UNSET_VARIABLE");
+        assertThat(env.code).isEqualTo(2);
+        assertThat(env.err).contains("--set payload.token: the environment variable SOCKSCOPE_TEST_UNSET_VARIABLE is not set");
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run replay(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        System.out.println(out);
+        System.out.println(err);
+        return new Run(code, out.toString(), err.toString());
+    }
+}

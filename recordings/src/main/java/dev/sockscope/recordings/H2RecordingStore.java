@@ -30,6 +30,7 @@ import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.decode.ProtocolChoice;
 import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.ClosedBy;
+import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
 import dev.sockscope.wire.RecordedFrame;
@@ -76,8 +77,8 @@ public final class H2RecordingStore implements RecordingStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_INDEX = """
             INSERT INTO block_index (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us,
-                directions, types, kinds, warned, labels, entries)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                directions, types, kinds, warned, labels, entries, client_frames, client_bytes, server_frames, server_bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     /** A block's distinct labels are kept for skipping only up to this many (a block of mostly distinct labels is read). */
     private static final int MAX_BLOCK_LABELS = 64;
     /** A block is written once its frames reach this size (and at the end of every batch). */
@@ -86,10 +87,16 @@ public final class H2RecordingStore implements RecordingStore {
     static final int INLINE_BLOCK_MAX = 2 << 20;
     /** Back-off between attempts at a batch that failed (the recorder's thread waits; the relay never does). */
     private static final long[] RETRY_DELAYS_MS = {20, 100, 300, 1000, 2000};
-    /** Frame counts from the small index rows when the session has them (H2's COALESCE stops at the first value). */
+    /**
+     * Frame counts from the small index rows when the session has them (H2's COALESCE stops at the first value); the
+     * traffic each way in one pass over them: client frames, client bytes, server frames, server bytes, rows, rows counted.
+     */
     private static final String SELECT_SESSIONS = """
             SELECT s.*, COALESCE((SELECT SUM(i.frame_count) FROM block_index i WHERE i.session_id = s.id),
-                                 (SELECT SUM(b.frame_count) FROM frame_blocks b WHERE b.session_id = s.id), 0) AS frame_count
+                                 (SELECT SUM(b.frame_count) FROM frame_blocks b WHERE b.session_id = s.id), 0) AS frame_count,
+                   (SELECT ARRAY[SUM(i.client_frames), SUM(i.client_bytes), SUM(i.server_frames), SUM(i.server_bytes),
+                                 COUNT(*), COUNT(i.client_frames)]
+                    FROM block_index i WHERE i.session_id = s.id) AS traffic
             FROM sessions s""";
 
     /** How long a reader or a writer waits for the file while another process holds it (readers are brief). */
@@ -483,6 +490,7 @@ public final class H2RecordingStore implements RecordingStore {
         int types = 0;
         int kinds = 0;
         int warned = 0;
+        long[] traffic = new long[4]; // client frames, client bytes, server frames, server bytes
         java.util.Set<String> labels = new java.util.LinkedHashSet<>();
         long firstTime = Long.MAX_VALUE;
         long lastTime = Long.MIN_VALUE;
@@ -493,6 +501,9 @@ public final class H2RecordingStore implements RecordingStore {
             types |= SessionBlocks.typeBit(s.type());
             kinds |= SessionBlocks.kindBit(s.kind());
             warned += s.warned() ? 1 : 0;
+            int way = s.from() == Direction.CLIENT_TO_SERVER ? 0 : 2;
+            traffic[way]++;
+            traffic[way + 1] += s.size();
             if (s.label() != null && labels.size() <= MAX_BLOCK_LABELS) {
                 labels.add(s.label());
             }
@@ -512,6 +523,10 @@ public final class H2RecordingStore implements RecordingStore {
         ps.setString(11, labels.size() > MAX_BLOCK_LABELS || labels.stream().anyMatch(l -> l.indexOf('\n') >= 0)
                 ? null : String.join("\n", labels));
         ps.setBytes(12, BlockIndexCodec.encode(summaries));
+        ps.setInt(13, (int) traffic[0]);
+        ps.setLong(14, traffic[1]);
+        ps.setInt(15, (int) traffic[2]);
+        ps.setLong(16, traffic[3]);
         ps.addBatch();
     }
 
@@ -607,7 +622,22 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         return new SessionRecord(info, end, rs.getLong("frame_count"), rs.getString("protocol"), rs.getString("protocol_reason"),
-                rs.getString("handshake_decoded"), seqs);
+                rs.getString("handshake_decoded"), seqs, traffic(rs));
+    }
+
+    /** Frames and bytes each way, when every index row of the session counted them (a session with no frames: zero). */
+    private static Traffic traffic(ResultSet rs) throws SQLException {
+        java.sql.Array array = rs.getArray("traffic");
+        Object[] t = (Object[]) array.getArray();
+        long rows = number(t[4]);
+        if (rows != number(t[5]) || (rows == 0 && rs.getLong("frame_count") > 0)) {
+            return null; // indexed before the counts, or recorded before the index
+        }
+        return new Traffic(number(t[0]), number(t[1]), number(t[2]), number(t[3]));
+    }
+
+    private static long number(Object sqlNumber) {
+        return sqlNumber == null ? 0 : ((Number) sqlNumber).longValue();
     }
 
     @Override

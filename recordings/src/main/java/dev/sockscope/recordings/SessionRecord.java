@@ -8,10 +8,11 @@ import dev.sockscope.wire.SessionInfo;
 /**
  * A stored session: what was known when it opened, how it ended (null while open), how many frames it holds, and
  * what decoding made of it (protocol, why, the handshake explained as JSON, requests never answered; null in
- * recordings made before decoding, or while not yet known).
+ * recordings made before decoding, or while not yet known), and its traffic each way (null in recordings made
+ * before the per-direction counts).
  */
 public record SessionRecord(SessionInfo info, SessionEnd end, long frames, String protocol, String protocolReason,
-                            String handshakeDecoded, List<Long> unanswered) {
+                            String handshakeDecoded, List<Long> unanswered, Traffic traffic) {
 
     public long id() {
         return info.id();

@@ -4,7 +4,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -187,13 +186,7 @@ public final class Simulators {
      * generated 512 KiB image. Its state is the platform the client named in its handshake.
      */
     static final class Maim implements Simulator<String> {
-        private static final String IMAGE = makeImage();
-
-        private static String makeImage() {
-            byte[] png = new byte[512 * 1024];
-            new Random(42).nextBytes(png);
-            return Base64.getEncoder().encodeToString(png);
-        }
+        private static final String IMAGE = Base64.getEncoder().encodeToString(DemoImage.png(512 * 1024));
 
         @Override
         public String name() {

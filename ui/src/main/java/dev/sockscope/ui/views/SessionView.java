@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.recordings.Traffic;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
 import dev.sockscope.wire.SessionEnd;
@@ -13,12 +14,14 @@ import dev.sockscope.wire.SessionInfo;
 /**
  * A session as the command line's --json and the HTTP API show it. Field names are a public contract. The decoded
  * fields (protocol, why it was chosen, the handshake explained, requests never answered) are null in recordings made
- * before decoding.
+ * before decoding; the traffic each way ({@code clientFrames}, {@code clientBytes}, {@code serverFrames},
+ * {@code serverBytes}) is null in recordings made before it was counted.
  */
 public record SessionView(long id, String listen, String upstream, String path, String query, String clientAddress,
                           int status, String subprotocol, List<String> extensions,
                           String startedAt, long startedAtMicros, String endedAt, Long endedAtMicros,
-                          long frames, Integer closeCode, String closeReason, String closedBy, String error,
+                          long frames, Long clientFrames, Long clientBytes, Long serverFrames, Long serverBytes,
+                          Integer closeCode, String closeReason, String closedBy, String error,
                           List<List<String>> requestHeaders, List<List<String>> responseHeaders,
                           String protocol, String protocolReason, JsonNode handshakeDecoded, List<Long> unanswered) {
 
@@ -27,10 +30,12 @@ public record SessionView(long id, String listen, String upstream, String path, 
         Handshake h = i.handshake();
         SessionEnd e = r.end();
         Long endedAt = e == null ? null : e.endedAtMicros();
+        Traffic t = r.traffic();
         return new SessionView(i.id(), i.listen(), i.upstream(), h.path(), h.query(), i.clientAddress(),
                 h.status(), h.subprotocol(), h.extensions(),
                 Times.iso(i.startedAtMicros()), i.startedAtMicros(), Times.iso(endedAt), endedAt,
-                r.frames(), e == null ? null : e.closeCode(), e == null ? null : e.closeReason(),
+                r.frames(), t == null ? null : t.clientFrames(), t == null ? null : t.clientBytes(),
+                t == null ? null : t.serverFrames(), t == null ? null : t.serverBytes(), e == null ? null : e.closeCode(), e == null ? null : e.closeReason(),
                 e == null || e.closedBy() == null ? null : e.closedBy().label(), e == null ? null : e.error(),
                 pairs(h.requestHeaders()), pairs(h.responseHeaders()),
                 r.protocol(), r.protocolReason(), tree(r.handshakeDecoded()), r.unanswered());

@@ -12,6 +12,7 @@ import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.decode.ProtocolChoice;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
+import dev.sockscope.recordings.Traffic;
 
 /**
  * Live events of this process's own proxy: a lossy subscriber of the decoding stage, so that the live view sees
@@ -48,7 +49,7 @@ public final class DecodedLiveSource implements LiveSource, BusListener<DecodedE
     public void onEvents(List<DecodedEvent> events) {
         for (DecodedEvent e : events) {
             if (e instanceof DecodedEvent.SessionStarted started) {
-                SessionRecord r = chosen(new SessionRecord(started.session(), null, 0, null, null, null, null), started.protocol());
+                SessionRecord r = chosen(new SessionRecord(started.session(), null, 0, null, null, null, null, Traffic.NONE), started.protocol());
                 open.put(r.id(), r);
                 emit(new LiveEvent.SessionChanged(r));
             } else if (e instanceof DecodedEvent.ProtocolChosen chosen) {
@@ -62,14 +63,14 @@ public final class DecodedLiveSource implements LiveSource, BusListener<DecodedE
                 SessionRecord r = open.get(frame.sessionId());
                 if (r != null) {
                     open.put(r.id(), new SessionRecord(r.info(), null, r.frames() + 1, r.protocol(), r.protocolReason(),
-                            r.handshakeDecoded(), null));
+                            r.handshakeDecoded(), null, r.traffic().plus(frame.frame().from(), frame.frame().size())));
                 }
                 emit(new LiveEvent.FrameAdded(frame.sessionId(), new StoredFrame(frame.frame(), frame.decoding())));
             } else if (e instanceof DecodedEvent.SessionEnded ended) {
                 SessionRecord r = open.remove(ended.sessionId());
                 if (r != null) {
                     emit(new LiveEvent.SessionChanged(new SessionRecord(r.info(), ended.end(), r.frames(), r.protocol(),
-                            r.protocolReason(), r.handshakeDecoded(), ended.unanswered())));
+                            r.protocolReason(), r.handshakeDecoded(), ended.unanswered(), r.traffic())));
                 }
             }
         }
@@ -80,7 +81,7 @@ public final class DecodedLiveSource implements LiveSource, BusListener<DecodedE
             return r;
         }
         return new SessionRecord(r.info(), r.end(), r.frames(), choice.protocol(), choice.reason(),
-                choice.handshake() == null ? null : choice.handshake().toString(), r.unanswered());
+                choice.handshake() == null ? null : choice.handshake().toString(), r.unanswered(), r.traffic());
     }
 
     private void emit(LiveEvent event) {

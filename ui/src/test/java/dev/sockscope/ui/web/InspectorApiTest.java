@@ -94,6 +94,21 @@ class InspectorApiTest {
     }
 
     @Test
+    void sessionsCountFramesAndBytesEachWay() {
+        JsonNode s = http.get("/api/sessions/" + chat.id).json();
+        long[] expected = new long[4];
+        http.get("/api/sessions/" + chat.id + "/frames").json().get("frames").forEach(f -> {
+            int way = f.get("from").asText().equals("client") ? 0 : 2;
+            expected[way]++;
+            expected[way + 1] += f.get("size").asLong();
+        });
+        assertThat(new long[] {s.get("clientFrames").asLong(), s.get("clientBytes").asLong(), s.get("serverFrames").asLong(),
+                s.get("serverBytes").asLong()}).containsExactly(expected);
+        assertThat(expected[0]).isEqualTo(5);
+        assertThat(expected[2]).isEqualTo(2);
+    }
+
+    @Test
     void sessionFiltersCombine() {
         assertThat(ids(http.get("/api/sessions?protocol=event-chat").json().get("sessions"))).containsExactly(chat.id);
         assertThat(ids(http.get("/api/sessions?state=open").json().get("sessions"))).containsExactly(open.id);

@@ -36,6 +36,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -100,7 +101,7 @@ public final class CertificateAuthority {
         builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate cert = sign(builder, pair.getPrivate());
         createPrivateFolder(folder);
-        writePrivate(folder.resolve(KEY_FILE), pem(pair.getPrivate()));
+        writePrivate(folder.resolve(KEY_FILE), pkcs8Pem(pair.getPrivate()));
         writePrivate(folder.resolve(CERT_FILE), pem(cert));
         return new CertificateAuthority(folder, cert, pair.getPrivate());
     }
@@ -167,6 +168,15 @@ public final class CertificateAuthority {
             w.writeObject(object);
         } catch (IOException e) {
             throw new IllegalStateException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /** PKCS#8 ("BEGIN PRIVATE KEY"), the form every tool reads, rather than OpenSSL's older EC-specific one. */
+    private static String pkcs8Pem(PrivateKey key) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(new JcaPKCS8Generator(key, null));
         }
         return out.toString();
     }

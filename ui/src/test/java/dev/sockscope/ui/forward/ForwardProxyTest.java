@@ -23,9 +23,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +43,9 @@ import dev.sockscope.wire.RecordedFrame;
 class ForwardProxyTest {
     @TempDir
     static Path keys;
-    private static TestUpstream upstream;
+    private static Path keystore;
+    /** Per test, so that one test's handshakes are not the next one's. */
+    private TestUpstream upstream;
 
     @TempDir
     Path home;
@@ -51,20 +53,21 @@ class ForwardProxyTest {
     private CertificateAuthority ca;
 
     @BeforeAll
-    static void startSelfSignedUpstream() throws Exception {
-        upstream = TestUpstream.startTls(Tls.selfSignedKeystore(keys), Tls.PASSWORD);
+    static void makeUpstreamKey() throws Exception {
+        keystore = Tls.selfSignedKeystore(keys);
     }
 
-    @AfterAll
-    static void stopUpstream() throws Exception {
-        upstream.close();
+    @BeforeEach
+    void startSelfSignedUpstream() throws Exception {
+        upstream = TestUpstream.startTls(keystore, Tls.PASSWORD);
     }
 
     @AfterEach
-    void stopProxy() {
+    void stopProxyAndUpstream() throws Exception {
         if (runtime != null) {
             runtime.close();
         }
+        upstream.close();
     }
 
     private InetSocketAddress startForward(boolean insecure, List<String> intercept) throws Exception {
@@ -102,6 +105,57 @@ class ForwardProxyTest {
         List<RecordedFrame> frames = runtime.store().frames(s.id(), 0, 100);
         assertThat(frames).filteredOn(f -> f.from() == Direction.CLIENT_TO_SERVER && request.equals(f.text())).hasSize(1);
         assertThat(frames).filteredOn(f -> f.from() == Direction.SERVER_TO_CLIENT && request.equals(f.text())).hasSize(1);
+    }
+
+    @Test
+    void anIpLiteralWithoutSniGetsACertificateForTheConnectTarget() throws Exception {
+        InetSocketAddress proxy = startForward(true, List.of());
+        Texts received = new Texts();
+        URI url = URI.create("wss://127.0.0.1:" + upstream.port() + "/ip"); // no SNI for an address: the CONNECT target names it
+        WebSocket ws = clientThrough(proxy).newWebSocketBuilder().buildAsync(url, received).get(20, TimeUnit.SECONDS);
+        ws.sendText("by address", true).get(10, TimeUnit.SECONDS);
+        assertThat(received.next()).isEqualTo("by address");
+        ws.sendClose(1000, "").get(10, TimeUnit.SECONDS);
+        received.closed.get(10, TimeUnit.SECONDS);
+        runtime.awaitRecorded(Duration.ofSeconds(20));
+        assertThat(runtime.store().sessions(10).get(0).info().upstream()).isEqualTo("wss://127.0.0.1:" + upstream.port() + "/ip");
+    }
+
+    @Test
+    void plainHttpAndHttpsInsideATunnelAreForwardedNotRecorded() throws Exception {
+        InetSocketAddress proxy = startForward(true, List.of());
+        try (TestUpstream plain = TestUpstream.start()) {
+            HttpClient client = clientThrough(proxy);
+            for (String url : List.of("http://127.0.0.1:" + plain.port() + "/status/418", "https://localhost:" + upstream.port() + "/status/418")) {
+                java.net.http.HttpResponse<String> answer = client.send(java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(url).isEqualTo(418);
+                assertThat(answer.headers().firstValue("X-Refused-By")).as(url).hasValue("test-upstream");
+                assertThat(answer.body()).as(url).isEqualTo("refused 418");
+            }
+        }
+        assertThat(runtime.store().sessions(10)).isEmpty();
+    }
+
+    @Test
+    void anAbsoluteWsUriUpgradeOnTheListenerIsRelayedAndRecorded() throws Exception {
+        InetSocketAddress proxy = startForward(false, List.of());
+        try (TestUpstream plain = TestUpstream.start();
+             Socket client = new Socket(proxy.getAddress(), proxy.getPort())) {
+            client.setSoTimeout(10_000);
+            String target = "ws://127.0.0.1:" + plain.port() + "/plain?x=1";
+            client.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + plain.port()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String head = readHead(client.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 101").contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+            assertThat(plain.nextHandshake().path()).isEqualTo("/plain");
+            client.close();
+            runtime.awaitRecorded(Duration.ofSeconds(20));
+            SessionRecord s = runtime.store().sessions(10).get(0);
+            assertThat(s.info().upstream()).isEqualTo(target);
+            assertThat(s.info().listen()).startsWith("forward ");
+        }
     }
 
     @Test

@@ -108,6 +108,32 @@ class ForwardProxyTest {
     }
 
     @Test
+    void pythonWebsocketsTrustingTheCaThroughSslCertFileIsRelayedAndRecorded() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(python), "needs Debian's python3");
+        InetSocketAddress proxy = startForward(true, List.of());
+        Path script = home.resolve("python_forward_client.py");
+        try (InputStream in = ForwardProxyTest.class.getResourceAsStream("/peers/python_forward_client.py")) {
+            java.nio.file.Files.copy(in, script);
+        }
+        String url = "wss://localhost:" + upstream.port() + "/py?lang=python";
+        ProcessBuilder pb = new ProcessBuilder(python.toString(), script.toString(), "127.0.0.1", String.valueOf(proxy.getPort()),
+                url, "hello from python").redirectErrorStream(true);
+        pb.environment().put("SSL_CERT_FILE", ca.certificateFile().toString()); // as the README tells Python users
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(output + " (is python3-websockets installed? .ci/run installs it)").isZero();
+        assertThat(output.strip()).isEqualTo("hello from python");
+        runtime.awaitRecorded(Duration.ofSeconds(20));
+        SessionRecord s = runtime.store().sessions(10).get(0);
+        assertThat(s.info().upstream()).isEqualTo(url);
+        assertThat(s.end().closeCode()).isEqualTo(1000);
+        assertThat(runtime.store().frames(s.id(), 0, 100))
+                .filteredOn(f -> f.from() == Direction.SERVER_TO_CLIENT && "hello from python".equals(f.text())).hasSize(1);
+    }
+
+    @Test
     void anIpLiteralWithoutSniGetsACertificateForTheConnectTarget() throws Exception {
         InetSocketAddress proxy = startForward(true, List.of());
         Texts received = new Texts();

@@ -37,6 +37,7 @@ final class ForwardTunnels extends ConnectHandler {
     private final ForwardProxy forward;
     private final IntSupplier interceptPort;
     private final Map<Integer, Target> byTunnelPort = new ConcurrentHashMap<>();
+    private final java.util.Set<Integer> handshaken = ConcurrentHashMap.newKeySet();
 
     ForwardTunnels(ForwardProxy forward, IntSupplier interceptPort, Handler next) {
         super(next);
@@ -49,8 +50,15 @@ final class ForwardTunnels extends ConnectHandler {
         return byTunnelPort.get(port);
     }
 
-    void tunnelClosed(int port) {
-        byTunnelPort.remove(port);
+    /** The decrypted side of the tunnel with local port {@code port} completed its TLS handshake. */
+    void handshaken(int port) {
+        handshaken.add(port);
+    }
+
+    /** Forgets a tunnel; answers its target if its client never completed the TLS handshake (it refused us), else null. */
+    Target tunnelClosed(int port) {
+        Target t = byTunnelPort.remove(port);
+        return handshaken.remove(port) ? null : t;
     }
 
     @Override

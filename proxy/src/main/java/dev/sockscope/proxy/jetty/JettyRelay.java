@@ -247,16 +247,19 @@ public final class JettyRelay implements Relay {
         intercept.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
             @Override
             public void onClosed(org.eclipse.jetty.io.Connection connection) {
-                if (connection instanceof org.eclipse.jetty.io.ssl.SslConnection) {
-                    tunnels.tunnelClosed(remotePort(connection.getEndPoint()));
+                if (connection instanceof org.eclipse.jetty.io.ssl.SslConnection ssl) {
+                    // The engine keeps the peer's port; the closed endpoint no longer knows it.
+                    ForwardTunnels.Target refused = tunnels.tunnelClosed(ssl.getSSLEngine().getPeerPort());
+                    if (refused != null) {
+                        LOG.warn("TLS interception of {} failed: the client refused Sockscope's certificate (or left before its TLS "
+                                + "handshake completed). Trust Sockscope's CA ('sockscope ca' says how); a client that pins the "
+                                + "host's own certificate cannot be intercepted: leave the host out of --intercept so that it is "
+                                + "tunnelled untouched", refused.authority());
+                    }
                 }
             }
         });
         return tunnels;
-    }
-
-    private static int remotePort(org.eclipse.jetty.io.EndPoint endPoint) {
-        return endPoint.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a ? a.getPort() : -1;
     }
 
     static boolean isForwardListener(Request request) {
@@ -277,17 +280,14 @@ public final class JettyRelay implements Relay {
     }
 
     /**
-     * A client that refuses the certificate Sockscope made for a host: it does not trust Sockscope's CA, or it
-     * pins the host's own certificate. Nothing can be recorded for it; say why and what to do.
+     * Notes each intercepted tunnel whose client accepted Sockscope's certificate: one that closes without having done
+     * so refused it (it does not trust the CA, or pins the host's own certificate), which is logged when it closes,
+     * since a TLS 1.3 client's refusal may reach the server as a plain close rather than a handshake failure.
      */
     private final class InterceptedHandshakes implements org.eclipse.jetty.io.ssl.SslHandshakeListener {
         @Override
-        public void handshakeFailed(Event event, Throwable failure) {
-            ForwardTunnels.Target t = tunnels.targetOf(event.getSSLEngine().getPeerPort());
-            LOG.warn("TLS interception of {} failed: the client refused Sockscope's certificate ({}). Trust Sockscope's CA "
-                            + "('sockscope ca' says how); a client that pins the host's own certificate cannot be intercepted: "
-                            + "leave the host out of --intercept so that it is tunnelled untouched",
-                    t == null ? "a tunnel" : t.authority(), Describe.failure(failure));
+        public void handshakeSucceeded(Event event) {
+            tunnels.handshaken(event.getSSLEngine().getPeerPort());
         }
     }
 

@@ -185,6 +185,30 @@ class ForwardProxyTest {
     }
 
     @Test
+    void aClientThatRefusesSockscopesCertificateIsLoggedWithWhatToDoAndNothingIsDialled() throws Exception {
+        InetSocketAddress proxy = startForward(true, List.of());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stderr = System.err;
+        System.setErr(new java.io.PrintStream(log, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err as it is now
+        try {
+            HttpClient pinning = HttpClient.newBuilder().proxy(ProxySelector.of(proxy)).build(); // trusts the system store only
+            CompletableFuture<WebSocket> connecting = pinning.newWebSocketBuilder()
+                    .buildAsync(URI.create("wss://localhost:" + upstream.port() + "/pinned"), new Texts());
+            ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> connecting.get(20, TimeUnit.SECONDS));
+            assertThat(failure.getCause()).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(log.toString(StandardCharsets.UTF_8))
+                    .contains("TLS interception of localhost:" + upstream.port() + " failed: the client refused Sockscope's certificate")
+                    .contains("--intercept"));
+        } finally {
+            System.setErr(stderr);
+        }
+        upstream.handshakes.assertExhausted(); // nothing dialled for a refused interception
+        runtime.awaitRecorded(Duration.ofSeconds(10));
+        assertThat(runtime.store().sessions(10)).isEmpty();
+    }
+
+    @Test
     void aHostOutsideInterceptIsABlindTunnelThatPassesBytesUntouched() throws Exception {
         InetSocketAddress proxy = startForward(false, List.of("*.example.org"));
         try (ServerSocket echo = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -38,10 +38,6 @@ public record ForwardProxy(String listenHost, int listenPort, List<String> inter
         return client.isLoopbackAddress() || allowed.stream().anyMatch(c -> c.contains(client));
     }
 
-    public String listen() {
-        return (listenHost.contains(":") ? "[" + listenHost + "]" : listenHost) + ":" + listenPort;
-    }
-
     /** {@code *} matches any run of characters (dots included), {@code ?} one; case does not matter. */
     static Pattern globPattern(String glob) {
         StringBuilder re = new StringBuilder();

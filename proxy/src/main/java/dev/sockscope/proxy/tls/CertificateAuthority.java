@@ -106,10 +106,6 @@ public final class CertificateAuthority {
         return new CertificateAuthority(folder, cert, pair.getPrivate());
     }
 
-    public Path folder() {
-        return folder;
-    }
-
     public Path certificateFile() {
         return folder.resolve(CERT_FILE);
     }
@@ -142,7 +138,7 @@ public final class CertificateAuthority {
         }
     }
 
-    static boolean isIpLiteral(String host) {
+    private static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 

@@ -9,6 +9,9 @@ public interface Relay extends AutoCloseable {
     /** The routes as bound (a route asked for port 0 shows the port it got). */
     List<Route> boundRoutes();
 
+    /** The forward proxy's listen address as sessions record it ({@code forward 127.0.0.1:8080}), if it runs. */
+    java.util.Optional<String> forwardListen();
+
     /** Sessions currently open. */
     int activeSessions();
 

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
+import dev.sockscope.ui.cli.CaCommand;
 import dev.sockscope.ui.cli.DemoCommand;
 import dev.sockscope.ui.cli.ExportCommand;
 import dev.sockscope.ui.cli.ImportCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sockscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSocket recording proxy and debugging inspector.",
         subcommands = {DemoCommand.class, ProxyCommand.class, UiCommand.class, SessionsCommand.class, FramesCommand.class,
-                ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, ProtocolsCommand.class,
+                ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, ProtocolsCommand.class, CaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

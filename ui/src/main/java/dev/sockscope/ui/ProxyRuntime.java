@@ -18,6 +18,7 @@ import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.decode.DecodingStage;
 import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.proxy.ForwardProxy;
 import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
@@ -64,6 +65,12 @@ public final class ProxyRuntime implements AutoCloseable {
 
     public static ProxyRuntime start(List<Route> routes, RelayOptions options, Path db, boolean keepSecrets,
                                      ProtocolRegistry protocols) throws RecordingException, IOException {
+        return start(routes, null, options, db, keepSecrets, protocols);
+    }
+
+    /** Routes and, unless {@code forward} is null, the forward proxy beside them. */
+    public static ProxyRuntime start(List<Route> routes, ForwardProxy forward, RelayOptions options, Path db, boolean keepSecrets,
+                                     ProtocolRegistry protocols) throws RecordingException, IOException {
         H2RecordingStore store = H2RecordingStore.open(db);
         CaptureBus bus = new CaptureBus();
         DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
@@ -71,7 +78,7 @@ public final class ProxyRuntime implements AutoCloseable {
         EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", new Recorder(store),
                 EventBus.Delivery.LOSSLESS, EventBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
         try {
-            Relay relay = JettyRelay.start(routes, options, bus, store::nextSessionId);
+            Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId);
             return new ProxyRuntime(store, bus, decoding, recorder, relay);
         } catch (IOException | RuntimeException e) {
             bus.close(Duration.ofSeconds(5));

@@ -32,6 +32,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.core.Configuration;
@@ -51,6 +52,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sockscope.proxy.ClientHandshake;
+import dev.sockscope.proxy.ForwardProxy;
+import dev.sockscope.proxy.tls.HostCertificates;
 import dev.sockscope.proxy.HandshakeHeaders;
 import dev.sockscope.proxy.tap.Describe;
 import dev.sockscope.proxy.tap.MessageBudget;
@@ -81,7 +84,14 @@ public final class JettyRelay implements Relay {
     private static final Set<String> REFUSAL_FRAMING = Set.of("connection", "keep-alive", "transfer-encoding",
             "content-length");
 
+    /** Names of the forward proxy's two connectors: the CONNECT listener, and the loopback TLS one tunnels end in. */
+    private static final String FORWARD_CONNECTOR = "sockscope-forward";
+    private static final String INTERCEPT_CONNECTOR = "sockscope-intercept";
+
     private final List<Route> routes;
+    private final ForwardProxy forward;
+    private ForwardTunnels tunnels;
+    private String forwardListen;
     private final RelayOptions options;
     private final CaptureBus bus;
     private final LongSupplier sessionIds;
@@ -100,8 +110,9 @@ public final class JettyRelay implements Relay {
     private final Handshaker handshaker = Handshaker.newInstance();
     private volatile boolean stopping;
 
-    private JettyRelay(List<Route> routes, RelayOptions options, CaptureBus bus, LongSupplier sessionIds) {
+    private JettyRelay(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus, LongSupplier sessionIds) {
         this.routes = List.copyOf(routes);
+        this.forward = forward;
         this.options = options;
         this.bus = bus;
         this.sessionIds = sessionIds;
@@ -110,10 +121,16 @@ public final class JettyRelay implements Relay {
     /** Binds every route and starts relaying. Fails with a clear message if an address is taken. */
     public static JettyRelay start(List<Route> routes, RelayOptions options, CaptureBus bus, LongSupplier sessionIds)
             throws IOException {
-        if (routes.isEmpty()) {
-            throw new IllegalArgumentException("at least one route is needed");
+        return start(routes, null, options, bus, sessionIds);
+    }
+
+    /** Routes and, unless {@code forward} is null, the forward proxy listener beside them. */
+    public static JettyRelay start(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus,
+                                   LongSupplier sessionIds) throws IOException {
+        if (routes.isEmpty() && forward == null) {
+            throw new IllegalArgumentException("at least one route (or the forward proxy) is needed");
         }
-        JettyRelay relay = new JettyRelay(routes, options, bus, sessionIds);
+        JettyRelay relay = new JettyRelay(routes, forward, options, bus, sessionIds);
         relay.doStart();
         return relay;
     }
@@ -138,7 +155,11 @@ public final class JettyRelay implements Relay {
             server.addConnector(connector);
             routeByConnector.put(connector, route);
         }
-        server.setHandler(new UpgradeHandler());
+        if (forward == null) {
+            server.setHandler(new UpgradeHandler());
+        } else {
+            server.setHandler(forwardHandlers(http));
+        }
         components = WebSocketServerComponents.ensureWebSocketComponents(server);
 
         ClientConnector clientConnector = new ClientConnector();
@@ -174,11 +195,172 @@ public final class JettyRelay implements Relay {
             throw new IOException("cannot start the relay: " + e.getMessage(), e);
         }
         for (Connector c : server.getConnectors()) {
+            if (FORWARD_CONNECTOR.equals(c.getName())) {
+                ServerConnector sc = (ServerConnector) c;
+                forwardListen = "forward " + (forward.listenHost().contains(":") ? "[" + forward.listenHost() + "]" : forward.listenHost())
+                        + ":" + sc.getLocalPort();
+            }
             Route r = routeByConnector.get(c);
+            if (r == null) {
+                continue;
+            }
             Route actual = new Route(r.listenHost(), ((ServerConnector) c).getLocalPort(), r.upstream(), r.protocol());
             bound.add(actual);
             routeByConnector.put(c, actual); // sessions record the port really listened on, not a requested 0
         }
+    }
+
+    /**
+     * The forward proxy: its listener, and a loopback TLS connector that intercepted tunnels are connected to, with
+     * a certificate per host. Decrypted upgrades there take the same path as a route's; other requests are forwarded.
+     */
+    private Handler forwardHandlers(HttpConfiguration http) throws IOException {
+        ServerConnector listener = new ServerConnector(server, new HttpConnectionFactory(http));
+        listener.setName(FORWARD_CONNECTOR);
+        listener.setHost(forward.listenHost());
+        listener.setPort(forward.listenPort());
+        listener.setIdleTimeout(options.handshakeTimeout().toMillis());
+        server.addConnector(listener);
+
+        org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+        ServerConnector intercept = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
+        intercept.setName(INTERCEPT_CONNECTOR);
+        intercept.setHost("127.0.0.1");
+        intercept.setPort(0);
+        intercept.setIdleTimeout(options.handshakeTimeout().toMillis());
+        server.addConnector(intercept);
+
+        HttpForward httpForward = new HttpForward(this::httpForwardTarget, options.insecure());
+        tunnels = new ForwardTunnels(forward, intercept::getLocalPort, new ForwardDispatch(httpForward));
+        tunnels.setIdleTimeout(options.idleTimeout().toMillis());
+        tunnels.setConnectTimeout(options.connectTimeout().toMillis());
+        HostCertificates certificates = new HostCertificates(forward.ca(), port -> {
+            ForwardTunnels.Target t = tunnels.targetOf(port);
+            return t == null ? null : t.host();
+        });
+        try {
+            tls.setSslContext(certificates.sslContext());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS interception: " + e.getMessage(), e);
+        }
+        intercept.addBean(new InterceptedHandshakes());
+        intercept.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
+            @Override
+            public void onClosed(org.eclipse.jetty.io.Connection connection) {
+                if (connection instanceof org.eclipse.jetty.io.ssl.SslConnection ssl) {
+                    // The engine keeps the peer's port; the closed endpoint no longer knows it.
+                    ForwardTunnels.Target refused = tunnels.tunnelClosed(ssl.getSSLEngine().getPeerPort());
+                    if (refused != null) {
+                        LOG.warn("TLS interception of {} failed: the client refused Sockscope's certificate (or left before its TLS "
+                                + "handshake completed). Trust Sockscope's CA ('sockscope ca' says how); a client that pins the "
+                                + "host's own certificate cannot be intercepted: leave the host out of --intercept so that it is "
+                                + "tunnelled untouched", refused.authority());
+                    }
+                }
+            }
+        });
+        return tunnels;
+    }
+
+    static boolean isForwardListener(Request request) {
+        return FORWARD_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName());
+    }
+
+    private static boolean isInterceptListener(Request request) {
+        return INTERCEPT_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName());
+    }
+
+    /** Where a forwarded (non-WebSocket) request goes: its own absolute URI, or the intercepted tunnel's host. */
+    private org.eclipse.jetty.http.HttpURI httpForwardTarget(Request request) {
+        if (isInterceptListener(request)) {
+            ForwardTunnels.Target t = tunnels.targetOf(Request.getRemotePort(request));
+            return org.eclipse.jetty.http.HttpURI.build(request.getHttpURI()).scheme("https").host(t.host()).port(t.port());
+        }
+        return request.getHttpURI();
+    }
+
+    /**
+     * Notes each intercepted tunnel whose client accepted Sockscope's certificate: one that closes without having done
+     * so refused it (it does not trust the CA, or pins the host's own certificate), which is logged when it closes,
+     * since a TLS 1.3 client's refusal may reach the server as a plain close rather than a handshake failure.
+     */
+    private final class InterceptedHandshakes implements org.eclipse.jetty.io.ssl.SslHandshakeListener {
+        @Override
+        public void handshakeSucceeded(Event event) {
+            tunnels.handshaken(event.getSSLEngine().getPeerPort());
+        }
+    }
+
+    /** What a session records as its listen address and upstream, and where its upgrade is dialled. */
+    private record SessionTarget(Route route, String listen, boolean forwarded) {
+        static SessionTarget of(Route route) {
+            return new SessionTarget(route, route.listen(), false);
+        }
+
+        URI dial(String path, String query) {
+            return route.upstreamFor(path, query);
+        }
+
+        /** A route's session records the route's upstream; a forwarded one the whole URL, the only thing known of it. */
+        String upstream(String path, String query) {
+            return forwarded ? dial(path, query).toString() : route.upstream().toString();
+        }
+    }
+
+    /**
+     * The forward proxy's requests past CONNECT: WebSocket upgrades (absolute {@code ws://} or {@code http://} URIs
+     * on the listener, or any upgrade in an intercepted tunnel) go to the relay; the rest to {@link HttpForward}.
+     */
+    private final class ForwardDispatch extends Handler.Wrapper {
+        private final UpgradeHandler upgrades = new UpgradeHandler();
+
+        ForwardDispatch(Handler httpForward) {
+            super(httpForward);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            boolean upgrade = "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE));
+            if (isInterceptListener(request)) {
+                ForwardTunnels.Target t = tunnels.targetOf(Request.getRemotePort(request));
+                if (t == null) {
+                    answer(response, callback, HttpStatus.BAD_REQUEST_400, List.of(), "Sockscope: not an intercepted tunnel.");
+                    return true;
+                }
+                if (!upgrade) {
+                    return super.handle(request, response, callback);
+                }
+                upgrades.upgrade(request, response, callback, forwarded(URI.create("wss://" + t.authority())));
+                return true;
+            }
+            if (!isForwardListener(request)) {
+                return upgrades.handle(request, response, callback);
+            }
+            org.eclipse.jetty.http.HttpURI uri = request.getHttpURI();
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getHost() == null || !Set.of("http", "ws").contains(scheme)) {
+                answer(response, callback, HttpStatus.BAD_REQUEST_400, List.of(),
+                        "Sockscope: this is a forward proxy: send CONNECT host:port, or a request with an absolute http:// or ws:// URI.");
+                return true;
+            }
+            if (!upgrade) {
+                return super.handle(request, response, callback);
+            }
+            int port = uri.getPort() > 0 ? uri.getPort() : 80;
+            String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost();
+            upgrades.upgrade(request, response, callback, forwarded(URI.create("ws://" + host + ":" + port)));
+            return true;
+        }
+
+        private SessionTarget forwarded(URI upstream) {
+            Route route = new Route(forward.listenHost(), 0, upstream);
+            return new SessionTarget(route, forwardListen, true);
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> forwardListen() {
+        return java.util.Optional.ofNullable(forwardListen);
     }
 
     @Override
@@ -276,23 +458,26 @@ public final class JettyRelay implements Relay {
     private final class UpgradeHandler extends Handler.Abstract.NonBlocking {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            Route route = routeByConnector.get(request.getConnectionMetaData().getConnector());
+            upgrade(request, response, callback, SessionTarget.of(routeByConnector.get(request.getConnectionMetaData().getConnector())));
+            return true;
+        }
+
+        void upgrade(Request request, Response response, Callback callback, SessionTarget route) {
             awaitingRequest.remove(request.getConnectionMetaData().getConnection().getEndPoint());
             List<Header> headers = JettyHeaders.of(request.getHeaders());
             if (ClientHandshake.check(request.getMethod(), headers) instanceof ClientHandshake.Check.Invalid invalid) {
                 answer(response, callback, invalid.status(), invalid.headers(), invalid.message());
-                return true;
+                return;
             }
             if (stopping) {
                 answer(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, List.of(), "Sockscope is shutting down.");
-                return true;
+                return;
             }
             if (options.terminate()) {
                 new Upgrade(route, request, response, callback).dial();
             } else {
                 new PassThroughUpgrade(route, request, response, callback, headers).dial();
             }
-            return true;
         }
     }
 
@@ -338,7 +523,7 @@ public final class JettyRelay implements Relay {
      * its refusal); then both connections become byte pumps with a tap.
      */
     private final class PassThroughUpgrade {
-        private final Route route;
+        private final SessionTarget route;
         private final Request request;
         private final Response response;
         private final Callback callback;
@@ -348,7 +533,7 @@ public final class JettyRelay implements Relay {
         private final String path;
         private final String query;
 
-        PassThroughUpgrade(Route route, Request request, Response response, Callback callback, List<Header> requestHeaders) {
+        PassThroughUpgrade(SessionTarget route, Request request, Response response, Callback callback, List<Header> requestHeaders) {
             this.route = route;
             this.request = request;
             this.response = response;
@@ -359,7 +544,7 @@ public final class JettyRelay implements Relay {
         }
 
         void dial() {
-            dialler.dial(route.upstreamFor(path, query), requestHeaders).whenComplete((outcome, failure) -> {
+            dialler.dial(route.dial(path, query), requestHeaders).whenComplete((outcome, failure) -> {
                 if (failure != null) {
                     outcome = new UpstreamDialler.Outcome.Failed(HttpStatus.BAD_GATEWAY_502, "upstream unreachable: " + Describe.failure(failure));
                 }
@@ -435,20 +620,20 @@ public final class JettyRelay implements Relay {
             answer(response, callback, f.status(), List.of(), "Sockscope: " + f.error() + ".");
             publishOpened(f.status(), JettyHeaders.of(response.getHeaders()), null, List.of());
             bus.publish(new CaptureEvent.SessionClosed(id, new SessionEnd(clock.nowMicros(), null, null, ClosedBy.PROXY,
-                    f.error() + " (" + route.upstreamFor(path, query) + ")")));
+                    f.error() + " (" + route.dial(path, query) + ")")));
         }
 
         private void publishOpened(int status, List<Header> returned, String subprotocol, List<String> extensions) {
             Handshake handshake = new Handshake(path, query, requestHeaders, status, returned, subprotocol, extensions);
             String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
             bus.publish(new CaptureEvent.SessionOpened(
-                    new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt, route.protocol())));
+                    new SessionInfo(id, route.listen(), route.upstream(path, query), client, handshake, startedAt, route.route().protocol())));
         }
     }
 
     /** One upgrade in progress (terminating: each leg a Jetty WebSocket session). */
     private final class Upgrade {
-        private final Route route;
+        private final SessionTarget route;
         private final Request request;
         private final Response response;
         private final Callback callback;
@@ -462,7 +647,7 @@ public final class JettyRelay implements Relay {
         private final RelaySession session;
         private volatile org.eclipse.jetty.client.Response upstreamAnswer;
 
-        Upgrade(Route route, Request request, Response response, Callback callback) {
+        Upgrade(SessionTarget route, Request request, Response response, Callback callback) {
             this.route = route;
             this.request = request;
             this.response = response;
@@ -479,7 +664,7 @@ public final class JettyRelay implements Relay {
                     }
                 }
             }
-            this.target = route.upstreamFor(path, query);
+            this.target = route.dial(path, query);
             this.session = new RelaySession(id, bus, clock, options.maxMessageBytes(), JettyRelay.this::sessionEnded);
         }
 
@@ -619,7 +804,7 @@ public final class JettyRelay implements Relay {
 
         private SessionInfo info(Handshake handshake) {
             String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-            return new SessionInfo(id, route.listen(), route.upstream().toString(), client, handshake, startedAt, route.protocol());
+            return new SessionInfo(id, route.listen(), route.upstream(path, query), client, handshake, startedAt, route.route().protocol());
         }
     }
 

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
+import dev.sockscope.proxy.ForwardProxy;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.tls.CertificateAuthority;
 import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.capture.CaptureBus;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sockscope proxy}: relay and record until stopped. */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = {"Relays WebSocket clients to upstreams and records every session and frame.",
+        description = {"Relays WebSocket clients to upstreams and records every session and frame: through routes (--route), "
+                + "or as an HTTP proxy the app is pointed at (--forward).",
                 "Runs until Ctrl-C or SIGTERM; open sessions are then closed with 1001 on both sides and every frame is written."})
 public final class ProxyCommand implements Callable<Integer> {
     @Spec
@@ -39,7 +42,7 @@ public final class ProxyCommand implements Callable<Integer> {
         String protocol;
     }
 
-    @ArgGroup(exclusive = false, multiplicity = "1..*")
+    @ArgGroup(exclusive = false, multiplicity = "0..*")
     List<RouteArgs> routes = new ArrayList<>();
 
     @Mixin
@@ -47,6 +50,24 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Mixin
     DbOption db = new DbOption();
+
+    @Option(names = "--forward", paramLabel = "[HOST:]PORT",
+            description = "Also (or only) listen as an HTTP forward proxy: CONNECT tunnels with TLS interception by Sockscope's CA, "
+                    + "and absolute ws:// requests; WebSockets are recorded, other HTTP forwarded. A bare port listens on 127.0.0.1.")
+    String forwardListen;
+
+    @Option(names = "--intercept", paramLabel = "HOST_GLOB",
+            description = "Intercept TLS only for hosts matching this glob, e.g. '*.example.org' (repeatable; default: every host). "
+                    + "Other CONNECTs are tunnelled untouched.")
+    List<String> intercept = new ArrayList<>();
+
+    @Option(names = "--forward-allow", paramLabel = "CIDR",
+            description = "Clients other than loopback that may use the forward proxy, e.g. 192.168.1.0/24 (repeatable; "
+                    + "needed to listen on another address than loopback).")
+    List<String> forwardAllow = new ArrayList<>();
+
+    @Mixin
+    CaOption ca = new CaOption();
 
     @Option(names = "--insecure", description = "Accept any TLS certificate from wss:// upstreams (self-signed development servers).")
     boolean insecure;
@@ -96,10 +117,14 @@ public final class ProxyCommand implements Callable<Integer> {
             }
             parsed.add(route);
         }
+        if (parsed.isEmpty() && forwardListen == null) {
+            throw new ParameterException(spec.commandLine(), "give at least one --route LISTEN=UPSTREAM, or --forward [HOST:]PORT");
+        }
+        ForwardProxy forward = forwardListen == null ? null : forwardProxy();
         RelayOptions options = new RelayOptions(Sizes.parse(maxMessage), insecure,
                 Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(handshakeTimeoutSeconds), terminate);
-        ProxyRuntime runtime = ProxyRuntime.start(parsed, options, db.directory(), keepSecrets, registry);
+        ProxyRuntime runtime = ProxyRuntime.start(parsed, forward, options, db.directory(), keepSecrets, registry);
         PrintWriter out = spec.commandLine().getOut();
         AutoCloseable inspector;
         try {
@@ -115,6 +140,11 @@ public final class ProxyCommand implements Callable<Integer> {
             out.println("sockscope: relaying ws://" + r.listen() + " -> " + r.upstream()
                     + (r.protocol() == null ? " (protocol detected)" : " (decoded as " + r.protocol() + ")"));
         }
+        if (forward != null) {
+            out.println("sockscope: forward proxy on http://" + runtime.relay().forwardListen().orElseThrow().substring("forward ".length())
+                    + (intercept.isEmpty() ? ", intercepting TLS to every host" : ", intercepting TLS to " + String.join(", ", intercept))
+                    + " with the CA in " + forward.ca().certificateFile() + " ('sockscope ca' says how to trust it)");
+        }
         out.println("sockscope: recording to " + runtime.store().directory()
                 + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
         out.println("sockscope: press Ctrl-C to stop");
@@ -129,5 +159,50 @@ public final class ProxyCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** The --forward listener: loopback unless --forward-allow names who else may use it. */
+    private ForwardProxy forwardProxy() throws java.io.IOException {
+        String host = "127.0.0.1";
+        String port = forwardListen.trim();
+        int colon = port.lastIndexOf(':');
+        if (colon >= 0) {
+            host = port.substring(0, colon);
+            port = port.substring(colon + 1);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--forward " + forwardListen + ": the port is not a number");
+        }
+        List<ForwardProxy.Cidr> allowed = new ArrayList<>();
+        for (String c : forwardAllow) {
+            try {
+                allowed.add(ForwardProxy.Cidr.parse(c));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--forward-allow: " + e.getMessage());
+            }
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--forward " + forwardListen + ": unknown host");
+        }
+        if (!loopback && allowed.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--forward " + forwardListen + " would be reachable from other machines: "
+                    + "an open proxy is abused within minutes. Add --forward-allow CIDR for the clients that may use it.");
+        }
+        if (!loopback) {
+            spec.commandLine().getErr().println("sockscope: WARNING: the forward proxy listens on " + host
+                    + ", open to " + String.join(", ", forwardAllow) + ": anyone there can send traffic through this machine");
+            spec.commandLine().getErr().flush();
+        }
+        CertificateAuthority authority = CertificateAuthority.openOrCreate(ca.folder(db.directory()));
+        return new ForwardProxy(host, p, intercept, allowed, authority);
     }
 }

@@ -28,10 +28,31 @@ export async function get(path, params, signal) {
   return body;
 }
 
+/** POST a JSON body; an error answer throws ApiError carrying the answer's body (`body.missing` on a 400 replay). */
+export async function post(path, data) {
+  let response;
+  try {
+    response = await fetch(new URL(path, location.origin), {method: 'POST',
+      headers: {Accept: 'application/json', 'Content-Type': 'application/json'}, body: JSON.stringify(data)});
+  } catch (e) {
+    throw new ApiError(0, 'The inspector does not answer: is sockscope still running?');
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new ApiError(response.status, body?.error ?? `${response.status} ${response.statusText}`);
+    error.body = body;
+    throw error;
+  }
+  return body;
+}
+
 export const api = {
   sessions: (params, signal) => get('/api/sessions', params, signal),
   session: (id, signal) => get(`/api/sessions/${id}`, null, signal),
   frames: (id, params, signal) => get(`/api/sessions/${id}/frames`, params, signal),
   frame: (id, seq, signal) => get(`/api/sessions/${id}/frames/${seq}`, null, signal),
   stats: (id, signal) => get(`/api/sessions/${id}/stats`, null, signal),
+  replay: (id, options) => post(`/api/sessions/${id}/replay`, options),
+  replays: (id, signal) => get(`/api/sessions/${id}/replays`, null, signal),
+  diff: (id, signal) => get(`/api/sessions/${id}/diff`, null, signal),
 };

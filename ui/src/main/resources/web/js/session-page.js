@@ -10,6 +10,7 @@ import {SeqSource, MatchSource} from './frame-sources.js';
 import {FrameDetail} from './frame-detail.js';
 import {handshakePanel} from './handshake.js';
 import {showCharts} from './charts.js';
+import {replayPanel} from './replay.js';
 
 const FILTERS = ['from', 'type', 'kind', 'label', 'text', 'regex', 'warnings'];
 const KINDS = ['request', 'response', 'error', 'event', 'heartbeat', 'control', 'unknown'];
@@ -28,7 +29,7 @@ export function sessionPage(view, initial) {
   const title = h('h1', {class: 'session-title'}, `Session ${id}`);
   const facts = h('div', {class: 'session-facts', id: 'session-facts'});
   const tabButtons = {};
-  const tabs = h('div', {class: 'tabs page-tabs', role: 'tablist'}, ['timeline', 'handshake', 'charts'].map(t => {
+  const tabs = h('div', {class: 'tabs page-tabs', role: 'tablist'}, ['timeline', 'handshake', 'charts', 'replay'].map(t => {
     tabButtons[t] = h('button', {type: 'button', role: 'tab', class: 'tab', id: `tab-${t}`,
       on: {click: () => { params.tab = t === 'timeline' ? '' : t; push(true); showTab(); }}}, t[0].toUpperCase() + t.slice(1));
     return tabButtons[t];
@@ -59,9 +60,11 @@ export function sessionPage(view, initial) {
   const timelinePane = h('div', {class: 'tab-body', id: 'pane-timeline'}, filterForm, searchBar, split);
   const handshakePane = h('div', {class: 'tab-body', id: 'pane-handshake', hidden: true});
   const chartsPane = h('div', {class: 'tab-body', id: 'pane-charts', hidden: true});
+  const replayPane = h('div', {class: 'tab-body', id: 'pane-replay', hidden: true});
+  let replayShown = false;
   const status = h('div', {class: 'status-area'});
   fill(view, h('section', {class: 'page session-page'}, h('div', {class: 'session-head'}, title, facts), tabs, status,
-      timelinePane, handshakePane, chartsPane));
+      timelinePane, handshakePane, chartsPane, replayPane));
 
   const timeline = new Timeline(split, {onSelect: f => selected(f, false), onOpen: f => selected(f, true)});
   const detail = new FrameDetail(split, {jump: seq => jumpTo(seq, true), close: () => closeDetail()});
@@ -145,6 +148,7 @@ export function sessionPage(view, initial) {
     status.replaceChildren();
     renderHead();
     fill(handshakePane, handshakePanel(session));
+    showTab();
     return true;
   }
 
@@ -291,6 +295,11 @@ export function sessionPage(view, initial) {
     timelinePane.hidden = tab !== 'timeline';
     handshakePane.hidden = tab !== 'handshake';
     chartsPane.hidden = tab !== 'charts';
+    replayPane.hidden = tab !== 'replay';
+    if (tab === 'replay' && !replayShown && session) {
+      replayShown = true;
+      replayPanel(replayPane, session);
+    }
     if (tab === 'charts' && !chartsShown) {
       chartsShown = true;
       const refresh = h('button', {type: 'button', class: 'ghost', id: 'charts-refresh'}, 'Refresh');

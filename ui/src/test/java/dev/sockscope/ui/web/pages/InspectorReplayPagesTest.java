@@ -1,0 +1,171 @@
+package dev.sockscope.ui.web.pages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.demo.ScriptedClients;
+import dev.sockscope.proxy.demo.Simulators;
+import dev.sockscope.proxy.jetty.SimulatorServer;
+import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.ui.ProxyRuntime;
+import dev.sockscope.ui.replay.Replayer;
+import dev.sockscope.ui.web.InspectorApp;
+import dev.sockscope.ui.web.InspectorOptions;
+import dev.sockscope.ui.web.DecodedLiveSource;
+
+/**
+ * The session page's Replay tab in a real headless Chromium: the demo's MAX session recorded through the real proxy,
+ * replayed from the page against the MAX simulator, and its side-by-side diff; a replay without the masked token is
+ * refused with the line that names it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InspectorReplayPagesTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final String TOKEN = "An9xQ2hY7tLp0sDemoToken";
+
+    @TempDir
+    static Path db;
+    private SimulatorServer sims;
+    private ProxyRuntime runtime;
+    private InspectorApp app;
+    private Browser browser;
+    private SessionRecord max;
+    private String base;
+
+    @BeforeAll
+    void recordMaxAndOpenABrowser() throws Exception {
+        assumeTrue(Browser.installed(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian chromium, chromium-driver)");
+        var simulators = Simulators.all();
+        sims = SimulatorServer.start("127.0.0.1", simulators);
+        List<Route> routes = new ArrayList<>();
+        simulators.forEach(s -> routes.add(new Route("127.0.0.1", 0, sims.uri(s.name()))));
+        runtime = ProxyRuntime.start(routes, RelayOptions.defaults(), db, false, ProtocolRegistry.builtIn());
+        Map<String, URI> proxied = new LinkedHashMap<>();
+        for (int i = 0; i < simulators.size(); i++) {
+            proxied.put(simulators.get(i).name(), URI.create("ws://" + runtime.relay().boundRoutes().get(i).listen()));
+        }
+        new ScriptedClients().runAll(proxied, List.of("max"));
+        runtime.awaitRecorded(Duration.ofSeconds(20));
+        max = runtime.store().sessions(10).get(0);
+        app = new InspectorApp(runtime.store(), DecodedLiveSource.attach(runtime.decoded()), ProtocolRegistry.builtIn(), InspectorOptions.parse("127.0.0.1:0", null),
+                (id, o) -> Replayer.run(runtime, id, ProtocolRegistry.builtIn(), o)).start();
+        base = "http://127.0.0.1:" + app.port() + "/";
+        browser = new Browser(1400, 900);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (sims != null) {
+            sims.close();
+        }
+    }
+
+    private WebDriverWait waiting() {
+        return browser.waiting(DEADLINE);
+    }
+
+    private void open(String hash) {
+        browser.driver.get("about:blank");
+        browser.console();
+        browser.driver.get(base + hash);
+    }
+
+    private WebElement visible(String css) {
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    /** Console warnings and errors, less the browser's own line for an error answer the page shows. */
+    private void noConsoleErrors() {
+        List<LogEntry> errors = browser.console().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
+                .filter(e -> !e.getMessage().contains("the server responded with a status of 400"))
+                .toList();
+        assertThat(errors).as("console errors and CSP violations").isEmpty();
+    }
+
+    private void fillUpstreamAndRun(String set) {
+        WebElement upstream = visible("#replay-upstream");
+        assertThat(upstream.getAttribute("value")).as("prefilled from the session").startsWith("ws://");
+        upstream.clear();
+        upstream.sendKeys(sims.uri("max").toString());
+        WebElement secrets = browser.driver.findElement(By.id("replay-set"));
+        secrets.clear();
+        if (!set.isEmpty()) {
+            secrets.sendKeys(set);
+        }
+        browser.driver.findElement(By.id("replay-run")).click();
+    }
+
+    @Test
+    void theReplayTabReplaysTheSessionAndTheReplayShowsItsDiffSideBySide() throws Exception {
+        open("#/sessions/" + max.id());
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("tab-replay"))).click();
+        waiting().until(d -> d.getCurrentUrl().contains("tab=replay"));
+        fillUpstreamAndRun("payload.token=" + TOKEN);
+
+        WebElement report = visible("#replay-report");
+        waiting().until(d -> d.findElement(By.id("replay-report")).getText().contains("No differences"));
+        assertThat(report.getText()).contains("answers and");
+        WebElement replayLink = report.findElement(By.cssSelector("a"));
+        String replayId = replayLink.getText().replace("session ", "");
+        waiting().until(d -> d.findElement(By.id("replay-links")).getText().contains("#" + replayId));
+
+        replayLink.click();
+        waiting().until(d -> d.getCurrentUrl().contains("#/sessions/" + replayId + "?tab=replay"));
+        WebElement summary = visible("#diff-summary");
+        assertThat(summary.getText()).contains("No differences");
+        assertThat(visible("#replay-links").getText()).contains("A replay of session " + max.id());
+        WebElement original = visible("#diff-original");
+        WebElement replay = visible("#diff-replay");
+        assertThat(original.getText()).contains("Original · session " + max.id());
+        assertThat(replay.getText()).contains("Replay · session " + replayId);
+        waiting().until(d -> original.findElements(By.cssSelector(".tl-row[data-seq]")).size() == max.frames());
+        assertThat(replay.findElements(By.cssSelector(".tl-row[data-seq]"))).isNotEmpty();
+        assertThat(original.findElement(By.cssSelector(".tl-row[data-seq='1'] .c-dir")).getText()).isNotBlank();
+        Path shot = browser.screenshot("replay-diff");
+        assertThat(shot).exists();
+        noConsoleErrors();
+    }
+
+    @Test
+    void aReplayWithoutTheMaskedTokenShowsTheLineThatNamesIt() {
+        open("#/sessions/" + max.id() + "?tab=replay");
+        fillUpstreamAndRun("");
+        WebElement missing = visible("#replay-missing");
+        assertThat(missing.getText()).contains("payload.token");
+        assertThat(browser.driver.findElement(By.id("replay-result")).getText()).contains("nothing was sent");
+        assertThat(browser.driver.findElement(By.id("replay-run")).isEnabled()).as("ready to try again").isTrue();
+        noConsoleErrors();
+    }
+}

@@ -107,6 +107,10 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (Replayer.CannotReplay e) {
             err.println("sockscope: " + e.getMessage());
             return 2;
+        } catch (Exception e) {
+            // Exit 1 means "something differs": a replay that could not run must never look like that.
+            err.println("sockscope: the replay could not run: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 2;
         }
         ReplayReport.text(result, out);
         if (report != null) {

@@ -34,6 +34,7 @@ import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.ui.views.Json;
 import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.Failures;
 import dev.sockscope.wire.FrameType;
 
 /**
@@ -172,12 +173,19 @@ public final class Replayer {
                     notes.add("the session ended before frame #" + step.recordedSeq() + " could be sent");
                     break;
                 }
-                if (step.type() == FrameType.CLOSE) {
-                    c.close(step.closeCode(), step.closeReason() == null ? "" : step.closeReason()).get(10, TimeUnit.SECONDS);
+                try {
+                    if (step.type() == FrameType.CLOSE) {
+                        c.close(step.closeCode(), step.closeReason() == null ? "" : step.closeReason()).get(10, TimeUnit.SECONDS);
+                        closed = true;
+                        break;
+                    }
+                    c.send(step.type(), step.payload()).get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    // The connection went away under us: what was recorded until then is compared, and this says why.
+                    notes.add("frame #" + step.recordedSeq() + " could not be sent: " + Failures.rootMessage(e));
                     closed = true;
                     break;
                 }
-                c.send(step.type(), step.payload()).get(10, TimeUnit.SECONDS);
             }
             long deadline = System.nanoTime() + o.answerTimeout().toNanos();
             int serverMessages = (int) frames.stream()
@@ -196,7 +204,11 @@ public final class Replayer {
                     }
                 }
                 if (!c.closed().isDone()) {
-                    c.close(1000, "replay done").get(10, TimeUnit.SECONDS);
+                    try {
+                        c.close(1000, "replay done").get(10, TimeUnit.SECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        notes.add("closing the replay failed: " + Failures.rootMessage(e));
+                    }
                 }
             }
             try {

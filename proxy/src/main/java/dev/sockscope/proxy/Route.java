@@ -37,23 +37,14 @@ public record Route(String listenHost, int listenPort, URI upstream, String prot
         if (eq <= 0 || eq == spec.length() - 1) {
             throw new IllegalArgumentException("a route is LISTEN=UPSTREAM, e.g. 127.0.0.1:9444=wss://example.org:444, got '" + spec + "'");
         }
-        String listen = spec.substring(0, eq).trim();
-        String host = "127.0.0.1";
-        String port = listen;
-        int colon = listen.lastIndexOf(':');
-        if (colon >= 0) {
-            host = listen.substring(0, colon);
-            port = listen.substring(colon + 1);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-        }
-        int p;
+        ListenAddress listen;
         try {
-            p = Integer.parseInt(port);
+            listen = ListenAddress.parse(spec.substring(0, eq));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("listen port is not a number in '" + spec + "'");
         }
+        String host = listen.host();
+        int p = listen.port();
         URI upstream;
         try {
             upstream = URI.create(spec.substring(eq + 1).trim());

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.ListenAddress;
 import dev.sockscope.proxy.mock.RecordedUpstream;
 import dev.sockscope.ui.mock.MockServer;
 import picocli.CommandLine.Command;
@@ -54,10 +54,16 @@ public final class MockCommand implements Callable<Integer> {
             err.println("sockscope: --unmatched " + unmatched + ": give ignore or close:CODE (close:1008)");
             return 2;
         }
-        Route where = Route.parse(listen + "=ws://127.0.0.1:1");
+        ListenAddress where;
+        try {
+            where = ListenAddress.parse(listen);
+        } catch (NumberFormatException e) {
+            err.println("sockscope: --listen " + listen + ": the port is not a number (HOST:PORT)");
+            return 2;
+        }
         MockServer mock;
         try {
-            mock = MockServer.start(db.directory(), sessionIds, where.listenHost(), where.listenPort(), protocols.load(), answer,
+            mock = MockServer.start(db.directory(), sessionIds, where.host(), where.port(), protocols.load(), answer,
                     line -> {
                         err.println(line);
                         err.flush();

@@ -1,5 +1,6 @@
 package dev.sockscope.ui.cli;
 
+import dev.sockscope.proxy.ListenAddress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,22 +164,14 @@ public final class ProxyCommand implements Callable<Integer> {
 
     /** The --forward listener: loopback unless --forward-allow names who else may use it. */
     private ForwardProxy forwardProxy() throws java.io.IOException {
-        String host = "127.0.0.1";
-        String port = forwardListen.trim();
-        int colon = port.lastIndexOf(':');
-        if (colon >= 0) {
-            host = port.substring(0, colon);
-            port = port.substring(colon + 1);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-        }
-        int p;
+        ListenAddress address;
         try {
-            p = Integer.parseInt(port);
+            address = ListenAddress.parse(forwardListen);
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "--forward " + forwardListen + ": the port is not a number");
         }
+        String host = address.host();
+        int p = address.port();
         List<ForwardProxy.Cidr> allowed = new ArrayList<>();
         for (String c : forwardAllow) {
             try {

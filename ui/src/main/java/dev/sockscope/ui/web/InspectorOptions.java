@@ -1,5 +1,6 @@
 package dev.sockscope.ui.web;
 
+import dev.sockscope.proxy.ListenAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -17,22 +18,14 @@ public record InspectorOptions(String host, int port, String token) {
 
     /** {@code HOST:PORT} (or a bare port, on 127.0.0.1), with a token made up when the address is not loopback. */
     public static InspectorOptions parse(String hostPort, String token) {
-        String host = "127.0.0.1";
-        String port = hostPort.trim();
-        int colon = port.lastIndexOf(':');
-        if (colon >= 0) {
-            host = port.substring(0, colon);
-            port = port.substring(colon + 1);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-        }
-        int p;
+        ListenAddress address;
         try {
-            p = Integer.parseInt(port);
+            address = ListenAddress.parse(hostPort);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--ui " + hostPort + ": the port must be a number (HOST:PORT, e.g. " + DEFAULT + ")");
         }
+        String host = address.host();
+        int p = address.port();
         if (p < 0 || p > 65535 || host.isEmpty()) {
             throw new IllegalArgumentException("--ui " + hostPort + ": expected HOST:PORT with a port from 0 to 65535");
         }

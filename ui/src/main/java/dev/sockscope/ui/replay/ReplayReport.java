@@ -2,7 +2,6 @@ package dev.sockscope.ui.replay;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.sockscope.ui.views.Json;
@@ -38,19 +37,21 @@ public final class ReplayReport {
         out.put("pushesCompared", r.outcome().pushesCompared());
         out.put("ignored", r.ignored().stream().map(Object::toString).toList());
         out.put("notes", r.notes());
-        List<Map<String, Object>> diffs = r.outcome().differences().stream().map(d -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("where", d.where());
-            m.put("label", d.label());
-            m.put("recordedSeq", d.recordedSeq());
-            m.put("replaySeq", d.replaySeq());
-            m.put("path", d.path());
-            m.put("recorded", d.recorded());
-            m.put("replayed", d.replayed());
-            return m;
-        }).toList();
-        out.put("differences", diffs);
+        out.put("differences", r.outcome().differences().stream().map(ReplayReport::difference).toList());
         return Json.write(out);
+    }
+
+    /** One difference as the JSON report and the inspector's diff show it. */
+    public static Map<String, Object> difference(Difference d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("where", d.where());
+        m.put("label", d.label());
+        m.put("recordedSeq", d.recordedSeq());
+        m.put("replaySeq", d.replaySeq());
+        m.put("path", d.path());
+        m.put("recorded", d.recorded());
+        m.put("replayed", d.replayed());
+        return m;
     }
 }

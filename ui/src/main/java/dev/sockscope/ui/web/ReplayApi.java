@@ -141,15 +141,7 @@ final class ReplayApi {
     }
 
     private static Map<String, Object> difference(Difference d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("where", d.where());
-        m.put("label", d.label());
-        m.put("recordedSeq", d.recordedSeq());
-        m.put("replaySeq", d.replaySeq());
-        m.put("path", d.path());
-        m.put("recorded", d.recorded());
-        m.put("replayed", d.replayed());
+        Map<String, Object> m = ReplayReport.difference(d);
         m.put("text", d.describe());
         return m;
     }

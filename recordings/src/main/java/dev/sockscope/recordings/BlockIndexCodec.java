@@ -1,7 +1,5 @@
 package dev.sockscope.recordings;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,41 +43,41 @@ final class BlockIndexCodec {
                 labels.putIfAbsent(s.label(), labels.size());
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + frames.size() * 14);
+        Bytes.Out out = new Bytes.Out(16 + frames.size() * 14);
         out.write(VERSION);
         strings(out, protocols.keySet());
         strings(out, labels.keySet());
-        varlong(out, frames.size());
+        out.varlong(frames.size());
         long seq = 0;
         long time = 0;
         for (FrameSummary s : frames) {
-            varlong(out, s.seq() - seq);
+            out.varlong(s.seq() - seq);
             long dt = s.timeMicros() - time;
-            varlong(out, (dt << 1) ^ (dt >> 63));
+            out.varlong((dt << 1) ^ (dt >> 63));
             seq = s.seq();
             time = s.timeMicros();
             boolean decoded = s.kind() != null;
             out.write((s.from() == Direction.CLIENT_TO_SERVER ? 0 : 0x10) | typeCode(s.type())
                     | (s.warned() ? 0x20 : 0) | (decoded ? 0x40 : 0));
-            varlong(out, s.size());
+            out.varlong(s.size());
             if (decoded) {
-                varlong(out, protocols.get(s.protocol()));
-                varlong(out, labels.get(s.label()));
+                out.varlong(protocols.get(s.protocol()));
+                out.varlong(labels.get(s.label()));
                 out.write(s.kind().code());
-                varlong(out, s.correlatesWith() == null ? 0 : s.seq() - s.correlatesWith());
-                varlong(out, s.latencyMicros() == null ? 0 : s.latencyMicros() + 1);
+                out.varlong(s.correlatesWith() == null ? 0 : s.seq() - s.correlatesWith());
+                out.varlong(s.latencyMicros() == null ? 0 : s.latencyMicros() + 1);
             }
         }
-        return out.toByteArray();
+        return out.toArray();
     }
 
     static List<FrameSummary> decode(byte[] data) {
-        In in = new In(data);
+        Bytes.In in = new Bytes.In(data, "block index");
         if (in.read() != VERSION) {
             throw new IllegalArgumentException("block index version " + (data[0] & 0xFF) + " is newer than this Sockscope understands");
         }
-        String[] protocols = in.strings();
-        String[] labels = in.strings();
+        String[] protocols = strings(in);
+        String[] labels = strings(in);
         int count = (int) in.varlong();
         List<FrameSummary> out = new ArrayList<>(count);
         long seq = 0;
@@ -119,62 +117,18 @@ final class BlockIndexCodec {
         throw new IllegalArgumentException(String.valueOf(t));
     }
 
-    private static void strings(ByteArrayOutputStream out, Iterable<String> values) {
-        List<byte[]> all = new ArrayList<>();
-        values.forEach(v -> all.add(v.getBytes(StandardCharsets.UTF_8)));
-        varlong(out, all.size());
-        for (byte[] b : all) {
-            varlong(out, b.length);
-            out.writeBytes(b);
-        }
+    private static void strings(Bytes.Out out, Iterable<String> values) {
+        List<String> all = new ArrayList<>();
+        values.forEach(all::add);
+        out.varlong(all.size());
+        all.forEach(out::string);
     }
 
-    private static void varlong(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
+    private static String[] strings(Bytes.In in) {
+        String[] out = new String[(int) in.varlong()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = in.string();
         }
-        out.write((int) v);
-    }
-
-    private static final class In {
-        private final byte[] buf;
-        private int pos;
-
-        In(byte[] buf) {
-            this.buf = buf;
-        }
-
-        int read() {
-            if (pos >= buf.length) {
-                throw new IllegalArgumentException("block index is truncated");
-            }
-            return buf[pos++] & 0xFF;
-        }
-
-        long varlong() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = read();
-                v |= (long) (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("block index has a malformed number");
-        }
-
-        String[] strings() {
-            String[] out = new String[(int) varlong()];
-            for (int i = 0; i < out.length; i++) {
-                int n = (int) varlong();
-                if (n < 0 || pos + n > buf.length) {
-                    throw new IllegalArgumentException("block index is truncated");
-                }
-                out[i] = new String(buf, pos, n, StandardCharsets.UTF_8);
-                pos += n;
-            }
-            return out;
-        }
+        return out;
     }
 }

@@ -2,7 +2,6 @@ package dev.sockscope.recordings;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import dev.sockscope.decode.FrameDecoding;
@@ -61,7 +60,7 @@ public final class FrameBlockCodec {
         for (RecordedFrame f : frames) {
             estimate += f.payload().length + 32 + (f.note() == null ? 0 : f.note().length() * 3);
         }
-        Out out = new Out(estimate);
+        Bytes.Out out = new Bytes.Out(estimate);
         out.write(VERSION);
         out.varlong(frames.size());
         for (RecordedFrame f : frames) {
@@ -78,7 +77,7 @@ public final class FrameBlockCodec {
             estimate += f.payload().length + 96 + (f.note() == null ? 0 : f.note().length() * 3)
                     + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
         }
-        Out out = new Out(estimate);
+        Bytes.Out out = new Bytes.Out(estimate);
         out.write(VERSION_CODED);
         out.varlong(frames.size());
         for (StoredFrame sf : frames) {
@@ -89,7 +88,7 @@ public final class FrameBlockCodec {
         return out.toArray();
     }
 
-    private static void writeWire(Out out, WireShape w) {
+    private static void writeWire(Bytes.Out out, WireShape w) {
         if (w == null) {
             out.write(0);
             return;
@@ -101,7 +100,7 @@ public final class FrameBlockCodec {
         out.varlong(w.messageBytes());
     }
 
-    private static void writeDecoding(Out out, FrameDecoding d) {
+    private static void writeDecoding(Bytes.Out out, FrameDecoding d) {
             if (d == null) {
                 out.write(0);
                 return;
@@ -120,7 +119,7 @@ public final class FrameBlockCodec {
             }
     }
 
-    private static void writeFrame(Out out, RecordedFrame f) {
+    private static void writeFrame(Bytes.Out out, RecordedFrame f) {
         out.varlong(f.seq());
         out.varlong(f.timeMicros());
         out.write((f.from() == Direction.CLIENT_TO_SERVER ? 0 : 0x10) | typeCode(f.type()));
@@ -138,7 +137,7 @@ public final class FrameBlockCodec {
 
     /** Reads a block of any version; frames of version 1 have no decoding, warnings before version 4 no code. */
     public static List<StoredFrame> decode(long sessionId, byte[] data) {
-        In in = new In(data);
+        Bytes.In in = new Bytes.In(data, "frame block");
         int version = in.read();
         if (version < VERSION || version > VERSION_CODED) {
             throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
@@ -191,91 +190,5 @@ public final class FrameBlockCodec {
             }
         }
         throw new IllegalArgumentException(String.valueOf(t));
-    }
-
-    private static final class Out {
-        private byte[] buf;
-        private int len;
-
-        Out(int capacity) {
-            buf = new byte[Math.max(16, capacity)];
-        }
-
-        void ensure(int extra) {
-            if (len + extra > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(len + extra, buf.length * 2));
-            }
-        }
-
-        void write(int b) {
-            ensure(1);
-            buf[len++] = (byte) b;
-        }
-
-        void write(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, len, b.length);
-            len += b.length;
-        }
-
-        void varlong(long v) {
-            ensure(10);
-            while ((v & ~0x7FL) != 0) {
-                buf[len++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buf[len++] = (byte) v;
-        }
-
-        void string(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            varlong(b.length);
-            write(b);
-        }
-
-        byte[] toArray() {
-            return len == buf.length ? buf : Arrays.copyOf(buf, len);
-        }
-    }
-
-    private static final class In {
-        private final byte[] buf;
-        private int pos;
-
-        In(byte[] buf) {
-            this.buf = buf;
-        }
-
-        int read() {
-            if (pos >= buf.length) {
-                throw new IllegalArgumentException("frame block is truncated");
-            }
-            return buf[pos++] & 0xFF;
-        }
-
-        long varlong() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = read();
-                v |= (long) (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("frame block has a malformed number");
-        }
-
-        String string() {
-            return new String(bytes((int) varlong()), StandardCharsets.UTF_8);
-        }
-
-        byte[] bytes(int n) {
-            if (n < 0 || pos + n > buf.length) {
-                throw new IllegalArgumentException("frame block is truncated");
-            }
-            byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
-            pos += n;
-            return out;
-        }
     }
 }

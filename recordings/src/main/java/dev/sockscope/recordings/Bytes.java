@@ -1,0 +1,108 @@
+package dev.sockscope.recordings;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** The byte primitives of the stored formats (frame blocks, block index): bytes, LEB128 varints, UTF-8 strings. */
+final class Bytes {
+    private Bytes() {
+    }
+
+    /** A growing buffer to write into. */
+    static final class Out {
+        private byte[] buf;
+        private int len;
+
+        Out(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void ensure(int extra) {
+            if (len + extra > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(len + extra, buf.length * 2));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            buf[len++] = (byte) b;
+        }
+
+        void write(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        void varlong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[len++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[len++] = (byte) v;
+        }
+
+        void string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varlong(b.length);
+            write(b);
+        }
+
+        byte[] toArray() {
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
+        }
+    }
+
+    /** A reader that names what it reads ("frame block", "block index") when the bytes are truncated or malformed. */
+    static final class In {
+        private final byte[] buf;
+        private final String what;
+        private int pos;
+
+        In(byte[] buf, String what) {
+            this.buf = buf;
+            this.what = what;
+        }
+
+        int read() {
+            if (pos >= buf.length) {
+                throw new IllegalArgumentException(what + " is truncated");
+            }
+            return buf[pos++] & 0xFF;
+        }
+
+        long varlong() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = read();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException(what + " has a malformed number");
+        }
+
+        String string() {
+            int n = (int) varlong();
+            check(n);
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        byte[] bytes(int n) {
+            check(n);
+            byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
+            pos += n;
+            return out;
+        }
+
+        private void check(int n) {
+            if (n < 0 || pos + n > buf.length) {
+                throw new IllegalArgumentException(what + " is truncated");
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package dev.sockscope.recordings;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,9 +33,21 @@ public interface RecordingStore extends AutoCloseable {
         return storedFrames(sessionId, afterSeq, limit).stream().map(StoredFrame::frame).toList();
     }
 
-    /** Frames with their decodings, in order, starting after {@code afterSeq}, at most {@code limit}. */
+    /**
+     * Frames with their decodings, in order, starting after {@code afterSeq}, at most {@code limit}. A limit above a
+     * page's {@link FrameQuery#MAX_LIMIT} is read page by page, never cut short at one page.
+     */
     default List<StoredFrame> storedFrames(long sessionId, long afterSeq, int limit) throws RecordingException {
-        return frames(sessionId, FrameQuery.after(afterSeq, Math.min(limit, FrameQuery.MAX_LIMIT))).frames();
+        FramePage page = frames(sessionId, FrameQuery.after(afterSeq, Math.min(limit, FrameQuery.MAX_LIMIT)));
+        if (page.frames().size() >= limit || page.next() == null) {
+            return page.frames();
+        }
+        List<StoredFrame> all = new ArrayList<>(page.frames());
+        while (all.size() < limit && page.next() != null && !page.frames().isEmpty()) {
+            page = frames(sessionId, FrameQuery.after(page.next(), Math.min(limit - all.size(), FrameQuery.MAX_LIMIT)));
+            all.addAll(page.frames());
+        }
+        return all;
     }
 
     /** A page of sessions, newest first, filtered. */

@@ -97,6 +97,26 @@ class H2RecordingStoreTest {
     }
 
     @Test
+    void aLimitAboveOnePageIsReadPageByPageNotCutShort() throws Exception {
+        int count = FrameQuery.MAX_LIMIT * 2 + 17; // a kill -9 test once read "1 000 000" frames and silently got 10 000
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            List<CaptureEvent> events = new ArrayList<>();
+            events.add(new CaptureEvent.SessionOpened(Fixtures.session(3)));
+            for (int seq = 1; seq <= count; seq++) {
+                events.add(new CaptureEvent.FrameCaptured(new RecordedFrame(3, seq, seq, Direction.CLIENT_TO_SERVER,
+                        FrameType.TEXT, ("m" + seq).getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, null)));
+            }
+            store.append(Fixtures.decoded(store, events));
+            assertThat(store.frames(3, 0, 1_000_000)).hasSize(count).extracting(RecordedFrame::seq)
+                    .isSorted().doesNotHaveDuplicates().endsWith((long) count);
+            assertThat(store.storedFrames(3, 5, FrameQuery.MAX_LIMIT + 1)).hasSize(FrameQuery.MAX_LIMIT + 1)
+                    .first().extracting(f -> f.frame().seq()).isEqualTo(6L);
+            assertThat(store.frames(3, count - 3, 100_000)).extracting(RecordedFrame::seq)
+                    .containsExactly((long) count - 2, (long) count - 1, (long) count);
+        }
+    }
+
+    @Test
     void aReaderSeesWhatARunningRecorderHasWritten() throws Exception {
         try (H2RecordingStore writer = H2RecordingStore.open(dir)) {
             writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));

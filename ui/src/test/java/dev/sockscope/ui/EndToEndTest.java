@@ -198,8 +198,9 @@ class EndToEndTest {
                 client.events.nextText();
                 echoed.add(new long[] {i, nowMicros()});
             }
-            proxy.kill();
+            // The signal's moment, not the process's reaping: a big heap can take a while to tear down.
             killedAt = nowMicros();
+            proxy.kill();
         }
         Set<String> recorded = new HashSet<>();
         try (H2RecordingStore store = H2RecordingStore.openReader(db)) {

@@ -39,10 +39,11 @@ final class FrameSearch {
             }
             return found.size() < wanted;
         };
+        SessionBlocks walk = blocks.forSearch(filter);
         if (back) {
-            blocks.backward(before, collect);
+            walk.backward(before, collect);
         } else {
-            blocks.forward(after + 1, collect);
+            walk.forward(after + 1, collect);
         }
         take(group, filter, after, before, back, found, wanted);
         boolean more = found.size() == wanted;

@@ -77,8 +77,8 @@ public final class H2RecordingStore implements RecordingStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_INDEX = """
             INSERT INTO block_index (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us,
-                directions, types, kinds, warned, labels, entries, client_frames, client_bytes, server_frames, server_bytes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                directions, types, kinds, warned, labels, entries, client_frames, client_bytes, server_frames, server_bytes, grams)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     /** A block's distinct labels are kept for skipping only up to this many (a block of mostly distinct labels is read). */
     private static final int MAX_BLOCK_LABELS = 64;
     /** A block is written once its frames reach this size (and at the end of every batch). */
@@ -464,7 +464,8 @@ public final class H2RecordingStore implements RecordingStore {
     private void addBlock(PreparedStatement ps, PreparedStatement index, List<StoredFrame> frames) throws SQLException {
         RecordedFrame first = frames.get(0).frame();
         RecordedFrame last = frames.get(frames.size() - 1).frame();
-        BlockCompression.Stored data = compressor.compress(first.sessionId(), FrameBlockCodec.encodeDecoded(frames));
+        byte[] encoded = FrameBlockCodec.encodeDecoded(frames);
+        BlockCompression.Stored data = compressor.compress(first.sessionId(), encoded);
         ps.setLong(1, first.sessionId());
         ps.setLong(2, first.seq());
         ps.setLong(3, last.seq());
@@ -480,11 +481,11 @@ public final class H2RecordingStore implements RecordingStore {
         }
         ps.setInt(9, data.compression());
         ps.addBatch();
-        addIndex(index, frames);
+        addIndex(index, frames, TextGrams.of(encoded));
     }
 
     /** The block's index row: what filters skip blocks by, and one summary per frame (BlockIndexCodec). */
-    private static void addIndex(PreparedStatement ps, List<StoredFrame> frames) throws SQLException {
+    private static void addIndex(PreparedStatement ps, List<StoredFrame> frames, byte[] grams) throws SQLException {
         List<FrameSummary> summaries = new ArrayList<>(frames.size());
         int directions = 0;
         int types = 0;
@@ -527,6 +528,7 @@ public final class H2RecordingStore implements RecordingStore {
         ps.setLong(14, traffic[1]);
         ps.setInt(15, (int) traffic[2]);
         ps.setLong(16, traffic[3]);
+        ps.setBytes(17, grams);
         ps.addBatch();
     }
 

@@ -26,16 +26,31 @@ final class SessionBlocks {
     private final Connection connection;
     private final long sessionId;
     private final boolean indexed;
+    /** Whether the walk reads the blocks' text signatures (only a text search needs them: they are 3 % of a block). */
+    private final boolean grams;
 
     SessionBlocks(Connection connection, long sessionId) throws SQLException {
         this.connection = connection;
         this.sessionId = sessionId;
+        this.grams = false;
         try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM block_index WHERE session_id = ? LIMIT 1")) {
             ps.setLong(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
                 this.indexed = rs.next();
             }
         }
+    }
+
+    private SessionBlocks(SessionBlocks walk, boolean grams) {
+        this.connection = walk.connection;
+        this.sessionId = walk.sessionId;
+        this.indexed = walk.indexed;
+        this.grams = grams && walk.indexed;
+    }
+
+    /** The same blocks, walked with their text signatures when {@code filter}'s text search can use them. */
+    SessionBlocks forSearch(FrameFilter filter) {
+        return new SessionBlocks(this, TextGrams.usable(filter.text()));
     }
 
     /** A block: its span, its summary columns (indexed sessions), and its frames, read when first asked for. */
@@ -49,6 +64,7 @@ final class SessionBlocks {
         private final Integer kinds;
         private final Integer warned;
         private final String labels;
+        private final byte[] signature;
         private byte[] entries;
         private byte[] data;
         private int compression;
@@ -68,9 +84,11 @@ final class SessionBlocks {
                 warned = rs.getInt(8);
                 labels = rs.getString(9);
                 entries = rs.getBytes(10);
+                signature = grams ? rs.getBytes(11) : null;
             } else {
                 directions = types = kinds = warned = null;
                 labels = null;
+                signature = null;
                 byte[] inline = rs.getBytes(5);
                 data = inline != null ? inline : rs.getBytes(6);
                 compression = rs.getInt(7);
@@ -101,10 +119,11 @@ final class SessionBlocks {
             if (f.warningsOnly() && warned == 0 && !unansweredInside) {
                 return false;
             }
-            if (f.label() != null && labels != null) {
-                return labels.toLowerCase(Locale.ROOT).lines().anyMatch(l -> l.contains(f.label()));
+            if (f.label() != null && labels != null
+                    && labels.toLowerCase(Locale.ROOT).lines().noneMatch(l -> l.contains(f.label()))) {
+                return false;
             }
-            return true;
+            return f.text() == null || TextGrams.mayContain(signature, f.text());
         }
 
         List<FrameSummary> summaries() throws SQLException {
@@ -193,7 +212,7 @@ final class SessionBlocks {
     }
 
     private String columns() {
-        return indexed ? INDEX_COLUMNS : BLOCK_COLUMNS;
+        return indexed ? (grams ? INDEX_COLUMNS + ", grams" : INDEX_COLUMNS) : BLOCK_COLUMNS;
     }
 
     /** The first and last frame times of the session ({@code null}s when it has no frames). */

@@ -1,5 +1,6 @@
 package dev.sockscope.recordings;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,12 @@ import dev.sockscope.wire.WireShape;
  * <pre>
  *     varint  warning count, per warning: byte code ({@link Warning.Code#storageCode()}), string text
  * </pre>
+ * Version 5 (large payloads outside H2, {@link PayloadFiles}) is version 4 with a flags byte after the version
+ * (1: some text payload is outside the block, so the block's bytes cannot rule a text search out) and, after each
+ * payload length, where the payload is:
+ * <pre>
+ *     varint  payload length, byte 0 and the payload bytes, or byte 1 and varlong offset in the session's payload file
+ * </pre>
  * Never change a released version: add the next one beside it, so that old recordings stay readable.
  */
 public final class FrameBlockCodec {
@@ -50,6 +57,8 @@ public final class FrameBlockCodec {
     static final int VERSION_DECODED = 2;
     static final int VERSION_WIRE = 3;
     static final int VERSION_CODED = 4;
+    static final int VERSION_EXTERNAL = 5;
+    private static final int FLAG_EXTERNAL_TEXT = 1;
     private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
 
     private FrameBlockCodec() {
@@ -69,23 +78,60 @@ public final class FrameBlockCodec {
         return out.toArray();
     }
 
-    /** The current version (4): frames with their decodings (coded warnings) and wire shapes. */
-    public static byte[] encodeDecoded(List<StoredFrame> frames) {
+    /** Appends one of the block's payloads to its session's payload file and says where it starts. */
+    @FunctionalInterface
+    interface PayloadSink {
+        long append(byte[] payload) throws IOException;
+    }
+
+    /** Reads a payload back from the block's session's payload file. */
+    @FunctionalInterface
+    interface PayloadSource {
+        byte[] read(long offset, int length) throws IOException;
+
+        PayloadSource NONE = (offset, length) -> {
+            throw new IOException("no payload files to read it from");
+        };
+    }
+
+    /**
+     * The current version (5): frames with their decodings and wire shapes; payloads that {@link PayloadFiles#external}
+     * are handed to {@code sink} and the block keeps where they went.
+     */
+    static byte[] encode(List<StoredFrame> frames, PayloadSink sink) throws IOException {
         int estimate = 8;
+        boolean externalText = false;
         for (StoredFrame sf : frames) {
             RecordedFrame f = sf.frame();
-            estimate += f.payload().length + 96 + (f.note() == null ? 0 : f.note().length() * 3)
+            boolean external = PayloadFiles.external(f.payload());
+            externalText |= external && f.type() != FrameType.BINARY;
+            estimate += (external ? 0 : f.payload().length) + 104 + (f.note() == null ? 0 : f.note().length() * 3)
                     + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
         }
         Bytes.Out out = new Bytes.Out(estimate);
-        out.write(VERSION_CODED);
+        out.write(VERSION_EXTERNAL);
+        out.write(externalText ? FLAG_EXTERNAL_TEXT : 0);
         out.varlong(frames.size());
         for (StoredFrame sf : frames) {
-            writeFrame(out, sf.frame());
+            RecordedFrame f = sf.frame();
+            writeFrameHead(out, f);
+            out.varlong(f.payload().length);
+            if (PayloadFiles.external(f.payload())) {
+                out.write(1);
+                out.varlong(sink.append(f.payload()));
+            } else {
+                out.write(0);
+                out.write(f.payload());
+            }
             writeDecoding(out, sf.decoding());
-            writeWire(out, sf.frame().wire());
+            writeWire(out, f.wire());
         }
         return out.toArray();
+    }
+
+    /** Whether a block's (inflated) bytes leave out a text payload, so that they cannot rule out a text search. */
+    static boolean leavesOutText(byte[] block) {
+        return block.length > 1 && block[0] == VERSION_EXTERNAL && (block[1] & FLAG_EXTERNAL_TEXT) != 0;
     }
 
     private static void writeWire(Bytes.Out out, WireShape w) {
@@ -120,6 +166,13 @@ public final class FrameBlockCodec {
     }
 
     private static void writeFrame(Bytes.Out out, RecordedFrame f) {
+        writeFrameHead(out, f);
+        out.varlong(f.payload().length);
+        out.write(f.payload());
+    }
+
+    /** A frame up to its payload: seq, time, sender and type, fragments, note. */
+    private static void writeFrameHead(Bytes.Out out, RecordedFrame f) {
         out.varlong(f.seq());
         out.varlong(f.timeMicros());
         out.write((f.from() == Direction.CLIENT_TO_SERVER ? 0 : 0x10) | typeCode(f.type()));
@@ -131,16 +184,25 @@ public final class FrameBlockCodec {
             out.varlong(note.length + 1L);
             out.write(note);
         }
-        out.varlong(f.payload().length);
-        out.write(f.payload());
     }
 
-    /** Reads a block of any version; frames of version 1 have no decoding, warnings before version 4 no code. */
+    /** Reads a block of a version before 5, or of version 5 whose payloads are all inside it. */
     public static List<StoredFrame> decode(long sessionId, byte[] data) {
+        return decode(sessionId, data, PayloadSource.NONE);
+    }
+
+    /**
+     * Reads a block of any version; frames of version 1 have no decoding, warnings before version 4 no code. A payload
+     * that cannot be read from {@code payloads} is empty, and the frame's note says what is missing.
+     */
+    static List<StoredFrame> decode(long sessionId, byte[] data, PayloadSource payloads) {
         Bytes.In in = new Bytes.In(data, "frame block");
         int version = in.read();
-        if (version < VERSION || version > VERSION_CODED) {
+        if (version < VERSION || version > VERSION_EXTERNAL) {
             throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
+        }
+        if (version >= VERSION_EXTERNAL) {
+            in.read(); // flags: for searches, see leavesOutText
         }
         int count = (int) in.varlong();
         List<StoredFrame> frames = new ArrayList<>(count);
@@ -153,7 +215,20 @@ public final class FrameBlockCodec {
             int fragments = (int) in.varlong();
             int noteLength = (int) in.varlong();
             String note = noteLength == 0 ? null : new String(in.bytes(noteLength - 1), StandardCharsets.UTF_8);
-            byte[] payload = in.bytes((int) in.varlong());
+            int length = (int) in.varlong();
+            byte[] payload;
+            if (version < VERSION_EXTERNAL || in.read() == 0) {
+                payload = in.bytes(length);
+            } else {
+                long offset = in.varlong();
+                try {
+                    payload = payloads.read(offset, length);
+                } catch (IOException e) {
+                    payload = new byte[0];
+                    String missing = "payload of " + length + " bytes not readable: " + e.getMessage();
+                    note = note == null ? missing : note + "; " + missing;
+                }
+            }
             FrameDecoding decoding = null;
             if (version >= VERSION_DECODED && in.read() == 1) {
                 String protocol = in.string();

@@ -113,11 +113,14 @@ public final class H2RecordingStore implements RecordingStore {
     private final AtomicLong nextId;
     /** The writer's; used inside {@link #append} only. */
     private final BlockCompression.Compressor compressor = new BlockCompression.Compressor();
+    /** Large payloads, outside H2: appended by the writer inside {@link #append}, read by any reader. */
+    private final PayloadFiles payloads;
     private LocalServer server;
     private SecretMasker masker;
 
     private H2RecordingStore(Path directory, JdbcConnectionPool pool, Connection writer, long firstFreeId) {
         this.directory = directory;
+        this.payloads = new PayloadFiles(directory);
         this.pool = pool;
         this.writer = writer;
         this.nextId = new AtomicLong(firstFreeId);
@@ -222,7 +225,7 @@ public final class H2RecordingStore implements RecordingStore {
         Path dir = directory.toAbsolutePath().normalize();
         try {
             if (Files.isDirectory(dir)) {
-                OwnerOnly.tightenFolder(dir, FILE_NAME + ".", MaskingKey.FILE_NAME);
+                OwnerOnly.tightenFolder(dir, FILE_NAME + ".", MaskingKey.FILE_NAME, PayloadFiles.FOLDER);
             } else {
                 OwnerOnly.createFolder(dir);
             }
@@ -415,7 +418,8 @@ public final class H2RecordingStore implements RecordingStore {
                 } else if (event instanceof DecodedEvent.FrameDecoded frame) {
                     RecordedFrame f = frame.frame();
                     pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, frame.decoding()));
-                    int bytes = pendingBytes.merge(f.sessionId(), f.payload().length + 32, Integer::sum);
+                    int inBlock = PayloadFiles.external(f.payload()) ? 0 : f.payload().length;
+                    int bytes = pendingBytes.merge(f.sessionId(), inBlock + 32, Integer::sum);
                     if (bytes >= BLOCK_TARGET_BYTES) {
                         addBlock(blocks, index, pending.remove(f.sessionId()));
                         pendingBytes.remove(f.sessionId());
@@ -428,6 +432,7 @@ public final class H2RecordingStore implements RecordingStore {
                         addBlock(blocks, index, rest);
                     }
                     compressor.forget(ended.sessionId());
+                    payloads.forget(ended.sessionId());
                     if (ended.end() != null) {
                         endSession(ended.sessionId(), ended.end());
                     }
@@ -464,7 +469,14 @@ public final class H2RecordingStore implements RecordingStore {
     private void addBlock(PreparedStatement ps, PreparedStatement index, List<StoredFrame> frames) throws SQLException {
         RecordedFrame first = frames.get(0).frame();
         RecordedFrame last = frames.get(frames.size() - 1).frame();
-        byte[] encoded = FrameBlockCodec.encodeDecoded(frames);
+        long sessionId = first.sessionId();
+        byte[] encoded;
+        try {
+            encoded = FrameBlockCodec.encode(frames, payload -> payloads.append(sessionId, payload));
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot write a large payload of session " + sessionId + " to "
+                    + payloads.file(sessionId) + ": " + e.getMessage(), e);
+        }
         BlockCompression.Stored data = compressor.compress(first.sessionId(), encoded);
         ps.setLong(1, first.sessionId());
         ps.setLong(2, first.seq());
@@ -481,7 +493,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
         ps.setInt(9, data.compression());
         ps.addBatch();
-        addIndex(index, frames, TextGrams.of(encoded));
+        addIndex(index, frames, FrameBlockCodec.leavesOutText(encoded) ? null : TextGrams.of(encoded));
     }
 
     /** The block's index row: what filters skip blocks by, and one summary per frame (BlockIndexCodec). */
@@ -697,7 +709,7 @@ public final class H2RecordingStore implements RecordingStore {
                     }
                 }
             }
-            return work.run(new FrameSearch(new SessionBlocks(c, sessionId), unanswered));
+            return work.run(new FrameSearch(new SessionBlocks(c, sessionId, payloads), unanswered));
         } catch (SQLException | JsonProcessingException | IllegalArgumentException e) {
             throw new RecordingException("cannot read frames of session " + sessionId + ": " + e.getMessage(), e);
         }
@@ -753,6 +765,12 @@ public final class H2RecordingStore implements RecordingStore {
                 }
             }
             writer.commit();
+            try {
+                payloads.delete(sessionId);
+            } catch (java.io.IOException e) {
+                LOG.warn("session {} is deleted, but its large payloads are still in {}: {}", sessionId,
+                        payloads.file(sessionId), e.getMessage());
+            }
             return new DeleteOutcome.Deleted(sessionId);
         } catch (SQLException e) {
             rollbackQuietly();
@@ -805,6 +823,7 @@ public final class H2RecordingStore implements RecordingStore {
 
     @Override
     public synchronized void close() {
+        payloads.close();
         try {
             writer.commit();
             writer.close();

@@ -25,13 +25,15 @@ final class SessionBlocks {
 
     private final Connection connection;
     private final long sessionId;
+    private final PayloadFiles payloads;
     private final boolean indexed;
     /** Whether the walk reads the blocks' text signatures (only a text search needs them: they are 3 % of a block). */
     private final boolean grams;
 
-    SessionBlocks(Connection connection, long sessionId) throws SQLException {
+    SessionBlocks(Connection connection, long sessionId, PayloadFiles payloads) throws SQLException {
         this.connection = connection;
         this.sessionId = sessionId;
+        this.payloads = payloads;
         this.grams = false;
         try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM block_index WHERE session_id = ? LIMIT 1")) {
             ps.setLong(1, sessionId);
@@ -44,6 +46,7 @@ final class SessionBlocks {
     private SessionBlocks(SessionBlocks walk, boolean grams) {
         this.connection = walk.connection;
         this.sessionId = walk.sessionId;
+        this.payloads = walk.payloads;
         this.indexed = walk.indexed;
         this.grams = grams && walk.indexed;
     }
@@ -136,7 +139,7 @@ final class SessionBlocks {
 
         List<StoredFrame> frames() throws SQLException {
             if (frames == null) {
-                frames = FrameBlockCodec.decode(sessionId, encoded());
+                frames = FrameBlockCodec.decode(sessionId, encoded(), (offset, length) -> payloads.read(sessionId, offset, length));
                 data = null;
             }
             return frames;
@@ -159,13 +162,13 @@ final class SessionBlocks {
                     data = BlockCompression.expand(data, compression, 0);
                     compression = BlockCompression.NONE;
                 }
-                textPossible = filter.mayMatchBytes(data);
+                textPossible = FrameBlockCodec.leavesOutText(data) || filter.mayMatchBytes(data);
             }
         }
 
         boolean mayHoldText(FrameFilter filter) throws SQLException {
             if (textPossible == null) {
-                textPossible = frames != null || filter.mayMatchBytes(encoded());
+                textPossible = frames != null || FrameBlockCodec.leavesOutText(encoded()) || filter.mayMatchBytes(encoded());
             }
             return textPossible;
         }

@@ -41,7 +41,7 @@ class DecodedRecordingTest {
             + "00" + "e907" + "01" + "0177"                               // no correlation, latency 1000, warning "w"
             + "01" + "41" + "03" + "04" + "02";                           // wire: opcode 1, RSV1, compressed+masked, 4 on the wire, 2 inflated
 
-    /** Version 4 (current) is version 3 with a code before each warning. */
+    /** Version 4 is version 3 with a code before each warning. */
     private static final String GOLDEN_V4 = "04" + "01"
             + "01" + "e807" + "00" + "01" + "00" + "02" + "6869"      // seq 1, t 1000, client text, "hi"
             + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
@@ -73,9 +73,44 @@ class DecodedRecordingTest {
                 new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null,
                         new WireShape(1, 4, 4, 2, true, true)),
                 new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of(new Warning(Warning.Code.NOT_IN_TABLE, "w"))));
-        assertThat(HexFormat.of().formatHex(FrameBlockCodec.encodeDecoded(List.of(frame)))).isEqualTo(GOLDEN_V4);
         assertThat(FrameBlockCodec.decode(5, HexFormat.of().parseHex(GOLDEN_V4)))
                 .usingRecursiveFieldByFieldElementComparator().containsExactly(frame);
+    }
+
+    /**
+     * Version 5 (current) is version 4 with a flags byte after the version and, after each payload length, where the
+     * payload is: in the block, or at an offset of the session's payload file.
+     */
+    private static final String GOLDEN_V5 = "05" + "01" + "02"          // version 5, some text payload outside, two frames
+            + "01" + "e807" + "00" + "01" + "00" + "02" + "00" + "6869" // seq 1, t 1000, client text, "hi" in the block
+            + "01" + "036d6178" + "024f4b" + "00" + "0173"                // decoding: "max", "OK", request, "s"
+            + "00" + "e907" + "01" + "04" + "0177"                        // no correlation, latency 1000, warning not-in-table "w"
+            + "01" + "41" + "03" + "04" + "02"                            // wire: opcode 1, RSV1, compressed+masked, 4 on the wire, 2 inflated
+            + "02" + "d00f" + "10" + "01" + "00" + "808004" + "01" + "e807" // seq 2, t 2000, server text, 65536 bytes at offset 1000
+            + "00" + "00";                                                // no decoding, no wire shape
+
+    @Test
+    void version5BlocksPointAtLargePayloadsExactlyAsDocumented() throws Exception {
+        byte[] large = new byte[PayloadFiles.MIN_EXTERNAL];
+        java.util.Arrays.fill(large, (byte) 'x');
+        List<StoredFrame> frames = List.of(new StoredFrame(
+                new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null,
+                        new WireShape(1, 4, 4, 2, true, true)),
+                new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of(new Warning(Warning.Code.NOT_IN_TABLE, "w")))),
+                new StoredFrame(new RecordedFrame(5, 2, 2000, Direction.SERVER_TO_CLIENT, FrameType.TEXT, large, 1, null), null));
+        List<byte[]> appended = new java.util.ArrayList<>();
+        byte[] block = FrameBlockCodec.encode(frames, payload -> {
+            appended.add(payload);
+            return 1000;
+        });
+        assertThat(HexFormat.of().formatHex(block)).isEqualTo(GOLDEN_V5);
+        assertThat(appended).containsExactly(large);
+        assertThat(FrameBlockCodec.leavesOutText(block)).isTrue();
+        assertThat(FrameBlockCodec.decode(5, block, (offset, length) -> offset == 1000 && length == large.length ? large : null))
+                .usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(frames);
+        StoredFrame unreadable = FrameBlockCodec.decode(5, block).get(1);
+        assertThat(unreadable.frame().payload()).isEmpty();
+        assertThat(unreadable.frame().note()).isEqualTo("payload of 65536 bytes not readable: no payload files to read it from");
     }
 
     @Test

@@ -48,7 +48,10 @@ class SecretsOnDiskTest {
                 frame(id, 2, "{\"name\":\"Event.Login\",\"ok\":true,\"result\":{\"bearer\":\"" + BEARER + "\",\"cookie\":\"" + COOKIE
                         + "\",\"session\":\"" + JWT + "\",\"q\":\"" + QUERY_TOKEN + "\"}}"),
                 frame(id, 3, "{\"name\":\"Event.Note\",\"args\":\"{}\",\"text\":\"eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ." + OTHER_JWT_SIGNATURE + "\"}"),
-                close(id, 4, "bad token " + BEARER),
+                // a large answer: its payload goes to the session's payload file, masked as well
+                frame(id, 4, "{\"name\":\"Event.Login\",\"ok\":true,\"result\":{\"bearer\":\"" + BEARER + "\",\"padding\":\""
+                        + "x".repeat(PayloadFiles.MIN_EXTERNAL) + "\",\"cookie\":\"" + COOKIE + "\"}}"),
+                close(id, 5, "bad token " + BEARER),
                 new CaptureEvent.SessionClosed(id, new SessionEnd(Fixtures.T0 + 9000, 1008, "bad token " + BEARER, ClosedBy.SERVER,
                         "upstream closed: bad token " + BEARER)));
     }
@@ -79,8 +82,9 @@ class SecretsOnDiskTest {
             assertThat(s.handshakeDecoded()).contains("\"subprotocolSelected\":\"eyJh…[hmac:");
             assertThat(s.end().closeReason()).startsWith("bad token ").doesNotContain(BEARER);
             assertThat(s.end().error()).startsWith("upstream closed: bad token ").doesNotContain(BEARER);
-            assertThat(store.frames(1, 3, 1).get(0).closeCode()).isEqualTo(1008);
-            assertThat(store.frames(1, 3, 1).get(0).closeReason()).startsWith("bad token ").doesNotContain(BEARER);
+            assertThat(store.frames(1, 4, 1).get(0).closeCode()).isEqualTo(1008);
+            assertThat(store.frames(1, 4, 1).get(0).closeReason()).startsWith("bad token ").doesNotContain(BEARER);
+            assertThat(store.frames(1, 3, 1).get(0).size()).as("the large answer").isGreaterThan(PayloadFiles.MIN_EXTERNAL);
             // Blocks may be stored deflated, where a raw secret would not show in the file's bytes: look inside them too.
             String stored = store.storedFrames(1, 0, 100).stream().map(f -> f.frame().text() + f.decoding()).reduce("", String::concat);
             for (String secret : List.of(SIGNATURE, BEARER, COOKIE, PASSWORD, QUERY_TOKEN, OTHER_JWT_SIGNATURE)) {
@@ -89,8 +93,11 @@ class SecretsOnDiskTest {
         }
         String file = new String(Files.readAllBytes(dir.resolve("sockscope.mv.db")), StandardCharsets.ISO_8859_1);
         assertThat(file).as("the file holds the session").contains("Event.Login").contains("access_token");
+        String payloads = new String(Files.readAllBytes(dir.resolve("payloads/1.bin")), StandardCharsets.ISO_8859_1);
+        assertThat(payloads).as("the payload file holds the large answer").contains("\"padding\"").contains("[hmac:");
         for (String secret : List.of(SIGNATURE, BEARER, COOKIE, PASSWORD, QUERY_TOKEN, OTHER_JWT_SIGNATURE)) {
             assertThat(file).as("the recordings file").doesNotContain(secret);
+            assertThat(payloads).as("the payload file").doesNotContain(secret);
         }
     }
 

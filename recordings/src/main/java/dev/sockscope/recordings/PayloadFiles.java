@@ -1,0 +1,156 @@
+package dev.sockscope.recordings;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Large payloads, kept outside H2: one append-only file per session, {@code DIR/payloads/SESSION.bin} (0600), that a
+ * block points into by offset (block format version 5). A 1 MiB message written into H2 costs the recorder and H2's
+ * saver several copies (a copy-on-write B-tree page rewritten as its neighbours arrive); appended to a file it costs
+ * one write, so recording large messages keeps up with relaying them. A payload is written before the block that
+ * points at it is committed, so a committed block never points past what was written; bytes written for a block
+ * whose commit was lost (a crash, a retried batch) are never pointed at, and go with the session's file.
+ * <p>
+ * The writer's side (append, forget) is used by the store's writer alone; reading is safe from any thread and any
+ * process on the folder.
+ */
+final class PayloadFiles implements AutoCloseable {
+    /** Payloads of at least this many bytes go to the session's file; smaller ones stay in the (deflated) block. */
+    static final int MIN_EXTERNAL = 64 << 10;
+    static final String FOLDER = "payloads";
+    /** Open files kept by the writer; a session seen again after being closed here is reopened. */
+    private static final int MAX_OPEN = 32;
+    /** Bytes per read or write call (the JDK copies a heap buffer through a direct one of its size, kept per thread). */
+    private static final int WRITE_SLICE = 1 << 20;
+
+    private final Path folder;
+    private final Map<Long, Appender> open = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Appender> eldest) {
+            if (size() > MAX_OPEN) {
+                eldest.getValue().closeQuietly();
+                return true;
+            }
+            return false;
+        }
+    };
+
+    PayloadFiles(Path directory) {
+        this.folder = directory.resolve(FOLDER);
+    }
+
+    static boolean external(byte[] payload) {
+        return payload.length >= MIN_EXTERNAL;
+    }
+
+    Path file(long sessionId) {
+        return folder.resolve(sessionId + ".bin");
+    }
+
+    /** Appends {@code payload} to the session's file and returns where it starts. */
+    long append(long sessionId, byte[] payload) throws IOException {
+        Appender a = open.get(sessionId);
+        if (a == null) {
+            a = new Appender(openForAppend(sessionId));
+            open.put(sessionId, a);
+        }
+        return a.append(payload);
+    }
+
+    private FileChannel openForAppend(long sessionId) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            OwnerOnly.createFolder(folder);
+        }
+        Path file = file(sessionId);
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileAttribute<?>[] attributes = OwnerOnly.supported(folder)
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)} : new FileAttribute<?>[0];
+        return FileChannel.open(file, options, attributes);
+    }
+
+    /**
+     * The {@code length} bytes at {@code offset} of the session's file.
+     *
+     * @throws IOException with a message that says what is missing when the file is gone or shorter than that
+     */
+    byte[] read(long sessionId, long offset, int length) throws IOException {
+        Path file = file(sessionId);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            byte[] out = new byte[length];
+            int done = 0;
+            while (done < length) {
+                int n = ch.read(ByteBuffer.wrap(out, done, Math.min(WRITE_SLICE, length - done)), offset + done);
+                if (n < 0) {
+                    throw new IOException(FOLDER + "/" + file.getFileName() + " ends at byte " + ch.size()
+                            + ", before the " + length + " bytes at " + offset);
+                }
+                done += n;
+            }
+            return out;
+        } catch (NoSuchFileException e) {
+            throw new IOException(FOLDER + "/" + file.getFileName() + " is missing", e);
+        }
+    }
+
+    /** The session has ended: close its file (it is reopened should a late event come). */
+    void forget(long sessionId) {
+        Appender a = open.remove(sessionId);
+        if (a != null) {
+            a.closeQuietly();
+        }
+    }
+
+    /** Removes the session's file, once its blocks are deleted. */
+    void delete(long sessionId) throws IOException {
+        forget(sessionId);
+        Files.deleteIfExists(file(sessionId));
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(Appender::closeQuietly);
+        open.clear();
+    }
+
+    /** One session's open file and where the next payload goes. */
+    private static final class Appender {
+        private final FileChannel channel;
+        private long end;
+
+        Appender(FileChannel channel) throws IOException {
+            this.channel = channel;
+            this.end = channel.size();
+        }
+
+        long append(byte[] payload) throws IOException {
+            long at = end;
+            long position = at;
+            for (int from = 0; from < payload.length; from += WRITE_SLICE) {
+                ByteBuffer buf = ByteBuffer.wrap(payload, from, Math.min(WRITE_SLICE, payload.length - from));
+                while (buf.hasRemaining()) {
+                    position += channel.write(buf, position);
+                }
+            }
+            end = position;
+            return at;
+        }
+
+        void closeQuietly() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // a close after writing loses nothing: the bytes are in the OS's cache already
+            }
+        }
+    }
+}

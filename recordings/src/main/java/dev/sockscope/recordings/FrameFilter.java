@@ -87,10 +87,12 @@ public record FrameFilter(Direction from, Set<FrameType> types, String protocol,
      * of any payload or summary that contains it. Lets a search that matches nothing skip decoding the session.
      */
     public boolean mayMatchBytes(byte[] block) {
-        if (text == null || !isAscii(text)) {
-            return true;
-        }
-        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
+        return text == null || !isAscii(text) || bytesContain(block, text);
+    }
+
+    /** Whether {@code block} holds the lower-case ASCII {@code needle} in some ASCII case. */
+    static boolean bytesContain(byte[] block, String needleText) {
+        byte[] needle = needleText.getBytes(StandardCharsets.US_ASCII);
         byte first = needle[0];
         byte firstUpper = (byte) Character.toUpperCase(first);
         outer:

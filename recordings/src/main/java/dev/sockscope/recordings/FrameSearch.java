@@ -16,6 +16,8 @@ final class FrameSearch {
     private static final int GROUP = 8;
     private final SessionBlocks blocks;
     private final Set<Long> unanswered;
+    /** Set once a content search has taken a group of blocks in this page: later groups are matched in parallel. */
+    private boolean sparse;
 
     FrameSearch(SessionBlocks blocks, Set<Long> unanswered) {
         this.blocks = blocks;
@@ -24,6 +26,7 @@ final class FrameSearch {
 
     FramePage page(FrameQuery q) throws SQLException {
         FrameFilter filter = q.filter();
+        sparse = false;
         int wanted = q.limit() + 1; // one more than the page, to know whether another page follows
         boolean back = q.backwards();
         long after = back ? Long.MIN_VALUE : q.after();
@@ -66,19 +69,50 @@ final class FrameSearch {
             group.clear();
             return;
         }
+        List<List<StoredFrame>> matched = null;
         if (filter.needsContent()) {
             for (SessionBlocks.Block b : group) {
                 b.fetch();
             }
             group.parallelStream().forEach(b -> b.precheck(filter));
+            if (sparse) {
+                // Matches are sparse (a group went by without filling the page): decode and match on every core too.
+                matched = matchAll(group, filter, after, before);
+            }
+            sparse = true;
         }
-        for (SessionBlocks.Block b : group) {
-            List<StoredFrame> inBlock = matches(b, filter, after, before);
+        for (int g = 0; g < group.size(); g++) {
+            List<StoredFrame> inBlock = matched != null ? matched.get(g) : matches(group.get(g), filter, after, before);
             for (int i = 0; i < inBlock.size() && found.size() < wanted; i++) {
                 found.add(inBlock.get(back ? inBlock.size() - 1 - i : i));
             }
         }
         group.clear();
+    }
+
+    private List<List<StoredFrame>> matchAll(List<SessionBlocks.Block> group, FrameFilter filter, long after, long before)
+            throws SQLException {
+        try {
+            return group.parallelStream().map(b -> {
+                try {
+                    return matches(b, filter, after, before);
+                } catch (SQLException e) {
+                    throw new Failed(e);
+                }
+            }).toList();
+        } catch (Failed e) {
+            throw e.cause;
+        }
+    }
+
+    /** An SQLException carried out of a parallel stream. */
+    private static final class Failed extends RuntimeException {
+        final SQLException cause;
+
+        Failed(SQLException cause) {
+            super(cause);
+            this.cause = cause;
+        }
     }
 
     /** The frames of {@code block} with {@code after < seq < before} that match, in order. */

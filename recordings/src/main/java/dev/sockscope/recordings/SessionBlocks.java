@@ -27,14 +27,20 @@ final class SessionBlocks {
     private final long sessionId;
     private final PayloadFiles payloads;
     private final boolean indexed;
-    /** Whether the walk reads the blocks' text signatures (only a text search needs them: they are 3 % of a block). */
+    /** Whether the walk reads the blocks' text signatures (only a text or regex search needs them). */
     private final boolean grams;
+    /** Texts every match holds: the search text (when signatures can tell) and the regex's required runs. */
+    private final List<String> needles;
+    /** The regex's required runs alone, checked in a block's bytes before it is decoded. */
+    private final List<String> regexRuns;
 
     SessionBlocks(Connection connection, long sessionId, PayloadFiles payloads) throws SQLException {
         this.connection = connection;
         this.sessionId = sessionId;
         this.payloads = payloads;
         this.grams = false;
+        this.needles = List.of();
+        this.regexRuns = List.of();
         try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM block_index WHERE session_id = ? LIMIT 1")) {
             ps.setLong(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -43,17 +49,30 @@ final class SessionBlocks {
         }
     }
 
-    private SessionBlocks(SessionBlocks walk, boolean grams) {
+    private SessionBlocks(SessionBlocks walk, List<String> needles, List<String> regexRuns) {
         this.connection = walk.connection;
         this.sessionId = walk.sessionId;
         this.payloads = walk.payloads;
         this.indexed = walk.indexed;
-        this.grams = grams && walk.indexed;
+        this.needles = needles;
+        this.regexRuns = regexRuns;
+        this.grams = !needles.isEmpty() && walk.indexed;
     }
 
-    /** The same blocks, walked with their text signatures when {@code filter}'s text search can use them. */
+    /** The same blocks, walked with their text signatures when {@code filter}'s text or regex search can use them. */
     SessionBlocks forSearch(FrameFilter filter) {
-        return new SessionBlocks(this, TextGrams.usable(filter.text()));
+        List<String> regexRuns = filter.regex() == null ? List.of() : RegexLiterals.required(filter.regex());
+        List<String> needles = new java.util.ArrayList<>(regexRuns);
+        if (TextGrams.usable(filter.text())) {
+            needles.add(filter.text());
+        }
+        return needles.isEmpty() ? this : new SessionBlocks(this, List.copyOf(needles), regexRuns);
+    }
+
+    /** False when a block's (inflated) bytes cannot hold a match of the content search. */
+    private boolean bytesMayMatch(byte[] data, FrameFilter filter) {
+        return FrameBlockCodec.leavesOutText(data)
+                || (filter.mayMatchBytes(data) && regexRuns.stream().allMatch(r -> FrameFilter.bytesContain(data, r)));
     }
 
     /** A block: its span, its summary columns (indexed sessions), and its frames, read when first asked for. */
@@ -126,7 +145,7 @@ final class SessionBlocks {
                     && labels.toLowerCase(Locale.ROOT).lines().noneMatch(l -> l.contains(f.label()))) {
                 return false;
             }
-            return f.text() == null || TextGrams.mayContain(signature, f.text());
+            return needles.stream().allMatch(n -> TextGrams.mayContain(signature, n));
         }
 
         List<FrameSummary> summaries() throws SQLException {
@@ -162,13 +181,13 @@ final class SessionBlocks {
                     data = BlockCompression.expand(data, compression, 0);
                     compression = BlockCompression.NONE;
                 }
-                textPossible = FrameBlockCodec.leavesOutText(data) || filter.mayMatchBytes(data);
+                textPossible = bytesMayMatch(data, filter);
             }
         }
 
         boolean mayHoldText(FrameFilter filter) throws SQLException {
             if (textPossible == null) {
-                textPossible = frames != null || FrameBlockCodec.leavesOutText(encoded()) || filter.mayMatchBytes(encoded());
+                textPossible = frames != null || bytesMayMatch(encoded(), filter);
             }
             return textPossible;
         }

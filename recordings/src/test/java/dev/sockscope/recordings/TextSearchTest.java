@@ -31,6 +31,9 @@ class TextSearchTest {
     private static final List<String> SEARCHES = List.of("needle-7f3a", "NEEDLE-7F3A", "Event.SendMessage", "quick brown",
             "order #4711", "absent-from-every-frame", "xyzzy", "zz", "é", "привет мир", "42}", "\"chat_id\":7,", "CLOSE");
 
+    private static final List<String> REGEXES = List.of("needle-7f\\d[A-Z]", "order #\\d+ shipped", "absent-\\w+-nowhere",
+            "\"chat_id\":4\\d,", "(?i)NEEDLE", "quick|absent-xyz", "мир");
+
     @TempDir
     Path dir;
 
@@ -43,6 +46,9 @@ class TextSearchTest {
             for (String text : SEARCHES) {
                 assertThat(search(store, text)).as("search for '%s'", text).containsExactlyElementsOf(bruteForce(frames, text));
             }
+            for (String regex : REGEXES) {
+                assertThat(searchRegex(store, regex)).as("regex /%s/", regex).containsExactlyElementsOf(bruteForceRegex(frames, regex));
+            }
         }
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("sockscope"), "sa", "");
              Statement st = c.createStatement()) {
@@ -52,6 +58,10 @@ class TextSearchTest {
             for (String text : SEARCHES) {
                 assertThat(search(store, text)).as("search for '%s', some blocks unsigned", text)
                         .containsExactlyElementsOf(bruteForce(frames, text));
+            }
+            for (String regex : REGEXES) {
+                assertThat(searchRegex(store, regex)).as("regex /%s/, some blocks unsigned", regex)
+                        .containsExactlyElementsOf(bruteForceRegex(frames, regex));
             }
         }
     }
@@ -96,6 +106,26 @@ class TextSearchTest {
             }
             page = store.frames(1, new FrameQuery(filter, page.next(), null, 500));
         }
+    }
+
+    private static List<Long> searchRegex(RecordingStore store, String regex) throws Exception {
+        FrameFilter filter = new FrameFilter(null, Set.of(), null, null, Set.of(), null, java.util.regex.Pattern.compile(regex),
+                false, null, null);
+        List<Long> seqs = new ArrayList<>();
+        FramePage page = store.frames(1, new FrameQuery(filter, 0, null, 500));
+        while (true) {
+            page.frames().forEach(f -> seqs.add(f.seq()));
+            if (page.next() == null) {
+                return seqs;
+            }
+            page = store.frames(1, new FrameQuery(filter, page.next(), null, 500));
+        }
+    }
+
+    private static List<Long> bruteForceRegex(List<RecordedFrame> frames, String regex) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        return frames.stream().filter(f -> f.type() != FrameType.BINARY && p.matcher(new String(f.payload(), StandardCharsets.UTF_8)).find())
+                .map(RecordedFrame::seq).toList();
     }
 
     /** What the search means, frame by frame: the payload as text (binary frames have none) contains it, any case. */

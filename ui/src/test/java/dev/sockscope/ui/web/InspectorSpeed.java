@@ -72,6 +72,7 @@ public final class InspectorSpeed {
             time(http, "text search (rare)", f + "?limit=200&text=needle-in-the-haystack");
             time(http, "text search (no match: whole session)", f + "?limit=200&text=no-such-text-anywhere");
             time(http, "regex search (no match: whole session)", f + "?limit=200&regex=zz%5B0-9%5D%7B9%7D");
+            time(http, "regex search (rare, holds a literal run)", f + "?limit=200&regex=needle-in-the-hay%5Cw%2B");
             time(http, "frame with pair", f + "/" + (frames / 2 + 1));
             time(http, "stats", "/api/sessions/" + id + "/stats");
         }

@@ -1,0 +1,110 @@
+package dev.sockscope.recordings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The plain ASCII runs that every match of a regular expression must contain, lower-cased, so that a regex search
+ * can skip blocks by their text signatures (as a trigram index does for regexes). Conservative: a pattern with an
+ * alternation, a comment or Unicode-case flag, or a quoted section gives nothing; runs inside groups, classes and
+ * optional or repeated atoms are left out; only runs of three characters or more are kept. An empty list means
+ * "cannot tell", never "cannot match".
+ */
+final class RegexLiterals {
+    private static final String META = "\\^$.|?*+()[]{}";
+
+    private RegexLiterals() {
+    }
+
+    static List<String> required(Pattern pattern) {
+        int flags = pattern.flags();
+        String p = pattern.pattern();
+        List<String> runs = new ArrayList<>();
+        if ((flags & Pattern.LITERAL) != 0) {
+            keep(runs, new StringBuilder(p));
+            return runs;
+        }
+        if ((flags & (Pattern.COMMENTS | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS)) != 0 || p.contains("|")
+                || p.contains("\\Q") || p.contains("(?")) {
+            return runs; // inline flags such as (?x) or (?u) change what the characters mean: not worth the risk
+        }
+        StringBuilder run = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            char next = i + 1 < p.length() ? p.charAt(i + 1) : 0;
+            if (c == '\\') {
+                if (next == 0 || Character.isLetterOrDigit(next) || next >= 0x80) {
+                    i++; // a class (\d, \w), a back reference or an escape such as \n, \x41: not a plain character
+                    keep(runs, run);
+                    continue;
+                }
+                c = next; // an escaped punctuation character stands for itself
+                i++;
+                next = i + 1 < p.length() ? p.charAt(i + 1) : 0;
+            } else if (c == '[') {
+                i = endOfClass(p, i);
+                keep(runs, run);
+                continue;
+            } else if (c == '{') {
+                int close = p.indexOf('}', i);
+                i = close < 0 ? p.length() - 1 : close; // a repetition count: its digits are not text
+                keep(runs, run);
+                continue;
+            } else if (META.indexOf(c) >= 0) {
+                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                keep(runs, run);
+                continue;
+            }
+            if (depth > 0 || c >= 0x80) {
+                keep(runs, run);
+                continue;
+            }
+            if (next == '?' || next == '*' || next == '{') {
+                keep(runs, run); // this character may be absent
+            } else if (next == '+') {
+                run.append(c);
+                keep(runs, run); // present, but what follows is not right after it
+            } else {
+                run.append(c);
+            }
+        }
+        keep(runs, run);
+        return runs;
+    }
+
+    private static void keep(List<String> runs, StringBuilder run) {
+        if (run.length() >= 3 && run.chars().allMatch(ch -> ch < 0x80)) {
+            runs.add(run.toString().toLowerCase(Locale.ROOT));
+        }
+        run.setLength(0);
+    }
+
+    /** The index of the {@code ]} that closes the class opened at {@code open} (or the end). */
+    private static int endOfClass(String p, int open) {
+        int i = open + 1;
+        if (i < p.length() && p.charAt(i) == '^') {
+            i++;
+        }
+        if (i < p.length() && p.charAt(i) == ']') {
+            i++; // a leading ] is a member
+        }
+        int nested = 0;
+        for (; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                nested++;
+            } else if (c == ']') {
+                if (nested == 0) {
+                    return i;
+                }
+                nested--;
+            }
+        }
+        return p.length() - 1;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.sockscope.recordings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class RegexLiteralsTest {
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', nullValues = "-", value = {
+            "order #\\d+ shipped;order # && ' shipped'",
+            "\"opcode\":\\s*19\\b;\"opcode\":",
+            "Event\\.Send[A-Z]\\w+;event.send",
+            "needle-7f3a;needle-7f3a",
+            "colou?r names;colo && r names",
+            "abc+def;abc && def",
+            "abcx*def;abc && def",
+            "ab{2}cdef;cdef",
+            "prefix(inside group)suffix;prefix && suffix",
+            "foo|barbaz;-",
+            "(?i)hello world;-",
+            "\\Qa.b.c\\E;-",
+            "^start.*end$;start && end",
+            "[abc]xyz[^def]uvw;xyz && uvw",
+            "ab;-",
+            "привет мир;-",
+            "x\\.json\\.gz;x.json.gz",
+            "tab\\there;tab && here",
+    })
+    void requiredRuns(String regex, String expected) {
+        List<String> want = expected == null ? List.of() : java.util.Arrays.stream(expected.split(" && ")).map(e -> e.replace("'", "")).toList();
+        assertThat(RegexLiterals.required(Pattern.compile(regex))).isEqualTo(want);
+    }
+
+    @Test
+    void flagsThatChangeWhatCharactersMeanGiveNothing() {
+        assertThat(RegexLiterals.required(Pattern.compile("hello world", Pattern.COMMENTS))).isEmpty();
+        assertThat(RegexLiterals.required(Pattern.compile("hello", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE))).isEmpty();
+        assertThat(RegexLiterals.required(Pattern.compile("Hello", Pattern.CASE_INSENSITIVE))).containsExactly("hello");
+        assertThat(RegexLiterals.required(Pattern.compile("a.b*c", Pattern.LITERAL))).containsExactly("a.b*c");
+    }
+
+    /** Whatever a pattern matches holds every run it names: checked on random text where the patterns often match. */
+    @Test
+    void everyMatchHoldsTheRequiredRuns() {
+        List<String> patterns = List.of("ab+c?d", "xa*bcd+", "c[ab]cab", "ab\\.?cd", "dd(ab)?cabd", "a{1,3}bcab", "^abc", "bca$",
+                "cab\\b", "a.cab", "ABC", "(?i)abc", "abc+abc");
+        Random random = new Random(3);
+        int matched = 0;
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 24; i++) {
+                text.append("abcdabcd.A".charAt(random.nextInt(10)));
+            }
+            for (String p : patterns) {
+                Pattern pattern = Pattern.compile(p);
+                Matcher m = pattern.matcher(text);
+                if (m.find()) {
+                    matched++;
+                    String lower = text.toString().toLowerCase(Locale.ROOT);
+                    for (String run : RegexLiterals.required(pattern)) {
+                        assertThat(lower).as("'%s' matched '%s'", p, text).contains(run);
+                    }
+                }
+            }
+        }
+        assertThat(matched).as("matches seen").isGreaterThan(10_000);
+    }
+}

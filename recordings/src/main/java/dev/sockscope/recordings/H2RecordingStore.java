@@ -493,7 +493,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
         ps.setInt(9, data.compression());
         ps.addBatch();
-        addIndex(index, frames, FrameBlockCodec.leavesOutText(encoded) ? null : TextGrams.of(encoded));
+        addIndex(index, frames, FrameBlockCodec.leavesOutText(encoded) ? null : TextGrams.of(frames));
     }
 
     /** The block's index row: what filters skip blocks by, and one summary per frame (BlockIndexCodec). */

@@ -60,6 +60,8 @@ public final class H2RecordingStore implements RecordingStore {
      * recorder's batching, this bounds what a {@code kill -9} can lose (see README, "Durability").
      */
     public static final int WRITE_DELAY_MS = 50;
+    /** Written by a proxy that finds the file locked: a {@link YieldingReader} then lets go of it. */
+    static final String HANDOVER_REQUEST = "sockscope.wanted";
     /** H2's page cache: large enough that the newest blocks (up to a few MiB each) stay in memory. */
     static final int CACHE_KIB = (int) Math.min(128 * 1024, Runtime.getRuntime().maxMemory() / 8 / 1024); // an eighth of a small heap
 
@@ -137,23 +139,34 @@ public final class H2RecordingStore implements RecordingStore {
                 + ";CACHE_SIZE=" + CACHE_KIB;
         long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
         H2RecordingStore store;
-        while (true) {
-            if (LocalServer.findLive(dir).isPresent()) {
-                throw new RecordingException("the recordings in " + dir + " are in use by another running Sockscope"
-                        + " proxy; stop it or choose another folder with --db", null);
+        Path request = dir.resolve(HANDOVER_REQUEST);
+        try {
+            while (true) {
+                if (LocalServer.findLive(dir).isPresent()) {
+                    throw new RecordingException("the recordings in " + dir + " are in use by another running Sockscope"
+                            + " proxy; stop it or choose another folder with --db", null);
+                }
+                try {
+                    store = connect(dir, url, true);
+                    break;
+                } catch (RecordingException e) {
+                    // Readers hold the file for a moment (a 'sessions' command), and a proxy starting up holds it before
+                    // it announces its server: wait for the one, and see the other's announcement on the next round.
+                    // A long-lived reader ('sockscope ui') lets go when asked.
+                    if (!isLocked(e) || System.currentTimeMillis() > deadline) {
+                        throw isLocked(e) ? inUse(dir, e) : e;
+                    }
+                    askForHandover(request);
+                    if (!pause(50)) {
+                        throw e;
+                    }
+                }
             }
+        } finally {
             try {
-                store = connect(dir, url, true);
-                break;
-            } catch (RecordingException e) {
-                // Readers hold the file for a moment (a 'sessions' command), and a proxy starting up holds it before
-                // it announces its server: wait for the one, and see the other's announcement on the next round.
-                if (!isLocked(e) || System.currentTimeMillis() > deadline) {
-                    throw isLocked(e) ? inUse(dir, e) : e;
-                }
-                if (!pause(50)) {
-                    throw e;
-                }
+                Files.deleteIfExists(request);
+            } catch (java.io.IOException e) {
+                LOG.debug("cannot remove {}: {}", request, e.getMessage());
             }
         }
         try {
@@ -166,6 +179,33 @@ public final class H2RecordingStore implements RecordingStore {
             throw new RecordingException("cannot share the recordings in " + dir + " with other local processes: " + e.getMessage(), e);
         }
         return store;
+    }
+
+    /** Whether a live proxy is waiting for the file (a request left by a process that died is removed). */
+    static boolean handoverRequested(Path dir) {
+        Path request = dir.resolve(HANDOVER_REQUEST);
+        try {
+            long pid = Long.parseLong(Files.readString(request, java.nio.charset.StandardCharsets.US_ASCII).trim());
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return true;
+            }
+            Files.deleteIfExists(request);
+            return false;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return false; // being written, or not ours: asked again on the proxy's next round
+        }
+    }
+
+    private static void askForHandover(Path request) {
+        if (!Files.exists(request)) {
+            try {
+                OwnerOnly.writeNew(request, (PID + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (java.io.IOException e) {
+                LOG.debug("cannot ask readers for the folder through {}: {}", request, e.getMessage());
+            }
+        }
     }
 
     /**

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import dev.sockscope.decode.ProtocolRegistry;
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.YieldingReader;
 import dev.sockscope.ui.web.InspectorApp;
 import dev.sockscope.ui.web.StorePollingSource;
 import picocli.CommandLine.Command;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code sockscope ui}: the web inspector over a recordings folder, without proxying; live if a proxy records there. */
 @Command(name = "ui", mixinStandardHelpOptions = true,
         description = {"Serves the web inspector over a recordings folder, without proxying.",
-                "Works on a folder a running proxy is writing: new sessions and frames appear live. Ctrl-C stops it."})
+                "Works on a folder a running proxy is writing: new sessions and frames appear live.",
+                "A proxy started on the folder later takes it over; the inspector then reads through it. Ctrl-C stops it."})
 public final class UiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,7 +34,8 @@ public final class UiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ProtocolRegistry registry = protocols.load();
-        H2RecordingStore store = H2RecordingStore.openReader(db.directory());
+        // Gives the folder up to a proxy started on it later, and reads through that proxy while it runs.
+        YieldingReader store = YieldingReader.open(db.directory());
         StorePollingSource live = new StorePollingSource(store, UiOption.POLL_MILLIS);
         InspectorApp app;
         try {

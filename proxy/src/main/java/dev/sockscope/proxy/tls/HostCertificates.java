@@ -7,7 +7,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 import javax.net.ssl.ExtendedSSLSession;
@@ -21,12 +20,20 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * The server side of an intercepted tunnel: a key manager that answers each TLS handshake with a certificate for the
  * host the client asked for (its SNI name, else the CONNECT target looked up by the tunnel's port), issued by the CA
- * on first use and cached for the process's life.
+ * on first use and cached: the {@value #MAX_CACHED} most recently used hosts (about 1 KiB each; all leaves share one
+ * key), so a long crawl through the proxy does not grow without end. An evicted host is issued again (about 2 ms).
  */
 public final class HostCertificates extends X509ExtendedKeyManager {
     private final CertificateAuthority ca;
     private final IntFunction<String> targetByPeerPort;
-    private final Map<String, IssuedCertificate> issued = new ConcurrentHashMap<>();
+    static final int MAX_CACHED = 4096;
+    private final Map<String, IssuedCertificate> issued = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, IssuedCertificate> eldest) {
+                    return size() > MAX_CACHED;
+                }
+            });
 
     /** @param targetByPeerPort the CONNECT host of the tunnel whose local port is the TLS peer's port, or null */
     public HostCertificates(CertificateAuthority ca, IntFunction<String> targetByPeerPort) {
@@ -43,7 +50,14 @@ public final class HostCertificates extends X509ExtendedKeyManager {
 
     /** The certificate for {@code host}, issued now if this is its first use. */
     public IssuedCertificate forHost(String host) {
-        return issued.computeIfAbsent(host.toLowerCase(java.util.Locale.ROOT), ca::issue);
+        String key = host.toLowerCase(java.util.Locale.ROOT);
+        IssuedCertificate known = issued.get(key);
+        if (known != null) {
+            return known;
+        }
+        IssuedCertificate fresh = ca.issue(key); // outside the lock: two first handshakes may both issue, one is kept
+        IssuedCertificate raced = issued.putIfAbsent(key, fresh);
+        return raced != null ? raced : fresh;
     }
 
     @Override
@@ -77,14 +91,12 @@ public final class HostCertificates extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        IssuedCertificate c = issued.get(alias);
-        return c == null ? null : c.chain().clone();
+        return alias == null ? null : forHost(alias).chain().clone(); // issued again if evicted since it was chosen
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        IssuedCertificate c = issued.get(alias);
-        return c == null ? null : c.key();
+        return alias == null ? null : forHost(alias).key();
     }
 
     @Override
@@ -94,7 +106,9 @@ public final class HostCertificates extends X509ExtendedKeyManager {
 
     @Override
     public String[] getServerAliases(String keyType, Principal[] issuers) {
-        return issued.keySet().toArray(String[]::new);
+        synchronized (issued) {
+            return issued.keySet().toArray(String[]::new);
+        }
     }
 
     @Override

@@ -64,6 +64,26 @@ class CertificateAuthorityTest {
         assertThat(certificates.getServerAliases("EC", null)).containsExactlyInAnyOrder("chat.example.org", "other.example.org");
     }
 
+    @Test
+    void theCacheKeepsTheMostRecentlyUsedHostsAndIssuesAnEvictedOneAgain() throws Exception {
+        HostCertificates certificates = new HostCertificates(CertificateAuthority.openOrCreate(home.resolve("ca")), port -> null);
+        IssuedCertificate kept = certificates.forHost("kept.example.org");
+        IssuedCertificate evicted = certificates.forHost("evicted.example.org");
+        for (int i = 0; i < HostCertificates.MAX_CACHED - 1; i++) {
+            certificates.forHost("host" + i + ".example.org");
+            if (i % 1000 == 0) {
+                certificates.forHost("kept.example.org"); // in use: stays
+            }
+        }
+        assertThat(certificates.getServerAliases("EC", null)).hasSize(HostCertificates.MAX_CACHED)
+                .contains("kept.example.org").doesNotContain("evicted.example.org");
+        assertThat(certificates.forHost("kept.example.org")).isSameAs(kept);
+        assertThat(certificates.getCertificateChain("evicted.example.org")).as("issued again when asked for")
+                .isNotNull().isNotSameAs(evicted.chain());
+        assertThat(chainsTo(certificates.forHost("evicted.example.org"), CertificateAuthority.openOrCreate(home.resolve("ca")).certificate()))
+                .isTrue();
+    }
+
     private static boolean chainsTo(IssuedCertificate leaf, X509Certificate ca) throws Exception {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));

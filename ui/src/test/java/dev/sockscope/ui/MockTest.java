@@ -86,7 +86,7 @@ class MockTest {
         List<StoredFrame> recorded = frames(max.id());
         List<String> reports = new CopyOnWriteArrayList<>();
         try (MockServer mock = MockServer.start(db, List.of(max.id()), "127.0.0.1", 0, ProtocolRegistry.builtIn(),
-                RecordedUpstream.Unmatched.IGNORE, reports::add)) {
+                RecordedUpstream.Unmatched.IGNORE, RecordedUpstream.Latency.NONE, reports::add)) {
             WebSocketRecorder events = new WebSocketRecorder("max client");
             WebSocket ws = connect(mock.listen(), max.info().handshake().target(), events, Map.of());
             // The client's first three requests (handshake, login, and what followed), renumbered from 100, the
@@ -137,7 +137,7 @@ class MockTest {
         SessionRecord max = byProtocol.get("max").get(0);
         List<String> reports = new CopyOnWriteArrayList<>();
         try (MockServer mock = MockServer.start(db, List.of(max.id()), "127.0.0.1", 0, ProtocolRegistry.builtIn(),
-                new RecordedUpstream.Unmatched(1008), reports::add)) {
+                new RecordedUpstream.Unmatched(1008), RecordedUpstream.Latency.NONE, reports::add)) {
             WebSocketRecorder events = new WebSocketRecorder("max client");
             WebSocket ws = connect(mock.listen(), "/websocket", events, Map.of());
             ws.sendText("{\"ver\":11,\"cmd\":0,\"seq\":1,\"opcode\":4242,\"payload\":{}}", true).get(5, TimeUnit.SECONDS);
@@ -156,7 +156,7 @@ class MockTest {
         List<SessionRecord> maim = byProtocol.get("maim");
         assertThat(maim).hasSize(2);
         List<Long> ids = maim.stream().map(SessionRecord::id).toList();
-        try (MockServer mock = MockServer.start(db, ids, "127.0.0.1", 0, ProtocolRegistry.builtIn(), RecordedUpstream.Unmatched.IGNORE, s -> { })) {
+        try (MockServer mock = MockServer.start(db, ids, "127.0.0.1", 0, ProtocolRegistry.builtIn(), RecordedUpstream.Unmatched.IGNORE, RecordedUpstream.Latency.NONE, s -> { })) {
             WebSocketRecorder refused = new WebSocketRecorder("wrong token");
             connect(mock.listen(), "/ws", refused, Map.of("platform", "my_platform", "authorization", "wrong-token"));
             assertThat(refused.nextClose().code()).as("the recorded answer to the wrong token").isEqualTo(1008);

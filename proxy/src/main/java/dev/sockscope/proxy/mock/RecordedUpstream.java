@@ -55,6 +55,16 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         public static final Unmatched IGNORE = new Unmatched(0);
     }
 
+    /** When answers go out: at once, or as long after the live message as they followed it in the recording. */
+    public enum Latency {
+        NONE, RECORDED;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** A recorded client message and what answered it. */
     private record Exchange(Recording recording, StoredFrame request, String label, JsonNode identity, List<StoredFrame> answers) {
     }
@@ -63,6 +73,7 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
     private final ProtocolRegistry protocols;
     private final SecretMasker masker;
     private final Unmatched unmatched;
+    private final Latency latency;
     private final Consumer<String> report;
     private final List<Exchange> exchanges = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,7 +84,7 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
 
     /** @param report told, one line each, what the mock could not answer */
     public RecordedUpstream(List<Recording> recordings, ProtocolRegistry protocols, SecretMasker masker, Unmatched unmatched,
-                            Consumer<String> report) {
+                            Latency latency, Consumer<String> report) {
         if (recordings.isEmpty()) {
             throw new IllegalArgumentException("a mock needs at least one recorded session");
         }
@@ -81,6 +92,7 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         this.protocols = protocols;
         this.masker = masker;
         this.unmatched = unmatched;
+        this.latency = latency;
         this.report = report;
         for (Recording r : recordings) {
             exchanges.addAll(exchanges(r));
@@ -182,8 +194,15 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         }
         live.used.add(match.request());
         JsonNode liveKey = key(spec(match.recording()), tree);
+        SpecDecoder answering = spec(match.recording());
         for (StoredFrame a : match.answers()) {
-            send(peer, a.frame(), spec(match.recording()), liveKey);
+            long delay = a.frame().timeMicros() - match.request().frame().timeMicros();
+            if (latency == Latency.RECORDED && delay > 0) {
+                // One timer thread: answers delayed alike keep their recorded order.
+                live.pushes.add(timer.schedule(() -> send(peer, a.frame(), answering, liveKey), delay, TimeUnit.MICROSECONDS));
+            } else {
+                send(peer, a.frame(), answering, liveKey);
+            }
         }
         return live;
     }

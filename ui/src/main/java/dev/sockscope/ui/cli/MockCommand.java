@@ -35,6 +35,10 @@ public final class MockCommand implements Callable<Integer> {
             description = "What a client frame with no recorded match gets: nothing (reported only), or a close with CODE (default: ${DEFAULT-VALUE}).")
     String unmatched;
 
+    @Option(names = "--latency", defaultValue = "none", paramLabel = "none|recorded",
+            description = "When answers are sent: at once, or as long after the client's message as they came in the recording (default: ${DEFAULT-VALUE}).")
+    RecordedUpstream.Latency latency;
+
     @Mixin
     DbOption db = new DbOption();
 
@@ -63,7 +67,7 @@ public final class MockCommand implements Callable<Integer> {
         }
         MockServer mock;
         try {
-            mock = MockServer.start(db.directory(), sessionIds, where.host(), where.port(), protocols.load(), answer,
+            mock = MockServer.start(db.directory(), sessionIds, where.host(), where.port(), protocols.load(), answer, latency,
                     line -> {
                         err.println(line);
                         err.flush();

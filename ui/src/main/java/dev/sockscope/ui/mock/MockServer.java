@@ -41,7 +41,8 @@ public final class MockServer implements AutoCloseable {
     }
 
     public static MockServer start(Path db, List<Long> sessionIds, String listenHost, int listenPort, ProtocolRegistry protocols,
-                                   RecordedUpstream.Unmatched unmatched, Consumer<String> report)
+                                   RecordedUpstream.Unmatched unmatched, RecordedUpstream.Latency latency,
+                                   Consumer<String> report)
             throws RecordingException, IOException, NoSuchSession {
         List<RecordedUpstream.Recording> recordings = new ArrayList<>();
         RecordedUpstream mock;
@@ -51,7 +52,7 @@ public final class MockServer implements AutoCloseable {
                         + store.directory() + " (see 'sockscope sessions')"));
                 recordings.add(new RecordedUpstream.Recording(s, frames(store, id)));
             }
-            mock = new RecordedUpstream(recordings, protocols, store.masker(), unmatched, report);
+            mock = new RecordedUpstream(recordings, protocols, store.masker(), unmatched, latency, report);
         }
         SimulatorServer upstream = SimulatorServer.start("127.0.0.1", List.<Simulator<?>>of(mock));
         try {

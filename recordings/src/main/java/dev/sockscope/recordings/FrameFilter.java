@@ -16,7 +16,7 @@ import dev.sockscope.wire.RecordedFrame;
  * on {@link FrameSummary}s first, so the payload is looked at only for text and regex searches.
  *
  * @param label        the label contains this text, any case
- * @param text         the payload (as text) or the decoded summary contains this text, any case
+ * @param text         the payload (as text) or the decoded summary contains this text, any case (ASCII case for ASCII text)
  * @param regex        the payload (as text) or the decoded summary has a match
  * @param warningsOnly only frames with a note, a decoder warning, or a request the session ended without answering
  * @param sinceMicros  from this time on (µs since the epoch, inclusive)
@@ -135,13 +135,28 @@ public record FrameFilter(Direction from, Set<FrameType> types, String protocol,
         return regex == null || regex.matcher(body).find() || regex.matcher(summary).find();
     }
 
+    /**
+     * Any case: an ASCII text in any ASCII case (what the block signatures and byte checks assume: the Kelvin sign or a
+     * dotted capital I does not match k or i), any other text under Unicode case folding.
+     */
     private static boolean containsIgnoreCase(String haystack, String lowerNeedle) {
         int n = lowerNeedle.length();
+        boolean ascii = isAscii(lowerNeedle);
         for (int i = 0, end = haystack.length() - n; i <= end; i++) {
-            if (haystack.regionMatches(true, i, lowerNeedle, 0, n)) {
+            if (ascii ? asciiRegionMatches(haystack, i, lowerNeedle) : haystack.regionMatches(true, i, lowerNeedle, 0, n)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean asciiRegionMatches(String haystack, int at, String lowerNeedle) {
+        for (int j = 0; j < lowerNeedle.length(); j++) {
+            char c = haystack.charAt(at + j);
+            if (c != lowerNeedle.charAt(j) && !(c >= 'A' && c <= 'Z' && c + 32 == lowerNeedle.charAt(j))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

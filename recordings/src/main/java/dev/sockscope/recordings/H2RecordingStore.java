@@ -119,6 +119,7 @@ public final class H2RecordingStore implements RecordingStore {
     private final PayloadFiles payloads;
     private LocalServer server;
     private SecretMasker masker;
+    private volatile Boolean hasSignatures;
 
     private H2RecordingStore(Path directory, JdbcConnectionPool pool, Connection writer, long firstFreeId) {
         this.directory = directory;
@@ -186,8 +187,12 @@ public final class H2RecordingStore implements RecordingStore {
         Path request = dir.resolve(HANDOVER_REQUEST);
         try {
             long pid = Long.parseLong(Files.readString(request, java.nio.charset.StandardCharsets.US_ASCII).trim());
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                return true;
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(request).toMillis();
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && age < 4 * LOCKED_WAIT_MS) {
+                return true; // a proxy waiting now (a reused pid is not waiting minutes later)
+            }
+            if (age < LOCKED_WAIT_MS) {
+                return true; // a proxy this process cannot see (another pid namespace) within its wait
             }
             Files.deleteIfExists(request);
             return false;
@@ -392,6 +397,7 @@ public final class H2RecordingStore implements RecordingStore {
             try {
                 writeAll(events);
                 writer.commit();
+                payloads.committed();
                 if (attempt > 0) {
                     LOG.info("a batch of {} events was written on attempt {}", events.size(), attempt + 1);
                 }
@@ -416,6 +422,7 @@ public final class H2RecordingStore implements RecordingStore {
             try {
                 writeAll(List.of(e));
                 writer.commit();
+                payloads.committed();
             } catch (SQLException single) {
                 rollbackQuietly();
                 failed++;
@@ -749,10 +756,27 @@ public final class H2RecordingStore implements RecordingStore {
                     }
                 }
             }
-            return work.run(new FrameSearch(new SessionBlocks(c, sessionId, payloads), unanswered));
+            return work.run(new FrameSearch(new SessionBlocks(c, sessionId, payloads, signed(c)), unanswered));
         } catch (SQLException | JsonProcessingException | IllegalArgumentException e) {
             throw new RecordingException("cannot read frames of session " + sessionId + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the database has text signatures: a reader of this version may read through the server of an older
+     * proxy whose schema has no {@code grams} column (its searches then read every block, as that version did).
+     */
+    private boolean signed(Connection c) {
+        Boolean known = hasSignatures;
+        if (known == null) {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT grams FROM block_index LIMIT 0")) {
+                known = true;
+            } catch (SQLException e) {
+                known = false;
+            }
+            hasSignatures = known;
+        }
+        return known;
     }
 
     @FunctionalInterface
@@ -889,6 +913,7 @@ public final class H2RecordingStore implements RecordingStore {
         } catch (SQLException e) {
             LOG.warn("rollback failed: {}", e.getMessage());
         }
+        payloads.rolledBack();
     }
 
         /** The seqs of requests never answered, as a JSON array ({@code [3,7]}), read back with Jackson too. */

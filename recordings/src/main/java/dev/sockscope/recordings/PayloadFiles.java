@@ -45,6 +45,9 @@ final class PayloadFiles implements AutoCloseable {
         }
     };
 
+    /** Where each file ended before the batch being written: a batch that is rolled back is cut off there again. */
+    private final Map<Long, Long> batchStart = new java.util.HashMap<>();
+
     PayloadFiles(Path directory) {
         this.folder = directory.resolve(FOLDER);
     }
@@ -61,10 +64,45 @@ final class PayloadFiles implements AutoCloseable {
     long append(long sessionId, byte[] payload) throws IOException {
         Appender a = open.get(sessionId);
         if (a == null) {
-            a = new Appender(openForAppend(sessionId));
+            FileChannel channel = openForAppend(sessionId);
+            try {
+                a = new Appender(channel);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
             open.put(sessionId, a);
         }
+        batchStart.putIfAbsent(sessionId, a.end);
         return a.append(payload);
+    }
+
+    /** The batch is committed: what it appended stays. */
+    void committed() {
+        batchStart.clear();
+    }
+
+    /**
+     * The batch was rolled back: cut each file it appended to back to where it ended before, so that a retried batch
+     * does not leave a second copy of its payloads (nothing committed points past that point).
+     */
+    void rolledBack() {
+        for (Map.Entry<Long, Long> e : batchStart.entrySet()) {
+            Appender a = open.get(e.getKey());
+            try {
+                if (a != null) {
+                    a.channel.truncate(e.getValue());
+                    a.end = e.getValue();
+                } else {
+                    try (FileChannel ch = FileChannel.open(file(e.getKey()), StandardOpenOption.WRITE)) {
+                        ch.truncate(e.getValue());
+                    }
+                }
+            } catch (IOException failed) {
+                // the bytes stay unreferenced: space lost, nothing wrong read
+            }
+        }
+        batchStart.clear();
     }
 
     private FileChannel openForAppend(long sessionId) throws IOException {

@@ -22,6 +22,9 @@ final class RegexLiterals {
         int flags = pattern.flags();
         String p = pattern.pattern();
         List<String> runs = new ArrayList<>();
+        if ((flags & Pattern.UNICODE_CASE) != 0 && (flags & Pattern.CASE_INSENSITIVE) != 0) {
+            return runs; // Unicode case folding lets non-ASCII letters match ASCII ones (K, the Kelvin sign)
+        }
         if ((flags & Pattern.LITERAL) != 0) {
             keep(runs, new StringBuilder(p));
             return runs;
@@ -37,7 +40,8 @@ final class RegexLiterals {
             char next = i + 1 < p.length() ? p.charAt(i + 1) : 0;
             if (c == '\\') {
                 if (next == 0 || Character.isLetterOrDigit(next) || next >= 0x80) {
-                    i++; // a class (\d, \w), a back reference or an escape such as \n, \x41: not a plain character
+                    // a class (\d, \w), a back reference or an escape such as \n, \x41: not a plain character
+                    i = endOfEscape(p, i + 1);
                     keep(runs, run);
                     continue;
                 }
@@ -80,6 +84,51 @@ final class RegexLiterals {
             runs.add(run.toString().toLowerCase(Locale.ROOT));
         }
         run.setLength(0);
+    }
+
+    /**
+     * The index of the last character of the escape whose letter or digit is at {@code at}: {@code \x41}, {@code \x{1F600}},
+     * {@code \u00e9}, {@code \012}, {@code \cM}, {@code \pL}, {@code \p{Lu}}, {@code \N{NAME}}, {@code \k<name>}, {@code \12}.
+     */
+    private static int endOfEscape(String p, int at) {
+        if (at >= p.length()) {
+            return p.length() - 1;
+        }
+        char e = p.charAt(at);
+        int end = p.length() - 1;
+        switch (e) {
+            case 'x':
+                return at + 1 <= end && p.charAt(at + 1) == '{' ? closing(p, at + 1, '}') : Math.min(end, at + 2);
+            case 'u':
+                return Math.min(end, at + 4);
+            case '0': {
+                int i = at;
+                while (i + 1 <= end && i - at < 3 && p.charAt(i + 1) >= '0' && p.charAt(i + 1) <= '7') {
+                    i++;
+                }
+                return i;
+            }
+            case 'c':
+                return Math.min(end, at + 1);
+            case 'p', 'P', 'N':
+                return at + 1 <= end && p.charAt(at + 1) == '{' ? closing(p, at + 1, '}') : Math.min(end, at + 1);
+            case 'k':
+                return at + 1 <= end && p.charAt(at + 1) == '<' ? closing(p, at + 1, '>') : at;
+            default:
+                if (e >= '1' && e <= '9') {
+                    int i = at;
+                    while (i + 1 <= end && Character.isDigit(p.charAt(i + 1))) {
+                        i++; // a back reference takes every digit that follows
+                    }
+                    return i;
+                }
+                return at;
+        }
+    }
+
+    private static int closing(String p, int open, char close) {
+        int i = p.indexOf(close, open);
+        return i < 0 ? p.length() - 1 : i;
     }
 
     /** The index of the {@code ]} that closes the class opened at {@code open} (or the end). */

@@ -27,6 +27,8 @@ final class SessionBlocks {
     private final long sessionId;
     private final PayloadFiles payloads;
     private final boolean indexed;
+    /** Whether the schema has text signatures at all (an older proxy's server may not). */
+    private final boolean signed;
     /** Whether the walk reads the blocks' text signatures (only a text or regex search needs them). */
     private final boolean grams;
     /** Texts every match holds: the search text (when signatures can tell) and the regex's required runs. */
@@ -34,10 +36,11 @@ final class SessionBlocks {
     /** The regex's required runs alone, checked in a block's bytes before it is decoded. */
     private final List<String> regexRuns;
 
-    SessionBlocks(Connection connection, long sessionId, PayloadFiles payloads) throws SQLException {
+    SessionBlocks(Connection connection, long sessionId, PayloadFiles payloads, boolean signed) throws SQLException {
         this.connection = connection;
         this.sessionId = sessionId;
         this.payloads = payloads;
+        this.signed = signed;
         this.grams = false;
         this.needles = List.of();
         this.regexRuns = List.of();
@@ -54,9 +57,10 @@ final class SessionBlocks {
         this.sessionId = walk.sessionId;
         this.payloads = walk.payloads;
         this.indexed = walk.indexed;
+        this.signed = walk.signed;
         this.needles = needles;
         this.regexRuns = regexRuns;
-        this.grams = !needles.isEmpty() && walk.indexed;
+        this.grams = !needles.isEmpty() && walk.indexed && walk.signed;
     }
 
     /** The same blocks, walked with their text signatures when {@code filter}'s text or regex search can use them. */

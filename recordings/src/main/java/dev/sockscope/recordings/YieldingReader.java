@@ -28,13 +28,16 @@ public final class YieldingReader implements RecordingStore {
     /** The store calls go to; null while the folder is being handed over. */
     private H2RecordingStore current;
     private boolean served;
+    /** The announcement of the proxy read through (its server's address), null when reading the file. */
+    private String servedBy;
     private int inUse;
     private boolean closed;
 
     private YieldingReader(Path directory, H2RecordingStore first) {
         this.directory = directory;
         this.current = first;
-        this.served = LocalServer.findLive(directory).isPresent();
+        this.servedBy = LocalServer.findLive(directory).map(LocalServer.Announcement::url).orElse(null);
+        this.served = servedBy != null;
         this.watcher = new Thread(this::watch, "sockscope-yield");
         watcher.setDaemon(true);
     }
@@ -59,14 +62,14 @@ public final class YieldingReader implements RecordingStore {
         while (!isClosed()) {
             try {
                 TimeUnit.MILLISECONDS.sleep(WATCH_MS);
-                boolean proxyLive = LocalServer.findLive(directory).isPresent();
+                String proxy = LocalServer.findLive(directory).map(LocalServer.Announcement::url).orElse(null);
                 boolean asked = H2RecordingStore.handoverRequested(directory);
                 boolean onFile = isOnFile();
                 if (onFile && asked) {
                     LOG.info("a proxy is starting on {}: handing the recordings over to it", directory);
                     reopen(true);
-                } else if (!onFile && !proxyLive && isServed()) {
-                    LOG.info("the proxy on {} has stopped: reading the file again", directory);
+                } else if (isServed() && !java.util.Objects.equals(proxy, servedBy())) {
+                    LOG.info("the proxy on {} has stopped or been replaced: opening the recordings again", directory);
                     reopen(false);
                 }
             } catch (InterruptedException e) {
@@ -89,17 +92,25 @@ public final class YieldingReader implements RecordingStore {
         return current != null && served;
     }
 
+    private synchronized String servedBy() {
+        return servedBy;
+    }
+
     /** Closes the current store once no call uses it, then opens the folder again (after the proxy took it). */
     private void reopen(boolean waitForHandover) throws InterruptedException {
         H2RecordingStore old;
         synchronized (this) {
             old = current;
             current = null;
-            while (inUse > 0) {
-                wait();
+            try {
+                while (inUse > 0) {
+                    wait();
+                }
+            } finally {
+                // also when interrupted (closing): the calls under way fail rather than the store being left open
+                old.close();
             }
         }
-        old.close();
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (waitForHandover && H2RecordingStore.handoverRequested(directory)
                 && System.currentTimeMillis() < deadline && !isClosed()) {
@@ -109,7 +120,8 @@ public final class YieldingReader implements RecordingStore {
             try {
                 // Waits for the proxy's server when the proxy holds the file, or opens the file when it does not.
                 H2RecordingStore next = H2RecordingStore.openReader(directory);
-                boolean nextServed = LocalServer.findLive(directory).isPresent();
+                String nextServedBy = LocalServer.findLive(directory).map(LocalServer.Announcement::url).orElse(null);
+                boolean nextServed = nextServedBy != null;
                 synchronized (this) {
                     if (closed) {
                         next.close();
@@ -117,6 +129,7 @@ public final class YieldingReader implements RecordingStore {
                     }
                     current = next;
                     served = nextServed;
+                    servedBy = nextServedBy;
                     notifyAll();
                 }
                 LOG.info("reading {} {}", directory, nextServed ? "through the proxy that records there" : "from the file");

@@ -102,6 +102,23 @@ class LargePayloadsTest {
     }
 
     @Test
+    void aBatchThatCannotBeWrittenLeavesNoCopiesOfItsPayloadsBehind() throws Exception {
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            record(store, 1, false);
+            Path file = dir.resolve("payloads/1.bin");
+            long size = Files.size(file);
+            // A large frame numbered 1 again: its block's key is taken, so every attempt (five, then alone) fails.
+            List<CaptureEvent> again = List.of(new CaptureEvent.FrameCaptured(new RecordedFrame(1, 1, Fixtures.T0,
+                    Direction.CLIENT_TO_SERVER, FrameType.BINARY, new byte[PayloadFiles.MIN_EXTERNAL * 2], 1, null)));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.append(Fixtures.decoded(store, again)))
+                    .isInstanceOf(RecordingException.class);
+            assertThat(Files.size(file)).as("the file after the failed attempts").isEqualTo(size);
+            record(store, 2, true);
+            assertSame(store.frames(1, 0, 100), sent.subList(0, sent.size() / 2));
+        }
+    }
+
+    @Test
     void deletingASessionRemovesItsPayloadFile() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
             record(store, 1, true);

@@ -33,6 +33,17 @@ class RegexLiteralsTest {
             "привет мир;-",
             "x\\.json\\.gz;x.json.gz",
             "tab\\there;tab && here",
+            "\\x22opcode\\x22;opcode",
+            "\\x41bcd;bcd",
+            "\\x{1F600}smile;smile",
+            "caf\\u00e9 menu;caf && ' menu'",
+            "\\0123abc;abc",
+            "\\cMabcd;abcd",
+            "\\pLfoo;foo",
+            "\\p{Lu}foo;foo",
+            "(ab)x\\12345;-",
+            "(?<n>ab)\\k<n>xyz;-",
+            "\\bword\\b;word",
     })
     void requiredRuns(String regex, String expected) {
         List<String> want = expected == null ? List.of() : java.util.Arrays.stream(expected.split(" && ")).map(e -> e.replace("'", "")).toList();
@@ -51,7 +62,7 @@ class RegexLiteralsTest {
     @Test
     void everyMatchHoldsTheRequiredRuns() {
         List<String> patterns = List.of("ab+c?d", "xa*bcd+", "c[ab]cab", "ab\\.?cd", "dd(ab)?cabd", "a{1,3}bcab", "^abc", "bca$",
-                "cab\\b", "a.cab", "ABC", "(?i)abc", "abc+abc");
+                "cab\\b", "a.cab", "ABC", "(?i)abc", "abc+abc", "\\x61bcd", "\\u0061bca", "\\0141bca", "\\p{L}bcab", "\\x{61}bc.");
         Random random = new Random(3);
         int matched = 0;
         for (int round = 0; round < 20_000; round++) {

@@ -104,7 +104,15 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         private final Recording followed;
         private final SessionDecoder decoder;
         private final Set<StoredFrame> used = new HashSet<>();
-        private final List<ScheduledFuture<?>> pushes = new ArrayList<>();
+        /** Pushes and delayed answers not sent yet: cancelled when the connection closes. */
+        private final List<ScheduledFuture<?>> pushes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        private void later(ScheduledFuture<?> send) {
+            synchronized (pushes) {
+                pushes.removeIf(java.util.concurrent.Future::isDone);
+                pushes.add(send);
+            }
+        }
         private long seq;
 
         Live(Recording followed, SessionDecoder decoder) {
@@ -151,7 +159,7 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
             boolean reply = clientClosed && f.frame().type() == FrameType.CLOSE;
             if (f.frame().from() == Direction.SERVER_TO_CLIENT && !answers.contains(f) && f.frame().type() != FrameType.PONG && !reply) {
                 long offset = Math.max(0, f.frame().timeMicros() - info.startedAtMicros());
-                live.pushes.add(timer.schedule(() -> send(peer, f.frame(), null, null), offset, TimeUnit.MICROSECONDS));
+                live.later(timer.schedule(() -> send(peer, f.frame(), null, null), offset, TimeUnit.MICROSECONDS));
             }
         }
         return live;
@@ -170,7 +178,9 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
     @Override
     public void onClose(Live live) {
         if (live != null) {
-            live.pushes.forEach(p -> p.cancel(false));
+            synchronized (live.pushes) {
+                live.pushes.forEach(p -> p.cancel(false));
+            }
         }
     }
 
@@ -199,7 +209,7 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
             long delay = a.frame().timeMicros() - match.request().frame().timeMicros();
             if (latency == Latency.RECORDED && delay > 0) {
                 // One timer thread: answers delayed alike keep their recorded order.
-                live.pushes.add(timer.schedule(() -> send(peer, a.frame(), answering, liveKey), delay, TimeUnit.MICROSECONDS));
+                live.later(timer.schedule(() -> send(peer, a.frame(), answering, liveKey), delay, TimeUnit.MICROSECONDS));
             } else {
                 send(peer, a.frame(), answering, liveKey);
             }

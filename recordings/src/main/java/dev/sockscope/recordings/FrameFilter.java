@@ -112,7 +112,7 @@ public record FrameFilter(Direction from, Set<FrameType> types, String protocol,
         return false;
     }
 
-    private static boolean isAscii(String s) {
+    static boolean isAscii(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) >= 0x80) {
                 return false;

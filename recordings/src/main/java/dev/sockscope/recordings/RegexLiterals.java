@@ -80,7 +80,7 @@ final class RegexLiterals {
     }
 
     private static void keep(List<String> runs, StringBuilder run) {
-        if (run.length() >= 3 && run.chars().allMatch(ch -> ch < 0x80)) {
+        if (run.length() >= 3 && FrameFilter.isAscii(run.toString())) {
             runs.add(run.toString().toLowerCase(Locale.ROOT));
         }
         run.setLength(0);

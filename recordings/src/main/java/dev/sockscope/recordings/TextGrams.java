@@ -148,7 +148,7 @@ final class TextGrams {
      * the block has no signature, or when the text is too short or not ASCII to tell (the block is then read).
      */
     static boolean mayContain(byte[] signature, String lowerText) {
-        if (signature == null || lowerText.length() < 3 || !isAscii(lowerText)) {
+        if (signature == null || !usable(lowerText)) {
             return true;
         }
         byte[] needle = lowerText.getBytes(StandardCharsets.US_ASCII);
@@ -166,19 +166,10 @@ final class TextGrams {
 
     /** Whether a search for {@code lowerText} can be answered from signatures at all. */
     static boolean usable(String lowerText) {
-        return lowerText != null && lowerText.length() >= 3 && isAscii(lowerText);
+        return lowerText != null && lowerText.length() >= 3 && FrameFilter.isAscii(lowerText);
     }
 
     private static int fold(byte b) {
         return b >= 'A' && b <= 'Z' ? b + 32 : b & 0xFF;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -96,21 +96,16 @@ class TextSearchTest {
     }
 
     private static List<Long> search(RecordingStore store, String text) throws Exception {
-        FrameFilter filter = new FrameFilter(null, Set.of(), null, null, Set.of(), text, null, false, null, null);
-        List<Long> seqs = new ArrayList<>();
-        FramePage page = store.frames(1, new FrameQuery(filter, 0, null, 500));
-        while (true) {
-            page.frames().forEach(f -> seqs.add(f.seq()));
-            if (page.next() == null) {
-                return seqs;
-            }
-            page = store.frames(1, new FrameQuery(filter, page.next(), null, 500));
-        }
+        return allMatches(store, new FrameFilter(null, Set.of(), null, null, Set.of(), text, null, false, null, null));
     }
 
     private static List<Long> searchRegex(RecordingStore store, String regex) throws Exception {
-        FrameFilter filter = new FrameFilter(null, Set.of(), null, null, Set.of(), null, java.util.regex.Pattern.compile(regex),
-                false, null, null);
+        return allMatches(store, new FrameFilter(null, Set.of(), null, null, Set.of(), null, java.util.regex.Pattern.compile(regex),
+                false, null, null));
+    }
+
+    /** Every match, page by page, as the inspector reads them. */
+    private static List<Long> allMatches(RecordingStore store, FrameFilter filter) throws Exception {
         List<Long> seqs = new ArrayList<>();
         FramePage page = store.frames(1, new FrameQuery(filter, 0, null, 500));
         while (true) {

@@ -1,4 +1,4 @@
-// The inspector's JSON API (README, "HTTP API"). The page's own requests carry the token cookie the app set
+// The inspector's JSON API (docs/http-api.md). The page's own requests carry the token cookie the app set
 // when the printed URL (with ?token=) was opened, so nothing here handles the token.
 
 export class ApiError extends Error {

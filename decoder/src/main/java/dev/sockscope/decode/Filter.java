@@ -40,7 +40,7 @@ public sealed interface Filter permits Filter.Named, Filter.Join {
         throw new IllegalArgumentException("unknown filter '" + name + "' (known: " + String.join(", ", names()) + ")");
     }
 
-    /** Every filter's name, as the README lists them. */
+    /** Every filter's name, in the order docs/decoders.md lists them. */
     static List<String> names() {
         List<String> out = new ArrayList<>();
         out.add(Named.COUNT.label);

@@ -20,7 +20,7 @@ import dev.sockscope.wire.SessionInfo;
 
 /** User specs from a folder: loaded, used for detection before the built-ins, and refused with a useful message. */
 class SpecLoaderTest {
-    /** The README's worked example; ui's ReadmeTest checks that the README shows exactly this file. */
+    /** docs/decoders.md's worked example; ui's DocsSpecExampleTest checks that the page shows exactly this file. */
     static final Path JSON_RPC = Path.of("src/test/resources/specs/json-rpc.yaml");
 
     @TempDir

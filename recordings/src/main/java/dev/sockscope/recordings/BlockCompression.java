@@ -8,7 +8,7 @@ import java.util.zip.Inflater;
 /**
  * How a frame block's bytes are kept ({@code frame_blocks.compression}): 0 as encoded, 1 raw deflate at its fastest
  * level. JSON chat frames shrink three- to five-fold, which more than pays for the deflate on the recorder's thread
- * in what H2 no longer has to write (README, "Speed of the inspector"). The codec's bytes are the same either way.
+ * in what H2 no longer has to write (docs/performance.md, "Speed of the inspector"). The codec's bytes are the same either way.
  */
 final class BlockCompression {
     static final int NONE = 0;

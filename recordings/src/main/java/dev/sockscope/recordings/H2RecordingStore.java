@@ -57,7 +57,7 @@ public final class H2RecordingStore implements RecordingStore {
     public static final String FILE_NAME = "sockscope";
     /**
      * H2 writes committed changes to the file at most this long after the commit. Together with the
-     * recorder's batching, this bounds what a {@code kill -9} can lose (see README, "Durability").
+     * recorder's batching, this bounds what a {@code kill -9} can lose (see docs/recording.md, "Durability").
      */
     public static final int WRITE_DELAY_MS = 50;
     /** Written by a proxy that finds the file locked: a {@link YieldingReader} then lets go of it. */

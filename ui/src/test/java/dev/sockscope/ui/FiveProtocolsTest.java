@@ -34,6 +34,7 @@ import dev.sockscope.proxy.demo.Simulators;
 import dev.sockscope.proxy.jetty.SimulatorServer;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
+import dev.sockscope.ui.docs.DocsSpecExampleTest;
 import dev.sockscope.ui.views.Json;
 
 /**
@@ -229,7 +230,7 @@ class FiveProtocolsTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).startsWith("sockscope: " + specs.resolve("mine.yaml") + ": line 3: 'reqest' is not a kind");
 
-        Files.copy(ReadmeTest.JSON_RPC_SPEC, specs.resolve("mine.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(DocsSpecExampleTest.JSON_RPC_SPEC, specs.resolve("mine.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(run("protocols", "--protocols", specs.toString())).contains("json-rpc").contains("max").contains("generic");
 
         StringWriter err2 = new StringWriter();

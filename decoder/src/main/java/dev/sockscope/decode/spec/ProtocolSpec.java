@@ -12,7 +12,7 @@ import dev.sockscope.wire.Direction;
 /**
  * A decoder spec: everything Sockscope needs to read one JSON-over-WebSocket protocol, as a user writes it in a
  * YAML or JSON file. The five built-in protocols are specs too ({@code src/main/resources/dev/sockscope/protocols}).
- * The README documents every field with a worked example.
+ * docs/decoders.md ("Writing a spec") documents every field with a worked example.
  *
  * @param protocol    short name, used with {@code --protocol} and shown before every label
  * @param title       what the protocol is, for people

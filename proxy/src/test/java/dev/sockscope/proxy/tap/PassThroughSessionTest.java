@@ -36,7 +36,7 @@ import dev.sockscope.wire.SessionEnd;
 
 /**
  * The pass-through core without sockets (Playbook style): reads, writes and closes go in, the commands it
- * gives come out. The failure table of the README is {@link #howSessionsEnd}.
+ * gives come out. The failure table of docs/relay.md is {@link #howSessionsEnd}.
  */
 class PassThroughSessionTest {
     private CaptureBus bus;

@@ -119,7 +119,7 @@ class ForwardProxyTest {
         String url = "wss://localhost:" + upstream.port() + "/py?lang=python";
         ProcessBuilder pb = new ProcessBuilder(python.toString(), script.toString(), "127.0.0.1", String.valueOf(proxy.getPort()),
                 url, "hello from python").redirectErrorStream(true);
-        pb.environment().put("SSL_CERT_FILE", ca.certificateFile().toString()); // as the README tells Python users
+        pb.environment().put("SSL_CERT_FILE", ca.certificateFile().toString()); // as docs/forward-proxy.md tells Python users
         Process p = pb.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -31,7 +31,7 @@ import dev.sockscope.wire.SessionInfo;
  * mvn -B -q -o -pl ui -am test-compile
  * java -cp "$(cat /tmp/cp)" dev.sockscope.ui.web.InspectorSpeed /tmp/speed-db 1000000
  * </pre>
- * (README, "Speed of the inspector", says how the class path is made.)
+ * (docs/performance.md, "Speed of the inspector", says how the class path is made.)
  */
 public final class InspectorSpeed {
     private static final String[] EVENTS = {"Event.SendMessage", "Event.GetHistory", "Event.MarkRead", "Event.Typing",

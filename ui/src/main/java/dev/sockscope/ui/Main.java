@@ -2,9 +2,12 @@ package dev.sockscope.ui;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 
 import dev.sockscope.ui.cli.CaCommand;
 import dev.sockscope.ui.cli.DemoCommand;
@@ -52,11 +55,18 @@ public final class Main {
         return cl;
     }
 
+    /** The Maven project's version, written into {@code version.properties} by the build's resource filtering. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"sockscope " + (v == null ? "development build" : v)};
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            String v = p.getProperty("version", "");
+            return new String[] {"sockscope " + (v.isEmpty() || v.startsWith("${") ? "(version unknown: not built by Maven)" : v)};
         }
     }
 }

@@ -29,9 +29,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * that talk to them through it, so that there are five decoded sessions to look at within seconds.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts simulators of the five built-in protocols (MAX, event chat, maim_message, zavodchat with its",
-                "two sockets, QQ-style push) with the proxy in front of each, runs a scripted client against each through",
-                "the proxy, then keeps running so you can point your own clients at them. Ctrl-C stops it."})
+        // One string, so that picocli wraps it as one paragraph: each array element would be a line of its own, and
+        // 'sockscope --help' lists only the first.
+        description = "Starts simulators of the five built-in protocols (MAX, event chat, maim_message, zavodchat with its"
+                + " two sockets, QQ-style push) with the proxy in front of each, runs a scripted client against each through"
+                + " the proxy, then keeps running so you can point your own clients at them. Ctrl-C stops it.")
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

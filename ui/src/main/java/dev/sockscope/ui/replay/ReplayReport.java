@@ -15,15 +15,20 @@ public final class ReplayReport {
         out.println("sockscope replay: session " + r.original().id()
                 + (r.original().protocol() == null ? "" : " (" + r.original().protocol() + ")") + " against " + r.upstream()
                 + ", recorded as session " + r.replay().id());
-        out.println("  compared " + r.outcome().answersCompared() + " answers and " + r.outcome().pushesCompared() + " pushes"
+        out.println("  compared " + count(r.outcome().answersCompared(), "answer", "answers") + " and "
+                + count(r.outcome().pushesCompared(), "push", "pushes")
                 + (r.ignored().isEmpty() ? "" : "; not compared: " + String.join(", ", r.ignored().stream().map(Object::toString).toList())));
         r.notes().forEach(n -> out.println("  note: " + n));
         for (Difference d : r.outcome().differences()) {
             out.println("  " + d.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + d.describe());
         }
         int n = r.outcome().differences().size();
-        out.println(n == 0 ? "sockscope replay: no differences" : "sockscope replay: " + n + (n == 1 ? " difference" : " differences"));
+        out.println(n == 0 ? "sockscope replay: no differences" : "sockscope replay: " + count(n, "difference", "differences"));
         out.flush();
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     public static String json(Replayer.Result r) {

@@ -84,10 +84,14 @@ function sessionLink(sid, text) {
   return h('a', {href: route.format({page: 'session', id: sid, params: {tab: 'replay'}})}, text);
 }
 
+function count(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function summary(r) {
   const n = r.differences.length;
-  return `${r.same ? 'No differences' : `${n} difference${n === 1 ? '' : 's'}`} · ${r.answersCompared} answers and `
-      + `${r.pushesCompared} pushes compared${r.ignored?.length ? ` · ignoring ${r.ignored.join(', ')}` : ''}`;
+  return `${r.same ? 'No differences' : count(n, 'difference', 'differences')} · ${count(r.answersCompared, 'answer', 'answers')} and `
+      + `${count(r.pushesCompared, 'push', 'pushes')} compared${r.ignored?.length ? ` · ignoring ${r.ignored.join(', ')}` : ''}`;
 }
 
 function reportView(r) {

@@ -90,7 +90,7 @@ public final class FramesCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "At most this many frames.")
     Integer limit;
 
-    @Option(names = "--width", defaultValue = "100", description = "Summary width in the table (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "N", defaultValue = "100", description = "Summary width in the table (default: ${DEFAULT-VALUE}).")
     int width;
 
     /** The options as the one frame filter the HTTP API uses too. */

@@ -2,12 +2,9 @@ package dev.sockscope.ui;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 
 import dev.sockscope.ui.cli.CaCommand;
 import dev.sockscope.ui.cli.DemoCommand;
@@ -55,18 +52,10 @@ public final class Main {
         return cl;
     }
 
-    /** The Maven project's version, written into {@code version.properties} by the build's resource filtering. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            String v = p.getProperty("version", "");
-            return new String[] {"sockscope " + (v.isEmpty() || v.startsWith("${") ? "(version unknown: not built by Maven)" : v)};
+        public String[] getVersion() {
+            return new String[] {"sockscope " + BuildVersion.get().orElse("(version unknown: not built by Maven)")};
         }
     }
 }

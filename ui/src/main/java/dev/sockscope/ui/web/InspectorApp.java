@@ -1,6 +1,7 @@
 package dev.sockscope.ui.web;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class InspectorApp implements AutoCloseable {
         SessionsApi sessions = new SessionsApi(store);
         FramesApi frames = new FramesApi(store, registry);
         ReplayApi replay = new ReplayApi(store, registry, replays);
+        OpenApiDocument openApi = new OpenApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -66,6 +68,7 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.get("/api/sessions/{id}/replays", replay::replays);
             config.routes.get("/api/sessions/{id}/diff", replay::diff);
             config.routes.sse("/api/live", live::connect);
+            config.routes.get("/api/openapi.json", openApi::serve);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> Responses.error(ctx, 400, e.getMessage()));
             config.routes.exception(RecordingException.class, (e, ctx) -> {
@@ -114,6 +117,12 @@ public final class InspectorApp implements AutoCloseable {
             host = "127.0.0.1";
         }
         return "http://" + host + ":" + port() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+    }
+
+    /** Every HTTP route registered, as {@code METHOD /path} ({@code GET /api/sessions/{id}}), for the OpenAPI test. */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 
     /** Live events dropped for slow browsers so far. */

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Frames written down as a {@code .frames} file, in the order they cross the wire. The built-in ones (in
@@ -15,7 +18,10 @@ import java.util.List;
  *
  * <p>Syntax: {@code >>> client} or {@code <<< server} starts a frame, optionally followed by {@code binary} (the
  * payload is hex) or {@code close} (the payload is "CODE reason"); the lines up to the next frame are its payload.
- * Lines before the first frame are comments.
+ * Lines before the first frame are comments. For payloads that lines cannot hold as they are (a trailing newline, a
+ * NUL, a record separator, a close without a code), the type may be followed by an encoding: {@code escaped} (text in
+ * which {@code \\} is a backslash and {@code \xHH} a byte) or {@code base64}. Further {@code key=value} words
+ * after the type are attributes that {@link Capture} reads (time, fragments) and this class ignores.
  */
 public record Conversation(String name, List<ScriptedFrame> frames) {
     private static final String ROOT = "/dev/sockscope/conversations/";
@@ -42,27 +48,80 @@ public record Conversation(String name, List<ScriptedFrame> frames) {
     }
 
     public static Conversation parse(String name, String text) {
-        List<ScriptedFrame> frames = new ArrayList<>();
-        Direction from = null;
-        FrameType type = null;
+        return new Conversation(name, parseFrames(text).stream().map(Parsed::frame).toList());
+    }
+
+    /** A frame of a {@code .frames} file with the {@code key=value} words of its header line. */
+    record Parsed(ScriptedFrame frame, Map<String, String> attributes) {
+    }
+
+    static List<Parsed> parseFrames(String text) {
+        List<Parsed> frames = new ArrayList<>();
+        String[] header = null;
         StringBuilder body = null;
         for (String line : text.lines().toList()) {
             if (line.startsWith(">>> ") || line.startsWith("<<< ")) {
                 if (body != null) {
-                    frames.add(frame(from, type, body.toString()));
+                    frames.add(frame(header, body.toString()));
                 }
-                String[] words = line.substring(4).trim().split("\\s+");
-                from = Direction.fromSender(words[0]);
-                type = words.length > 1 ? FrameType.fromLabel(words[1]) : FrameType.TEXT;
+                header = line.substring(4).trim().split("\\s+");
                 body = new StringBuilder();
             } else if (body != null) {
                 body.append(body.length() == 0 ? "" : "\n").append(line);
             }
         }
         if (body != null) {
-            frames.add(frame(from, type, body.toString()));
+            frames.add(frame(header, body.toString()));
         }
-        return new Conversation(name, frames);
+        return frames;
+    }
+
+    private static Parsed frame(String[] words, String body) {
+        Direction from = Direction.fromSender(words[0]);
+        FrameType type = words.length > 1 ? FrameType.fromLabel(words[1]) : FrameType.TEXT;
+        String encoding = null;
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (int i = 2; i < words.length; i++) {
+            int eq = words[i].indexOf('=');
+            if (eq > 0) {
+                attributes.put(words[i].substring(0, eq), words[i].substring(eq + 1));
+            } else if (encoding == null && (words[i].equals(ESCAPED) || words[i].equals(BASE64))) {
+                encoding = words[i];
+            } else {
+                throw new IllegalArgumentException("not a frame encoding or key=value: '" + words[i] + "' in '"
+                        + String.join(" ", words) + "'");
+            }
+        }
+        if (ESCAPED.equals(encoding)) {
+            return new Parsed(new ScriptedFrame(from, type, unescape(body)), attributes);
+        }
+        if (BASE64.equals(encoding)) {
+            return new Parsed(new ScriptedFrame(from, type, Base64.getDecoder().decode(body.replaceAll("\\s", ""))), attributes);
+        }
+        return new Parsed(frame(from, type, body), attributes);
+    }
+
+    static final String ESCAPED = "escaped";
+    static final String BASE64 = "base64";
+
+    /** The bytes of an {@code escaped} payload: UTF-8 text where {@code \\} is a backslash and {@code \xHH} a byte. */
+    static byte[] unescape(String body) {
+        byte[] in = body.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length);
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] != '\\') {
+                out.write(in[i]);
+            } else if (i + 1 < in.length && in[i + 1] == '\\') {
+                out.write('\\');
+                i++;
+            } else if (i + 3 < in.length && in[i + 1] == 'x') {
+                out.write(Integer.parseInt(new String(in, i + 2, 2, StandardCharsets.US_ASCII), 16));
+                i += 3;
+            } else {
+                throw new IllegalArgumentException("a backslash in an escaped payload must start \\\\ or \\xHH: " + body);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static ScriptedFrame frame(Direction from, FrameType type, String body) {

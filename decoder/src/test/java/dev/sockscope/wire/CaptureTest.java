@@ -37,7 +37,7 @@ class CaptureTest {
                 new Object[] {FrameType.PING, new byte[0]},
                 new Object[] {FrameType.PONG, new byte[] {1, 2, (byte) 0xff}},
                 new Object[] {FrameType.CLOSE, new byte[] {0x03, (byte) 0xE8}},
-                new Object[] {FrameType.CLOSE, new byte[] {0x03, (byte) 0xE8, ' ', 'b', 'y', 'e'}},
+                new Object[] {FrameType.CLOSE, new byte[] {0x03, (byte) 0xE8, 'b', 'y', 'e'}},
                 new Object[] {FrameType.CLOSE, new byte[0]});
         List<RecordedFrame> frames = new ArrayList<>();
         for (Object[] p : payloads) {

@@ -77,5 +77,4 @@ async function legacy(base) {
 scenario(20000, async (base) => {
   await modern(base);
   await legacy(base);
-  await sleep(100);
 });

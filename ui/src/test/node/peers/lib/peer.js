@@ -59,12 +59,27 @@ function ok() {
   process.exit(0);
 }
 
-/** Runs a client scenario: the proxy's base URL is argv[2]; `ok` when it resolves, a failure when it throws. */
+/**
+ * Waits until every WebSocket the tap saw is closed (close handshake done), so that the process does not exit with
+ * messages the proxy relayed to it still unread (a library's stop() may resolve before its socket has closed).
+ */
+async function allClosed(ms = 5000) {
+  const sockets = global.__sockscopeTapSockets;
+  if (!sockets) return;
+  await within(ms, 'every WebSocket closed', (async () => {
+    while ([...sockets].some((ws) => ws.readyState !== 3)) await sleep(20);
+  })());
+}
+
+/**
+ * Runs a client scenario: the proxy's base URL is argv[2]; `ok` once it resolves and every socket has closed, a
+ * failure when it throws.
+ */
 function scenario(ms, body) {
   const base = process.argv[2];
   if (!base) fail('usage: node client.js ws://HOST:PORT');
   deadline(ms, 'the scenario');
-  body(base).then(ok, (e) => fail(e && e.stack || e));
+  body(base).then(() => allClosed()).then(ok, (e) => fail(e && e.stack || e));
 }
 
 module.exports = { fail, deadline, listening, check, equal, within, once, sleep, note, ok, scenario };

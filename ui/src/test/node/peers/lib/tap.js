@@ -10,6 +10,9 @@ const Module = require('module');
 let nextConn = 1;
 const kConn = Symbol('sockscope.tap.conn');
 const patched = new WeakSet();
+// Every socket the tap has numbered, so that a client scenario can wait for all of them to be closed before it exits.
+const sockets = new Set();
+global.__sockscopeTapSockets = sockets;
 
 function bytes(data) {
   if (data === undefined || data === null) return Buffer.alloc(0);
@@ -30,6 +33,7 @@ function conn(ws) {
       url = u.pathname + u.search;
     }
     ws[kConn] = { id: nextConn++, side: client ? 'client' : 'server', url };
+    sockets.add(ws);
   }
   return ws[kConn];
 }

@@ -81,5 +81,4 @@ async function refused(base) {
 scenario(20000, async (base) => {
   await session(base);
   await refused(base);
-  await sleep(100);
 });

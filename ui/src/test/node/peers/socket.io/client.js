@@ -48,5 +48,4 @@ scenario(20000, async (base) => {
   await within(5000, 'two Engine.IO pings', (async () => { while (pings < 2) await sleep(50); })());
   admin.disconnect();
   main.disconnect();
-  await sleep(100);
 });

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.RecordedFrame;
 
 /**
  * One protocol's real libraries through the real proxy, run once per class: what every protocol's test asserts of the
@@ -73,13 +73,18 @@ abstract class PeersTestBase {
         }
     }
 
-    /** The recorded data messages one side sent in session {@code index}, as text. */
+    /** The text messages one side sent in session {@code index}, as they crossed (see {@link #frames}). */
     List<String> texts(int index, Direction from) {
-        return frames(index, from).stream().filter(f -> f.frame().type() == FrameType.TEXT)
-                .map(f -> new String(f.frame().payload(), StandardCharsets.UTF_8)).toList();
+        return frames(index, from).stream().filter(f -> f.type() == FrameType.TEXT)
+                .map(f -> new String(f.payload(), StandardCharsets.UTF_8)).toList();
     }
 
-    List<StoredFrame> frames(int index, Direction from) {
-        return run.session(index).frames().stream().filter(f -> f.frame().from() == from).toList();
+    /**
+     * The frames one side sent in session {@code index} as they crossed the wire: the recorded frames with any
+     * payload that masking changed in the store put back as the peer sent it (checked equal otherwise by
+     * {@link #everyMessageBothWaysIsRecordedByteForByte}). What the store keeps is {@code run.session(i).frames()}.
+     */
+    List<RecordedFrame> frames(int index, Direction from) {
+        return RecordedWire.asSent(run, index).stream().filter(f -> f.from() == from).toList();
     }
 }

@@ -62,8 +62,10 @@ final class RecordedWire {
 
     private static void compare(String what, List<Message> tapped, List<Message> recorded, PeerRun run, List<String> problems) {
         if (tapped.size() != recorded.size()) {
+            List<Message> longer = tapped.size() > recorded.size() ? tapped : recorded;
             problems.add(what + " " + tapped.size() + " messages, " + recorded.size() + " recorded"
-                    + firstDifference(tapped, recorded, run));
+                    + firstDifference(tapped, recorded, run) + "; the first one past the shorter list: "
+                    + show(longer.get(Math.min(tapped.size(), recorded.size()))));
             return;
         }
         String difference = firstDifference(tapped, recorded, run);

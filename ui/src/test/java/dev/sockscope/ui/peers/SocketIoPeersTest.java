@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.sockscope.recordings.StoredFrame;
+import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 
@@ -43,15 +43,15 @@ class SocketIoPeersTest extends PeersTestBase {
 
     @Test
     void binaryAttachmentsFollowTheirPlaceholderPacketAsSeparateBinaryFrames() {
-        List<StoredFrame> server = frames(0, Direction.SERVER_TO_CLIENT);
+        List<RecordedFrame> server = frames(0, Direction.SERVER_TO_CLIENT);
         int welcome = indexOf(server, "451-[\"welcome\"");
-        assertThat(server.get(welcome + 1).frame().type()).isEqualTo(FrameType.BINARY);
-        assertThat(server.get(welcome + 1).frame().text()).isEqualTo("avatar-bytes");
+        assertThat(server.get(welcome + 1).type()).isEqualTo(FrameType.BINARY);
+        assertThat(server.get(welcome + 1).text()).isEqualTo("avatar-bytes");
         int ack = indexOf(server, "461-2[");
-        assertThat(server.get(ack + 1).frame().payload()).containsExactly(0xff, 0x02, 0x01, 0x00);
-        List<StoredFrame> client = frames(0, Direction.CLIENT_TO_SERVER);
+        assertThat(server.get(ack + 1).payload()).containsExactly(0xff, 0x02, 0x01, 0x00);
+        List<RecordedFrame> client = frames(0, Direction.CLIENT_TO_SERVER);
         int upload = indexOf(client, "451-2[\"upload\"");
-        assertThat(client.get(upload + 1).frame().payload()).containsExactly(0x00, 0x01, 0x02, 0xff);
+        assertThat(client.get(upload + 1).payload()).containsExactly(0x00, 0x01, 0x02, 0xff);
     }
 
     @Test
@@ -64,9 +64,9 @@ class SocketIoPeersTest extends PeersTestBase {
         assertThat(texts(0, Direction.SERVER_TO_CLIENT).get(0)).startsWith("0{\"sid\":").contains("\"pingInterval\":250");
     }
 
-    private static int indexOf(List<StoredFrame> frames, String prefix) {
+    private static int indexOf(List<RecordedFrame> frames, String prefix) {
         for (int i = 0; i < frames.size(); i++) {
-            if (frames.get(i).frame().type() == FrameType.TEXT && frames.get(i).frame().text().startsWith(prefix)) {
+            if (frames.get(i).type() == FrameType.TEXT && frames.get(i).text().startsWith(prefix)) {
                 return i;
             }
         }

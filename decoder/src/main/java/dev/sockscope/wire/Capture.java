@@ -105,6 +105,10 @@ public record Capture(String name, Handshake handshake, List<RecordedFrame> fram
     /** The most readable form that reads back to exactly these bytes. */
     private static Body body(FrameType type, byte[] payload) {
         if (type == FrameType.BINARY) {
+            String text = payload.length == 0 ? null : utf8(payload);
+            if (text != null && text.chars().allMatch(c -> c >= 0x20 && c != 0x7F || c == '\n' || c == '\r' || c == '\t' || c == 0)) {
+                return new Body(Conversation.ESCAPED, escape(text)); // text sent in binary frames (STOMP from Artemis)
+            }
             StringBuilder hex = new StringBuilder();
             for (int i = 0; i < payload.length; i += HEX_LINE) {
                 hex.append(i == 0 ? "" : "\n").append(HexFormat.ofDelimiter(" ").formatHex(payload, i, Math.min(payload.length, i + HEX_LINE)));

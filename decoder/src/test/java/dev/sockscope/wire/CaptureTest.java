@@ -34,6 +34,7 @@ class CaptureTest {
                 new Object[] {FrameType.BINARY, new byte[] {0x10, 0x2c, 0x00, 0x04, 'M', 'Q', 'T', 'T'}},
                 new Object[] {FrameType.BINARY, new byte[70]},
                 new Object[] {FrameType.BINARY, new byte[0]},
+                new Object[] {FrameType.BINARY, utf8("RECEIPT\nreceipt-id:order-1\n\n\u0000\n")},
                 new Object[] {FrameType.PING, new byte[0]},
                 new Object[] {FrameType.PONG, new byte[] {1, 2, (byte) 0xff}},
                 new Object[] {FrameType.CLOSE, new byte[] {0x03, (byte) 0xE8}},
@@ -76,9 +77,10 @@ class CaptureTest {
                 .contains("\\x3e>> client\n\\x3c<< server")
                 .contains("binary t=11106\n10 2c 00 04 4d 51 54 54\n")
                 .contains("text base64 t=9872\nwyg=\n")
-                .contains("close t=17276\n1000\n")
-                .contains("close t=18510\n1000 bye\n")
-                .contains("close base64 t=19744\n\n")
+                .contains("binary escaped t=14808\nRECEIPT\nreceipt-id:order-1\n\n\\x00\\x0a\n")
+                .contains("close t=18510\n1000\n")
+                .contains("close t=19744\n1000 bye\n")
+                .contains("close base64 t=20978\n\n")
                 .contains("fragments=2");
     }
 

@@ -2,6 +2,7 @@ package dev.sockscope.ui.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class JsonRpcPeersTest extends PeersTestBase {
     static final String PASSWORD = "s3cr3t-rpc-password";
 
     @Override
-    Scenario scenario() {
+    Scenario scenario(Path temp) {
         return Scenario.node("json-rpc", List.of(PASSWORD));
     }
 

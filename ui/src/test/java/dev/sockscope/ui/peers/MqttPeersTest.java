@@ -2,6 +2,7 @@ package dev.sockscope.ui.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class MqttPeersTest extends PeersTestBase {
             SUBACK = 9, UNSUBSCRIBE = 10, UNSUBACK = 11, PINGREQ = 12, PINGRESP = 13, DISCONNECT = 14;
 
     @Override
-    Scenario scenario() {
+    Scenario scenario(Path temp) {
         return Scenario.node("mqtt", List.of(PASSWORD));
     }
 

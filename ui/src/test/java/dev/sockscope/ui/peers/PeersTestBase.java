@@ -25,8 +25,8 @@ import dev.sockscope.wire.RecordedFrame;
 abstract class PeersTestBase {
     PeerRun run;
 
-    /** The scenario to run. */
-    abstract Scenario scenario() throws Exception;
+    /** The scenario to run; {@code temp} is a folder it may use (deleted after the class). */
+    abstract Scenario scenario(Path temp) throws Exception;
 
     /** The capture name of each session, in session order. */
     abstract List<String> captureNames();
@@ -40,8 +40,8 @@ abstract class PeersTestBase {
     }
 
     @BeforeAll
-    void runTheScenario(@TempDir Path db) throws Exception {
-        run = PeerHarness.run(scenario(), db);
+    void runTheScenario(@TempDir Path temp) throws Exception {
+        run = PeerHarness.run(scenario(temp), temp.resolve("recordings"));
         CaptureFiles.write(run, getClass().getSimpleName(), libraries(), captureNames());
     }
 

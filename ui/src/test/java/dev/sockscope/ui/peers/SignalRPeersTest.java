@@ -2,6 +2,7 @@ package dev.sockscope.ui.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class SignalRPeersTest extends PeersTestBase {
     static final String RS = "\u001e";
 
     @Override
-    Scenario scenario() {
+    Scenario scenario(Path temp) {
         return Scenario.node("signalr", List.of(TOKEN));
     }
 

@@ -2,6 +2,7 @@ package dev.sockscope.ui.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class SocketIoPeersTest extends PeersTestBase {
     static final String TOKEN = "s3cr3t-socketio-token";
 
     @Override
-    Scenario scenario() {
+    Scenario scenario(Path temp) {
         return Scenario.node("socket.io", List.of(TOKEN, "s3cr3t-admin-token"));
     }
 

@@ -106,8 +106,10 @@ public record Capture(String name, Handshake handshake, List<RecordedFrame> fram
     private static Body body(FrameType type, byte[] payload) {
         if (type == FrameType.BINARY) {
             String text = payload.length == 0 ? null : utf8(payload);
-            if (text != null && text.chars().allMatch(c -> c >= 0x20 && c != 0x7F || c == '\n' || c == '\r' || c == '\t' || c == 0)) {
-                return new Body(Conversation.ESCAPED, escape(text)); // text sent in binary frames (STOMP from Artemis)
+            // Lines of text sent in binary frames (STOMP from Artemis) are shown as text; anything else, as hex.
+            if (text != null && text.indexOf('\n') >= 0
+                    && text.chars().allMatch(c -> c >= 0x20 && c != 0x7F || c == '\n' || c == '\r' || c == '\t' || c == 0)) {
+                return new Body(Conversation.ESCAPED, escape(text));
             }
             StringBuilder hex = new StringBuilder();
             for (int i = 0; i < payload.length; i += HEX_LINE) {

@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class NodePeers {
     static final Path DIR = Path.of("src/test/node/peers").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** graphql-ws 6 and aedes 1 declare node >= 20. */
+    static final int MIN_NODE = 20;
     private static boolean installed;
 
     private NodePeers() {
@@ -35,6 +37,11 @@ final class NodePeers {
         }
         String node = version("node");
         String npm = version("npm");
+        int major = Integer.parseInt(node.replaceFirst("^v", "").split("\\.")[0]);
+        if (major < MIN_NODE) {
+            throw new IllegalStateException("node " + node + " is too old for the peers (graphql-ws 6 and aedes 1 need node "
+                    + MIN_NODE + " or newer)");
+        }
         Path marker = DIR.resolve("node_modules/.package-lock.json");
         Path lockFile = Files.createDirectories(Path.of("target")).resolve("npm-peers.lock").toAbsolutePath();
         try (FileChannel channel = new RandomAccessFile(lockFile.toFile(), "rw").getChannel(); FileLock lock = channel.lock()) {

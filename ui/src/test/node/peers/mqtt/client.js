@@ -1,6 +1,5 @@
 'use strict';
-// The MQTT scenario with the real `mqtt` (mqtt.js) client over WebSocket (subprotocol `mqtt`), MQTT 3.1.1 by
-// default or 5 with `--v5`:
+// The MQTT 3.1.1 scenario with the real `mqtt` (mqtt.js) client over WebSocket (subprotocol `mqtt`):
 // 1. CONNECT bot / s3cr3t-mqtt-password, keepalive 1 s; SUBSCRIBE chat/qos0, chat/qos1, chat/qos2, then
 //    forbidden/x (refused, 0x80); PUBLISH QoS 0 text, QoS 1 JSON, QoS 2 text, each delivered back (PUBACK, PUBREC/PUBREL/PUBCOMP both
 //    ways); a retained message then a SUBSCRIBE that receives it; PINGREQ/PINGRESP; UNSUBSCRIBE; DISCONNECT.
@@ -8,8 +7,7 @@
 const mqtt = require('mqtt');
 const { scenario, within, equal, check, note, sleep, once } = require('../lib/peer');
 
-const v5 = process.argv.includes('--v5');
-const protocolVersion = v5 ? 5 : 4;
+const protocolVersion = 4;
 
 function received(client, topic) {
   return within(5000, `message on ${topic}`, new Promise((resolve) => {

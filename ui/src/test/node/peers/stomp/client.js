@@ -37,6 +37,12 @@ async function session(base) {
   const { client, frame } = await within(10000, 'CONNECTED', connected);
   equal(frame.headers.version, '1.2', 'STOMP version');
   check(/^\d+,\d+$/.test(frame.headers['heart-beat']), 'heart-beat header ' + frame.headers['heart-beat']);
+  let heartbeatsSent = 0;
+  const send = client.webSocket.send.bind(client.webSocket);
+  client.webSocket.send = (data) => {
+    if (data === '\n') heartbeatsSent++;
+    return send(data);
+  };
   client.webSocket.addEventListener('message', (e) => {
     const data = typeof e.data === 'string' ? e.data : Buffer.from(e.data).toString();
     if (data === '\n' || data === '\r\n') heartbeats++;
@@ -66,7 +72,7 @@ async function session(base) {
   equal(chat[0].body, 'hello, topic', 'chat body');
 
   client.unsubscribe('chat');
-  await within(5000, 'heart-beats from the broker', (async () => { while (heartbeats < 1) await sleep(20); })());
+  await within(5000, 'heart-beats both ways', (async () => { while (heartbeats < 1 || heartbeatsSent < 1) await sleep(20); })());
   await client.deactivate();
   note('session done, heart-beats received: ' + heartbeats);
 }

@@ -57,6 +57,7 @@ final class NodePeers {
                         throw new IllegalStateException("npm ci in " + DIR + " failed (node " + node + ", npm " + npm + "):\n" + Files.readString(log));
                     }
                 } finally {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                 }
             }

@@ -7,7 +7,7 @@
 //    (two calls and a notification) and gets one array answer.
 const WebSocket = require('ws');
 const { Client } = require('rpc-websockets');
-const { scenario, within, equal, check, note, once, sleep } = require('../lib/peer');
+const { STEP, SCENARIO, scenario, within, equal, check, note, once, sleep } = require('../lib/peer');
 
 async function calls(base) {
   const client = new Client(`${base}/`, { autoconnect: true, reconnect: false });
@@ -17,7 +17,7 @@ async function calls(base) {
   const order = [];
   const slow = client.call('slow', { ms: 150 }).then((r) => { order.push('slow'); return r; });
   const fast = client.call('sum', [40, 2]).then((r) => { order.push('sum'); return r; });
-  equal(await within(5000, 'out-of-order answers', Promise.all([slow, fast])), [{ slept: 150 }, 42], 'answers');
+  equal(await within(STEP, 'out-of-order answers', Promise.all([slow, fast])), [{ slept: 150 }, 42], 'answers');
   equal(order, ['sum', 'slow'], 'answer order');
 
   const failure = await client.call('fail', []).then(() => null, (e) => e);
@@ -37,7 +37,7 @@ async function calls(base) {
   client.on('tick', (t) => ticks.push(t.n));
   await client.subscribe('tick');
   equal(await client.call('start-ticks', { count: 3 }), 'started', 'start-ticks');
-  await within(5000, 'three ticks', (async () => { while (ticks.length < 3) await sleep(20); })());
+  await within(STEP, 'three ticks', (async () => { while (ticks.length < 3) await sleep(20); })());
   equal(ticks, [1, 2, 3], 'ticks');
   client.close();
   await once(client, 'close');
@@ -63,7 +63,7 @@ async function batch(base) {
   note('batch done');
 }
 
-scenario(20000, async (base) => {
+scenario(SCENARIO, async (base) => {
   await calls(base);
   await batch(base);
 });

@@ -3,6 +3,13 @@
 // A server prints `listening <port>` and runs until its standard input closes (the Java harness holds it open), so
 // no server outlives the test that started it. A client prints `ok` and exits 0 only when every check passed.
 
+/**
+ * Deadlines that hold on a loaded machine (the CI machine runs several builds at once): one step of a scenario, and
+ * a whole scenario (the Java harness waits 60 s for it).
+ */
+const STEP = 20000;
+const SCENARIO = 50000;
+
 function fail(message) {
   process.stdout.write(JSON.stringify({ failure: String(message) }) + '\n');
   process.stderr.write('FAILED: ' + message + '\n');
@@ -44,7 +51,7 @@ function within(ms, what, promise) {
 }
 
 /** Resolves once `emitter` emits `event` (with its arguments as an array). */
-function once(emitter, event, ms = 5000) {
+function once(emitter, event, ms = STEP) {
   return within(ms, `waiting for '${event}'`, new Promise((resolve) => emitter.once(event, (...args) => resolve(args))));
 }
 
@@ -63,7 +70,7 @@ function ok() {
  * Waits until every WebSocket the tap saw is closed (close handshake done), so that the process does not exit with
  * messages the proxy relayed to it still unread (a library's stop() may resolve before its socket has closed).
  */
-async function allClosed(ms = 5000) {
+async function allClosed(ms = STEP) {
   const sockets = global.__sockscopeTapSockets;
   if (!sockets) return;
   await within(ms, 'every WebSocket closed', (async () => {
@@ -82,4 +89,4 @@ function scenario(ms, body) {
   body(base).then(() => allClosed()).then(ok, (e) => fail(e && e.stack || e));
 }
 
-module.exports = { fail, deadline, listening, check, equal, within, once, sleep, note, ok, scenario };
+module.exports = { STEP, SCENARIO, fail, deadline, listening, check, equal, within, once, sleep, note, ok, scenario };

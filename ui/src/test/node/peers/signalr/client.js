@@ -6,9 +6,9 @@
 // Notify (completion without one, then a server-to-client invocation), Fire (non-blocking send), Counter (a server
 // stream: StreamItem ×5 + Completion), Sum (a client-to-server stream), Fail (an error completion), pings both ways.
 const signalR = require('@microsoft/signalr');
-const { scenario, within, equal, check, note, sleep } = require('../lib/peer');
+const { STEP, SCENARIO, scenario, within, equal, check, note, sleep } = require('../lib/peer');
 
-scenario(20000, async (base) => {
+scenario(SCENARIO, async (base) => {
   const connection = new signalR.HubConnectionBuilder()
     .withUrl(`${base.replace(/^ws/, 'http')}/chat`, {
       skipNegotiation: true,
@@ -20,16 +20,16 @@ scenario(20000, async (base) => {
   connection.keepAliveIntervalInMilliseconds = 150;
   const notified = new Promise((resolve) => connection.on('notified', (...args) => resolve(args)));
   const fired = new Promise((resolve) => connection.on('fired', (...args) => resolve(args)));
-  await within(5000, 'handshake', connection.start());
+  await within(STEP, 'handshake', connection.start());
   note('connected');
 
-  equal(await within(5000, 'Echo', connection.invoke('Echo', { text: 'hello' })), { text: 'hello' }, 'Echo');
-  check(await within(5000, 'Notify', connection.invoke('Notify', 'ready')) === undefined, 'Notify has no result');
-  equal(await within(5000, 'notified', notified), ['ready', { at: 'server' }], 'server-to-client invocation');
+  equal(await within(STEP, 'Echo', connection.invoke('Echo', { text: 'hello' })), { text: 'hello' }, 'Echo');
+  check(await within(STEP, 'Notify', connection.invoke('Notify', 'ready')) === undefined, 'Notify has no result');
+  equal(await within(STEP, 'notified', notified), ['ready', { at: 'server' }], 'server-to-client invocation');
   await connection.send('Fire', 'and forget');
-  equal(await within(5000, 'fired', fired), ['and forget'], 'fired');
+  equal(await within(STEP, 'fired', fired), ['and forget'], 'fired');
 
-  const items = await within(5000, 'Counter stream', new Promise((resolve, reject) => {
+  const items = await within(STEP, 'Counter stream', new Promise((resolve, reject) => {
     const got = [];
     connection.stream('Counter', 5, 20).subscribe({ next: (i) => got.push(i), error: reject, complete: () => resolve(got) });
   }));
@@ -42,9 +42,9 @@ scenario(20000, async (base) => {
     await sleep(10);
   }
   subject.complete();
-  equal(await within(5000, 'Sum', sum), 42, 'client-to-server stream');
+  equal(await within(STEP, 'Sum', sum), 42, 'client-to-server stream');
 
-  const failure = await within(5000, 'Fail', connection.invoke('Fail').then(() => null, (e) => e));
+  const failure = await within(STEP, 'Fail', connection.invoke('Fail').then(() => null, (e) => e));
   check(failure && /HubException: the hub refused/.test(failure.message), 'error completion ' + (failure && failure.message));
 
   await sleep(400); // a few pings each way

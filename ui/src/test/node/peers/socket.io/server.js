@@ -13,7 +13,7 @@ const httpServer = http.createServer();
 const io = new Server(httpServer, {
   transports: ['websocket'],
   pingInterval: 250,
-  pingTimeout: 5000,
+  pingTimeout: 20000,
   perMessageDeflate: { threshold: 0 },
 });
 
@@ -34,7 +34,7 @@ io.on('connection', (socket) => {
     ack({ name, size: data.length }, Buffer.from(data).reverse());
   });
   socket.on('ask-me', async () => {
-    const answer = await socket.timeout(5000).emitWithAck('question', { text: 'ready?' });
+    const answer = await socket.timeout(20000).emitWithAck('question', { text: 'ready?' });
     socket.emit('answered', answer);
   });
 });

@@ -1,13 +1,13 @@
 'use strict';
 // The STOMP 1.2 scenario with the real `@stomp/stompjs` client over `ws` (subprotocols v12.stomp, v11.stomp,
 // v10.stomp; permessage-deflate offered) against a real broker, Apache ActiveMQ Artemis, which the Java test runs:
-// 1. CONNECT with login/passcode and heart-beat 200,200; SUBSCRIBE /queue/orders (ack client-individual) and
+// 1. CONNECT with login/passcode and heart-beat 1000,1000; SUBSCRIBE /queue/orders (ack client-individual) and
 //    /topic/chat; SEND a JSON body with content-type application/json and a receipt (RECEIPT), MESSAGE frames, ACK;
 //    SEND text to the topic; UNSUBSCRIBE; heart-beats (newlines) both ways; DISCONNECT with a receipt.
 // 2. A second connection with a wrong passcode: the broker answers ERROR and closes.
 const WebSocket = require('ws');
 const { Client } = require('@stomp/stompjs');
-const { scenario, within, equal, check, note, sleep } = require('../lib/peer');
+const { STEP, SCENARIO, scenario, within, equal, check, note, sleep } = require('../lib/peer');
 
 const PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 
@@ -15,8 +15,10 @@ function stomp(base, passcode, handlers) {
   return new Client({
     webSocketFactory: () => new WebSocket(`${base}/`, PROTOCOLS),
     connectHeaders: { login: 'bot', passcode, host: 'localhost' },
-    heartbeatIncoming: 200,
-    heartbeatOutgoing: 200,
+    // Artemis closes a connection after twice the client's heart-beat without one, stompjs after twice the broker's:
+    // a second each way holds on a loaded machine.
+    heartbeatIncoming: 1000,
+    heartbeatOutgoing: 1000,
     reconnectDelay: 0,
     debug: () => {},
     ...handlers,
@@ -34,7 +36,7 @@ async function session(base) {
     client.onUnhandledFrame = (frame) => reject(new Error('unexpected ' + frame.command));
     client.activate();
   });
-  const { client, frame } = await within(10000, 'CONNECTED', connected);
+  const { client, frame } = await within(STEP, 'CONNECTED', connected);
   equal(frame.headers.version, '1.2', 'STOMP version');
   check(/^\d+,\d+$/.test(frame.headers['heart-beat']), 'heart-beat header ' + frame.headers['heart-beat']);
   let heartbeatsSent = 0;
@@ -62,23 +64,23 @@ async function session(base) {
     destination: '/queue/orders', body: JSON.stringify({ order: 42, items: ['tea', 'cake'] }),
     headers: { 'content-type': 'application/json', receipt: 'order-1' },
   });
-  await within(5000, 'RECEIPT order-1', receipt);
-  await within(5000, 'MESSAGE on /queue/orders', orderArrived);
+  await within(STEP, 'RECEIPT order-1', receipt);
+  await within(STEP, 'MESSAGE on /queue/orders', orderArrived);
   equal(JSON.parse(orders[0].body), { order: 42, items: ['tea', 'cake'] }, 'order body');
   equal(orders[0].headers['content-type'], 'application/json', 'content-type');
 
   client.publish({ destination: '/topic/chat', body: 'hello, topic' });
-  await within(5000, 'MESSAGE on /topic/chat', chatArrived);
+  await within(STEP, 'MESSAGE on /topic/chat', chatArrived);
   equal(chat[0].body, 'hello, topic', 'chat body');
 
   client.unsubscribe('chat');
-  await within(5000, 'heart-beats both ways', (async () => { while (heartbeats < 1 || heartbeatsSent < 1) await sleep(20); })());
+  await within(STEP, 'heart-beats both ways', (async () => { while (heartbeats < 1 || heartbeatsSent < 1) await sleep(20); })());
   await client.deactivate();
   note('session done, heart-beats received: ' + heartbeats);
 }
 
 async function refused(base) {
-  const error = await within(10000, 'ERROR for a wrong passcode', new Promise((resolve, reject) => {
+  const error = await within(STEP, 'ERROR for a wrong passcode', new Promise((resolve, reject) => {
     const client = stomp(base, 'wrong-passcode', {
       onConnect: () => reject(new Error('connected with a wrong passcode')),
       onStompError: (frame) => { resolve(frame); client.deactivate(); },
@@ -89,7 +91,7 @@ async function refused(base) {
   note('refused: ' + error.headers.message);
 }
 
-scenario(30000, async (base) => {
+scenario(SCENARIO, async (base) => {
   await session(base);
   await refused(base);
 });

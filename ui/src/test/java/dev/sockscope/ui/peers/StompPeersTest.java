@@ -62,7 +62,7 @@ class StompPeersTest extends PeersTestBase {
                 .allSatisfy(f -> assertThat(f.type()).isEqualTo(FrameType.TEXT));
         assertThat(frames(0, Direction.SERVER_TO_CLIENT)).filteredOn(f -> f.type() != FrameType.CLOSE).as("Artemis answers in binary frames")
                 .allSatisfy(f -> assertThat(f.type()).isEqualTo(FrameType.BINARY));
-        assertThat(client.get(0)).startsWith("CONNECT\n").contains("login:bot\n", "passcode:" + ArtemisBroker.PASSCODE + "\n", "heart-beat:200,200\n").endsWith("\n\n\0");
+        assertThat(client.get(0)).startsWith("CONNECT\n").contains("login:bot\n", "passcode:" + ArtemisBroker.PASSCODE + "\n", "heart-beat:1000,1000\n").endsWith("\n\n\0");
         assertThat(server.get(0)).startsWith("CONNECTED\n").contains("version:1.2\n", "heart-beat:").as("a newline after the NUL").endsWith("\0\n");
         assertThat(client).anySatisfy(t -> assertThat(t).startsWith("SEND\n").contains("destination:/queue/orders\n",
                 "content-type:application/json\n", "receipt:order-1\n").endsWith("{\"order\":42,\"items\":[\"tea\",\"cake\"]}\0"));

@@ -25,7 +25,7 @@ public final class FallbackDecoder {
         }
         if (parsed instanceof JsonText.Ok ok) {
             JsonNode tree = ok.tree();
-            return new FrameDecoding("json", labelOf(tree), Kind.UNKNOWN, Filters.truncate(tree.toString(), Previews.TEXT_CHARS),
+            return new FrameDecoding("json", labelOf(tree), Kind.UNKNOWN, Previews.json(tree),
                     null, null, List.of());
         }
         List<Warning> warnings = parsed instanceof JsonText.Invalid invalid

@@ -330,7 +330,7 @@ public final class SpecDecoder {
         if (kind == Kind.RESPONSE) {
             return "ok";
         }
-        return Filters.truncate(tree.toString(), Previews.TEXT_CHARS);
+        return Previews.json(tree);
     }
 
     private void unwrapJsonStrings(JsonNode tree, List<Warning> warnings) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
@@ -32,9 +31,6 @@ public final class SecretMasker {
     private static final String TAG = "[hmac:";
     /** Recordings made before the keyed tag have plain SHA-256 tags; they are masked values all the same. */
     private static final String OLD_TAG = "[sha256:";
-    /** A JWT: base64url header and claims (JSON objects, so both start with eyJ), then a signature of some length. */
-    private static final Pattern JWT_ANYWHERE = Pattern.compile(
-            "eyJ[A-Za-z0-9_-]{2,}\\.eyJ[A-Za-z0-9_-]{2,}\\.([A-Za-z0-9_-]{16,})");
     private static SecretMasker ephemeral;
 
     private static final Set<String> WHOLE_VALUE_HEADERS = Set.of(
@@ -172,9 +168,8 @@ public final class SecretMasker {
                     }
                 }
             }
-            Matcher jwt = JWT_ANYWHERE.matcher(header.value());
-            while (jwt.find()) {
-                found.add(jwt.group());
+            for (int[] jwt = JwtScanner.next(header.value(), 0); jwt != null; jwt = JwtScanner.next(header.value(), jwt[2])) {
+                found.add(header.value().substring(jwt[0], jwt[2]));
             }
         }
         for (QueryString.Param p : QueryString.parse(h.query())) {
@@ -211,18 +206,23 @@ public final class SecretMasker {
         if (text == null || !text.contains("eyJ")) {
             return text;
         }
-        Matcher m = JWT_ANYWHERE.matcher(text);
+        return maskSignatures(text, false);
+    }
+
+    /**
+     * The text with each JWT's signature replaced by its masked form, in one pass ({@link JwtScanner}); with {@code
+     * latin1}, the text stands for bytes (one char each) and the masked form is put in as its UTF-8 bytes.
+     */
+    private String maskSignatures(String text, boolean latin1) {
         StringBuilder out = null;
         int pos = 0;
-        while (m.find()) {
+        for (int[] jwt = JwtScanner.next(text, 0); jwt != null; jwt = JwtScanner.next(text, jwt[2])) {
             out = out == null ? new StringBuilder(text.length()) : out;
-            out.append(text, pos, m.start(1)).append(mask(m.group(1)));
-            pos = m.end(1);
+            String masked = mask(text.substring(jwt[1], jwt[2]));
+            out.append(text, pos, jwt[1]).append(latin1 ? new String(masked.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1) : masked);
+            pos = jwt[2];
         }
-        if (out == null) {
-            return text;
-        }
-        return out.append(text, pos, text.length()).toString();
+        return out == null ? text : out.append(text, pos, text.length()).toString();
     }
 
     /**
@@ -248,18 +248,7 @@ public final class SecretMasker {
             }
         }
         if (out.contains("eyJ")) {
-            Matcher m = JWT_ANYWHERE.matcher(out);
-            StringBuilder sb = null;
-            int pos = 0;
-            while (m.find()) {
-                sb = sb == null ? new StringBuilder(out.length()) : sb;
-                sb.append(out, pos, m.start(1))
-                        .append(new String(mask(m.group(1)).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-                pos = m.end(1);
-            }
-            if (sb != null) {
-                out = sb.append(out, pos, out.length()).toString();
-            }
+            out = maskSignatures(out, true);
         }
         return out == bytes ? null : out.getBytes(StandardCharsets.ISO_8859_1);
     }

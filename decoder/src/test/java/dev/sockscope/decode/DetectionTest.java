@@ -142,7 +142,7 @@ class DetectionTest {
         FrameDecoding decoding = d.decode(new RecordedFrame(1, 1, 0, Direction.CLIENT_TO_SERVER, FrameType.TEXT, huge, 1, null)).decoding();
         assertThat(decoding.label()).isEqualTo("large text");
         assertThat(decoding.summary()).startsWith("{\"cmd\":0,\"seq\":1").hasSizeLessThanOrEqualTo(130);
-        assertThat(decoding.warnings()).containsExactly(Warning.of(Warning.Code.NOT_DECODED, "not decoded: 16.0 MiB is over the 16.0 MiB decoding limit (the frame is stored whole)"));
+        assertThat(decoding.warnings()).containsExactly(Warning.of(Warning.Code.NOT_DECODED, "not decoded: 4.0 MiB is over the 4.0 MiB decoding limit (the frame is stored whole)"));
     }
 
     @Test

@@ -135,6 +135,39 @@ class MaskingTest {
     }
 
     @Test
+    void brokenJsonWithAHugeCutOffSecretIsMaskedWithoutOverflowingTheStack() {
+        SessionDecoder d = open("generic");
+        String value = "x\\\"y".repeat(300_000); // escaped quotes: one regex frame per character overflowed the stack
+        String stored = stored(d.decode(text(1, "{\"op\":1,\"password\":\"" + value)));
+        assertThat(stored).isEqualTo("{\"op\":1,\"password\":\"" + MASKER.mask(value));
+    }
+
+    @Test
+    void fieldsInBrokenJsonAreFoundAsTheRegularExpressionTheScannerReplacesFoundThem() {
+        java.util.regex.Pattern spec = java.util.regex.Pattern.compile("(\"([^\"\\\\]{1,64})\"\\s*:\\s*\")((?:[^\"\\\\]|\\\\.)*)(\"?)");
+        String[] pieces = {"\"", "\\", "\\\"", ":", " ", "\n", "token", "pwd", "a", "{", ","};
+        java.util.Random random = new java.util.Random(6);
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = random.nextInt(24); i > 0; i--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String s = text.toString();
+            java.util.regex.Matcher m = spec.matcher(s);
+            StringBuilder expected = new StringBuilder();
+            int pos = 0;
+            while (m.find()) {
+                if (!m.group(3).isEmpty() && PayloadMasker.isConventionalSecret(m.group(2))) {
+                    expected.append(s, pos, m.start(3)).append(MASKER.mask(m.group(3)));
+                    pos = m.end(3);
+                }
+            }
+            expected.append(s, pos, s.length());
+            assertThat(PayloadMasker.maskUnparsed(s, java.util.Set.of(), MASKER)).as("masked %s", s).isEqualTo(expected.toString());
+        }
+    }
+
+    @Test
     void theDecodedHandshakeShowsNoTokenTheUpstreamSelectedAsItsSubprotocol() {
         Handshake h = new Handshake("/ws", "sid=2", List.of(new Header("Sec-WebSocket-Protocol", "access_token, " + JWT)), 101,
                 List.of(new Header("Sec-WebSocket-Protocol", JWT)), JWT, List.of());

@@ -126,6 +126,11 @@ public class EventBus<E> implements AutoCloseable {
 
     /** True when every lossless subscriber is below its limits; false for good once one has {@link #failure() failed}. */
     public boolean hasCapacity() {
+        return hasCapacity(1);
+    }
+
+    /** {@link #hasCapacity()} with every lossless subscriber's limits multiplied by {@code factor}. */
+    protected final boolean hasCapacity(int factor) {
         if (failure.get() != null) {
             return false;
         }
@@ -133,11 +138,25 @@ public class EventBus<E> implements AutoCloseable {
             return true; // nothing will drain any more, and publishing drops: a reader must not wait for room
         }
         for (Subscription s : subscriptions) {
-            if (s.delivery == Delivery.LOSSLESS && s.isFull()) {
+            if (s.delivery == Delivery.LOSSLESS && s.isFull(factor)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Hands every event queued for a lossless subscriber, and not yet taken by it, to {@code each} (a snapshot, for status). */
+    public void forEachQueued(Consumer<? super E> each) {
+        for (Subscription s : subscriptions) {
+            if (s.delivery == Delivery.LOSSLESS) {
+                s.forEachQueued(each);
+            }
+        }
+    }
+
+    /** Whether close() has finished: nothing will be delivered any more. */
+    protected final boolean isDrained() {
+        return drained;
     }
 
     /**
@@ -281,6 +300,7 @@ public class EventBus<E> implements AutoCloseable {
     /** One subscriber's queue and thread. */
     public final class Subscription {
         private static final Object POISON = new Object();
+        private static final Object[] NOTHING = {};
 
         /** A drain barrier in the queue. */
         private record Flush(CompletableFuture<Void> done) {
@@ -309,7 +329,23 @@ public class EventBus<E> implements AutoCloseable {
         }
 
         boolean isFull() {
-            return queuedBytes.get() >= limits.maxQueuedBytes() || queue.size() >= limits.maxQueuedEvents();
+            return isFull(1);
+        }
+
+        boolean isFull(int factor) {
+            return queuedBytes.get() >= limits.maxQueuedBytes() * factor || queue.size() >= (long) limits.maxQueuedEvents() * factor;
+        }
+
+        void forEachQueued(Consumer<? super E> each) {
+            Object[] taken = inProgress;
+            for (Object o : taken) {
+                each.accept(cast(o));
+            }
+            for (Object o : queue) {
+                if (o != POISON && !(o instanceof Flush)) {
+                    each.accept(cast(o));
+                }
+            }
         }
 
         void offer(E event, long weight) {
@@ -438,16 +474,20 @@ public class EventBus<E> implements AutoCloseable {
         }
 
         private final List<E> batch = new ArrayList<>(MAX_BATCH);
+        /** The batch the listener is working on, for {@link #forEachQueued} on other threads. */
+        private volatile Object[] inProgress = NOTHING;
         private long batchBytes;
 
         /** Gives the gathered batch to the listener, then frees its room in the queue (so the relay resumes only after). */
         private void handOver() {
             if (!batch.isEmpty()) {
+                inProgress = batch.toArray();
                 if (failed == null && deliver(batch)) {
                     delivered.addAndGet(batch.size());
                 } else {
                     dropped.addAndGet(batch.size());
                 }
+                inProgress = NOTHING;
                 batch.clear();
             }
             queuedBytes.addAndGet(-batchBytes);

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
+import dev.sockscope.capture.Backlog;
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.capture.CaptureListener;
 import dev.sockscope.capture.EventBus;
+import dev.sockscope.capture.PartialPayload;
 
 /**
  * The decoding stage: a lossless subscriber of the capture bus that runs every event through one
@@ -28,6 +30,7 @@ public final class DecodingStage implements CaptureListener {
     private final CaptureDecoder decoder;
     private final EventBus<DecodedEvent> decoded = new EventBus<>(DecodingStage::weightOf);
     private volatile CountDownLatch waitingForRoom;
+    private volatile String hurry;
     private EventBus<CaptureEvent>.Subscription subscription;
 
     private DecodingStage(CaptureDecoder decoder) {
@@ -39,6 +42,7 @@ public final class DecodingStage implements CaptureListener {
     public static DecodingStage attach(CaptureBus capture, CaptureDecoder decoder, EventBus.Limits limits) {
         DecodingStage stage = new DecodingStage(decoder);
         capture.failWhen(stage.decoded);
+        capture.countBehindWith(stage::countQueued);
         stage.subscription = capture.subscribe("decoding", stage, EventBus.Delivery.LOSSLESS, limits);
         return stage;
     }
@@ -59,9 +63,33 @@ public final class DecodingStage implements CaptureListener {
     @Override
     public void onEvents(List<CaptureEvent> events) throws InterruptedException {
         for (CaptureEvent e : events) {
+            String why = hurry;
+            if (why != null && e instanceof CaptureEvent.FrameCaptured f && f.frame().size() > CaptureBus.LAG_KEPT_BYTES) {
+                e = new CaptureEvent.FrameCaptured(PartialPayload.cut(f.frame(), CaptureBus.LAG_KEPT_BYTES, why));
+            }
             decoder.decode(e, decoded::publish);
         }
         awaitRoomBehind();
+    }
+
+    /**
+     * From now on, frames still queued are decoded and recorded with their first {@value CaptureBus#LAG_KEPT_BYTES}
+     * bytes, and a note saying {@code why}: for a proxy that must stop by a deadline, so that every frame is written
+     * in time, if not every byte.
+     */
+    public void hurry(String why) {
+        this.hurry = why;
+    }
+
+    /** Adds what waits for the recorder behind the stage to {@code counter}. */
+    private void countQueued(Backlog.Counter counter) {
+        decoded.forEachQueued(e -> {
+            if (e instanceof DecodedEvent.FrameDecoded f) {
+                counter.frame(f.sessionId(), f.frame().size());
+            } else {
+                counter.session(e.sessionId());
+            }
+        });
     }
 
     /** Holds this thread (never a relay thread) while the writer behind is full; returns at once if it failed. */

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.capture.PartialPayload;
 import dev.sockscope.decode.spec.ProtocolSpec;
 import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.FrameType;
@@ -206,7 +207,7 @@ public final class SessionDecoder {
      */
     private byte[] mask(RecordedFrame f, boolean jsonPass) {
         byte[] out = jsonPass ? PayloadMasker.mask(f.text(), secretPaths(), masker) : null;
-        byte[] more = masker.maskBytes(out != null ? out : f.payload(), credentials);
+        byte[] more = masker.maskBytes(out != null ? out : f.payload(), credentials, PartialPayload.isCut(f));
         return more != null ? more : out;
     }
 

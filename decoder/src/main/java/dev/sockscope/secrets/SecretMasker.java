@@ -253,6 +253,30 @@ public final class SecretMasker {
         return out == bytes ? null : out.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * {@link #maskBytes(byte[], Set)} for a payload that may have been cut off (recorded in part): a credential whose
+     * start ends the payload is masked too, so a cut in the middle of a token does not leave its first part readable.
+     */
+    public byte[] maskBytes(byte[] payload, Set<String> credentials, boolean cutOff) {
+        byte[] masked = maskBytes(payload, credentials);
+        if (!cutOff) {
+            return masked;
+        }
+        byte[] b = masked != null ? masked : payload;
+        for (String c : credentials) {
+            byte[] secret = c.getBytes(StandardCharsets.UTF_8);
+            for (int k = Math.min(secret.length - 1, b.length); k > 4; k--) {
+                if (java.util.Arrays.equals(b, b.length - k, b.length, secret, 0, k)) {
+                    byte[] shown = mask(c).getBytes(StandardCharsets.UTF_8);
+                    byte[] out = java.util.Arrays.copyOf(b, b.length - k + shown.length);
+                    System.arraycopy(shown, 0, out, b.length - k, shown.length);
+                    return out;
+                }
+            }
+        }
+        return masked;
+    }
+
     /** Window of the scan below: small enough to stay in the young generation whatever the frame's size. */
     private static final int SCAN_WINDOW = 64 * 1024;
 

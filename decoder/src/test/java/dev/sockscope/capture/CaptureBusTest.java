@@ -254,4 +254,71 @@ class CaptureBusTest {
         assertThat(bus.dropped()).as("what was published after the close is counted, not queued").isPositive();
         assertThat(resumed.get()).as("the reader ran; it did not spin").isBetween(1, 2);
     }
+
+    @Test
+    void theRelayWaitsForAStuckRecorderOnlyWithinTheBoundThenMessagesAreRecordedInPartAndSaySo() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<RecordedFrame> written = new CopyOnWriteArrayList<>();
+        CaptureBus bus = new CaptureBus(Duration.ofMillis(200));
+        bus.subscribe("stuck recorder", events -> {
+            release.await();
+            events.forEach(e -> written.add(((CaptureEvent.FrameCaptured) e).frame()));
+        }, CaptureBus.Delivery.LOSSLESS, new CaptureBus.Limits(150_000, 1_000));
+        for (int i = 1; i <= 20; i++) {
+            bus.publish(frame(i, 10_000));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !bus.hasCapacity());
+        long waitFrom = System.nanoTime();
+        CountDownLatch resumed = new CountDownLatch(1);
+        bus.whenCapacity(resumed::countDown);
+        assertThat(resumed.await(10, TimeUnit.SECONDS)).as("the reader resumed without the recorder draining").isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitFrom)).as("waited ms").isGreaterThanOrEqualTo(150);
+        assertThat(bus.hasCapacity()).as("past the bound, the relay may read").isTrue();
+        CaptureBus.Lag lag = bus.lag();
+        assertThat(lag.lagging()).isTrue();
+        assertThat(lag.behind().frames()).as("frames queued").isGreaterThanOrEqualTo(10);
+        assertThat(lag.behind().sessions()).isEqualTo(1);
+        bus.publish(frame(21, 10_000));
+        bus.publish(frame(22, 100));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 22);
+        assertThat(written.get(0).size()).as("published before the lag: whole").isEqualTo(10_000);
+        RecordedFrame cut = written.get(20);
+        assertThat(cut.size()).isEqualTo(CaptureBus.LAG_KEPT_BYTES);
+        assertThat(cut.note()).isEqualTo("recorded in part: the first 1024 of 10000 bytes, because the recorder was more than"
+                + " 200 ms behind (--record-wait)");
+        assertThat(written.get(21).size()).as("a small message is kept whole").isEqualTo(100);
+        assertThat(written.get(21).note()).isNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !bus.lag().lagging());
+        assertThat(bus.lag().cutFrames()).isEqualTo(1);
+        bus.close(Duration.ofSeconds(5));
+        assertThat(bus.dropped()).isZero();
+    }
+
+    @Test
+    void pastTwiceItsLimitsTheQueueHoldsTheRelayAgainSoMemoryStaysBounded() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch taken = new CountDownLatch(1);
+        CaptureBus bus = new CaptureBus(Duration.ZERO);
+        bus.subscribe("stuck recorder", events -> {
+            taken.countDown();
+            release.await();
+        }, CaptureBus.Delivery.LOSSLESS, new CaptureBus.Limits(1 << 20, 10));
+        // The first event is taken by the stuck recorder; the queue holds the rest.
+        bus.publish(frame(1, 10));
+        assertThat(taken.await(5, TimeUnit.SECONDS)).isTrue();
+        for (int i = 2; i <= 11; i++) {
+            bus.publish(frame(i, 10));
+        }
+        assertThat(bus.hasCapacity()).as("full, but a zero bound never waits").isTrue();
+        for (int i = 12; i <= 21; i++) {
+            bus.publish(frame(i, 10));
+        }
+        assertThat(bus.hasCapacity()).as("at twice the limit").isFalse();
+        AtomicBoolean resumed = new AtomicBoolean();
+        bus.whenCapacity(() -> resumed.set(true));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).untilTrue(resumed);
+        bus.close(Duration.ofSeconds(5));
+    }
 }

@@ -52,6 +52,15 @@ class LinearMaskingTest {
         assertThat(millis).as("milliseconds to mask 10 MiB").isLessThan(2_000);
     }
 
+    @Test
+    void aPayloadCutInTheMiddleOfATokenDoesNotKeepTheTokensStart() {
+        String token = "c2VjcmV0LXRva2VuLW9mLXRoZS1zZXNzaW9u";
+        byte[] cut = ("{\"auth\":\"x\",\"again\":\"" + token.substring(0, 12)).getBytes(StandardCharsets.UTF_8);
+        byte[] masked = SecretMaskerTest.MASKER.maskBytes(cut, Set.of(token), true);
+        assertThat(new String(masked, StandardCharsets.UTF_8)).isEqualTo("{\"auth\":\"x\",\"again\":\"" + SecretMaskerTest.MASKER.mask(token));
+        assertThat(SecretMaskerTest.MASKER.maskBytes(cut, Set.of(token), false)).as("a whole payload's end is left alone").isNull();
+    }
+
     private static byte[] alphanumerics(int size, Random random) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         byte[] out = new byte[size];

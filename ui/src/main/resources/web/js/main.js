@@ -4,6 +4,7 @@ import {h, fill} from './dom.js';
 import * as route from './route.js';
 import {sessionsPage} from './sessions-page.js';
 import {sessionPage} from './session-page.js';
+import {watchRecordingLag} from './recording-lag.js';
 
 const view = document.getElementById('view');
 const crumbs = document.getElementById('crumbs');
@@ -43,3 +44,4 @@ document.addEventListener('keydown', e => {
 document.getElementById('help-button').addEventListener('click', () => help.showModal());
 
 show();
+watchRecordingLag(document.getElementById('recording-lag'));

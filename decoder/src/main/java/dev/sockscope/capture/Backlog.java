@@ -33,6 +33,13 @@ public record Backlog(int sessions, long frames, long bytes) {
             bytes += payloadBytes;
         }
 
+        /** Adds what {@code other} counted (a session in both counts once). */
+        public void add(Counter other) {
+            sessions.addAll(other.sessions);
+            frames += other.frames;
+            bytes += other.bytes;
+        }
+
         public Backlog total() {
             return new Backlog(sessions.size(), frames, bytes);
         }

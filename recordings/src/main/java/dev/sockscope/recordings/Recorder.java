@@ -2,16 +2,20 @@ package dev.sockscope.recordings;
 
 import java.util.List;
 
+import dev.sockscope.capture.Backlog;
 import dev.sockscope.capture.BusListener;
 import dev.sockscope.decode.DecodedEvent;
 
 /**
  * The writer: a lossless subscriber of the decoding stage that stores every decoded event, in order, one batch per
  * transaction. Runs on its own subscription's thread, never on a relay thread, so the database never slows the relay;
- * when it falls behind, the stage waits for it and the relay stops reading (backpressure, nothing dropped).
+ * when it falls behind, the stage waits for it, and the relay waits at most the capture bus's bound before messages
+ * are recorded in part (nothing dropped).
  */
 public final class Recorder implements BusListener<DecodedEvent> {
     private final RecordingStore store;
+    private volatile boolean abandoned;
+    private final Backlog.Counter skipped = new Backlog.Counter();
 
     public Recorder(RecordingStore store) {
         this.store = store;
@@ -19,6 +23,33 @@ public final class Recorder implements BusListener<DecodedEvent> {
 
     @Override
     public void onEvents(List<DecodedEvent> events) throws RecordingException {
+        if (abandoned) {
+            synchronized (skipped) {
+                for (DecodedEvent e : events) {
+                    if (e instanceof DecodedEvent.FrameDecoded f) {
+                        skipped.frame(f.sessionId(), f.frame().size());
+                    } else {
+                        skipped.session(e.sessionId());
+                    }
+                }
+            }
+            return;
+        }
         store.append(events);
+    }
+
+    /**
+     * Writes nothing from the next batch on, and counts what it did not write: for a proxy whose stop deadline has
+     * come, so that the store can close while nothing writes to it.
+     */
+    public void abandon() {
+        abandoned = true;
+    }
+
+    /** Adds what was not written since {@link #abandon()} to {@code counter}. */
+    public void countSkipped(Backlog.Counter counter) {
+        synchronized (skipped) {
+            counter.add(skipped);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,8 +30,8 @@ import dev.sockscope.recordings.RecordingException;
 
 /**
  * A running proxy: relay → capture bus → decoding stage → recorder (and, later, live views) → store. Closing it stops
- * in the order that loses nothing: sessions closed (1001 both ways), then every queued event decoded and written,
- * then the database closed.
+ * in the order that loses nothing, within the stop timeout ({@link GracefulStop}): sessions closed (1001 both ways),
+ * then every queued event decoded and written, then the database closed.
  */
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRuntime.class);
@@ -47,15 +48,20 @@ public final class ProxyRuntime implements AutoCloseable {
     private final DecodingStage decoding;
     private final Relay relay;
     private final EventBus<DecodedEvent>.Subscription recorder;
+    private final Recorder writer;
+    private final RecordingOptions recording;
+    private volatile Consumer<String> say = LOG::info;
     private boolean closed;
 
-    private ProxyRuntime(H2RecordingStore store, CaptureBus bus, DecodingStage decoding,
-                         EventBus<DecodedEvent>.Subscription recorder, Relay relay) {
+    private ProxyRuntime(H2RecordingStore store, CaptureBus bus, DecodingStage decoding, Recorder writer,
+                         EventBus<DecodedEvent>.Subscription recorder, Relay relay, RecordingOptions recording) {
         this.store = store;
         this.bus = bus;
         this.decoding = decoding;
+        this.writer = writer;
         this.recorder = recorder;
         this.relay = relay;
+        this.recording = recording;
     }
 
     public static ProxyRuntime start(List<Route> routes, RelayOptions options, Path db, boolean keepSecrets)
@@ -71,15 +77,22 @@ public final class ProxyRuntime implements AutoCloseable {
     /** Routes and, unless {@code forward} is null, the forward proxy beside them. */
     public static ProxyRuntime start(List<Route> routes, ForwardProxy forward, RelayOptions options, Path db, boolean keepSecrets,
                                      ProtocolRegistry protocols) throws RecordingException, IOException {
+        return start(routes, forward, options, RecordingOptions.DEFAULTS, db, keepSecrets, protocols);
+    }
+
+    /** As above, with how long recording may hold the relay and the stop up. */
+    public static ProxyRuntime start(List<Route> routes, ForwardProxy forward, RelayOptions options, RecordingOptions recording,
+                                     Path db, boolean keepSecrets, ProtocolRegistry protocols) throws RecordingException, IOException {
         H2RecordingStore store = H2RecordingStore.open(db);
-        CaptureBus bus = new CaptureBus();
+        CaptureBus bus = new CaptureBus(recording.recordWait());
         DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
                 EventBus.Limits.forThisHeap().withLinger(STAGE_LINGER));
-        EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", new Recorder(store),
+        Recorder writer = new Recorder(store);
+        EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", writer,
                 EventBus.Delivery.LOSSLESS, EventBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
         try {
             Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId);
-            return new ProxyRuntime(store, bus, decoding, recorder, relay);
+            return new ProxyRuntime(store, bus, decoding, writer, recorder, relay, recording);
         } catch (IOException | RuntimeException e) {
             bus.close(Duration.ofSeconds(5));
             store.close();
@@ -108,6 +121,16 @@ public final class ProxyRuntime implements AutoCloseable {
     /** The recorder's (or another lossless subscriber's) failure, if it failed: the relay has then stopped reading. */
     public Optional<CaptureBus.Failure> failure() {
         return bus.failure();
+    }
+
+    /** How far behind recording is (the inspector's status, the log). */
+    public CaptureBus.Lag lag() {
+        return bus.lag();
+    }
+
+    /** Where the stop says what it is closing and writing (default: the log); the command line prints it. */
+    public void reportStopTo(Consumer<String> out) {
+        this.say = out;
     }
 
     /** Events written to the store so far (for tests and the status line). */
@@ -149,9 +172,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        relay.stop(Duration.ofSeconds(5));
-        bus.close(Duration.ofSeconds(60));
-        store.close();
+        new GracefulStop(relay, bus, decoding, writer, store, recording.stopTimeout(), say).run();
         LOG.debug("stopped; {} events recorded", recorder.delivered());
     }
 }

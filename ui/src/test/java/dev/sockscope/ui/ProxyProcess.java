@@ -116,7 +116,8 @@ final class ProxyProcess implements AutoCloseable {
 
     /** SIGTERM, as Ctrl-C or a service manager would stop it; returns the exit code. */
     int terminate() throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() also closes our end of its output, and what it prints while stopping is lost.
+        process.toHandle().destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the proxy did not stop within 60 s of SIGTERM; output: " + output);

@@ -13,6 +13,7 @@ import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.tls.CertificateAuthority;
 import dev.sockscope.ui.ProxyRuntime;
+import dev.sockscope.ui.RecordingOptions;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.capture.CaptureBus;
 import picocli.CommandLine.ArgGroup;
@@ -92,6 +93,16 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "Time a client may take to send its whole upgrade request (default: ${DEFAULT-VALUE}).")
     int handshakeTimeoutSeconds;
 
+    @Option(names = "--record-wait", paramLabel = "MILLIS", defaultValue = "500",
+            description = "The longest the relay waits for a recorder that is behind before it reads on; until the recorder"
+                    + " catches up, each message then keeps its first 1 KiB in the recording, with a note (default: ${DEFAULT-VALUE}).")
+    long recordWaitMillis;
+
+    @Option(names = "--stop-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "On Ctrl-C or SIGTERM, the longest the proxy takes to close its sessions and write what is queued;"
+                    + " it says what it could not write by then (default: ${DEFAULT-VALUE}).")
+    double stopTimeoutSeconds;
+
     @Option(names = "--terminate",
             description = "Re-frame every message through Jetty's WebSocket sessions instead of passing the bytes through "
                     + "(each leg negotiates its own compression; violations are answered by the proxy).")
@@ -125,8 +136,19 @@ public final class ProxyCommand implements Callable<Integer> {
         RelayOptions options = new RelayOptions(Sizes.parse(maxMessage), insecure,
                 Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(handshakeTimeoutSeconds), terminate);
-        ProxyRuntime runtime = ProxyRuntime.start(parsed, forward, options, db.directory(), keepSecrets, registry);
+        RecordingOptions recording;
+        try {
+            recording = new RecordingOptions(Duration.ofMillis(recordWaitMillis), Duration.ofMillis((long) (stopTimeoutSeconds * 1000)));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ProxyRuntime runtime = ProxyRuntime.start(parsed, forward, options, recording, db.directory(), keepSecrets, registry);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        runtime.reportStopTo(line -> {
+            err.println(line);
+            err.flush();
+        });
         AutoCloseable inspector;
         try {
             inspector = noUi ? () -> { } : ui.startBeside(runtime, registry, out);

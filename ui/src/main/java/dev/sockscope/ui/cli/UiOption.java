@@ -36,6 +36,7 @@ public final class UiOption {
         try {
             InspectorApp app = start(runtime.store(), live, registry, out,
                     (id, o) -> dev.sockscope.ui.replay.Replayer.run(runtime, id, registry, o));
+            app.recordingLag(runtime::lag);
             return () -> {
                 app.close();
                 live.close();

@@ -25,6 +25,7 @@ public final class InspectorApp implements AutoCloseable {
     private final InspectorOptions options;
     private final LiveFeed live;
     private final Javalin app;
+    private final StatusApi status = new StatusApi();
     private boolean started;
 
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options) {
@@ -57,6 +58,7 @@ public final class InspectorApp implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
             config.routes.before(guard::check);
+            config.routes.get("/api/status", status::status);
             config.routes.get("/api/sessions", sessions::list);
             config.routes.get("/api/sessions/{id}", sessions::one);
             config.routes.delete("/api/sessions/{id}", sessions::delete);
@@ -103,6 +105,12 @@ public final class InspectorApp implements AutoCloseable {
             LOG.warn("the inspector listens on {}, beyond this machine: anyone who can reach it and has the token can read"
                     + " every recording", options.host());
         }
+        return this;
+    }
+
+    /** Where {@code /api/status} learns how far behind recording is (an inspector beside a proxy). */
+    public InspectorApp recordingLag(java.util.function.Supplier<dev.sockscope.capture.CaptureBus.Lag> lag) {
+        status.recordingLag(lag);
         return this;
     }
 

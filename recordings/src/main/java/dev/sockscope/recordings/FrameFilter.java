@@ -3,7 +3,7 @@ package dev.sockscope.recordings;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 import dev.sockscope.decode.Kind;
 import dev.sockscope.wire.Direction;
@@ -17,7 +17,7 @@ import dev.sockscope.wire.RecordedFrame;
  *
  * @param label        the label contains this text, any case
  * @param text         the payload (as text) or the decoded summary contains this text, any case (ASCII case for ASCII text)
- * @param regex        the payload (as text) or the decoded summary has a match
+ * @param regex        the payload (as text) or the decoded summary has a match (RE2/J: linear time, see {@link SearchRegex})
  * @param warningsOnly only frames with a note, a decoder warning, or a request the session ended without answering
  * @param sinceMicros  from this time on (µs since the epoch, inclusive)
  * @param untilMicros  up to this time (inclusive)

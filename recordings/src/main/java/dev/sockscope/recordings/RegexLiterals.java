@@ -3,12 +3,13 @@ package dev.sockscope.recordings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
- * The plain ASCII runs that every match of a regular expression must contain, lower-cased, so that a regex search
- * can skip blocks by their text signatures (as a trigram index does for regexes). Conservative: a pattern with an
- * alternation, a comment or Unicode-case flag, or a quoted section gives nothing; runs inside groups, classes and
+ * The plain ASCII runs that every match of a regular expression (RE2 syntax, {@link SearchRegex}) must contain,
+ * lower-cased, so that a regex search can skip blocks by their text signatures (as a trigram index does for regexes).
+ * Conservative: a pattern with an alternation, inline flags, a case-insensitive flag (RE2 folds case the Unicode way,
+ * so {@code k} also matches the Kelvin sign) or a quoted section gives nothing; runs inside groups, classes and
  * optional or repeated atoms are left out; only runs of three characters or more are kept. An empty list means
  * "cannot tell", never "cannot match".
  */
@@ -22,16 +23,11 @@ final class RegexLiterals {
         int flags = pattern.flags();
         String p = pattern.pattern();
         List<String> runs = new ArrayList<>();
-        if ((flags & Pattern.UNICODE_CASE) != 0 && (flags & Pattern.CASE_INSENSITIVE) != 0) {
+        if ((flags & Pattern.CASE_INSENSITIVE) != 0) {
             return runs; // Unicode case folding lets non-ASCII letters match ASCII ones (K, the Kelvin sign)
         }
-        if ((flags & Pattern.LITERAL) != 0) {
-            keep(runs, new StringBuilder(p));
-            return runs;
-        }
-        if ((flags & (Pattern.COMMENTS | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS)) != 0 || p.contains("|")
-                || p.contains("\\Q") || p.contains("(?")) {
-            return runs; // inline flags such as (?x) or (?u) change what the characters mean: not worth the risk
+        if (p.contains("|") || p.contains("\\Q") || p.contains("(?")) {
+            return runs; // inline flags such as (?i) or (?s) change what the characters mean: not worth the risk
         }
         StringBuilder run = new StringBuilder();
         int depth = 0;

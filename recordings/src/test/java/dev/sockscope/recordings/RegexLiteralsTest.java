@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,13 +37,11 @@ class RegexLiteralsTest {
             "\\x22opcode\\x22;opcode",
             "\\x41bcd;bcd",
             "\\x{1F600}smile;smile",
-            "caf\\u00e9 menu;caf && ' menu'",
             "\\0123abc;abc",
-            "\\cMabcd;abcd",
+            "\\123abc;abc",
+            "(?P<n>ab)xyz;-",
             "\\pLfoo;foo",
             "\\p{Lu}foo;foo",
-            "(ab)x\\12345;-",
-            "(?<n>ab)\\k<n>xyz;-",
             "\\bword\\b;word",
     })
     void requiredRuns(String regex, String expected) {
@@ -52,17 +51,19 @@ class RegexLiteralsTest {
 
     @Test
     void flagsThatChangeWhatCharactersMeanGiveNothing() {
-        assertThat(RegexLiterals.required(Pattern.compile("hello world", Pattern.COMMENTS))).isEmpty();
-        assertThat(RegexLiterals.required(Pattern.compile("hello", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE))).isEmpty();
-        assertThat(RegexLiterals.required(Pattern.compile("Hello", Pattern.CASE_INSENSITIVE))).containsExactly("hello");
-        assertThat(RegexLiterals.required(Pattern.compile("a.b*c", Pattern.LITERAL))).containsExactly("a.b*c");
+        // RE2 folds case the Unicode way: (?i)key also matches "\u212Aey" (Kelvin sign), which holds no ASCII "key".
+        assertThat(RegexLiterals.required(Pattern.compile("Hello", Pattern.CASE_INSENSITIVE))).isEmpty();
+        assertThat(Pattern.compile("(?i)key").matcher("\u212Aey").find()).isTrue();
+        assertThat(RegexLiterals.required(Pattern.compile("(?i)key"))).isEmpty();
+        assertThat(RegexLiterals.required(Pattern.compile("(?s)hello.world"))).isEmpty();
     }
 
     /** Whatever a pattern matches holds every run it names: checked on random text where the patterns often match. */
     @Test
     void everyMatchHoldsTheRequiredRuns() {
         List<String> patterns = List.of("ab+c?d", "xa*bcd+", "c[ab]cab", "ab\\.?cd", "dd(ab)?cabd", "a{1,3}bcab", "^abc", "bca$",
-                "cab\\b", "a.cab", "ABC", "(?i)abc", "abc+abc", "\\x61bcd", "\\u0061bca", "\\0141bca", "\\p{L}bcab", "\\x{61}bc.");
+                "cab\\b", "a.cab", "ABC", "(?i)abc", "abc+abc", "\\x61bcd", "\\141bca", "\\0141bca", "\\p{L}bcab", "\\x{61}bc.",
+                "((a+)+)+bcd", "[[:alpha:]]bcab", "\\Qab.\\Ecd");
         Random random = new Random(3);
         int matched = 0;
         for (int round = 0; round < 20_000; round++) {

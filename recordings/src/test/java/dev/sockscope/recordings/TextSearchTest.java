@@ -100,7 +100,7 @@ class TextSearchTest {
     }
 
     private static List<Long> searchRegex(RecordingStore store, String regex) throws Exception {
-        return allMatches(store, new FrameFilter(null, Set.of(), null, null, Set.of(), null, java.util.regex.Pattern.compile(regex),
+        return allMatches(store, new FrameFilter(null, Set.of(), null, null, Set.of(), null, com.google.re2j.Pattern.compile(regex),
                 false, null, null));
     }
 
@@ -118,7 +118,7 @@ class TextSearchTest {
     }
 
     private static List<Long> bruteForceRegex(List<RecordedFrame> frames, String regex) {
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        com.google.re2j.Pattern p = com.google.re2j.Pattern.compile(regex);
         return frames.stream().filter(f -> f.type() != FrameType.BINARY && p.matcher(new String(f.payload(), StandardCharsets.UTF_8)).find())
                 .map(RecordedFrame::seq).toList();
     }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,6 +20,7 @@ import dev.sockscope.recordings.FramePage;
 import dev.sockscope.recordings.FrameQuery;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.RecordingException;
+import dev.sockscope.recordings.SearchRegex;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.ui.views.DecodedTree;
@@ -81,7 +81,7 @@ public final class FramesCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "TEXT", description = "Only frames whose payload or summary contains this text (any case).")
     String text;
 
-    @Option(names = "--regex", paramLabel = "REGEX", description = "Only frames whose payload or summary matches this Java regular expression.")
+    @Option(names = "--regex", paramLabel = "REGEX", description = "Only frames whose payload or summary matches this regular expression, in RE2 syntax (no back references or lookaround; matching takes linear time).")
     String regex;
 
     @Option(names = "--after", paramLabel = "SEQ", defaultValue = "0", description = "Only frames after this seq (to page on from the last one shown).")
@@ -92,6 +92,15 @@ public final class FramesCommand implements Callable<Integer> {
 
     @Option(names = "--width", paramLabel = "N", defaultValue = "100", description = "Summary width in the table (default: ${DEFAULT-VALUE}).")
     int width;
+
+    /** --regex, compiled as the HTTP API compiles it (RE2 syntax); a bad one is a usage error that says why. */
+    private com.google.re2j.Pattern regexOption() {
+        try {
+            return SearchRegex.compile(regex);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--regex " + regex + ": " + e.getMessage());
+        }
+    }
 
     /** The options as the one frame filter the HTTP API uses too. */
     private FrameFilter filter() {
@@ -104,7 +113,7 @@ public final class FramesCommand implements Callable<Integer> {
             kinds.forEach(x -> k.add(Kind.fromLabel(x)));
         }
         return new FrameFilter(from == null ? null : Direction.fromSender(from), t, null, label, k, text,
-                regex == null ? null : Pattern.compile(regex), onlyWarnings, null, null);
+                regex == null ? null : regexOption(), onlyWarnings, null, null);
     }
 
     /**

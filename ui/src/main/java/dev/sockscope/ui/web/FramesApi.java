@@ -7,16 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import dev.sockscope.decode.Kind;
 import dev.sockscope.decode.ProtocolRegistry;
+import com.google.re2j.Pattern;
+
 import dev.sockscope.recordings.FrameFilter;
 import dev.sockscope.recordings.FramePage;
 import dev.sockscope.recordings.FrameQuery;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.SearchRegex;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.ui.views.DecodedTree;
@@ -100,9 +101,9 @@ final class FramesApi {
         Pattern pattern = null;
         if (regex != null) {
             try {
-                pattern = Pattern.compile(regex);
-            } catch (PatternSyntaxException e) {
-                throw ApiError.badParameter("regex", e.getDescription() + " near index " + e.getIndex());
+                pattern = SearchRegex.compile(regex);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badParameter("regex", e.getMessage());
             }
         }
         return new FrameFilter(from, types, p.text("protocol"), p.text("label"), kinds, p.text("text"), pattern,

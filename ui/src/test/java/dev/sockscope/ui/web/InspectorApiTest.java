@@ -237,6 +237,19 @@ class InspectorApiTest {
     }
 
     @Test
+    void regexSearchesAreLinearAndRefuseWhatRe2DoesNotHaveByName() {
+        String f = "/api/sessions/" + chat.id + "/frames?regex=";
+        long start = System.nanoTime();
+        assertThat(seqs(http.get(f + "%28%28a%2B%29%2B%29%2Bx").json().get("frames"))).isEmpty();
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms for ((a+)+)+x").isLessThan(5_000);
+        Http.Answer lookahead = http.get(f + "%28%3F%3Dname%29");
+        assertThat(lookahead.status()).isEqualTo(400);
+        assertThat(lookahead.json().get("error").asText()).contains("'regex'").contains("RE2 syntax, which has no lookahead");
+        Http.Answer backReference = http.get(f + "%28a%29%5C1");
+        assertThat(backReference.json().get("error").asText()).contains("no back references");
+    }
+
+    @Test
     void unknownIdsAre404s() {
         assertThat(http.get("/api/sessions/999").status()).isEqualTo(404);
         assertThat(http.get("/api/sessions/999/frames").status()).isEqualTo(404);

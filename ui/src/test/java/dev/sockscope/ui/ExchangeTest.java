@@ -144,9 +144,92 @@ class ExchangeTest {
         Path notHar = dir.resolve("other.json");
         Files.writeString(notHar, "{\"hello\": 1}");
         Path into = dir.resolve("nothing");
-        assertThat(fails("import", notJson.toString(), "--db", into.toString())).contains(notJson + " is not JSON:");
+        assertThat(fails("import", notJson.toString(), "--db", into.toString())).contains(notJson + ": not JSON:");
         assertThat(fails("import", notHar.toString(), "--db", into.toString())).contains("no log.entries array: not a HAR file");
         assertThat(fails("export", "999", "--db", demo.toString())).contains("no session 999");
+    }
+
+    @Test
+    void messagesOverJacksonsDefaultLimitsRecordedByAProxyImportBackWhole() throws Exception {
+        // Jackson reads at most 20 M characters per string by default: a 26.5 MB text and a 30 MB binary (40 M
+        // characters of base64) did not import back, and the error was a NullPointerException.
+        byte[] text = new byte[26_500_000];
+        java.util.Random random = new java.util.Random(6);
+        for (int i = 0; i < text.length; i++) {
+            text[i] = (byte) ('a' + random.nextInt(26));
+        }
+        byte[] binary = new byte[30_000_000];
+        random.nextBytes(binary);
+        Path recorded = dir.resolve("big");
+        try (dev.sockscope.proxy.testing.TestUpstream upstream = dev.sockscope.proxy.testing.TestUpstream.start(c -> {
+            c.setMaxTextMessageSize(64 << 20);
+            c.setMaxBinaryMessageSize(64 << 20);
+            c.setMaxFrameSize(64 << 20);
+        }); ProxyRuntime proxy = ProxyRuntime.start(List.of(dev.sockscope.proxy.Route.parse("127.0.0.1:0=" + upstream.uri())),
+                dev.sockscope.proxy.RelayOptions.defaults(), recorded, false)) {
+            var client = dev.sockscope.proxy.testing.TestClient.connect(java.net.URI.create("ws://127.0.0.1:"
+                    + proxy.relay().boundRoutes().get(0).listenPort() + "/big"));
+            client.socket.sendText(new String(text, StandardCharsets.US_ASCII), true).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(client.events.nextText(java.time.Duration.ofSeconds(60))).hasSize(text.length);
+            client.socket.sendBinary(java.nio.ByteBuffer.wrap(binary), true).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            client.events.next(java.time.Duration.ofSeconds(60));
+            client.sendClose(1000, "done");
+            client.events.nextClose();
+            proxy.awaitRecorded(java.time.Duration.ofSeconds(60));
+        }
+        Path har = dir.resolve("big.har");
+        Cli.run("export", "--db", recorded.toString(), "-o", har.toString(), "1");
+        Path back = dir.resolve("big-back");
+        assertThat(Cli.run("import", har.toString(), "--db", back.toString())).contains("1 WebSocket sessions imported");
+        try (H2RecordingStore store = H2RecordingStore.openReader(back)) {
+            List<StoredFrame> frames = store.storedFrames(store.sessions(1).get(0).id(), 0, 10);
+            assertThat(frames).extracting(f -> f.frame().type()).containsExactly(FrameType.TEXT, FrameType.TEXT, FrameType.BINARY,
+                    FrameType.BINARY, FrameType.CLOSE, FrameType.CLOSE);
+            assertThat(frames.get(0).frame().payload()).isEqualTo(text);
+            assertThat(frames.get(2).frame().payload()).isEqualTo(binary);
+        }
+    }
+
+    @Test
+    void aFileOverTheImportsLimitsSaysWhichLimit() throws Exception {
+        Path har = dir.resolve("demo-for-limits.har");
+        Cli.run("export", "--db", demo.toString(), "-o", har.toString(), String.valueOf(recorded.get(0).id()));
+        Path into = dir.resolve("limits");
+        assertThat(fails("import", har.toString(), "--db", into.toString(), "--max-message", "16")).contains(har + ": a string in it is"
+                + " over 24 characters, the import's limit: the base64 of a message of 16 bytes (--max-message); raise --max-message");
+        Path deep = dir.resolve("deep.har");
+        Files.writeString(deep, "{\"log\": {\"entries\": [], \"x\": " + "[".repeat(5000) + "]".repeat(5000) + "}}");
+        assertThat(fails("import", deep.toString(), "--db", into.toString())).contains(deep + ": its JSON nests deeper than 1000 levels");
+    }
+
+    @Test
+    void repeatedBackwardsOrOutOfRangeFrameNumbersAreRenumberedWithANote() throws Exception {
+        Path har = dir.resolve("seqs.har");
+        Cli.run("export", "--db", demo.toString(), "-o", har.toString(), String.valueOf(recorded.get(0).id()));
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(har.toFile());
+        JsonNode messages = root.get("log").get("entries").get(0).get("_webSocketMessages");
+        long[] hostile = {7, 7, 3, -1, Long.MAX_VALUE};
+        for (int i = 0; i < messages.size(); i++) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) messages.get(i).get("_sockscope")).put("seq", hostile[i % hostile.length]);
+        }
+        Json.MAPPER.writeValue(har.toFile(), root);
+        Path into = dir.resolve("seqs");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute("import", har.toString(), "--db", into.toString()))
+                .isZero();
+        assertThat(err.toString()).contains("entry 1: its frames' _sockscope.seq numbers were repeated, out of order or out of range,"
+                + " so its frames are numbered 1 to " + messages.size() + " in the file's order");
+        try (H2RecordingStore store = H2RecordingStore.openReader(into)) {
+            List<StoredFrame> frames = store.storedFrames(store.sessions(1).get(0).id(), 0, 1000);
+            assertThat(frames).as("every frame listable, in the file's order").hasSize(messages.size());
+            for (int i = 0; i < frames.size(); i++) {
+                assertThat(frames.get(i).seq()).isEqualTo(i + 1);
+            }
+            assertThat(frames.get(0).frame().note()).contains("imported as frame 1: the file numbered it 7");
+            assertThat(frames.get(3).frame().note()).contains("imported as frame 4: the file numbered it -1");
+            assertThat(frames.get(4).frame().note()).contains("the file numbered it " + Long.MAX_VALUE);
+        }
     }
 
     private static List<SessionRecord> oldestFirst(List<SessionRecord> newestFirst) {

@@ -6,15 +6,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.ui.exchange.HarFile;
 import dev.sockscope.ui.exchange.HarImport;
-import dev.sockscope.ui.views.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +42,15 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--keep-secrets", description = "Store Authorization, Cookie and subprotocol tokens unmasked.")
     boolean keepSecrets;
 
+    @Option(names = "--max-message", paramLabel = "SIZE", defaultValue = "64MiB",
+            description = "The largest message a file may hold (as base64, a third more characters): the proxy's own"
+                    + " --max-message, so that whatever it recorded imports back (default: ${DEFAULT-VALUE}).")
+    String maxMessage;
+
+    private long maxMessageBytes() {
+        return Sizes.parse(maxMessage);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -53,12 +61,8 @@ public final class ImportCommand implements Callable<Integer> {
             for (Path file : files) {
                 HarImport.Sessions read;
                 try {
-                    JsonNode root = Json.MAPPER.readTree(file.toFile());
+                    JsonNode root = HarFile.read(file, maxMessageBytes());
                     read = HarImport.read(root, file.getFileName().toString(), store::nextSessionId);
-                } catch (JsonProcessingException e) {
-                    err.println("sockscope: " + file + " is not JSON: " + e.getOriginalMessage() + " (line "
-                            + e.getLocation().getLineNr() + ")");
-                    return 2;
                 } catch (IOException e) {
                     err.println("sockscope: cannot read " + file + ": " + e.getMessage());
                     return 2;
@@ -66,6 +70,7 @@ public final class ImportCommand implements Callable<Integer> {
                     err.println("sockscope: " + file + ": " + e.getMessage());
                     return 2;
                 }
+                read.notices().forEach(n -> err.println("sockscope: " + file + ": " + n));
                 for (List<CaptureEvent> session : read.sessions()) {
                     List<DecodedEvent> decoded = decoding.decodeAll(session);
                     store.append(decoded);

@@ -29,9 +29,18 @@ import dev.sockscope.wire.SessionInfo;
  * one. Other entries (page loads, XHR) are skipped and counted.
  */
 public final class HarImport {
-    /** What a file held: each WebSocket entry as the events of one session, and how many other entries it skipped. */
-    public record Sessions(List<List<CaptureEvent>> sessions, int skipped) {
+    /**
+     * What a file held: each WebSocket entry as the events of one session, how many other entries it skipped, and what
+     * the import changed to make the file's sessions listable (one line each).
+     */
+    public record Sessions(List<List<CaptureEvent>> sessions, int skipped, List<String> notices) {
     }
+
+    /**
+     * The highest frame number kept from a file. Sockscope numbers a session's frames from 1 in the order they crossed
+     * the proxy; a file's numbers outside 1 to this, repeated or going backwards, are replaced (see {@link #renumbered}).
+     */
+    static final long MAX_SEQ = 1L << 40;
 
     /** The file is not HAR, or a WebSocket entry in it cannot be read. */
     public static final class NotHar extends Exception {
@@ -50,6 +59,7 @@ public final class HarImport {
             throw new NotHar("no log.entries array: not a HAR file");
         }
         List<List<CaptureEvent>> sessions = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
         int skipped = 0;
         for (int i = 0; i < entries.size(); i++) {
             JsonNode e = entries.get(i);
@@ -57,13 +67,58 @@ public final class HarImport {
                 skipped++;
                 continue;
             }
+            List<CaptureEvent> session;
             try {
-                sessions.add(session(e, source, ids.getAsLong()));
+                session = session(e, source, ids.getAsLong());
             } catch (RuntimeException bad) {
                 throw new NotHar("entry " + (i + 1) + " (" + e.path("request").path("url").asText("no url") + "): " + bad.getMessage());
             }
+            List<CaptureEvent> numbered = renumbered(session);
+            if (numbered != session) {
+                notices.add("entry " + (i + 1) + ": its frames' _sockscope.seq numbers were repeated, out of order or out of"
+                        + " range, so its frames are numbered 1 to " + (numbered.size() - 2) + " in the file's order (each renumbered"
+                        + " frame's note says what the file said)");
+            }
+            sessions.add(numbered);
         }
-        return new Sessions(sessions, skipped);
+        return new Sessions(sessions, skipped, notices);
+    }
+
+    /**
+     * The session as it is, when its frames' numbers rise strictly within 1 to {@link #MAX_SEQ} (a file's own numbers
+     * are kept, gaps and all); otherwise the same events with the frames numbered 1, 2, 3... in the file's order, each
+     * frame whose number changed saying so in its note. A store lists frames by number: numbers repeated or going
+     * backwards would hide frames.
+     */
+    static List<CaptureEvent> renumbered(List<CaptureEvent> session) {
+        long previous = 0;
+        boolean valid = true;
+        for (CaptureEvent e : session) {
+            if (e instanceof CaptureEvent.FrameCaptured f) {
+                long seq = f.frame().seq();
+                valid &= seq > previous && seq <= MAX_SEQ;
+                previous = seq;
+            }
+        }
+        if (valid) {
+            return session;
+        }
+        List<CaptureEvent> out = new ArrayList<>(session.size());
+        long next = 0;
+        for (CaptureEvent e : session) {
+            if (e instanceof CaptureEvent.FrameCaptured f) {
+                RecordedFrame frame = f.frame();
+                long seq = ++next;
+                if (frame.seq() != seq) {
+                    String note = "imported as frame " + seq + ": the file numbered it " + frame.seq();
+                    frame = frame.withSeq(seq).withNote(frame.note() == null ? note : frame.note() + "; " + note);
+                }
+                out.add(new CaptureEvent.FrameCaptured(frame));
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private static boolean isWebSocket(JsonNode e) {

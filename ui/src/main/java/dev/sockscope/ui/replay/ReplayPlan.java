@@ -24,9 +24,11 @@ import dev.sockscope.wire.QueryString;
 /**
  * What a replay sends, worked out before anything connects: the recorded handshake (with {@code --header} and
  * {@code --query} applied) and the client's frames in order (with {@code --set} applied), each with the recorded
- * pause before it and the requests whose answers came before it in the recording (so the replay waits for their
- * answers first: MAX sends its login only after the handshake request is answered). A value the recording masked
- * cannot be sent: {@link #of} refuses with every one of them named, and how to supply it.
+ * pause before it, the requests whose answers came before it in the recording (so the replay waits for their
+ * answers first: MAX sends its login only after the handshake request is answered), and how many server messages
+ * had come before it (so that a protocol without request/answer pairing, or a close, does not overtake what the
+ * server sends, whatever the speed). A value the recording masked cannot be sent: {@link #of} refuses with every one
+ * of them named, and how to supply it.
  */
 public record ReplayPlan(String target, List<Header> headers, List<String> subprotocols, boolean offerDeflate,
                          List<Step> steps) {
@@ -37,9 +39,10 @@ public record ReplayPlan(String target, List<Header> headers, List<String> subpr
      * @param recordedSeq   its seq in the recording
      * @param gapMicros     the time since the previous client frame in the recording
      * @param awaitAnswerTo recorded seqs of requests whose answers the recording had before this frame was sent
+     * @param serverMessagesBefore how many server data messages the recording had before this frame was sent
      */
     public record Step(long recordedSeq, FrameType type, byte[] payload, Integer closeCode, String closeReason,
-                       long gapMicros, List<Long> awaitAnswerTo) {
+                       long gapMicros, List<Long> awaitAnswerTo, int serverMessagesBefore) {
     }
 
     /** The recording holds masked values nobody supplied: the replay would send masks instead of credentials. */
@@ -89,9 +92,13 @@ public record ReplayPlan(String target, List<Header> headers, List<String> subpr
                 ? Json.MAPPER.getNodeFactory().textNode(resolve(value, "--set " + path, missing)) : literal(value)));
         List<Step> steps = new ArrayList<>();
         List<Long> answeredSoFar = new ArrayList<>();
+        int serverMessages = 0;
         long previous = session.info().startedAtMicros();
         for (StoredFrame f : frames) {
             if (f.frame().from() == Direction.SERVER_TO_CLIENT) {
+                if (!f.frame().type().isControl()) {
+                    serverMessages++;
+                }
                 if (f.decoding() != null && f.decoding().correlatesWith() != null) {
                     answeredSoFar.add(f.decoding().correlatesWith());
                 }
@@ -101,7 +108,7 @@ public record ReplayPlan(String target, List<Header> headers, List<String> subpr
             long gap = Math.max(0, f.frame().timeMicros() - previous);
             previous = f.frame().timeMicros();
             steps.add(new Step(f.seq(), f.frame().type(), payload, f.frame().closeCode(), f.frame().closeReason(), gap,
-                    List.copyOf(answeredSoFar)));
+                    List.copyOf(answeredSoFar), serverMessages));
             answeredSoFar.clear();
         }
         if (!missing.isEmpty()) {

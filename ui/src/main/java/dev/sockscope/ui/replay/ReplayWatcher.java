@@ -63,11 +63,15 @@ final class ReplayWatcher implements BusListener<DecodedEvent> {
         return answered.containsAll(positions);
     }
 
-    /** Waits until at least {@code count} server messages have come (or the session ended, or the deadline passed). */
-    synchronized void awaitServerMessages(int count, long deadlineNanos) throws InterruptedException {
+    /**
+     * Waits until at least {@code count} server messages have come (or the session ended, or the deadline passed);
+     * returns how many have come.
+     */
+    synchronized int awaitServerMessages(int count, long deadlineNanos) throws InterruptedException {
         while (serverMessages < count && !ended && waitUntil(deadlineNanos)) {
             // woken by onEvents
         }
+        return serverMessages;
     }
 
     synchronized boolean ended() {

@@ -168,6 +168,12 @@ public final class Replayer {
                     notes.add("frame #" + step.recordedSeq() + " was sent without the answers the recording had before it"
                             + " (none within " + o.answerTimeout().toSeconds() + " s)");
                 }
+                // Whatever the speed: what the server had sent before this frame in the recording comes first.
+                int came = watcher.awaitServerMessages(step.serverMessagesBefore(), waitStarted + o.answerTimeout().toNanos());
+                if (came < step.serverMessagesBefore()) {
+                    notes.add("frame #" + step.recordedSeq() + " was sent after " + came + " of the " + step.serverMessagesBefore()
+                            + " server messages the recording had before it (no more within " + o.answerTimeout().toSeconds() + " s)");
+                }
                 pause(step.gapMicros(), o.speed(), waitStarted);
                 if (watcher.ended() || c.closed().isDone()) {
                     notes.add("the session ended before frame #" + step.recordedSeq() + " could be sent");

@@ -174,6 +174,15 @@ class OpenApiDocumentTest {
         assertFits("Diff", diff);
         assertFits("Error", http.get("/api/sessions/999999").json());
         assertFits("Error", http.get("/api/sessions?limit=0").json());
+        assertFits("Status", http.get("/api/status").json());
+        app.recordingLag(() -> new dev.sockscope.capture.CaptureBus.Lag(true, 1_767_000_000_000L, new dev.sockscope.capture.Backlog(2, 30, 4096), 7));
+        try {
+            JsonNode lagging = http.get("/api/status").json();
+            assertThat(lagging.get("recording").get("sessionsBehind").asInt()).isEqualTo(2);
+            assertFits("Status", lagging);
+        } finally {
+            app.recordingLag(() -> null);
+        }
 
         SessionRecord original = store.session(chat.id).orElseThrow();
         SessionRecord replay = store.session(again.id).orElseThrow();

@@ -177,9 +177,10 @@ public final class CaptureBus extends EventBus<CaptureEvent> {
             lagCutFrames.set(0);
             lagging = true;
         }
-        LOG.warn("recording is behind ({} waiting to be written): the relay waits for it no longer than {} ms (--record-wait),"
-                + " so until it catches up each message keeps its first {} bytes in the recording, with a note",
-                backlog().describe(), maxWait.toMillis(), LAG_KEPT_BYTES);
+        // Counting the backlog walks the queues: on the timer's thread, not the relay thread that noticed the lag.
+        schedule(() -> LOG.warn("recording is behind ({} waiting to be written): the relay waits for it no longer than {} ms"
+                + " (--record-wait), so until it catches up each message keeps its first {} bytes in the recording, with a note",
+                backlog().describe(), maxWait.toMillis(), LAG_KEPT_BYTES), 0);
         watchForCatchUp();
     }
 

@@ -34,15 +34,16 @@ class RecorderFailureTest {
 
     @Test
     void theDecodingStageOutOfMemoryStopsTheProxyWithANonZeroExitAndSaysWhy() throws Exception {
-        // 6 MiB of [{},{},...]: the relay moves it through a 128 MiB heap in milliseconds, but its JSON tree (some 75
-        // bytes per 3-byte element) does not fit, and the decoding stage parses it, after the relay is done with it.
-        // The stage's thread runs out of memory, as issue 8 saw with eight 60 MiB messages in 1 GiB.
-        StringBuilder json = new StringBuilder(6 << 20).append('[');
-        while (json.length() < (6 << 20)) {
+        // Just under 4 MiB (the largest text the decoding stage parses into a tree) of [{},{},...]: the relay moves it
+        // through a 96 MiB heap in milliseconds, but its JSON tree (some 75 bytes per 3-byte element) does not fit, and
+        // the decoding stage parses it, after the relay is done with it. The stage's thread runs out of memory, as
+        // issue 8 saw with eight 60 MiB messages in 1 GiB.
+        StringBuilder json = new StringBuilder(4 << 20).append('[');
+        while (json.length() < (4 << 20) - 16) {
             json.append("{},");
         }
         json.setCharAt(json.length() - 1, ']');
-        try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xmx128m"), db, upstream.uri())) {
+        try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xmx96m"), db, upstream.uri())) {
             TestClient client = TestClient.connect(proxy.uri("/"));
             client.socket.sendText(json, true).get(30, TimeUnit.SECONDS);
             int code = proxy.awaitExit(Duration.ofSeconds(90));

@@ -1,5 +1,8 @@
 package dev.sockscope.proxy.jetty;
 
+import org.eclipse.jetty.http.HttpStatus;
+import java.util.Set;
+import java.net.InetAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -37,7 +40,7 @@ final class ForwardTunnels extends ConnectHandler {
     private final ForwardProxy forward;
     private final IntSupplier interceptPort;
     private final Map<Integer, Target> byTunnelPort = new ConcurrentHashMap<>();
-    private final java.util.Set<Integer> handshaken = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> handshaken = ConcurrentHashMap.newKeySet();
 
     ForwardTunnels(ForwardProxy forward, IntSupplier interceptPort, Handler next) {
         super(next);
@@ -63,13 +66,13 @@ final class ForwardTunnels extends ConnectHandler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (!JettyRelay.isForwardListener(request)) {
+        if (!ForwardListener.isForwardListener(request)) {
             return getHandler().handle(request, response, callback); // a route's port never tunnels
         }
-        java.net.InetAddress client = ((java.net.InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getAddress();
+        InetAddress client = ((InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getAddress();
         if (!forward.allows(client)) {
             LOG.warn("forward proxy request from {} refused: not loopback and not in --forward-allow", client.getHostAddress());
-            Response.writeError(request, response, callback, org.eclipse.jetty.http.HttpStatus.FORBIDDEN_403,
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
                     "this client may not use the forward proxy (see --forward-allow)");
             return true;
         }

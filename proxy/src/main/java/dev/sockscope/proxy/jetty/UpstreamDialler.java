@@ -1,5 +1,6 @@
 package dev.sockscope.proxy.jetty;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -16,15 +17,11 @@ import org.eclipse.jetty.client.HttpUpgrader;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import dev.sockscope.proxy.tap.Describe;
@@ -61,35 +58,9 @@ public final class UpstreamDialler extends ContainerLifeCycle {
     private final Duration timeout;
 
     public UpstreamDialler(Executor executor, Scheduler scheduler, boolean insecure, Duration timeout) {
-        ClientConnector connector = new ClientConnector();
-        connector.setExecutor(executor);
-        connector.setScheduler(scheduler);
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        if (insecure) {
-            tls.setTrustAll(true);
-            tls.setEndpointIdentificationAlgorithm(null);
-        }
-        connector.setSslContextFactory(tls);
-        http = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        http.setExecutor(executor);
-        http.setScheduler(scheduler);
-        http.setUserAgentField(null);                         // the client's own User-Agent goes instead
-        http.setHttpCookieStore(new HttpCookieStore.Empty()); // cookies pass as headers, never stored
-        http.setConnectTimeout(timeout.toMillis());
-        http.setFollowRedirects(false);
-        // Every session dials its own connection (upgraded out of the pool): never queue a burst.
-        http.setMaxConnectionsPerDestination(100_000);
-        http.setMaxRequestsQueuedPerDestination(100_000);
+        http = UpstreamHttpClient.create(executor, scheduler, insecure, timeout);
         this.timeout = timeout;
         addBean(http);
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        // HttpClient installs its decoders while starting when it has none: clear them after, so that the
-        // upstream gets no Accept-Encoding the client did not send.
-        http.getContentDecoderFactories().clear();
     }
 
     /** Dials {@code target} with {@code headers} (the client's, in its order); never fails the future. */
@@ -146,7 +117,7 @@ public final class UpstreamDialler extends ContainerLifeCycle {
 
     private static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof TimeoutException || c instanceof java.net.SocketTimeoutException) {
+            if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
                 return true;
             }
         }

@@ -3,6 +3,7 @@ package dev.sockscope.proxy.jetty;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
@@ -11,7 +12,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * The HTTP client that upstream handshakes are sent with (pass-through, terminating, replay and mock).
+ * The HTTP client that upstream handshakes are sent with (pass-through, terminating, replay and mock). Each
+ * connection carries one handshake and is never reused: a 101 takes it out of the pool anyway, and an upstream
+ * that refuses with a keep-alive answer (403 with Content-Length) must not get the next client's upgrade on
+ * the same connection, where it may answer for the wrong client or close it under the next session.
  */
 final class UpstreamHttpClient {
     private UpstreamHttpClient() {
@@ -31,6 +35,11 @@ final class UpstreamHttpClient {
         }
         connector.setSslContextFactory(tls); // wss:// upstreams are verified against the system trust store unless --insecure
         HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        transport.setConnectionPoolFactory(destination -> {
+            DuplexConnectionPool pool = new DuplexConnectionPool(destination, destination.getHttpClient().getMaxConnectionsPerDestination());
+            pool.setMaxUsage(1); // one handshake per connection, then closed
+            return pool;
+        });
         HttpClient http = new HttpClient(transport) {
             @Override
             protected void doStart() throws Exception {

@@ -1,5 +1,6 @@
 package dev.sockscope.proxy.jetty;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ final class PassThroughUpgrade {
     private final long startedAt;
     private final String path;
     private final String query;
+    private URI dialled;
 
     private PassThroughUpgrade(UpgradeContext context, UpstreamDialler dialler, MessageBudget budget, Scheduler scheduler,
                                Executor executor, SessionTarget target, Request request, Response response, Callback callback,
@@ -81,7 +83,14 @@ final class PassThroughUpgrade {
     }
 
     void dial() {
-        dialler.dial(target.dial(path, query), requestHeaders).whenComplete((outcome, failure) -> {
+        try {
+            dialled = target.dial(path, query);
+        } catch (IllegalArgumentException e) {
+            failed(new UpstreamDialler.Outcome.Failed(HttpStatus.BAD_REQUEST_400, "the request target cannot be sent upstream: "
+                    + e.getMessage()));
+            return;
+        }
+        dialler.dial(dialled, requestHeaders).whenComplete((outcome, failure) -> {
             if (failure != null) {
                 outcome = new UpstreamDialler.Outcome.Failed(HttpStatus.BAD_GATEWAY_502, "upstream unreachable: " + Describe.failure(failure));
             }
@@ -158,13 +167,13 @@ final class PassThroughUpgrade {
         UpgradeHandler.answer(response, callback, f.status(), List.of(), "Sockscope: " + f.error() + ".");
         publishOpened(f.status(), JettyHeaders.of(response.getHeaders()), null, List.of());
         context.bus().publish(new CaptureEvent.SessionClosed(id, new SessionEnd(context.clock().nowMicros(), null, null, ClosedBy.PROXY,
-                f.error() + " (" + target.dial(path, query) + ")")));
+                f.error() + (dialled == null ? "" : " (" + dialled + ")"))));
     }
 
     private void publishOpened(int status, List<Header> returned, String subprotocol, List<String> extensions) {
         Handshake handshake = new Handshake(path, query, requestHeaders, status, returned, subprotocol, extensions);
         String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-        context.bus().publish(new CaptureEvent.SessionOpened(new SessionInfo(id, target.listen(), target.upstream(path, query), client,
+        context.bus().publish(new CaptureEvent.SessionOpened(new SessionInfo(id, target.listen(), target.upstream(dialled), client,
                 handshake, startedAt, target.route().protocol())));
     }
 }

@@ -14,8 +14,11 @@ record SessionTarget(Route route, String listen, boolean forwarded) {
         return route.upstreamFor(path, query);
     }
 
-    /** A route's session records the route's upstream; a forwarded one the whole URL, the only thing known of it. */
-    String upstream(String path, String query) {
-        return forwarded ? dial(path, query).toString() : route.upstream().toString();
+    /**
+     * A route's session records the route's upstream; a forwarded one the whole URL it dialled, the only thing
+     * known of it ({@code dialled} null: none could be made of the request target).
+     */
+    String upstream(URI dialled) {
+        return forwarded && dialled != null ? dialled.toString() : route.upstream().toString();
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -80,7 +81,9 @@ final class TerminatingUpgrade {
     private final String query;
     private final List<Header> requestHeaders = new ArrayList<>();
     private final List<String> offeredSubprotocols = new ArrayList<>();
+    /** Null when the request target could not be made into an upstream URL; {@link #unsendable} says why. */
     private final URI upstream;
+    private final String unsendable;
     private final RelaySession session;
     /** The upstream's answer to the upgrade, once it came: status and headers. */
     private volatile UpstreamAnswer upstreamAnswer;
@@ -110,7 +113,19 @@ final class TerminatingUpgrade {
                 }
             }
         }
-        this.upstream = target.dial(path, query);
+        URI dialled;
+        String unsendable = null;
+        try {
+            request.getHttpURI().toURI(); // Jetty's server handshake needs it, after the upstream would have been dialled
+            dialled = target.dial(path, query);
+        } catch (IllegalArgumentException e) {
+            dialled = null;
+            unsendable = "the request target is not a valid URI (" + (e.getCause() instanceof URISyntaxException u
+                    ? u.getReason() + " at index " + u.getIndex() : e.getMessage())
+                    + "); terminating (--terminate) cannot take it, passing through relays it as sent";
+        }
+        this.upstream = dialled;
+        this.unsendable = unsendable;
         OpenSessions sessions = context.sessions();
         this.session = new RelaySession(id, context.bus(), context.clock(), context.options().maxMessageBytes(), sessions::ended);
     }
@@ -130,6 +145,13 @@ final class TerminatingUpgrade {
     }
 
     void dial() {
+        if (upstream == null) {
+            UpgradeHandler.answer(response, callback, HttpStatus.BAD_REQUEST_400, List.of(), "Sockscope: " + unsendable + ".");
+            publishOpened(HttpStatus.BAD_REQUEST_400, JettyHeaders.of(response.getHeaders()), null, List.of());
+            context.bus().publish(new CaptureEvent.SessionClosed(id, new SessionEnd(context.clock().nowMicros(), null, null,
+                    ClosedBy.PROXY, unsendable)));
+            return;
+        }
         RelayOptions options = context.options();
         CoreClientUpgradeRequest up = CoreClientUpgradeRequest.from(engine.client(), upstream, session.upstream);
         up.headers(headers -> JettyHeaders.copy(request.getHeaders(), headers, HandshakeHeaders::forwardUpstream));
@@ -233,7 +255,7 @@ final class TerminatingUpgrade {
     private void publishOpened(int status, List<Header> returned, String subprotocol, List<String> extensions) {
         Handshake handshake = new Handshake(path, query, requestHeaders, status, returned, subprotocol, extensions);
         String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-        context.bus().publish(new CaptureEvent.SessionOpened(new SessionInfo(id, target.listen(), target.upstream(path, query), client,
+        context.bus().publish(new CaptureEvent.SessionOpened(new SessionInfo(id, target.listen(), target.upstream(upstream), client,
                 handshake, startedAt, target.route().protocol())));
     }
 

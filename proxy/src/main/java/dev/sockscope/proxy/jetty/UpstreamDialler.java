@@ -17,6 +17,9 @@ import org.eclipse.jetty.client.HttpUpgrader;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
@@ -68,7 +71,7 @@ public final class UpstreamDialler extends ContainerLifeCycle {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Request request = http.newRequest(httpUri(target)).method(HttpMethod.GET).version(HttpVersion.HTTP_1_1)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> JettyHeaders.copy(headers, h, name -> !HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))));
+                .headers(h -> inClientOrder(headers, h, hostOf(target)));
         request.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> new HttpUpgrader() {
             @Override
             public void prepare(Request req) {
@@ -106,6 +109,32 @@ public final class UpstreamDialler extends ContainerLifeCycle {
             }
         });
         return outcome;
+    }
+
+    /**
+     * The client's headers in the client's order, less those that belong to its hop; {@code Host} stays where the
+     * client put it, with the upstream's authority. Jetty's generator writes a {@code Connection} header it knows
+     * last, so the client's goes as a field Jetty does not interpret, in its place.
+     */
+    private static void inClientOrder(List<Header> headers, HttpFields.Mutable to, String host) {
+        for (Header h : headers) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (name.equals("host")) {
+                to.add(new HttpField(HttpHeader.HOST, h.name(), host));
+            } else if (name.equals("connection")) {
+                to.add(new HttpField(null, h.name(), h.value()));
+            } else if (!HOP_BY_HOP.contains(name)) {
+                to.add(h.name(), h.value());
+            }
+        }
+    }
+
+    /** The Host an HTTP client writes for {@code target}: its authority, less a default port. */
+    private static String hostOf(URI target) {
+        boolean secure = target.getScheme().equalsIgnoreCase("wss") || target.getScheme().equalsIgnoreCase("https");
+        int port = target.getPort();
+        String host = target.getHost();
+        return port < 0 || port == (secure ? 443 : 80) ? host : host + ":" + port;
     }
 
     /** HttpClient speaks http and https; the WebSocket schemes map onto them. */

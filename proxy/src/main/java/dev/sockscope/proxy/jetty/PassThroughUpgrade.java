@@ -90,7 +90,7 @@ final class PassThroughUpgrade {
                     + e.getMessage()));
             return;
         }
-        dialler.dial(dialled, requestHeaders).whenComplete((outcome, failure) -> {
+        dialler.dial(dialled, requestHeaders, target.forwarded()).whenComplete((outcome, failure) -> {
             if (failure != null) {
                 outcome = new UpstreamDialler.Outcome.Failed(HttpStatus.BAD_GATEWAY_502, "upstream unreachable: " + Describe.failure(failure));
             }

@@ -13,13 +13,13 @@ import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sockscope.capture.CaptureBus;
+import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.proxy.MessageAssembler;
 import dev.sockscope.proxy.WireOpcode;
 import dev.sockscope.proxy.tap.Describe;
 import dev.sockscope.proxy.tap.PassThroughSession;
 import dev.sockscope.proxy.tap.SessionEnding;
-import dev.sockscope.capture.CaptureBus;
-import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.MicroClock;

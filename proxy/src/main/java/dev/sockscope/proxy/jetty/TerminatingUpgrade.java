@@ -43,6 +43,7 @@ import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.proxy.ForwardProxy;
 import dev.sockscope.proxy.HandshakeHeaders;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.wire.ClosedBy;
@@ -155,6 +156,9 @@ final class TerminatingUpgrade {
         RelayOptions options = context.options();
         CoreClientUpgradeRequest up = CoreClientUpgradeRequest.from(engine.client(), upstream, session.upstream);
         up.headers(headers -> JettyHeaders.copy(request.getHeaders(), headers, HandshakeHeaders::forwardUpstream));
+        if (target.forwarded() && ForwardProxy.isLoopbackName(upstream.getHost())) {
+            up.headers(headers -> headers.put(ForwardProxy.FORWARDED_HEADER, "1")); // see ForwardedMark
+        }
         if (!offeredSubprotocols.isEmpty()) {
             up.setSubProtocols(offeredSubprotocols);
         }

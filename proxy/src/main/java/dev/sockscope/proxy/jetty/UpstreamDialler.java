@@ -68,10 +68,18 @@ public final class UpstreamDialler extends ContainerLifeCycle {
 
     /** Dials {@code target} with {@code headers} (the client's, in its order); never fails the future. */
     public CompletableFuture<Outcome> dial(URI target, List<Header> headers) {
+        return dial(target, headers, false);
+    }
+
+    /** ... and, for the forward proxy's clients, marks the request when it goes to this machine ({@link ForwardedMark}). */
+    CompletableFuture<Outcome> dial(URI target, List<Header> headers, boolean forwarded) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Request request = http.newRequest(httpUri(target)).method(HttpMethod.GET).version(HttpVersion.HTTP_1_1)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> inClientOrder(headers, h, hostOf(target)));
+        if (forwarded) {
+            ForwardedMark.onLocalTarget(request);
+        }
         request.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> new HttpUpgrader() {
             @Override
             public void prepare(Request req) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -87,6 +88,16 @@ final class ForwardTunnels extends ConnectHandler {
             LOG.warn("forward proxy request from {} refused: not loopback and not in --forward-allow", client.getHostAddress());
             Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
                     "this client may not use the forward proxy (see --forward-allow)");
+            return true;
+        }
+        if (!client.isLoopbackAddress() && HttpMethod.CONNECT.is(request.getMethod())
+                && ForwardProxy.isLoopbackName(request.getHttpURI().getHost())) {
+            // A blind tunnel cannot be marked as forwarded: another machine may not open one to this one's loopback
+            // services (the inspector first), which trust loopback.
+            LOG.warn("forward proxy CONNECT from {} to {} refused: loopback services are for this machine", client.getHostAddress(),
+                    request.getHttpURI().getAuthority());
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
+                    "tunnels to this machine's loopback addresses are for clients on this machine only");
             return true;
         }
         return super.handle(request, response, callback);

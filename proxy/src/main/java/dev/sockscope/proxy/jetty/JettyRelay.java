@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -86,6 +87,9 @@ public final class JettyRelay implements Relay {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(false); // a 101 carries the upstream's headers, not ours
+        // Non-browser clients put {, |, ^ or a space-free JSON in a path too: take it (it is relayed escaped, see
+        // Route.upstreamFor, and recorded as sent) rather than answer Jetty's own unrecorded 400.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("sockscope-relay", UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
         HandshakeDeadline deadline = new HandshakeDeadline(server.getScheduler(), options.handshakeTimeout());
         for (Route route : routes) {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
@@ -83,10 +82,9 @@ class InspectorHandoverTest {
         URI ui = startInspector();
         assertThat(sessionTexts(ui)).containsExactly("1 ended");
 
-        long started = System.nanoTime();
+        // Before the handover, the inspector's lock made the proxy wait 15 s and exit: starting at all is the check (a
+        // time limit on the start failed at load 10, where a JVM alone can take that long to print its listen line).
         try (ProxyProcess proxy = ProxyProcess.start(db, upstream.uri(), "--no-ui")) {
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertThat(tookMillis).as("the proxy's start, ms (a locked file made it wait 15 s and fail)").isLessThan(10_000);
             recordOneSession(proxy, "while the inspector browses");
             Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                     assertThat(sessionTexts(ui)).as("read through the running proxy").containsExactly("2 ended", "1 ended"));

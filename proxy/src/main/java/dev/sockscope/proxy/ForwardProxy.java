@@ -16,6 +16,12 @@ import dev.sockscope.proxy.tls.CertificateAuthority;
  */
 public record ForwardProxy(String listenHost, int listenPort, List<String> intercept, List<Cidr> allowed,
                            CertificateAuthority ca) {
+    /**
+     * Set on every request the forward proxy sends on to an address of this machine (loopback), so that a local
+     * service that trusts loopback, Sockscope's inspector first, can tell a request a proxy client made from its own
+     * user's: the inspector refuses those without its token. A proxy client cannot take it off.
+     */
+    public static final String FORWARDED_HEADER = "Sockscope-Forwarded";
 
     public ForwardProxy {
         intercept = List.copyOf(intercept);
@@ -32,6 +38,26 @@ public record ForwardProxy(String listenHost, int listenPort, List<String> inter
         }
         String h = host.toLowerCase(Locale.ROOT);
         return intercept.stream().anyMatch(glob -> globPattern(glob).matcher(h).matches());
+    }
+
+    /** Whether {@code host}, as a request names it, is this machine's loopback ({@code localhost}, 127.x, [::1]). */
+    public static boolean isLoopbackName(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+") && !(h.contains(":") && h.matches("[0-9a-f:.]+"))) {
+            return false; // a name: not resolved here (the connection's address is checked where one is made)
+        }
+        try {
+            InetAddress a = InetAddress.getByName(h); // a literal: no lookup
+            return a.isLoopbackAddress() || a.isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public boolean allows(InetAddress client) {

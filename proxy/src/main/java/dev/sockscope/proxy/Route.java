@@ -1,6 +1,7 @@
 package dev.sockscope.proxy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -56,7 +57,9 @@ public record Route(String listenHost, int listenPort, URI upstream, String prot
 
     /**
      * Where a client request for {@code path?query} goes upstream. The upstream URL's path is used as is
-     * when the client asks for "/", and prefixed otherwise; its query comes before the client's.
+     * when the client asks for "/", and prefixed otherwise; its query comes before the client's. Clients send
+     * characters that a URI may not hold ({@code {"op":1}} unencoded, {@code |}, a {@code %} that starts no
+     * escape): those, and only those, are percent-encoded, so that the upstream decodes what the client sent.
      */
     public URI upstreamFor(String path, String query) {
         String base = upstream.getRawPath() == null ? "" : upstream.getRawPath();
@@ -70,7 +73,40 @@ public record Route(String listenHost, int listenPort, URI upstream, String prot
         }
         String q = joinQueries(upstream.getRawQuery(), query);
         String authority = upstream.getRawAuthority();
-        return URI.create(upstream.getScheme().toLowerCase(Locale.ROOT) + "://" + authority + p + (q == null ? "" : "?" + q));
+        return URI.create(upstream.getScheme().toLowerCase(Locale.ROOT) + "://" + authority + escape(p, "/")
+                + (q == null ? "" : "?" + escape(q, "/?")));
+    }
+
+    /** RFC 3986's characters for a path segment or query besides letters, digits and {@code extra}. */
+    private static final String URI_CHARACTERS = "-._~!$&'()*+,;=:@";
+
+    /** {@code s} with every character a URI cannot hold there percent-encoded (as UTF-8); valid escapes are kept. */
+    static String escape(String s, String extra) {
+        StringBuilder out = null;
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xFF;
+            boolean keep = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || (b < 0x80 && (URI_CHARACTERS.indexOf(b) >= 0 || extra.indexOf(b) >= 0))
+                    || (b == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) && hex(bytes[i + 2]));
+            if (keep && out == null) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(new String(bytes, 0, i, StandardCharsets.UTF_8));
+            }
+            if (keep) {
+                out.append((char) b);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    private static boolean hex(byte b) {
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
     }
 
     private static String joinQueries(String first, String second) {

@@ -13,11 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.TestClient;
-import dev.sockscope.proxy.testing.WebSocketRecorder;
 import dev.sockscope.proxy.testing.TestUpstream;
+import dev.sockscope.proxy.testing.WebSocketRecorder;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
@@ -27,6 +29,7 @@ import dev.sockscope.recordings.StoredFrame;
  * through a proxy with a 1 GiB heap. It used to run out of memory and stop serving; now every message
  * passes whole, what does not fit the memory budget is recorded in part and says so, and the proxy goes on.
  */
+@ExtendWith(ChildProcess.Cleanup.class)
 class BoundedMemoryTest {
     private static final int CLIENTS = 8;
     private static final int SIZE = 60 << 20;
@@ -64,7 +67,7 @@ class BoundedMemoryTest {
                 // The recorder sets the pace (the relay waits while the capture queue is full): allow for a slow disk.
                 WebSocketRecorder.Event got = c.events.next(Duration.ofSeconds(120));
                 if (!(got instanceof WebSocketRecorder.Binary echo)) {
-                    throw new AssertionError("expected the echo, got " + got + "; proxy output: " + String.join("\n", proxy.output));
+                    throw new AssertionError("expected the echo, got " + got + "; proxy output: " + String.join("\n", proxy.output()));
                 }
                 assertThat(echo.bytes()).as("the echo, whole").isEqualTo(message);
             }
@@ -78,7 +81,7 @@ class BoundedMemoryTest {
             after.events.assertText("still here");
             after.socket.sendClose(1000, "").get(30, TimeUnit.SECONDS);
             after.events.nextClose();
-            String output = String.join("\n", proxy.output);
+            String output = String.join("\n", proxy.output());
             assertThat(output).doesNotContain("OutOfMemoryError").doesNotContain("recording failed");
             assertThat(proxy.terminate()).as(output).isIn(0, 143);
         }

@@ -2,8 +2,6 @@ package dev.sockscope.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.recordings.H2RecordingStore;
@@ -28,6 +28,7 @@ import dev.sockscope.ui.views.Json;
 import dev.sockscope.wire.RecordedFrame;
 
 /** The proxy as a separate process, the recordings file, and the command line that reads it. */
+@ExtendWith(ChildProcess.Cleanup.class)
 class EndToEndTest {
     @TempDir
     Path db;

@@ -14,15 +14,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.ui.views.Json;
 
 /** {@code sockscope proxy} serves the inspector, live from its decoding stage; {@code frames} pages and filters as the API does. */
+@ExtendWith(ChildProcess.Cleanup.class)
 class InspectorCommandsTest {
     @TempDir
     Path db;
@@ -30,7 +33,6 @@ class InspectorCommandsTest {
     @Test
     void aRunningProxyServesTheInspectorWithItsLiveFramesAndFramesPagesAndFilters() throws Exception {
         try (TestUpstream upstream = TestUpstream.start(); ProxyProcess proxy = ProxyProcess.start(db, upstream.uri())) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.output.stream().anyMatch(l -> l.contains("inspector at")));
             URI inspector = proxy.inspector();
             HttpClient http = HttpClient.newHttpClient();
             List<String> live = new CopyOnWriteArrayList<>();

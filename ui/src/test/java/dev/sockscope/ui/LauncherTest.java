@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -20,12 +19,16 @@ import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.sockscope.proxy.testing.ChildProcess;
 
 /**
  * The {@code sockscope} launcher at the top of the repository, run by bash as a user would: through a symbolic link
  * from another folder, with JAVA_HOME and JAVA_OPTS. The jar it starts is a probe that prints what it was given.
  */
+@ExtendWith(ChildProcess.Cleanup.class)
 class LauncherTest {
     private static final Path LAUNCHER = Path.of("../sockscope").toAbsolutePath().normalize();
     private static final Path REAL_JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -71,12 +74,9 @@ class LauncherTest {
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        try {
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the launcher ends").isTrue();
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            p.destroyForcibly();
+        try (ChildProcess p = ChildProcess.startKeepingErrors(pb)) {
+            int code = p.awaitExit(ChildProcess.FINISH);
+            return new Run(code, Files.readString(out), Files.readString(err));
         }
     }
 

@@ -11,15 +11,18 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.ui.views.Json;
 
 /** Scripts read a folder concurrently: any number of 'sessions' and 'frames' processes at once, proxy or not. */
+@ExtendWith(ChildProcess.Cleanup.class)
 class ReadersTest {
     private static final int READERS = 6;
     @TempDir
@@ -48,7 +51,7 @@ class ReadersTest {
 
     /** Half 'sessions', half 'frames', all started before any has finished. */
     private void readersAtOnceAllSucceed() throws Exception {
-        List<Process> running = new ArrayList<>();
+        List<ChildProcess> running = new ArrayList<>();
         for (int i = 0; i < READERS; i++) {
             running.add(i % 2 == 0 ? ProxyProcess.launch("sessions", "--db", db.toString(), "--json")
                     : ProxyProcess.launch("frames", "1", "--db", db.toString(), "--json"));
@@ -89,7 +92,7 @@ class ReadersTest {
             recordOneSession(proxy);
             proxy.terminate();
         }
-        List<Process> readers = new ArrayList<>();
+        List<ChildProcess> readers = new ArrayList<>();
         for (int i = 0; i < READERS; i++) {
             readers.add(ProxyProcess.launch("frames", "1", "--db", db.toString(), "--json"));
         }
@@ -97,7 +100,7 @@ class ReadersTest {
             TestClient client = TestClient.connect(proxy.uri("/"));
             client.sendText("second");
             client.events.assertText("second");
-            for (Process p : readers) {
+            for (ChildProcess p : readers) {
                 ProxyProcess.Result r = ProxyProcess.finish(p);
                 assertThat(r.code()).as("stderr: %s", r.err()).isZero();
             }

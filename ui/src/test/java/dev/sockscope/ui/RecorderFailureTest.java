@@ -10,13 +10,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.TestClient;
-import dev.sockscope.proxy.testing.WebSocketRecorder;
 import dev.sockscope.proxy.testing.TestUpstream;
+import dev.sockscope.proxy.testing.WebSocketRecorder;
 
 /** A recording thread (decoding stage or recorder) that dies must stop the proxy loudly, not leave it relaying what nobody records. */
+@ExtendWith(ChildProcess.Cleanup.class)
 class RecorderFailureTest {
     @TempDir
     Path db;
@@ -47,7 +50,7 @@ class RecorderFailureTest {
             TestClient client = TestClient.connect(proxy.uri("/"));
             client.socket.sendText(json, true).get(30, TimeUnit.SECONDS);
             int code = proxy.awaitExit(Duration.ofSeconds(90));
-            String output = String.join("\n", proxy.output);
+            String output = String.join("\n", proxy.output());
             assertThat(code).as("exit code; output: %s", output).isEqualTo(1);
             assertThat(output).contains("ERROR EventBus - subscriber 'decoding' failed")
                     .contains("java.lang.OutOfMemoryError")

@@ -1,12 +1,22 @@
 package dev.sockscope.proxy.jetty;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sockscope.proxy.ForwardProxy;
+import dev.sockscope.proxy.tap.PassThroughSession;
 
 /**
  * CONNECT on the forward listener, as Jetty's {@link ConnectHandler} does it, with one change: a tunnel to a host
@@ -34,10 +45,16 @@ final class ForwardTunnels extends ConnectHandler {
         }
     }
 
+    /** How long the other side of a tunnel may stay open after one side ended its half. */
+    static final Duration HALF_CLOSE_DEADLINE = PassThroughSession.CLOSE_DEADLINE;
+    private static final String CLIENT_END = "sockscope.tunnel.client";
+    private static final String SERVER_END = "sockscope.tunnel.server";
+    private static final String HALF_CLOSED = "sockscope.tunnel.halfClosed";
+
     private final ForwardProxy forward;
     private final IntSupplier interceptPort;
     private final Map<Integer, Target> byTunnelPort = new ConcurrentHashMap<>();
-    private final java.util.Set<Integer> handshaken = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> handshaken = ConcurrentHashMap.newKeySet();
 
     ForwardTunnels(ForwardProxy forward, IntSupplier interceptPort, Handler next) {
         super(next);
@@ -63,17 +80,62 @@ final class ForwardTunnels extends ConnectHandler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (!JettyRelay.isForwardListener(request)) {
+        if (!ForwardListener.isForwardListener(request)) {
             return getHandler().handle(request, response, callback); // a route's port never tunnels
         }
-        java.net.InetAddress client = ((java.net.InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getAddress();
+        InetAddress client = ((InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress()).getAddress();
         if (!forward.allows(client)) {
             LOG.warn("forward proxy request from {} refused: not loopback and not in --forward-allow", client.getHostAddress());
-            Response.writeError(request, response, callback, org.eclipse.jetty.http.HttpStatus.FORBIDDEN_403,
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
                     "this client may not use the forward proxy (see --forward-allow)");
             return true;
         }
+        if (!client.isLoopbackAddress() && HttpMethod.CONNECT.is(request.getMethod())
+                && ForwardProxy.isLoopbackName(request.getHttpURI().getHost())) {
+            // A blind tunnel cannot be marked as forwarded: another machine may not open one to this one's loopback
+            // services (the inspector first), which trust loopback.
+            LOG.warn("forward proxy CONNECT from {} to {} refused: loopback services are for this machine", client.getHostAddress(),
+                    request.getHttpURI().getAuthority());
+            Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403,
+                    "tunnels to this machine's loopback addresses are for clients on this machine only");
+            return true;
+        }
         return super.handle(request, response, callback);
+    }
+
+    /** The client's end of a tunnel gets the tunnel's idle deadline too (it had the listener's, for the CONNECT). */
+    @Override
+    protected DownstreamConnection newDownstreamConnection(EndPoint endPoint, ConcurrentMap<String, Object> context) {
+        endPoint.setIdleTimeout(getIdleTimeout());
+        context.put(CLIENT_END, endPoint);
+        return super.newDownstreamConnection(endPoint, context);
+    }
+
+    @Override
+    protected UpstreamConnection newUpstreamConnection(EndPoint endPoint, ConnectContext connectContext) {
+        connectContext.getContext().put(SERVER_END, endPoint);
+        return super.newUpstreamConnection(endPoint, connectContext);
+    }
+
+    /**
+     * One side ended its half (end of stream): the tunnel passes that on and the other side gets
+     * {@link #HALF_CLOSE_DEADLINE} to end its own, then both ends close. Without it a peer that never answers the
+     * half-close (a server waiting for a TLS hello that will not come) keeps the other end in CLOSE-WAIT until the
+     * idle timeout, an hour by default.
+     */
+    @Override
+    protected int read(EndPoint endPoint, ByteBuffer buffer, ConcurrentMap<String, Object> context) throws IOException {
+        int read = super.read(endPoint, buffer, context);
+        if (read < 0 && context.putIfAbsent(HALF_CLOSED, Boolean.TRUE) == null) {
+            getScheduler().schedule(() -> {
+                for (String end : List.of(CLIENT_END, SERVER_END)) {
+                    if (context.get(end) instanceof EndPoint e) {
+                        e.close();
+                    }
+                }
+            }, HALF_CLOSE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return read;
     }
 
     @Override

@@ -38,8 +38,12 @@ final class HttpForward extends ProxyHandler.Reverse {
         return client;
     }
 
-    /** An intercepting proxy is invisible: no Via, no Forwarded headers of ours. */
+    /**
+     * An intercepting proxy is invisible: no Via, no Forwarded headers of ours, except toward this machine, where
+     * the inspector must tell a proxy client's request from its user's ({@link ForwardedMark}).
+     */
     @Override
     protected void addProxyHeaders(Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+        ForwardedMark.onLocalTarget(proxyToServerRequest);
     }
 }

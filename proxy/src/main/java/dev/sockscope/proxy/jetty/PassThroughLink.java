@@ -1,5 +1,6 @@
 package dev.sockscope.proxy.jetty;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import dev.sockscope.proxy.tap.Sockets;
 import dev.sockscope.wire.Direction;
 
 /** The two legs of one pass-through session, as the {@link Sockets} its core writes to. */
-final class PassThroughLink implements Sockets, JettyRelay.Live {
+final class PassThroughLink implements Sockets, OpenSessions.Live {
     private final Scheduler scheduler;
     private final Duration idleTimeout;
     private final AtomicInteger opened = new AtomicInteger();
@@ -96,7 +97,7 @@ final class PassThroughLink implements Sockets, JettyRelay.Live {
 
     /** The client's 101 could not be written: the upstream leg goes, and the session ends here. */
     void clientUpgradeFailed(String why) {
-        session.onFailure(Direction.CLIENT_TO_SERVER, new java.io.IOException(why));
+        session.onFailure(Direction.CLIENT_TO_SERVER, new IOException(why));
         upstream.getEndPoint().close();
         session.onClosed();
     }

@@ -1,5 +1,6 @@
 package dev.sockscope.proxy.jetty;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -12,11 +13,13 @@ import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sockscope.proxy.MessageAssembler;
-import dev.sockscope.proxy.WireOpcode;
-import dev.sockscope.proxy.tap.SessionEnding;
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.proxy.MessageAssembler;
+import dev.sockscope.proxy.WireOpcode;
+import dev.sockscope.proxy.tap.Describe;
+import dev.sockscope.proxy.tap.PassThroughSession;
+import dev.sockscope.proxy.tap.SessionEnding;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.MicroClock;
@@ -32,7 +35,7 @@ import dev.sockscope.wire.SessionEnd;
  * <p>Close handshakes are relayed end to end: a close from one peer is held (Jetty would otherwise answer
  * it itself) until the other peer's answer has been relayed back.
  */
-final class RelaySession implements JettyRelay.Live {
+final class RelaySession implements OpenSessions.Live {
     private static final Logger LOG = LoggerFactory.getLogger(RelaySession.class);
     /** Frames read from one peer but not yet written to the other: beyond this, reading pauses. */
     static final int MAX_IN_FLIGHT_FRAMES = 256;
@@ -44,7 +47,7 @@ final class RelaySession implements JettyRelay.Live {
     private final Consumer<RelaySession> onEnded;
     private final AtomicLong seq = new AtomicLong();
     /** The client leg's onOpen and the end of the 101 write can come in either order; the later one starts the session. */
-    private final java.util.concurrent.atomic.AtomicInteger openSteps = new java.util.concurrent.atomic.AtomicInteger(2);
+    private final AtomicInteger openSteps = new AtomicInteger(2);
     private volatile Runnable onBothOpen;
     final Leg client;
     final Leg upstream;
@@ -137,12 +140,12 @@ final class RelaySession implements JettyRelay.Live {
 
     /** A failure in plain words, without exception class names (they reach close reasons and recordings). */
     static String describe(Throwable t) {
-        return t == null ? "unknown error" : dev.sockscope.proxy.tap.Describe.failure(t);
+        return t == null ? "unknown error" : Describe.failure(t);
     }
 
     /** A close reason must fit in a control frame: 123 bytes of UTF-8 (null stays null). */
     static String fitReason(String reason) {
-        return reason == null ? null : dev.sockscope.proxy.tap.PassThroughSession.fitReason(reason);
+        return reason == null ? null : PassThroughSession.fitReason(reason);
     }
 
     /** One side of the session. Frames it receives are relayed to the other leg. */

@@ -1,5 +1,6 @@
 package dev.sockscope.proxy.jetty;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -16,15 +17,14 @@ import org.eclipse.jetty.client.HttpUpgrader;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import dev.sockscope.proxy.tap.Describe;
@@ -61,43 +61,25 @@ public final class UpstreamDialler extends ContainerLifeCycle {
     private final Duration timeout;
 
     public UpstreamDialler(Executor executor, Scheduler scheduler, boolean insecure, Duration timeout) {
-        ClientConnector connector = new ClientConnector();
-        connector.setExecutor(executor);
-        connector.setScheduler(scheduler);
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        if (insecure) {
-            tls.setTrustAll(true);
-            tls.setEndpointIdentificationAlgorithm(null);
-        }
-        connector.setSslContextFactory(tls);
-        http = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        http.setExecutor(executor);
-        http.setScheduler(scheduler);
-        http.setUserAgentField(null);                         // the client's own User-Agent goes instead
-        http.setHttpCookieStore(new HttpCookieStore.Empty()); // cookies pass as headers, never stored
-        http.setConnectTimeout(timeout.toMillis());
-        http.setFollowRedirects(false);
-        // Every session dials its own connection (upgraded out of the pool): never queue a burst.
-        http.setMaxConnectionsPerDestination(100_000);
-        http.setMaxRequestsQueuedPerDestination(100_000);
+        http = UpstreamHttpClient.create(executor, scheduler, insecure, timeout);
         this.timeout = timeout;
         addBean(http);
     }
 
-    @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        // HttpClient installs its decoders while starting when it has none: clear them after, so that the
-        // upstream gets no Accept-Encoding the client did not send.
-        http.getContentDecoderFactories().clear();
-    }
-
     /** Dials {@code target} with {@code headers} (the client's, in its order); never fails the future. */
     public CompletableFuture<Outcome> dial(URI target, List<Header> headers) {
+        return dial(target, headers, false);
+    }
+
+    /** ... and, for the forward proxy's clients, marks the request when it goes to this machine ({@link ForwardedMark}). */
+    CompletableFuture<Outcome> dial(URI target, List<Header> headers, boolean forwarded) {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Request request = http.newRequest(httpUri(target)).method(HttpMethod.GET).version(HttpVersion.HTTP_1_1)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .headers(h -> JettyHeaders.copy(headers, h, name -> !HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))));
+                .headers(h -> inClientOrder(headers, h, hostOf(target)));
+        if (forwarded) {
+            ForwardedMark.onLocalTarget(request);
+        }
         request.attribute(HttpUpgrader.Factory.class.getName(), (HttpUpgrader.Factory) version -> new HttpUpgrader() {
             @Override
             public void prepare(Request req) {
@@ -137,6 +119,32 @@ public final class UpstreamDialler extends ContainerLifeCycle {
         return outcome;
     }
 
+    /**
+     * The client's headers in the client's order, less those that belong to its hop; {@code Host} stays where the
+     * client put it, with the upstream's authority. Jetty's generator writes a {@code Connection} header it knows
+     * last, so the client's goes as a field Jetty does not interpret, in its place.
+     */
+    private static void inClientOrder(List<Header> headers, HttpFields.Mutable to, String host) {
+        for (Header h : headers) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (name.equals("host")) {
+                to.add(new HttpField(HttpHeader.HOST, h.name(), host));
+            } else if (name.equals("connection")) {
+                to.add(new HttpField(null, h.name(), h.value()));
+            } else if (!HOP_BY_HOP.contains(name)) {
+                to.add(h.name(), h.value());
+            }
+        }
+    }
+
+    /** The Host an HTTP client writes for {@code target}: its authority, less a default port. */
+    private static String hostOf(URI target) {
+        boolean secure = target.getScheme().equalsIgnoreCase("wss") || target.getScheme().equalsIgnoreCase("https");
+        int port = target.getPort();
+        String host = target.getHost();
+        return port < 0 || port == (secure ? 443 : 80) ? host : host + ":" + port;
+    }
+
     /** HttpClient speaks http and https; the WebSocket schemes map onto them. */
     private static URI httpUri(URI target) {
         String scheme = target.getScheme().toLowerCase(Locale.ROOT);
@@ -146,7 +154,7 @@ public final class UpstreamDialler extends ContainerLifeCycle {
 
     private static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof TimeoutException || c instanceof java.net.SocketTimeoutException) {
+            if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
                 return true;
             }
         }

@@ -73,6 +73,14 @@ public final class FrameTap {
     private boolean closeSent;
     /** Set by the relay once it stops forwarding this direction (after the proxy's own close). */
     private String relayNote;
+    /** When the last data fragment so far ended (microseconds): a message the proxy's close cuts was relayed until then. */
+    private long lastFragmentMicros;
+    /** The part of the message in progress that had been relayed when the relay stopped; null if none was cut. */
+    private Relayed relayedPart;
+
+    /** What the relay had forwarded of a message when it stopped: whole fragments, their payload bytes, and when. */
+    private record Relayed(int fragments, long payloadBytes, long atMicros) {
+    }
 
     public FrameTap(long sessionId, Direction from, NegotiatedExtensions extensions, long maxRecordedBytes,
                     MessageBudget budget, MicroClock clock) {
@@ -129,6 +137,10 @@ public final class FrameTap {
     /** From now on frames read are not relayed (the proxy closed this direction); they are recorded saying so. */
     public void relayStopped(String note) {
         this.relayNote = note;
+        if (messageOpcode >= 0) {
+            // The relay stops at a frame boundary: the fragments read so far went through, the rest will not.
+            relayedPart = new Relayed(fragments, wireBytes, lastFragmentMicros);
+        }
     }
 
     /** Whatever part of a frame or message was read before the connection ended, for the recording; null if none. */
@@ -388,6 +400,7 @@ public final class FrameTap {
             out.add(controlFrame());
             return;
         }
+        lastFragmentMicros = clock.nowMicros();
         if (!fin) {
             return;
         }
@@ -444,7 +457,22 @@ public final class FrameTap {
         if (cutReason != null) {
             addNote(cutReason + " of " + messageBytes);
         }
-        addNote(relayNote);
+        long at;
+        if (relayedPart == null) {
+            addNote(relayNote);
+            at = clock.nowMicros();
+        } else {
+            // Cut by the proxy's close: stamped when its relayed part was, saying how much of it went through.
+            int after = fragments - relayedPart.fragments();
+            addNote("relayed in part: its first " + plural(relayedPart.fragments(), "fragment") + " (" + relayedPart.payloadBytes()
+                    + " payload bytes) went through before the proxy closed the session; "
+                    + (after == 0 ? "no more of it was sent"
+                            : (after == 1 ? "the fragment after that" : "the " + after + " fragments after that")
+                            + " (" + (wireBytes - relayedPart.payloadBytes()) + " payload bytes) " + (after == 1 ? "was" : "were")
+                            + " not relayed"));
+            at = relayedPart.atMicros();
+            relayedPart = null;
+        }
         byte[] payload;
         if (messageLength == message.length) {
             payload = message; // sized exactly (one frame of known length): handed over, not copied
@@ -456,7 +484,7 @@ public final class FrameTap {
         taken = 0;
         String note = messageNotes.length() == 0 ? null : messageNotes.toString();
         WireShape wire = new WireShape(messageOpcode, messageRsv, wireBytes, messageBytes, messageCompressed, messageMasked);
-        RecordedFrame frame = new RecordedFrame(sessionId, 0, clock.nowMicros(), from, messageType, payload,
+        RecordedFrame frame = new RecordedFrame(sessionId, 0, at, from, messageType, payload,
                 Math.max(1, fragments), note, wire);
         messageOpcode = -1;
         messageLength = 0;
@@ -464,6 +492,10 @@ public final class FrameTap {
             message = EMPTY; // do not pin a huge buffer for the rest of the session
         }
         return frame;
+    }
+
+    private static String plural(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private byte[] scratch() {

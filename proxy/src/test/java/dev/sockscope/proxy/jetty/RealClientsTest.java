@@ -2,29 +2,28 @@ package dev.sockscope.proxy.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.EventRecorder;
-import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
@@ -36,10 +35,11 @@ import dev.sockscope.wire.SessionInfo;
  * which negotiate permessage-deflate with 12-bit windows, through the proxy, with messages across every buffer
  * boundary up to 16 MiB, text and binary, both ways.
  */
+@ExtendWith(ChildProcess.Cleanup.class)
 class RealClientsTest {
     private static final List<Integer> SIZES = List.of(16, 125, 126, 8191, 8192, 65535, 65536, 1 << 20, 16 << 20);
 
-    private Process server;
+    private ChildProcess server;
     private CaptureBus bus;
     private EventRecorder events;
     private Relay relay;
@@ -59,9 +59,9 @@ class RealClientsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new ProcessBuilder(python(), script().toString(), "serve").redirectErrorStream(true).start();
-        String port = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(port).as("the Python echo server's port (is python3-websockets installed? .ci/run installs it)").matches("\\d+");
+        server = ChildProcess.start(new ProcessBuilder(python(), script().toString(), "serve"));
+        // Its first line is its port; without python3-websockets (.ci/run installs it) it exits saying why.
+        String port = server.awaitLine(Pattern.compile("^(\\d+)$"), ChildProcess.READY).group(1);
         bus = new CaptureBus();
         events = new EventRecorder();
         bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
@@ -71,9 +71,13 @@ class RealClientsTest {
 
     @AfterEach
     void stop() {
-        relay.stop(Duration.ofSeconds(2));
-        bus.close(Duration.ofSeconds(10));
-        server.destroy();
+        if (relay != null) {
+            relay.stop(Duration.ofSeconds(2));
+        }
+        if (bus != null) {
+            bus.close(Duration.ofSeconds(10));
+        }
+        server.close();
     }
 
     @Test
@@ -81,10 +85,10 @@ class RealClientsTest {
         List<String> command = new java.util.ArrayList<>(List.of(python(), script().toString(), "client",
                 "ws://" + relay.boundRoutes().get(0).listen() + "/chat?room=1"));
         SIZES.forEach(s -> command.add(String.valueOf(s)));
-        Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(client.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(client.exitValue()).as(output).isZero();
+        ChildProcess client = ChildProcess.start(new ProcessBuilder(command));
+        int code = client.awaitExit(ChildProcess.FINISH);
+        String output = client.output();
+        assertThat(code).as(output).isZero();
         JsonNode result = new ObjectMapper().readTree(output.lines().reduce((a, b) -> b).orElseThrow());
         assertThat(result.get("failed")).as(output).isEmpty();
         assertThat(result.get("ok")).hasSize(2 * SIZES.size());

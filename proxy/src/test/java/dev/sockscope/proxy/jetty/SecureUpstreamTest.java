@@ -7,7 +7,6 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
@@ -15,17 +14,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.proxy.testing.TestClient;
 import dev.sockscope.proxy.testing.TestUpstream;
-import dev.sockscope.capture.CaptureBus;
 
 /** wss:// upstreams: the system trust store by default, --insecure for self-signed development servers. */
+@ExtendWith(ChildProcess.Cleanup.class)
 class SecureUpstreamTest {
     @TempDir
     static Path keys;
@@ -34,13 +36,10 @@ class SecureUpstreamTest {
     @BeforeAll
     static void startSelfSignedUpstream() throws Exception {
         Path keystore = keys.resolve("upstream.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        ChildProcess.run(ChildProcess.jdkTool("keytool",
                 "-genkeypair", "-alias", "upstream", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                 "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "secret123")
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "secret123"));
         upstream = TestUpstream.startTls(keystore, "secret123");
     }
 

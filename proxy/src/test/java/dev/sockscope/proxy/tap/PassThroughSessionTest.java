@@ -7,6 +7,7 @@ import static dev.sockscope.proxy.testing.WireFrames.text;
 import static dev.sockscope.wire.Direction.CLIENT_TO_SERVER;
 import static dev.sockscope.wire.Direction.SERVER_TO_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.MicroClock;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
@@ -250,6 +252,29 @@ class PassThroughSessionTest {
         RecordedFrame ours = events.frames(1).get(0);
         assertThat(ours.closeReason()).isEqualTo("Sockscope is shutting down");
         assertThat(new String(ours.payload(), 2, ours.size() - 2, StandardCharsets.UTF_8)).isEqualTo("Sockscope is shutting down");
+    }
+
+    @Test
+    void aMessageCutByTheProxysCloseSaysHowMuchOfItWasRelayedAndWhen() {
+        MicroClock clock = new MicroClock();
+        PassThroughSession cut = new PassThroughSession(2, NegotiatedExtensions.NONE, 1 << 20, MessageBudget.unlimited(), bus, clock,
+                net, s -> net.log.add("ended"));
+        byte[] first = frame(false, 0, 0x1, true, "first ".getBytes(StandardCharsets.UTF_8));
+        read(cut, net, CLIENT_TO_SERVER, first);
+        long relayed = clock.nowMicros();
+        await().atMost(Duration.ofSeconds(10)).until(() -> clock.nowMicros() > relayed + 100_000);
+        cut.closeByProxy(1001, "Sockscope is shutting down", "proxy shut down while the session was open");
+        read(cut, net, CLIENT_TO_SERVER, concat(frame(true, 0, 0x0, true, "second".getBytes(StandardCharsets.UTF_8)), close(true, 1001, "")));
+        read(cut, net, SERVER_TO_CLIENT, close(false, 1001, ""));
+        cut.onClosed();
+        events.awaitClosed(2);
+
+        assertThat(java.util.Arrays.copyOf(net.delivered(CLIENT_TO_SERVER), first.length)).as("the first fragment went through").isEqualTo(first);
+        RecordedFrame message = events.frames(2).stream().filter(f -> f.type() == FrameType.TEXT).findFirst().orElseThrow();
+        assertThat(message.note()).isEqualTo("relayed in part: its first 1 fragment (6 payload bytes) went through before the proxy"
+                + " closed the session; the fragment after that (6 payload bytes) was not relayed");
+        assertThat(message.timeMicros()).as("stamped when its relayed part went through, not at the close").isLessThanOrEqualTo(relayed);
+        assertThat(new String(message.payload(), StandardCharsets.UTF_8)).isEqualTo("first second");
     }
 
     @Test

@@ -217,7 +217,7 @@ public final class ProxyCommand implements Callable<Integer> {
                     + ", open to " + String.join(", ", forwardAllow) + ": anyone there can send traffic through this machine");
             spec.commandLine().getErr().flush();
         }
-        CertificateAuthority authority = CertificateAuthority.openOrCreate(ca.folder(db.directory()));
+        CertificateAuthority authority = CertificateAuthority.openOrCreate(ca.folder(db.directory(), spec.commandLine().getErr()));
         return new ForwardProxy(host, p, intercept, allowed, authority);
     }
 }

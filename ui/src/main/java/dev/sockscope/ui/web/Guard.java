@@ -4,13 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
 
+import dev.sockscope.proxy.ForwardProxy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
 /**
- * Runs before every request: the security headers, the token (when the inspector listens beyond loopback), the Host
- * check (when it does not: a page on another site must not reach it through DNS rebinding), and the refusal of
- * cross-site state changes.
+ * Runs before every request: the security headers, the token (when the inspector listens beyond loopback, and for
+ * every request the forward proxy sent on), the Host check (when it does not: a page on another site must not reach
+ * it through DNS rebinding), and the refusal of cross-site state changes.
  */
 final class Guard {
     static final String COOKIE = "sockscope_token";
@@ -32,6 +33,12 @@ final class Guard {
         ctx.header("Cross-Origin-Resource-Policy", "same-origin");
         if (ctx.path().startsWith("/api/")) {
             ctx.header("Cache-Control", "no-store");
+        }
+        if (ctx.header(ForwardProxy.FORWARDED_HEADER) != null && (token == null || !authorised(ctx))) {
+            // Sent on by the forward proxy for one of its clients (another machine with --forward-allow): loopback
+            // and a loopback Host say nothing about who asked.
+            throw new ApiError(403, "refused: this request came through Sockscope's forward proxy; the inspector answers"
+                    + " proxy clients only with its token (start it with --ui HOST:PORT, which prints one)");
         }
         if (token == null) {
             String host = ctx.header("Host");

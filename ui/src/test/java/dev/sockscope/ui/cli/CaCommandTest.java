@@ -7,15 +7,31 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sockscope.proxy.tls.CertificateAuthority;
 import dev.sockscope.ui.Main;
 
-/** {@code sockscope ca}: beside the recordings folder, how to trust it, the PEM alone, never the key; and --forward's guard. */
+/** {@code sockscope ca}: one per user, how to trust it, the PEM alone, never the key; and --forward's guard. */
 class CaCommandTest {
     @TempDir
     Path home;
+    private String userHome;
+
+    /** The CA is the user's: the test's user has its home in a temporary folder. */
+    @BeforeEach
+    void homeInTempFolder() {
+        userHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.resolve("user").toString());
+    }
+
+    @AfterEach
+    void restoreHome() {
+        System.setProperty("user.home", userHome);
+    }
 
     private record Run(int code, String out, String err) {
     }
@@ -28,11 +44,11 @@ class CaCommandTest {
     }
 
     @Test
-    void caIsCreatedBesideTheRecordingsAndExplainsHowToTrustIt() throws Exception {
+    void caIsCreatedInTheUsersFolderAndExplainsHowToTrustIt() throws Exception {
         String db = home.resolve("recordings").toString();
         Run shown = run("ca", "--db", db);
         assertThat(shown.code()).as(shown.err()).isZero();
-        Path cert = home.resolve("ca").resolve("ca.pem");
+        Path cert = home.resolve("user/.sockscope/ca/ca.pem");
         assertThat(shown.out()).contains(cert.toString()).contains("certutil -d sql:$HOME/.pki/nssdb").contains("Firefox")
                 .contains("keytool -importcert").contains("update-ca-certificates").contains("SSL_CERT_FILE=" + cert)
                 .contains("NODE_EXTRA_CA_CERTS=" + cert).doesNotContain("PRIVATE KEY");
@@ -43,6 +59,28 @@ class CaCommandTest {
         Run regenerated = run("ca", "--db", db, "--regenerate", "--pem");
         assertThat(regenerated.code()).isZero();
         assertThat(regenerated.out()).isNotEqualTo(pem.out()).isEqualTo(Files.readString(cert));
+    }
+
+    @Test
+    void everyRecordingsFolderHasTheSameCaUnlessCaSaysOtherwise() throws Exception {
+        Path cert = home.resolve("user/.sockscope/ca/ca.pem");
+        Run first = run("ca", "--db", home.resolve("a/recordings").toString(), "--pem");
+        Run second = run("ca", "--db", home.resolve("b/elsewhere/recordings").toString(), "--pem");
+        assertThat(first.out()).isEqualTo(second.out()).isEqualTo(Files.readString(cert));
+
+        Run chosen = run("ca", "--db", home.resolve("a/recordings").toString(), "--ca", home.resolve("mine").toString(), "--pem");
+        assertThat(chosen.out()).isEqualTo(Files.readString(home.resolve("mine/ca.pem"))).isNotEqualTo(first.out());
+        assertThat(chosen.err()).isEmpty();
+    }
+
+    @Test
+    void aCaLeftBesideACustomRecordingsFolderIsNamedWithTheOneInUse() throws Exception {
+        Path old = home.resolve("project/ca");
+        CertificateAuthority.openOrCreate(old);
+        Run shown = run("ca", "--db", home.resolve("project/recordings").toString());
+        assertThat(shown.code()).isZero();
+        assertThat(shown.out()).contains(home.resolve("user/.sockscope/ca/ca.pem").toString());
+        assertThat(shown.err()).contains("the CA is " + home.resolve("user/.sockscope/ca")).contains("--ca " + old);
     }
 
     @Test

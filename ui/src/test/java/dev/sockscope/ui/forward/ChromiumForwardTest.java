@@ -27,11 +27,13 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.proxy.ForwardProxy;
 import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.proxy.tls.CertificateAuthority;
 import dev.sockscope.recordings.SessionRecord;
@@ -43,6 +45,7 @@ import dev.sockscope.wire.Direction;
  * certutil (no --ignore-certificate-errors): it loads a page over HTTPS whose script opens a wss:// WebSocket to the
  * same host, and reports the echo back with a fetch. The page load and the fetch are forwarded, the WebSocket recorded.
  */
+@ExtendWith(ChildProcess.Cleanup.class)
 class ChromiumForwardTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CERTUTIL = Path.of("/usr/bin/certutil");
@@ -54,13 +57,12 @@ class ChromiumForwardTest {
     private Server pages;
     private TestUpstream upstream;
     private ProxyRuntime runtime;
-    private Process chromium;
+    private ChildProcess chromium;
 
     @AfterEach
     void stopAll() throws Exception {
         if (chromium != null) {
-            chromium.descendants().forEach(ProcessHandle::destroyForcibly);
-            chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            chromium.close();
         }
         if (runtime != null) {
             runtime.close();
@@ -99,7 +101,7 @@ class ChromiumForwardTest {
                 "https://localhost:" + pagePort + "/")
                 .redirectErrorStream(true).redirectOutput(home.resolve("chromium.log").toFile());
         browser.environment().put("HOME", browserHome.toString());
-        chromium = browser.start();
+        chromium = ChildProcess.start(browser);
 
         String report = reports.poll(60, TimeUnit.SECONDS);
         assertThat(report).as("the page's report (Chromium's log: %s)", home.resolve("chromium.log")).isNotNull();
@@ -162,8 +164,6 @@ class ChromiumForwardTest {
     }
 
     private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + ": " + new String(p.getInputStream().readAllBytes())).isZero();
+        ChildProcess.run(new ProcessBuilder(command));
     }
 }

@@ -27,11 +27,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.proxy.ForwardProxy;
 import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.testing.ChildProcess;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.proxy.tls.CertificateAuthority;
 import dev.sockscope.recordings.SessionRecord;
@@ -40,6 +42,7 @@ import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.RecordedFrame;
 
 /** The forward proxy with real sockets: the JDK client through CONNECT, TLS intercepted with Sockscope's CA. */
+@ExtendWith(ChildProcess.Cleanup.class)
 class ForwardProxyTest {
     @TempDir
     static Path keys;
@@ -120,10 +123,10 @@ class ForwardProxyTest {
         ProcessBuilder pb = new ProcessBuilder(python.toString(), script.toString(), "127.0.0.1", String.valueOf(proxy.getPort()),
                 url, "hello from python").redirectErrorStream(true);
         pb.environment().put("SSL_CERT_FILE", ca.certificateFile().toString()); // as docs/forward-proxy.md tells Python users
-        Process p = pb.start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(output + " (is python3-websockets installed? .ci/run installs it)").isZero();
+        ChildProcess p = ChildProcess.start(pb);
+        int code = p.awaitExit(ChildProcess.FINISH);
+        String output = p.output();
+        assertThat(code).as(output + " (is python3-websockets installed? .ci/run installs it)").isZero();
         assertThat(output.strip()).isEqualTo("hello from python");
         runtime.awaitRecorded(Duration.ofSeconds(20));
         SessionRecord s = runtime.store().sessions(10).get(0);

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+
+import dev.sockscope.proxy.testing.ChildProcess;
 
 /** Test keys: a self-signed upstream certificate made with keytool, and client contexts trusting one certificate. */
 final class Tls {
@@ -20,13 +21,10 @@ final class Tls {
     /** A PKCS#12 keystore with a self-signed certificate for localhost and 127.0.0.1. */
     static Path selfSignedKeystore(Path folder) throws Exception {
         Path keystore = folder.resolve("upstream.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        ChildProcess.run(ChildProcess.jdkTool("keytool",
                 "-genkeypair", "-alias", "upstream", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD)
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD));
         return keystore;
     }
 

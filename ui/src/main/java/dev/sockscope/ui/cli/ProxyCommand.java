@@ -125,7 +125,14 @@ public final class ProxyCommand implements Callable<Integer> {
         RelayOptions options = new RelayOptions(Sizes.parse(maxMessage), insecure,
                 Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds),
                 Duration.ofSeconds(handshakeTimeoutSeconds), terminate);
-        ProxyRuntime runtime = ProxyRuntime.start(parsed, forward, options, db.directory(), keepSecrets, registry);
+        ProxyRuntime runtime;
+        try {
+            runtime = ProxyRuntime.start(parsed, forward, options, db.directory(), keepSecrets, registry);
+        } catch (java.io.IOException e) {
+            throw TakenAddress.explain(e, address -> forward != null && TakenAddress.port(address) == forward.listenPort()
+                    ? "choose another with --forward [HOST:]PORT (port 0 picks a free one)"
+                    : "choose another LISTEN with --route LISTEN=UPSTREAM (port 0 picks a free one)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         AutoCloseable inspector;
         try {

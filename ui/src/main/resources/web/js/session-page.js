@@ -76,32 +76,36 @@ export function sessionPage(view, initial) {
   // Events. Text filters and the search apply as you type, a quarter second after the last key; Enter at once.
   // A burst of typing is one history entry (the first application pushes, the rest replace it).
   let typingTimer;
+  let searchTimer;
   let typingPushed = false;
-  const typed = (apply) => {
+  const typed = () => {
     clearTimeout(typingTimer);
     typingTimer = setTimeout(() => {
-      apply(!typingPushed);
+      applyFilters(!typingPushed);
       typingPushed = true;
     }, TYPING_MS);
   };
   for (const input of [from, type, kind, warnings]) input.addEventListener('change', () => applyFilters(true));
   for (const input of [label, text, regex]) {
-    input.addEventListener('input', () => typed(applyFilters));
+    input.addEventListener('input', typed);
     input.addEventListener('change', () => { clearTimeout(typingTimer); applyFilters(false); });
     input.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); clearTimeout(typingTimer); applyFilters(!typingPushed); } });
     input.addEventListener('blur', () => { typingPushed = false; });
   }
   filterForm.addEventListener('submit', e => e.preventDefault());
   clear.addEventListener('click', () => {
-    for (const k of FILTERS) delete params[k];
-    setInputs();
+    for (const input of [from, type, kind, label, text, regex]) input.value = '';
+    warnings.checked = false;
     applyFilters(true);
   });
-  search.addEventListener('input', () => typed(() => searchTyped()));
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(searchTyped, TYPING_MS);
+  });
   search.addEventListener('keydown', e => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      clearTimeout(typingTimer);
+      clearTimeout(searchTimer);
       params.search = search.value;
       push(false);
       highlight();
@@ -464,6 +468,7 @@ export function sessionPage(view, initial) {
       charts.forEach(c => c.destroy());
       clearTimeout(detailTimer);
       clearTimeout(typingTimer);
+      clearTimeout(searchTimer);
     },
   };
 }

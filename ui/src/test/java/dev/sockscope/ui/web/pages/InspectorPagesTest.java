@@ -392,6 +392,9 @@ class InspectorPagesTest {
         waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#detail .tab[data-key='text']"))).click();
         waiting().until(d -> d.findElements(By.cssSelector("#detail pre.code mark")).stream().anyMatch(m -> m.getText().equals("Anna")));
         browser.screenshot("search-highlight");
+        browser.driver.findElement(By.cssSelector(".filters button[title='Show every frame']")).click();
+        waiting().until(d -> rows().size() == all);
+        assertThat(browser.driver.findElement(By.id("filter-label")).getAttribute("value")).isEmpty();
         noConsoleErrors();
     }
 

@@ -42,20 +42,52 @@ export function notice(kind, title, detail) {
       h('strong', null, title), detail ? h('p', null, detail) : null);
 }
 
-/** A button that copies `text()` to the clipboard and says so. */
+/**
+ * `text` as nodes in which every occurrence of a term (any case) is a <mark>: text nodes and elements, never HTML,
+ * so a payload stays characters whatever it holds.
+ */
+export function highlighted(text, terms) {
+  const wanted = (terms ?? []).filter(t => t);
+  if (!text || wanted.length === 0) return [text ?? ''];
+  const pattern = new RegExp(wanted.map(t => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+  const out = [];
+  let at = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m[0] === '') continue;
+    if (m.index > at) out.push(text.slice(at, m.index));
+    out.push(h('mark', null, m[0]));
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
+/** A button that copies `text()` to the clipboard and says so ("Copied", or why not) for a moment. */
 export function copyButton(label, text) {
-  const button = h('button', {type: 'button', class: 'ghost small', title: `Copy ${label.toLowerCase()}`}, label);
+  const button = h('button', {type: 'button', class: 'ghost small copy', title: `Copy ${label.toLowerCase()}`, 'aria-live': 'polite'}, label);
+  let timer;
   button.addEventListener('click', async () => {
     const ok = await copy(text());
+    clearTimeout(timer);
     button.textContent = ok ? 'Copied' : 'Copy failed';
-    setTimeout(() => { button.textContent = label; }, 1200);
+    button.classList.toggle('copied', ok);
+    button.classList.toggle('copy-failed', !ok);
+    timer = setTimeout(() => {
+      button.textContent = label;
+      button.classList.remove('copied', 'copy-failed');
+    }, 1500);
   });
   return button;
 }
 
+/** Resolves with `promise`, or rejects after `ms`: a clipboard that never answers must not leave the button silent. */
+function within(promise, ms) {
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), ms))]);
+}
+
 async function copy(text) {
   try {
-    await navigator.clipboard.writeText(text);
+    await within(navigator.clipboard.writeText(text), 1000);
     return true;
   } catch {
     // No clipboard API (an insecure origin, a denied permission): the old way through a selected text area.

@@ -49,6 +49,23 @@ export function when(micros) {
   return d.toDateString() === today.toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
 }
 
+/** The local clock time of a moment given in microseconds since the epoch, to the microsecond: 10:29:48.344565. */
+export function clock(micros) {
+  const d = new Date(Math.floor(micros / 1000));
+  const two = n => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(((micros % 1e6) + 1e6) % 1e6).padStart(6, '0')}`;
+}
+
+/** How long ago a moment (µs since the epoch) was, roughly: just now, 42 s ago, 3 min ago, 5 h ago, 2 d ago. */
+export function ago(micros, now = Date.now()) {
+  const s = Math.max(0, Math.floor((now - micros / 1000) / 1000));
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
 export function direction(from) {
   return from === 'client' ? '→' : '←';
 }

@@ -1,19 +1,22 @@
 // The frame detail pane: what the frame is, what the decoder made of it, its pair, and the payload as a decoded
-// tree, pretty JSON, raw text, hex and any image inside, each with a copy button.
+// tree, pretty JSON, raw text (the search marked in both), hex and any image inside, each with a copy button; a
+// splitter before it sets its size.
 import {api} from './api.js';
 import {h, fill, notice, copyButton} from './dom.js';
 import * as fmt from './format.js';
 import {jsonTree, longText} from './json-tree.js';
-import {hexDump, utf8} from './hex.js';
+import {hexDump, bytesPerRow, utf8} from './hex.js';
 import {findImages, fromBase64} from './image-preview.js';
+import {Splitter} from './splitter.js';
 
 /** The view the user last picked stays picked from frame to frame; until then an image, else the first. */
 let lastTab = null;
 
 export class FrameDetail {
-  /** `jump(seq)` moves the timeline to another frame (the pair). */
-  constructor(container, {jump, close}) {
+  /** `jump(seq)` moves the timeline to another frame (the pair); `terms()` is what to mark in the text (the search). */
+  constructor(container, {jump, close, terms}) {
     this.jump = jump;
+    this.terms = terms ?? (() => []);
     this.urls = [];
     this.controller = null;
     this.body = h('div', {class: 'detail-body'});
@@ -21,6 +24,8 @@ export class FrameDetail {
         h('button', {type: 'button', class: 'ghost close-detail', title: 'Close (Esc)', on: {click: close}}, '×'),
         this.body);
     container.append(this.el);
+    this.splitter = new Splitter(container, this.el);
+    this.splitter.el.hidden = true;
   }
 
   get open() {
@@ -29,6 +34,7 @@ export class FrameDetail {
 
   hide() {
     this.el.hidden = true;
+    this.splitter.el.hidden = true;
     this.release();
   }
 
@@ -36,6 +42,8 @@ export class FrameDetail {
     this.controller?.abort();
     const controller = this.controller = new AbortController();
     this.el.hidden = false;
+    this.splitter.el.hidden = false;
+    this.splitter.apply();
     fill(this.body, notice('loading', `Loading frame ${seq}…`));
     try {
       const {frame, pair} = await api.frame(sessionId, seq, controller.signal);
@@ -91,32 +99,35 @@ export class FrameDetail {
       views.push({key: 'decoded', title: 'Decoded', copy: () => json, body: () => h('div', {class: 'tree'}, jsonTree(f.decoded))});
     }
     const parsed = parseJson(f.text);
+    const terms = this.terms();
     if (parsed !== undefined) {
       const pretty = JSON.stringify(parsed, null, 2);
-      views.push({key: 'json', title: 'JSON', copy: () => pretty, body: () => h('pre', {class: 'code'}, longText(pretty, '', x => x))});
+      views.push({key: 'json', title: 'JSON', copy: () => pretty, body: () => h('pre', {class: 'code'}, longText(pretty, '', x => x, terms))});
     }
     if (f.text !== undefined) {
-      views.push({key: 'text', title: 'Text', copy: () => f.text, body: () => h('pre', {class: 'code wrap'}, longText(f.text, '', x => x))});
+      views.push({key: 'text', title: 'Text', copy: () => f.text, body: () => h('pre', {class: 'code wrap'}, longText(f.text, '', x => x, terms))});
     }
-    const dump = () => hexDump(bytes);
-    views.push({key: 'hex', title: 'Hex', copy: dump, body: () => h('pre', {class: 'code hex'}, dump())});
+    views.push({key: 'hex', title: 'Hex', copy: () => hexDump(bytes), body: () => hexView(bytes)});
     const images = findImages(f);
     if (images.length) {
       views.push({key: 'image', title: images.length > 1 ? `Images (${images.length})` : 'Image', body: () => this.images(images)});
     }
     const chosen = views.find(v => v.key === lastTab) ?? views.find(v => v.key === 'image') ?? views[0];
     const tabs = h('div', {class: 'tabs', role: 'tablist'});
+    const tools = h('div', {class: 'panel-tools'});
     const panel = h('div', {class: 'tab-panel', role: 'tabpanel'});
     const open = v => {
       for (const b of tabs.children) b.setAttribute('aria-selected', b.dataset.key === v.key ? 'true' : 'false');
-      fill(panel, v.copy ? h('div', {class: 'panel-tools'}, copyButton('Copy', v.copy)) : null, v.body());
+      // The Copy button sits in the tabs' row, beside the views, never over the payload.
+      fill(tools, v.copy ? copyButton('Copy', v.copy) : null);
+      fill(panel, v.body());
     };
     for (const v of views) {
       tabs.append(h('button', {type: 'button', role: 'tab', 'data-key': v.key, class: 'tab',
         on: {click: () => { lastTab = v.key; open(v); }}}, v.title));
     }
     open(chosen);
-    return [tabs, panel, images.length ? h('p', {class: 'muted image-note', id: 'image-note'},
+    return [h('div', {class: 'view-bar'}, tabs, tools), panel, images.length ? h('p', {class: 'muted image-note', id: 'image-note'},
         `${images.length} image${images.length > 1 ? 's' : ''} inside: ${images.map(i => `${i.type} ${fmt.bytes(i.bytes.length)} at ${i.where}`).join(', ')}`) : null];
   }
 
@@ -128,6 +139,31 @@ export class FrameDetail {
           h('figcaption', null, `${img.where} · ${img.type} · ${fmt.bytes(img.bytes.length)}`));
     }));
   }
+}
+
+/**
+ * The hex dump as wide as the view lets it be: sixteen bytes a row, or eight or four when that would push the text
+ * column out of sight; laid out again when the view's width changes (the window, the splitter).
+ */
+function hexView(bytes) {
+  const pre = h('pre', {class: 'code hex'});
+  let perRow = 0;
+  const layout = () => {
+    if (!pre.isConnected) return;
+    const style = getComputedStyle(pre);
+    const probe = document.createElement('canvas').getContext('2d');
+    probe.font = `${style.fontSize} ${style.fontFamily}`;
+    const charWidth = probe.measureText('0123456789abcdef').width / 16 || 8;
+    const width = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const n = bytesPerRow(Math.floor(width / charWidth));
+    if (n !== perRow) {
+      perRow = n;
+      pre.textContent = hexDump(bytes, n);
+    }
+  };
+  pre.textContent = hexDump(bytes, 16);
+  new ResizeObserver(layout).observe(pre);
+  return pre;
 }
 
 function fact(name, value, title) {

@@ -1,5 +1,5 @@
 // A JSON value as a collapsible tree of DOM nodes (every key and value as text).
-import {h} from './dom.js';
+import {h, highlighted} from './dom.js';
 
 const LONG = 400;
 
@@ -21,13 +21,16 @@ function branch(entries, size, open, depth, array) {
           jsonTree(v, open, depth + 1)))));
 }
 
-/** A string, cut when long (a base64 image is hundreds of thousands of characters), with a way to see it all. */
-export function longText(s, cls, show = x => x) {
-  if (s.length <= LONG) return h('span', {class: cls}, show(s));
-  const span = h('span', {class: cls}, show(s.slice(0, LONG)) + '…');
+/**
+ * A string, cut when long (a base64 image is hundreds of thousands of characters), with a way to see it all; the
+ * `terms` in it (the search) marked.
+ */
+export function longText(s, cls, show = x => x, terms = []) {
+  if (s.length <= LONG) return h('span', {class: cls}, highlighted(show(s), terms));
+  const span = h('span', {class: cls}, highlighted(show(s.slice(0, LONG)), terms), '…');
   const more = h('button', {type: 'button', class: 'ghost small'}, `+${(s.length - LONG).toLocaleString()} characters`);
   more.addEventListener('click', () => {
-    span.textContent = show(s);
+    span.replaceChildren(...highlighted(show(s), terms));
     more.remove();
   });
   return h('span', null, span, ' ', more);

@@ -10,8 +10,11 @@ const DIFF_FRAMES = 1000;
 /** Fills `pane` for session `session`; everything from the server goes in as text. */
 export function replayPanel(pane, session) {
   const id = session.id;
+  // The route's upstream as recorded: the replay sends the recorded path and query to it, as the proxy did (an
+  // upstream with a path of its own gets the recorded path after it), so the path is not in this field.
+  const target = `${session.path ?? '/'}${session.query ? `?${session.query}` : ''}`;
   const upstream = h('input', {type: 'text', id: 'replay-upstream', size: 48, 'aria-label': 'Upstream URL',
-    value: `${session.upstream ?? ''}${session.path ?? ''}`});
+    value: session.upstream ?? '', title: `The recorded ${target} is added to it`});
   const speed = h('select', {id: 'replay-speed', 'aria-label': 'Speed'},
       [['max', 'as fast as answers come'], ['1', 'recorded pace (1×)'], ['10', '10× faster']].map(([v, t]) => h('option', {value: v}, t)));
   const set = area('replay-set', 'set: one PATH=VALUE a line, e.g. payload.token=…');
@@ -22,6 +25,8 @@ export function replayPanel(pane, session) {
   const result = h('div', {id: 'replay-result', 'aria-live': 'polite'});
   const form = h('form', {class: 'replay-form', id: 'replay-form', 'aria-label': 'Replay this session'},
       h('div', {class: 'toolbar'}, h('label', null, 'Upstream ', upstream), speed, run),
+      h('p', {class: 'muted replay-target', id: 'replay-target'}, 'The replay asks it for the recorded ', h('code', null, target),
+          ', as the proxy did (after the upstream\'s own path, if it has one).'),
       h('div', {class: 'replay-fields'}, set, header, query, ignore));
   const links = h('div', {class: 'replay-links', id: 'replay-links'});
   const diff = h('div', {class: 'replay-diff', id: 'replay-diff'});

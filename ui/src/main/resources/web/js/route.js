@@ -1,5 +1,5 @@
 // The address names what is on screen, so that a link can be shared and back/forward work:
-//   #/                          the sessions (#/?q=…&protocol=…&state=open&errors=true)
+//   #/                          the sessions (#/?q=…&protocol=…&state=open&errors=true&sort=frames&dir=asc)
 //   #/sessions/12?label=LOGIN&frame=57&search=token&tab=charts
 
 /** The route of a location hash: {page, id, params}. */

@@ -13,6 +13,7 @@ import {showCharts} from './charts.js';
 import {replayPanel} from './replay.js';
 
 const FILTERS = ['from', 'type', 'kind', 'label', 'text', 'regex', 'warnings'];
+const TYPING_MS = 250;
 const KINDS = ['request', 'response', 'error', 'event', 'heartbeat', 'control', 'unknown'];
 const TYPES = ['text', 'binary', 'ping', 'pong', 'close'];
 
@@ -67,28 +68,47 @@ export function sessionPage(view, initial) {
       timelinePane, handshakePane, chartsPane, replayPane));
 
   const timeline = new Timeline(split, {onSelect: f => selected(f, false), onOpen: f => selected(f, true)});
-  const detail = new FrameDetail(split, {jump: seq => jumpTo(seq, true), close: () => closeDetail()});
+  const detail = new FrameDetail(split, {jump: seq => jumpTo(seq, true), close: () => closeDetail(), terms: () => terms()});
   timeline.scroller.addEventListener('scroll', () => {
     if (timeline.follow && !timeline.atEnd()) setFollow(false);
   });
 
-  // Events.
-  for (const input of [from, type, kind, warnings]) input.addEventListener('change', () => applyFilters());
+  // Events. Text filters and the search apply as you type, a quarter second after the last key; Enter at once.
+  // A burst of typing is one history entry (the first application pushes, the rest replace it).
+  let typingTimer;
+  let searchTimer;
+  let typingPushed = false;
+  const typed = () => {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      applyFilters(!typingPushed);
+      typingPushed = true;
+    }, TYPING_MS);
+  };
+  for (const input of [from, type, kind, warnings]) input.addEventListener('change', () => applyFilters(true));
   for (const input of [label, text, regex]) {
-    input.addEventListener('change', () => applyFilters());
-    input.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); applyFilters(); } });
+    input.addEventListener('input', typed);
+    input.addEventListener('change', () => { clearTimeout(typingTimer); applyFilters(false); });
+    input.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); clearTimeout(typingTimer); applyFilters(!typingPushed); } });
+    input.addEventListener('blur', () => { typingPushed = false; });
   }
   filterForm.addEventListener('submit', e => e.preventDefault());
   clear.addEventListener('click', () => {
-    for (const k of FILTERS) delete params[k];
-    setInputs();
-    applyFilters();
+    for (const input of [from, type, kind, label, text, regex]) input.value = '';
+    warnings.checked = false;
+    applyFilters(true);
+  });
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(searchTyped, TYPING_MS);
   });
   search.addEventListener('keydown', e => {
     if (e.key === 'Enter') {
       e.preventDefault();
+      clearTimeout(searchTimer);
       params.search = search.value;
       push(false);
+      highlight();
       findMatch(e.shiftKey ? -1 : 1);
     }
   });
@@ -117,7 +137,9 @@ export function sessionPage(view, initial) {
     search.value = params.search ?? '';
   }
 
-  function applyFilters() {
+  /** Reads the filter inputs and, when they changed, fetches the frames again; `newEntry` adds a history entry. */
+  function applyFilters(newEntry) {
+    const before = filter();
     params.from = from.value;
     params.type = type.value;
     params.kind = kind.value;
@@ -125,8 +147,34 @@ export function sessionPage(view, initial) {
     params.text = text.value;
     params.regex = regex.value;
     params.warnings = warnings.checked ? 'true' : '';
-    push(true);
+    if (JSON.stringify(before) === JSON.stringify(filter())) return;
+    push(newEntry);
+    highlight();
     loadFrames(Number(params.frame) || null);
+  }
+
+  /** The search as typed: marked at once, and the first match from the selected frame on selected. */
+  function searchTyped() {
+    params.search = search.value;
+    push(false);
+    highlight();
+    if (search.value) {
+      findMatch(1, true);
+    } else {
+      timeline.markedSeq = null;
+      fill(searchStatus, '');
+      timeline.schedule();
+    }
+  }
+
+  /** What the rows and the detail's text mark: the search, and the payload text filter. */
+  function terms() {
+    return [params.search, params.text].filter(t => t);
+  }
+
+  function highlight() {
+    timeline.terms = terms();
+    timeline.schedule();
   }
 
   function push(newEntry) {
@@ -161,7 +209,7 @@ export function sessionPage(view, initial) {
         : `closed ${s.closeCode}${s.closeReason ? ` ${s.closeReason}` : ''}${s.closedBy ? ` by ${s.closedBy}` : ''}`;
     fill(facts,
         h('span', {class: 'route'}, `${s.listen} → ${s.upstream}${s.path}`),
-        h('span', null, fmt.when(s.startedAtMicros)),
+        h('span', {title: s.startedAt}, `${fmt.when(s.startedAtMicros)} (${fmt.ago(s.startedAtMicros)})`),
         h('span', null, open ? 'open' : fmt.duration(s.endedAtMicros - s.startedAtMicros)),
         h('span', {id: 'frame-count'}, `${fmt.count(s.frames)} frames`,
             s.clientFrames !== null && s.clientFrames !== undefined
@@ -251,8 +299,13 @@ export function sessionPage(view, initial) {
     if (showDetail || detail.open) detail.show(id, seq, session.startedAtMicros);
   }
 
-  /** The next (1) or previous (-1) frame that matches the search, within the filter, from the selected frame. */
-  async function findMatch(direction) {
+  let searching = 0;
+
+  /**
+   * The next (1) or previous (-1) frame that matches the search, within the filter, from the selected frame; while
+   * typing (`incremental`) the selected frame itself may be the match, so that each key refines the same one.
+   */
+  async function findMatch(direction, incremental = false) {
     const q = search.value;
     if (!q) {
       search.focus();
@@ -260,14 +313,18 @@ export function sessionPage(view, initial) {
     }
     const f = filter();
     const query = f.text ? {...f, regex: escapeRegex(q)} : {...f, text: q};
-    const current = timeline.selectedSeq ?? (direction > 0 ? 0 : session.frames + 1);
+    const selectedSeq = timeline.selectedSeq;
+    const current = selectedSeq === null ? (direction > 0 ? 0 : session.frames + 1) : selectedSeq - (incremental ? 1 : 0);
+    const mine = ++searching;
     fill(searchStatus, 'Searching…');
     try {
-      let page = await api.frames(id, direction > 0 ? {...query, after: current, limit: 1} : {...query, before: Math.max(1, current), limit: 1});
+      let page = await api.frames(id, direction > 0 ? {...query, after: Math.max(0, current), limit: 1} : {...query, before: Math.max(1, current), limit: 1});
+      if (mine !== searching) return; // a newer key's search answers instead
       let wrapped = false;
       if (page.frames.length === 0) {
         wrapped = true;
         page = await api.frames(id, direction > 0 ? {...query, after: 0, limit: 1} : {...query, before: Number.MAX_SAFE_INTEGER, limit: 1});
+        if (mine !== searching) return;
       }
       const hit = page.frames[page.frames.length - 1];
       if (!hit) {
@@ -359,6 +416,7 @@ export function sessionPage(view, initial) {
   }
 
   setInputs();
+  highlight();
   showTab();
   loadSession().then(ok => {
     if (!ok || destroyed) return;
@@ -373,6 +431,7 @@ export function sessionPage(view, initial) {
       const before = params;
       params = {...r.params};
       setInputs();
+      highlight();
       if (FILTERS.some(k => (before[k] ?? '') !== (params[k] ?? ''))) loadFrames(Number(params.frame) || null);
       else if (params.frame && params.frame !== before.frame) jumpTo(Number(params.frame), detail.open);
       if ((before.tab ?? '') !== (params.tab ?? '')) showTab();
@@ -408,6 +467,8 @@ export function sessionPage(view, initial) {
       detail.hide();
       charts.forEach(c => c.destroy());
       clearTimeout(detailTimer);
+      clearTimeout(typingTimer);
+      clearTimeout(searchTimer);
     },
   };
 }

@@ -1,4 +1,5 @@
-// The sessions page: newest first, live, with search and filters; j/k and Enter to open one.
+// The sessions page: newest first (or sorted by a column), live, with search and filters that apply as you type;
+// j/k and Enter to open one.
 import {api} from './api.js';
 import {h, fill, notice} from './dom.js';
 import * as fmt from './format.js';
@@ -7,32 +8,42 @@ import * as route from './route.js';
 
 const PAGE = 100;
 const FILTERS = ['q', 'protocol', 'state', 'errors'];
+/** How each sortable column orders sessions: by a number, larger first when descending. */
+const SORTS = {
+  started: s => s.startedAtMicros,
+  duration: s => (s.endedAtMicros ?? Date.now() * 1000) - s.startedAtMicros,
+  frames: s => s.frames ?? 0,
+  bytes: s => (s.clientBytes ?? 0) + (s.serverBytes ?? 0),
+};
 
 export function sessionsPage(view, initial) {
   let params = pick(initial.params);
+  let order = sortOf(initial.params);
   let sessions = [];
   let next = null;
   let selected = 0;
+  let shown = []; // the sessions in the order on screen
   let loading = null;
   const rows = new Map(); // id → <tr>
 
   const q = h('input', {type: 'search', placeholder: 'Search addresses, path, query, close reason, error…', 'aria-label': 'Search sessions',
     id: 'session-search', value: params.q ?? ''});
   const protocol = h('input', {type: 'text', placeholder: 'protocol', 'aria-label': 'Protocol', list: 'protocols',
-    value: params.protocol ?? '', size: 10});
+    value: params.protocol ?? '', size: 10, id: 'session-protocol', title: 'Any part of the protocol\'s name, any case'});
   const protocols = h('datalist', {id: 'protocols'});
   const state = h('select', {'aria-label': 'State'},
       h('option', {value: ''}, 'open and closed'), h('option', {value: 'open'}, 'open'), h('option', {value: 'closed'}, 'closed'));
   state.value = params.state ?? '';
-  const errors = h('input', {type: 'checkbox', checked: params.errors === 'true'});
+  const errors = h('input', {type: 'checkbox', checked: params.errors === 'true', id: 'session-errors'});
   const summary = h('span', {class: 'muted', id: 'sessions-count'});
   const body = h('tbody');
   const table = h('table', {class: 'sessions', id: 'sessions'},
       h('thead', null, h('tr', null,
-          h('th', {class: 'num'}, '#'), h('th', null, 'Started'), h('th', {class: 'num'}, 'Duration'),
+          h('th', {class: 'num'}, '#'), sortable('started', 'Started', 'When the session opened'),
+          sortable('duration', 'Duration', 'How long it lasted (open: so far)', 'num'),
           h('th', null, 'Route'), h('th', null, 'Protocol'),
-          h('th', {class: 'num', title: 'Frames client → server / server → client'}, 'Frames → / ←'),
-          h('th', {class: 'num wide-only', title: 'Payload bytes client → server / server → client'}, 'Bytes → / ←'),
+          sortable('frames', 'Frames → / ←', 'Frames client → server / server → client (sorts by all frames)', 'num'),
+          sortable('bytes', 'Bytes → / ←', 'Payload bytes client → server / server → client (sorts by all bytes)', 'num wide-only'),
           h('th', null, 'Close'), h('th', {class: 'wide-only'}, 'Closed by'), h('th', null, 'Error'))),
       body);
   const more = h('button', {type: 'button', class: 'more', hidden: true}, 'Older sessions');
@@ -46,15 +57,52 @@ export function sessionsPage(view, initial) {
 
   let typing;
   q.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(() => apply(false), 250); });
-  protocol.addEventListener('change', () => apply(true));
+  protocol.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(() => apply(false), 250); });
+  protocol.addEventListener('change', () => { clearTimeout(typing); apply(true); });
   state.addEventListener('change', () => apply(true));
   errors.addEventListener('change', () => apply(true));
   more.addEventListener('click', () => load(true));
 
   function apply(push) {
-    params = pick({q: q.value.trim(), protocol: protocol.value.trim(), state: state.value, errors: errors.checked ? 'true' : ''});
-    route.update({page: 'sessions', params}, push);
+    const next = pick({q: q.value.trim(), protocol: protocol.value.trim(), state: state.value, errors: errors.checked ? 'true' : ''});
+    if (FILTERS.every(k => (next[k] ?? '') === (params[k] ?? ''))) return;
+    params = next;
+    address(push);
     load(false);
+  }
+
+  function address(push) {
+    route.update({page: 'sessions', params: {...params, ...(order.sort ? order : {})}}, push);
+  }
+
+  /** A column header that sorts by `key`: descending first, then each click turns it round. */
+  function sortable(key, title, hint, cls) {
+    return h('th', {class: cls, 'data-sort': key, title: hint},
+        h('button', {type: 'button', class: 'sort', on: {click: () => sortBy(key)}}, title));
+  }
+
+  function sortBy(key) {
+    const current = order.sort || 'started';
+    order = {sort: key, dir: current === key && (order.dir || 'desc') === 'desc' ? 'asc' : 'desc'};
+    address(true);
+    render();
+  }
+
+  /** The loaded sessions in the chosen order (by default newest first, as the server sends them). */
+  function sorted() {
+    if (!order.sort) return sessions;
+    const value = SORTS[order.sort];
+    const sign = order.dir === 'asc' ? 1 : -1;
+    return [...sessions].sort((a, b) => sign * (value(a) - value(b)) || b.id - a.id);
+  }
+
+  function showOrder() {
+    const key = order.sort || 'started';
+    const dir = order.sort ? order.dir || 'desc' : 'desc';
+    for (const th of table.querySelectorAll('th[data-sort]')) {
+      if (th.dataset.sort === key) th.setAttribute('aria-sort', dir === 'asc' ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    }
   }
 
   async function load(older) {
@@ -74,11 +122,13 @@ export function sessionsPage(view, initial) {
 
   function render() {
     rows.clear();
-    fill(body, sessions.map(s => {
+    shown = sorted();
+    fill(body, shown.map(s => {
       const tr = row(s);
       rows.set(s.id, tr);
       return tr;
     }));
+    showOrder();
     more.hidden = next === null;
     const filtered = FILTERS.some(k => params[k]);
     fill(summary, `${sessions.length}${next ? '+' : ''} session${sessions.length === 1 ? '' : 's'}`);
@@ -99,12 +149,16 @@ export function sessionsPage(view, initial) {
     const open = s.endedAtMicros === null || s.endedAtMicros === undefined;
     const tr = h('tr', {'data-id': s.id, class: s.error ? 'has-error' : null},
         h('td', {class: 'num'}, h('a', {href}, String(s.id))),
-        h('td', {title: s.startedAt}, fmt.when(s.startedAtMicros)),
+        h('td', {title: s.startedAt, class: 'started'}, fmt.when(s.startedAtMicros), ' ',
+            h('span', {class: 'ago muted', 'data-micros': String(s.startedAtMicros)}, `(${fmt.ago(s.startedAtMicros)})`)),
         h('td', {class: 'num'}, open ? h('span', {class: 'badge open'}, 'open') : fmt.duration(s.endedAtMicros - s.startedAtMicros)),
         h('td', {class: 'route'}, h('span', {class: 'listen'}, s.listen), ' → ',
             h('span', {class: 'upstream', title: s.upstream + s.path + (s.query ? `?${s.query}` : '')},
                 s.upstream + s.path + (s.query ? `?${s.query}` : ''))),
-        h('td', null, s.protocol ? h('span', {class: 'badge protocol', title: s.protocolReason ?? ''}, s.protocol) : '–'),
+        h('td', null, s.protocol ? h('span', {class: 'badge protocol', title: s.protocolReason ?? ''}, s.protocol) : '–',
+            s.replayOf !== null && s.replayOf !== undefined
+                ? [' ', h('a', {class: 'badge replay-of', title: `A replay of session ${s.replayOf}; open its diff`,
+                  href: route.format({page: 'session', id: s.id, params: {tab: 'replay'}})}, `replay of #${s.replayOf}`)] : null),
         h('td', {class: 'num frames'}, pairOf(s.clientFrames, s.serverFrames, fmt.count, s.frames)),
         h('td', {class: 'num wide-only bytes'}, pairOf(s.clientBytes, s.serverBytes, fmt.bytes)),
         h('td', {class: 'close'}, s.closeCode === null || s.closeCode === undefined ? (open ? '' : '–')
@@ -126,9 +180,9 @@ export function sessionsPage(view, initial) {
 
   function select(i, scroll = true) {
     body.querySelector('tr.selected')?.classList.remove('selected');
-    if (i < 0 || sessions.length === 0) return;
+    if (i < 0 || shown.length === 0) return;
     selected = i;
-    const tr = rows.get(sessions[i].id);
+    const tr = rows.get(shown[i].id);
     tr?.classList.add('selected');
     if (scroll) tr?.scrollIntoView({block: 'nearest'});
   }
@@ -158,6 +212,11 @@ export function sessionsPage(view, initial) {
       dirty.add(id);
       frameTimer ??= setTimeout(() => {
         frameTimer = null;
+        if (order.sort && order.sort !== 'started') {
+          dirty = new Set();
+          render(); // the order may have changed
+          return;
+        }
         for (const d of dirty) {
           const old = rows.get(d);
           const s2 = sessions.find(x => x.id === d);
@@ -174,12 +233,22 @@ export function sessionsPage(view, initial) {
     dropped: later,
   });
 
+  // "3 min ago" stays true while the page is open.
+  const ages = setInterval(() => {
+    for (const el of body.querySelectorAll('.ago')) el.textContent = `(${fmt.ago(Number(el.dataset.micros))})`;
+  }, 30_000);
+
   load(false);
 
   return {
     route(r) {
       if (r.page !== 'sessions') return false;
       const p = pick(r.params);
+      const o = sortOf(r.params);
+      if (o.sort !== order.sort || o.dir !== order.dir) {
+        order = o;
+        render();
+      }
       if (FILTERS.every(k => (p[k] ?? '') === (params[k] ?? ''))) return true;
       params = p;
       q.value = p.q ?? '';
@@ -191,11 +260,11 @@ export function sessionsPage(view, initial) {
     },
     key(e) {
       const k = e.key;
-      if (k === 'j' || k === 'ArrowDown') select(Math.min(selected + 1, sessions.length - 1));
+      if (k === 'j' || k === 'ArrowDown') select(Math.min(selected + 1, shown.length - 1));
       else if (k === 'k' || k === 'ArrowUp') select(Math.max(selected - 1, 0));
       else if (k === 'g' || k === 'Home') select(0);
-      else if (k === 'G' || k === 'End') select(sessions.length - 1);
-      else if (k === 'Enter' && sessions[selected]) location.hash = route.format({page: 'session', id: sessions[selected].id, params: {}});
+      else if (k === 'G' || k === 'End') select(shown.length - 1);
+      else if (k === 'Enter' && shown[selected]) location.hash = route.format({page: 'session', id: shown[selected].id, params: {}});
       else if (k === '/') q.focus();
       else return false;
       return true;
@@ -206,8 +275,14 @@ export function sessionsPage(view, initial) {
       clearTimeout(reload);
       clearTimeout(typing);
       clearTimeout(frameTimer);
+      clearInterval(ages);
     },
   };
+}
+
+/** The order an address asks for: {sort, dir}, or {} for newest first. */
+function sortOf(p) {
+  return SORTS[p?.sort] ? {sort: p.sort, dir: p.dir === 'asc' ? 'asc' : 'desc'} : {};
 }
 
 function pick(p) {

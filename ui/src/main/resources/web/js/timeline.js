@@ -1,11 +1,13 @@
 // The timeline: a virtualised list of fixed-height rows. Only the rows on screen exist in the DOM (a pool reused as
 // it scrolls, in a layer that sticks to the top of the scroller); a spacer below gives the scrollbar its length. Past what a browser lets an element be tall, the scrollbar
 // maps onto the rows proportionally, so a million frames scroll like a thousand.
-import {h} from './dom.js';
+import {h, highlighted} from './dom.js';
 import * as fmt from './format.js';
 
 export const ROW = 24;
 const MAX_SPACER = 8_000_000;
+/** Where the choice between time since the handshake and clock time is remembered. */
+const CLOCK = 'sockscope.timeline.clock';
 
 export const COLUMNS = [
   {key: 'seq', title: '#', cls: 'num'},
@@ -29,19 +31,35 @@ export class Timeline {
     this.startMicros = 0;
     this.selectedSeq = null;
     this.markedSeq = null;
+    /** Text to mark in the rows' labels and summaries (the search). */
+    this.terms = [];
     this.follow = false;
+    this.clock = localStorage.getItem(CLOCK) === 'true';
     this.pool = [];
+    this.timeHead = h('button', {type: 'button', class: 'link time-mode', on: {click: () => this.setClock(!this.clock)}});
     this.head = h('div', {class: 'tl-row tl-head', role: 'row'},
-        COLUMNS.map(c => h('span', {class: `c-${c.key} ${c.cls ?? ''}`, role: 'columnheader'}, c.title)));
+        COLUMNS.map(c => h('span', {class: `c-${c.key} ${c.cls ?? ''}`, role: 'columnheader'}, c.key === 'offset' ? this.timeHead : c.title)));
     this.spacer = h('div', {class: 'tl-spacer'});
     this.layer = h('div', {class: 'tl-rows'});
     this.scroller = h('div', {class: 'tl-scroller', tabindex: '0', role: 'rowgroup', 'aria-label': 'Frames'}, this.layer, this.spacer);
     this.empty = h('div', {class: 'tl-empty', hidden: true});
     this.el = h('div', {class: 'timeline', id: 'timeline', role: 'grid'}, this.head, this.scroller, this.empty);
     container.append(this.el);
+    this.setClock(this.clock);
     this.scroller.addEventListener('scroll', () => this.schedule());
     this.layer.addEventListener('click', e => this.clicked(e));
     new ResizeObserver(() => this.resize()).observe(this.scroller);
+  }
+
+  /** Times as the local clock shows them (10:29:48.344565) or since the handshake (+0.001234); remembered. */
+  setClock(on) {
+    this.clock = on;
+    localStorage.setItem(CLOCK, on ? 'true' : 'false');
+    this.el.classList.toggle('clock', on);
+    this.timeHead.textContent = on ? 'Clock' : 'Time';
+    this.timeHead.title = on ? 'Local clock time; click for the time since the handshake'
+        : 'Seconds since the handshake; click for the local clock time';
+    this.schedule();
   }
 
   setSource(source, startMicros) {
@@ -138,15 +156,18 @@ export class Timeline {
         + (f.warnings?.length ? ' warned' : '');
     row.setAttribute('aria-selected', f.seq === this.selectedSeq ? 'true' : 'false');
     cells[0].textContent = String(f.seq);
-    cells[1].textContent = fmt.offset(f.timeMicros - this.startMicros);
+    const since = `${fmt.offset(f.timeMicros - this.startMicros)} s since the handshake`;
+    cells[1].textContent = this.clock ? fmt.clock(f.timeMicros) : fmt.offset(f.timeMicros - this.startMicros);
+    cells[1].title = this.clock ? since : `${fmt.clock(f.timeMicros)} (${f.time})`;
     cells[2].textContent = fmt.direction(f.from);
     cells[2].title = f.from === 'client' ? 'client → server' : 'server → client';
     cells[3].textContent = f.type;
-    cells[4].textContent = f.label ?? '';
+    cells[4].replaceChildren(...highlighted(f.label ?? '', this.terms));
     cells[4].title = f.label ?? '';
     cells[5].textContent = f.kind ?? '';
-    cells[6].textContent = f.summary ?? (f.type === 'close' ? `${f.closeCode ?? ''} ${f.closeReason ?? ''}` : '');
-    cells[6].title = cells[6].textContent;
+    const summary = f.summary ?? (f.type === 'close' ? `${f.closeCode ?? ''} ${f.closeReason ?? ''}` : '');
+    cells[6].replaceChildren(...highlighted(summary, this.terms));
+    cells[6].title = summary;
     cells[7].textContent = fmt.bytes(f.size);
     cells[8].textContent = f.latencyMs === undefined || f.latencyMs === null ? '' : fmt.millis(f.latencyMs);
     cells[9].textContent = f.warnings?.length ? '⚠' : '';

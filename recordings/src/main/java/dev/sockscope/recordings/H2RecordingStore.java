@@ -98,7 +98,8 @@ public final class H2RecordingStore implements RecordingStore {
                                  (SELECT SUM(b.frame_count) FROM frame_blocks b WHERE b.session_id = s.id), 0) AS frame_count,
                    (SELECT ARRAY[SUM(i.client_frames), SUM(i.client_bytes), SUM(i.server_frames), SUM(i.server_bytes),
                                  COUNT(*), COUNT(i.client_frames)]
-                    FROM block_index i WHERE i.session_id = s.id) AS traffic
+                    FROM block_index i WHERE i.session_id = s.id) AS traffic,
+                   (SELECT MIN(r.original_id) FROM replays r WHERE r.replay_id = s.id) AS replay_of
             FROM sessions s""";
 
     /** How long a reader or a writer waits for the file while another process holds it (readers are brief). */
@@ -286,25 +287,32 @@ public final class H2RecordingStore implements RecordingStore {
         return connect(dir, url, "sa", "", writable ? Migrate.YES : Migrate.NEVER);
     }
 
-    /** Null when {@code migrate} is CHECK and the schema is older than this version's. */
+    /**
+     * Null when {@code migrate} is CHECK and the schema is older than this version's. A reader starts Flyway only when
+     * the folder's history is not exactly this version's ({@link SchemaHistory}): Flyway's classes and its scan of the
+     * class path for migrations were half of what a short command ({@code sessions}, {@code frames}) cost.
+     */
     private static H2RecordingStore connect(Path dir, String url, String user, String password, Migrate migrate)
             throws RecordingException {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
         pool.setMaxConnections(16);
-        try {
-            Flyway flyway = Flyway.configure(H2RecordingStore.class.getClassLoader())
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .load();
-            if (migrate == Migrate.YES) {
-                flyway.migrate();
-            } else if (migrate == Migrate.CHECK && flyway.info().pending().length > 0) {
+        boolean flyway = migrate == Migrate.YES || (migrate == Migrate.CHECK && !SchemaHistory.isCurrent(pool));
+        if (flyway) {
+            try {
+                Flyway f = Flyway.configure(H2RecordingStore.class.getClassLoader())
+                        .dataSource(pool)
+                        .locations("classpath:db/migration")
+                        .load();
+                if (migrate == Migrate.YES) {
+                    f.migrate();
+                } else if (f.info().pending().length > 0) {
+                    pool.dispose();
+                    return null;
+                }
+            } catch (FlywayException e) {
                 pool.dispose();
-                return null;
+                throw new RecordingException("cannot open or upgrade the recordings in " + dir + ": " + rootMessage(e), e);
             }
-        } catch (FlywayException e) {
-            pool.dispose();
-            throw new RecordingException("cannot open or upgrade the recordings in " + dir + ": " + rootMessage(e), e);
         }
         try {
             Connection writer = pool.getConnection();
@@ -682,8 +690,10 @@ public final class H2RecordingStore implements RecordingStore {
                 throw new SQLException("stored unanswered requests are not valid JSON: " + e.getOriginalMessage(), e);
             }
         }
+        long original = rs.getLong("replay_of");
+        Long replayOf = rs.wasNull() ? null : original;
         return new SessionRecord(info, end, rs.getLong("frame_count"), rs.getString("protocol"), rs.getString("protocol_reason"),
-                rs.getString("handshake_decoded"), seqs, traffic(rs));
+                rs.getString("handshake_decoded"), seqs, traffic(rs), replayOf);
     }
 
     /** Frames and bytes each way, when every index row of the session counted them (a session with no frames: zero). */
@@ -710,14 +720,15 @@ public final class H2RecordingStore implements RecordingStore {
             args.add(q.beforeId());
         }
         if (q.protocol() != null) {
-            sql.append(" AND LOWER(s.protocol) = LOWER(?)");
+            sql.append(" AND LOCATE(LOWER(?), LOWER(s.protocol)) > 0");
             args.add(q.protocol());
         }
         if (q.open() != null) {
             sql.append(q.open() ? " AND s.ended_at IS NULL" : " AND s.ended_at IS NOT NULL");
         }
         if (q.errorsOnly()) {
-            sql.append(" AND (s.error IS NOT NULL OR s.handshake_status <> 101)");
+            sql.append(" AND (s.error IS NOT NULL OR s.handshake_status <> 101 OR s.close_code NOT IN ")
+                    .append(SessionQuery.CLEAN_CLOSE_CODES).append(")");
         }
         if (q.text() != null && !q.text().isEmpty()) {
             sql.append(" AND LOCATE(LOWER(?), LOWER(CONCAT_WS(' ', s.listen, s.upstream, s.path, s.query, s.client_address,"

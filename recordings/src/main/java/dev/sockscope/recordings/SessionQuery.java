@@ -1,12 +1,16 @@
 package dev.sockscope.recordings;
 
 /**
- * A page of sessions, newest first: those with an id below {@code beforeId} (null: from the newest), decoded as
- * {@code protocol}, whose addresses, path, query, protocol, close reason or error contain {@code text} (any case),
- * open or ended ({@code open} null: both), with an error only if {@code errorsOnly}.
+ * A page of sessions, newest first: those with an id below {@code beforeId} (null: from the newest), decoded as a
+ * protocol whose name contains {@code protocol} (any case: {@code zavod} finds zavodchat), whose addresses, path,
+ * query, protocol, close reason or error contain {@code text} (any case), open or ended ({@code open} null: both),
+ * and with {@code errorsOnly} only those that went wrong: an error, a refused upgrade, or a close code other than
+ * 1000 (normal), 1001 (going away) and 1005 (no code).
  */
 public record SessionQuery(int limit, Long beforeId, String protocol, String text, Boolean open, boolean errorsOnly) {
     public static final int MAX_LIMIT = 1000;
+    /** The close codes of a session that ended well, as SQL: any other code makes it an error. */
+    static final String CLEAN_CLOSE_CODES = "(1000, 1001, 1005)";
 
     public SessionQuery {
         if (limit < 1 || limit > MAX_LIMIT) {

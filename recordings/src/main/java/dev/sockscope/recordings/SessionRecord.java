@@ -8,11 +8,17 @@ import dev.sockscope.wire.SessionInfo;
 /**
  * A stored session: what was known when it opened, how it ended (null while open), how many frames it holds, and
  * what decoding made of it (protocol, why, the handshake explained as JSON, requests never answered; null in
- * recordings made before decoding, or while not yet known), and its traffic each way (null in recordings made
- * before the per-direction counts).
+ * recordings made before decoding, or while not yet known), its traffic each way (null in recordings made
+ * before the per-direction counts), and the session it replays (null: not a replay, or not linked yet).
  */
 public record SessionRecord(SessionInfo info, SessionEnd end, long frames, String protocol, String protocolReason,
-                            String handshakeDecoded, List<Long> unanswered, Traffic traffic) {
+                            String handshakeDecoded, List<Long> unanswered, Traffic traffic, Long replayOf) {
+
+    /** A session that replays nothing (or whose link is not known here: the live feed's). */
+    public SessionRecord(SessionInfo info, SessionEnd end, long frames, String protocol, String protocolReason,
+                         String handshakeDecoded, List<Long> unanswered, Traffic traffic) {
+        this(info, end, frames, protocol, protocolReason, handshakeDecoded, unanswered, traffic, null);
+    }
 
     public long id() {
         return info.id();

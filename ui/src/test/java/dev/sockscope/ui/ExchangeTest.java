@@ -57,6 +57,22 @@ class ExchangeTest {
         assertThat(first.get("type").asText()).isEqualTo("send");
         assertThat(first.get("opcode").asInt()).isEqualTo(1);
         assertThat(first.get("time").asDouble()).isCloseTo(recorded.get(0).info().startedAtMicros() / 1e6, org.assertj.core.data.Offset.offset(5.0));
+        // Chrome's shape: data messages only in _webSocketMessages; ping, pong and close beside them in _sockscope.
+        List<Integer> dataOpcodes = new ArrayList<>();
+        List<Integer> controlOpcodes = new ArrayList<>();
+        for (JsonNode e : log.get("entries")) {
+            e.get("_webSocketMessages").forEach(m -> dataOpcodes.add(m.get("opcode").asInt()));
+            e.path("_sockscope").path("controlFrames").forEach(m -> controlOpcodes.add(m.get("opcode").asInt()));
+        }
+        assertThat(dataOpcodes).as("_webSocketMessages holds text and binary messages only").isNotEmpty().isSubsetOf(1, 2);
+        long closes = 0;
+        try (H2RecordingStore store = H2RecordingStore.openReader(demo)) {
+            for (SessionRecord s : recorded) {
+                closes += store.storedFrames(s.id(), 0, 100_000).stream().filter(f -> f.frame().type() == FrameType.CLOSE).count();
+            }
+        }
+        assertThat(closes).isPositive();
+        assertThat(controlOpcodes).as("every close frame, in _sockscope.controlFrames").filteredOn(o -> o == 8).hasSize((int) closes);
 
         Path copy = dir.resolve("imported");
         String out = Cli.run("import", har.toString(), "--db", copy.toString());

@@ -10,6 +10,7 @@ public final class LauncherProbe {
         System.out.println("via=" + System.getProperty("probe.via", "-"));
         System.out.println("opts=" + System.getProperty("probe.a", "-") + "," + System.getProperty("probe.b", "-"));
         System.out.println("cwd=" + System.getProperty("user.dir"));
+        System.out.println("jvm=" + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         for (String a : args) {
             System.out.println("arg=[" + a + "]");
         }

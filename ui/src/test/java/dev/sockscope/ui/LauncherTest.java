@@ -90,7 +90,7 @@ class LauncherTest {
 
         Run r = run(link, elsewhere, Map.of(), "frames", "12", "--text", "two words", "", "*");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out().lines().toList()).containsExactly(
+        assertThat(r.out().lines().filter(l -> !l.startsWith("jvm=")).toList()).containsExactly(
                 "jar=" + jar.toRealPath(), "via=-", "opts=-,-", "cwd=" + elsewhere.toRealPath(),
                 "arg=[frames]", "arg=[12]", "arg=[--text]", "arg=[two words]", "arg=[]", "arg=[*]");
     }
@@ -107,6 +107,34 @@ class LauncherTest {
         Run r = run(app.resolve("sockscope"), tmp, Map.of("JAVA_HOME", javaHome.toString(), "JAVA_OPTS", " -Dprobe.a=1   -Dprobe.b=* "), "x");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("via=JAVA_HOME\n").contains("opts=1,*\n").contains("arg=[x]\n");
+    }
+
+    private static String jvm(Run r) {
+        return r.out().lines().filter(l -> l.startsWith("jvm=")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+    }
+
+    @Test
+    void givesShortCommandsTheQuickCompilerAndTheBuildsClassDataArchiveWhenItIsTheJars() throws Exception {
+        Path jar = app.resolve("ui/target/sockscope.jar");
+        probeJar(jar);
+        Run sessions = run(app.resolve("sockscope"), tmp, Map.of(), "sessions");
+        assertThat(jvm(sessions)).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC").doesNotContain("SharedArchiveFile");
+        assertThat(jvm(run(app.resolve("sockscope"), tmp, Map.of(), "proxy"))).doesNotContain("TieredStopAtLevel", "UseSerialGC");
+
+        // An archive written after the jar is the build's: given. This one is no archive, and the JVM says nothing.
+        Path archive = jar.resolveSibling("sockscope.jsa");
+        Files.writeString(archive, "not a class-data archive");
+        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(built.toMillis() + 10_000));
+        Run with = run(app.resolve("sockscope"), tmp, Map.of(), "frames", "1");
+        assertThat(with.code()).as(with.err()).isZero();
+        assertThat(with.err()).isEmpty();
+        assertThat(jvm(with)).contains("-XX:SharedArchiveFile=" + archive.toRealPath());
+        assertThat(with.out()).startsWith("jar=" + jar.toRealPath() + "\n");
+
+        // A jar rebuilt since (the archive older than it) is run without.
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(built.toMillis() - 10_000));
+        assertThat(jvm(run(app.resolve("sockscope"), tmp, Map.of(), "frames", "1"))).doesNotContain("SharedArchiveFile");
     }
 
     @Test

@@ -132,6 +132,46 @@ class MockTest {
         }
     }
 
+    /**
+     * MAX's recorded order (handshake answered, login answered, then the sync push; the heartbeat answered, then a
+     * message push) holds for a client much slower than the recorded one: each push goes out after the live message
+     * that matched the one it followed, not at its offset from the connection's start.
+     */
+    @Test
+    void aPushFollowsTheLiveMessageItFollowedInTheRecordingEvenWhenTheClientIsSlow() throws Exception {
+        SessionRecord max = byProtocol.get("max").get(0);
+        List<StoredFrame> recorded = frames(max.id());
+        List<StoredFrame> requests = recorded.stream().filter(f -> f.frame().from() == Direction.CLIENT_TO_SERVER
+                && answered(recorded, f)).limit(3).toList();
+        assertThat(requests).extracting(f -> f.decoding().label()).containsExactly("SESSION_INIT (6)", "LOGIN (19)", "PING (1)");
+        try (MockServer mock = MockServer.start(db, List.of(max.id()), "127.0.0.1", 0, ProtocolRegistry.builtIn(),
+                RecordedUpstream.Unmatched.IGNORE, RecordedUpstream.Latency.NONE, line -> { })) {
+            WebSocketRecorder events = new WebSocketRecorder("max client");
+            WebSocket ws = connect(mock.listen(), max.info().handshake().target(), events, Map.of());
+            // The recorded client spoke within milliseconds; this one takes 1.5 s before its handshake.
+            java.util.concurrent.CompletableFuture.runAsync(() -> { },
+                    java.util.concurrent.CompletableFuture.delayedExecutor(1500, TimeUnit.MILLISECONDS)).join();
+            List<String> got = new ArrayList<>();
+            int liveSeq = 100;
+            for (StoredFrame r : requests) {
+                ObjectNode live = (ObjectNode) Json.MAPPER.readTree(r.frame().payload());
+                live.put("seq", liveSeq++);
+                if (live.path("payload").has("token")) {
+                    ((ObjectNode) live.get("payload")).put("token", "An9xQ2hY7tLp0sDemoToken");
+                }
+                ws.sendText(live.toString(), true).get(5, TimeUnit.SECONDS);
+                // Each request's answer and what followed it, before the next request goes.
+                int expected = r.decoding().label().equals("SESSION_INIT (6)") ? 1 : 2;
+                for (int k = 0; k < expected; k++) {
+                    JsonNode n = Json.MAPPER.readTree(events.nextText());
+                    got.add((n.path("cmd").asInt() == 0 ? "push " : "answer #" + n.path("seq").asInt() + " ") + n.path("opcode").asInt());
+                }
+            }
+            assertThat(got).containsExactly("answer #100 6", "answer #101 19", "push 6", "answer #102 1", "push 128");
+            ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aFrameWithNoRecordedMatchIsReportedAndAnsweredAsConfigured() throws Exception {
         SessionRecord max = byProtocol.get("max").get(0);

@@ -85,7 +85,7 @@ class RecorderLagTest {
             var fd = result(floodDirect);
             var ft = result(floodThrough);
             result(load);
-            String output = String.join("\n", proxy.output);
+            String output = String.join("\n", proxy.output());
             String seen = "direct: probe " + pd + ", flood " + fd + "; through the proxy: probe " + pt + ", flood " + ft
                     + "; proxy output:\n" + output;
             assertThat(pt.get("slowest").asDouble()).as("the slowest ping through the proxy, beside the floods; %s", seen)
@@ -111,13 +111,13 @@ class RecorderLagTest {
             // The last lines may still be on their way from the process's pipe.
             try {
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                        .until(() -> proxy.output.stream().anyMatch(l -> l.startsWith("sockscope: stopped after")));
+                        .until(() -> proxy.output().stream().anyMatch(l -> l.startsWith("sockscope: stopped after")));
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("no 'stopped after' line; exit " + code + " " + took + " s after SIGTERM; output:\n"
-                        + String.join("\n", proxy.output), e);
+                        + String.join("\n", proxy.output()), e);
             }
             flood.waitFor(30, TimeUnit.SECONDS);
-            output = String.join("\n", proxy.output) + "\nthe last flood's output: "
+            output = String.join("\n", proxy.output()) + "\nthe last flood's output: "
                     + new String(flood.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(code).as(output).isIn(0, 143);
             assertThat(took).as("seconds from SIGTERM to exit, with a 10 s --stop-timeout; output:%n%s", output).isLessThan(14);

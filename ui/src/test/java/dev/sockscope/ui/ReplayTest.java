@@ -105,6 +105,18 @@ class ReplayTest {
             assertThat(store.replayOf(replay.id())).as("linked to what it replayed").contains(recorded.id());
             assertThat(store.replaysOf(recorded.id())).contains(replay.id());
         }
+        long replayId = json.get("replay").asLong();
+        assertThat(Cli.run("sessions", "--db", db.toString()).lines().filter(l -> l.startsWith(replayId + " ")))
+                .as("the sessions table marks the replay").singleElement().asString().contains("replay of #" + recorded.id());
+        var listed = dev.sockscope.ui.views.Json.MAPPER.readTree(Cli.run("sessions", "--db", db.toString(), "--json"));
+        for (var session : listed) {
+            long expected = session.get("id").asLong() == replayId ? recorded.id() : -1;
+            if (expected > 0) {
+                assertThat(session.get("replayOf").asLong()).isEqualTo(expected);
+            } else if (session.get("id").asLong() == recorded.id()) {
+                assertThat(session.get("replayOf").isNull()).as("the original is no replay").isTrue();
+            }
+        }
     }
 
     /** A simulator that says what {@code inner} says, edited: a new server build that answers differently. */

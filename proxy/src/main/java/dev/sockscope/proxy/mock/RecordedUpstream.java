@@ -37,7 +37,9 @@ import dev.sockscope.wire.SessionInfo;
 /**
  * Recorded sessions played back as the upstream: a simulator whose script is recordings. Each connection follows the
  * recorded session whose handshake it resembles most (path, query, headers; credentials compared masked under the
- * folder's key), which decides a refused upgrade (its recorded status) and the pushes sent at their recorded offsets.
+ * folder's key), which decides a refused upgrade (its recorded status) and the pushes, each sent as long after the
+ * live client message matched to the one it followed in the recording ({@link PushSchedule}; from the connection's
+ * start when it followed none).
  * Each client frame is matched, across every session given, to a recorded client frame by the decoder's request
  * identity (label, then the fields that are neither volatile nor the correlation key), and the server frames that
  * answered it are sent back, with the correlation field rewritten to the live request's (a MAX answer carries the live
@@ -104,6 +106,9 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         private final Recording followed;
         private final SessionDecoder decoder;
         private final Set<StoredFrame> used = new HashSet<>();
+        private PushSchedule schedule;
+        /** Recorded client messages whose pushes are on their way: each sends them once. */
+        private final Set<StoredFrame> anchored = new HashSet<>();
         /** Pushes and delayed answers not sent yet: cancelled when the connection closes. */
         private final List<ScheduledFuture<?>> pushes = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -152,17 +157,16 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         Live live = new Live(followed, protocols.open(forced, masker));
         Set<StoredFrame> answers = new HashSet<>();
         exchanges.stream().filter(e -> e.recording() == followed).forEach(e -> answers.addAll(e.answers()));
-        boolean clientClosed = false;
-        for (StoredFrame f : followed.frames()) {
-            clientClosed |= f.frame().from() == Direction.CLIENT_TO_SERVER && f.frame().type() == FrameType.CLOSE;
-            // A server close after the client's was its reply: the live client's own close gets that reply.
-            boolean reply = clientClosed && f.frame().type() == FrameType.CLOSE;
-            if (f.frame().from() == Direction.SERVER_TO_CLIENT && !answers.contains(f) && f.frame().type() != FrameType.PONG && !reply) {
-                long offset = Math.max(0, f.frame().timeMicros() - info.startedAtMicros());
-                live.later(timer.schedule(() -> send(peer, f.frame(), null, null), offset, TimeUnit.MICROSECONDS));
-            }
-        }
+        live.schedule = PushSchedule.of(followed.frames(), answers, info.startedAtMicros());
+        push(live, peer, live.schedule.atStart());
         return live;
+    }
+
+    /** Sends pushes each at its delay from now (one timer thread: pushes due alike keep their recorded order). */
+    private void push(Live live, Peer peer, List<PushSchedule.Push> pushes) {
+        for (PushSchedule.Push p : pushes) {
+            live.later(timer.schedule(() -> send(peer, p.frame().frame(), null, null), p.delayMicros(), TimeUnit.MICROSECONDS));
+        }
     }
 
     @Override
@@ -213,6 +217,10 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
             } else {
                 send(peer, a.frame(), answering, liveKey);
             }
+        }
+        // After the answers: a push that followed them in the recording follows them here too.
+        if (match.recording() == live.followed && live.anchored.add(match.request())) {
+            push(live, peer, live.schedule.after(match.request()));
         }
         return live;
     }

@@ -72,6 +72,10 @@ public final class DemoCommand implements Callable<Integer> {
         ProxyRuntime runtime;
         try {
             runtime = ProxyRuntime.start(routes, RelayOptions.defaults(), db.directory(), false, registry);
+        } catch (java.io.IOException e) {
+            sims.close();
+            throw TakenAddress.explain(e, address -> "choose another first port with --listen HOST:PORT (the demo's "
+                    + routes.size() + " routes take it and the ports after it; port 0 picks free ones)");
         } catch (Exception e) {
             sims.close();
             throw e;

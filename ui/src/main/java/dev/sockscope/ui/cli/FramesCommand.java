@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -121,11 +122,11 @@ public final class FramesCommand implements Callable<Integer> {
      * before decoding existed are decoded now, through the same decoding the recorder uses, from the session's start
      * (correlation needs every frame), and filtered here by the same filter.
      */
-    private void forEachFrame(H2RecordingStore store, SessionRecord session, ProtocolRegistry registry, FrameFilter filter,
+    private void forEachFrame(H2RecordingStore store, SessionRecord session, Supplier<ProtocolRegistry> registry, FrameFilter filter,
                               Set<Long> unanswered, Consumer<StoredFrame> action) throws RecordingException {
         List<StoredFrame> head = store.storedFrames(sessionId, 0, 1);
         boolean undecoded = !head.isEmpty() && head.get(0).decoding() == null;
-        CaptureDecoder late = undecoded ? new CaptureDecoder(registry, store.masker(), true) : null;
+        CaptureDecoder late = undecoded ? new CaptureDecoder(registry.get(), store.masker(), true) : null;
         if (late != null) {
             late.decode(new CaptureEvent.SessionOpened(session.info()), e -> { });
         }
@@ -160,7 +161,7 @@ public final class FramesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ProtocolRegistry registry = protocols.load();
+        Supplier<ProtocolRegistry> registry = protocols.lazily(); // only --tree and old recordings decode
         try (H2RecordingStore store = H2RecordingStore.openReader(db.directory())) {
             var found = store.session(sessionId);
             if (found.isEmpty()) {
@@ -171,7 +172,7 @@ public final class FramesCommand implements Callable<Integer> {
             SessionRecord session = found.get();
             Set<Long> unanswered = session.unanswered() == null ? Set.of() : new HashSet<>(session.unanswered());
             FrameFilter filter = filter();
-            DecodedTree trees = new DecodedTree(session, registry, store.masker());
+            DecodedTree trees = tree ? new DecodedTree(session, registry.get(), store.masker()) : null;
             if (json) {
                 // Streamed page by page so that a long session never has to fit in memory as JSON.
                 boolean[] first = {true};

@@ -142,7 +142,14 @@ public final class ProxyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ProxyRuntime runtime = ProxyRuntime.start(parsed, forward, options, recording, db.directory(), keepSecrets, registry);
+        ProxyRuntime runtime;
+        try {
+            runtime = ProxyRuntime.start(parsed, forward, options, recording, db.directory(), keepSecrets, registry);
+        } catch (java.io.IOException e) {
+            throw TakenAddress.explain(e, address -> forward != null && TakenAddress.port(address) == forward.listenPort()
+                    ? "choose another with --forward [HOST:]PORT (port 0 picks a free one)"
+                    : "choose another LISTEN with --route LISTEN=UPSTREAM (port 0 picks a free one)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         runtime.reportStopTo(line -> {

@@ -48,10 +48,14 @@ public final class SessionsCommand implements Callable<Integer> {
                 String close = s.end() == null ? (s.isOpen() ? "open" : "-")
                         : s.end().closeCode() == null ? "-" : String.valueOf(s.end().closeCode());
                 String note = s.end() == null ? null : s.end().error() != null ? s.end().error() : s.end().closeReason();
+                note = note == null || note.isEmpty() ? null : Preview.oneLine(note, 100);
+                if (s.replayOf() != null) {
+                    note = "replay of #" + s.replayOf() + (note == null ? "" : "; " + note);
+                }
                 t.add(s.id(), Times.local(s.info().startedAtMicros()), s.info().listen(), s.info().upstream(),
                         Preview.oneLine(h.target(), 60), s.protocol(), h.status() == 101 ? h.subprotocol() : "HTTP " + h.status(),
                         s.frames(), close, s.end() == null || s.end().closedBy() == null ? null : s.end().closedBy().label(),
-                        note == null || note.isEmpty() ? null : Preview.oneLine(note, 100));
+                        note);
             }
             if (t.size() == 0) {
                 out.println("No sessions recorded in " + store.directory() + " yet.");

@@ -26,10 +26,12 @@ import dev.sockscope.wire.RecordedFrame;
 /**
  * Sessions as a HAR 1.2 file the way Chrome DevTools saves WebSocket traffic: one entry per session with
  * {@code _resourceType: "websocket"} and {@code _webSocketMessages} ({@code type} send or receive, {@code time} in epoch
- * seconds, {@code opcode}, {@code data}: text as is, anything else base64), so that Chrome, Charles, Fiddler and HTTP
- * Toolkit open it. What HAR has no field for (exact microsecond times, seq, fragments, notes, how the session ended)
- * goes in {@code _sockscope} objects, which other tools ignore and {@link HarImport} reads back. Payloads are written as
- * stored: masked unless the recording kept its secrets. Streams, so a long session never has to fit in memory.
+ * seconds, {@code opcode}, {@code data}: text as is, binary base64), so that Chrome, Charles, Fiddler and HTTP Toolkit
+ * open it. Chrome puts data messages only there, so ping, pong and close frames go, in the same shape, in the entry's
+ * {@code _sockscope.controlFrames}. What HAR has no field for (exact microsecond times, seq, fragments, notes, how the
+ * session ended) goes in {@code _sockscope} objects, which other tools ignore and {@link HarImport} reads back. Payloads
+ * are written as stored: masked unless the recording kept its secrets. Streams, so a long session never has to fit in
+ * memory (the session's frames are read twice, data then control, a page at a time).
  */
 public final class HarExport {
     private static final int PAGE = 2000;
@@ -122,19 +124,30 @@ public final class HarExport {
             g.writeStringField("closedBy", s.end().closedBy() == null ? null : s.end().closedBy().label());
             g.writeStringField("error", s.end().error());
         }
+        g.writeArrayFieldStart("controlFrames");
+        messages(g, store, s, true);
+        g.writeEndArray();
         g.writeEndObject();
         g.writeArrayFieldStart("_webSocketMessages");
+        messages(g, store, s, false);
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** The session's control frames (ping, pong, close), or its data messages (text, binary), in order. */
+    private static void messages(JsonGenerator g, RecordingStore store, SessionRecord s, boolean control)
+            throws IOException, RecordingException {
         long after = 0;
         List<StoredFrame> page;
         do {
             page = store.storedFrames(s.id(), after, PAGE);
             for (StoredFrame sf : page) {
-                message(g, sf.frame());
+                if (sf.frame().type().isControl() == control) {
+                    message(g, sf.frame());
+                }
                 after = sf.seq();
             }
         } while (page.size() == PAGE);
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     private static void message(JsonGenerator g, RecordedFrame f) throws IOException {

@@ -24,7 +24,8 @@ import dev.sockscope.wire.SessionInfo;
 
 /**
  * Reads the WebSocket entries of a HAR file (Chrome DevTools' {@code _resourceType: "websocket"} and
- * {@code _webSocketMessages}, or Sockscope's own export) as the capture events a live session would have produced:
+ * {@code _webSocketMessages}, or Sockscope's own export, whose control frames are in {@code _sockscope.controlFrames}
+ * and go back between the data messages by their seq) as the capture events a live session would have produced:
  * the caller runs them through the decoding stage, so an imported session is decoded and masked exactly like a live
  * one. Other entries (page loads, XHR) are skipped and counted.
  */
@@ -151,12 +152,19 @@ public final class HarImport {
         List<CaptureEvent> events = new ArrayList<>();
         events.add(new CaptureEvent.SessionOpened(info));
         long seq = 0;
+        List<RecordedFrame> frames = new ArrayList<>();
+        for (JsonNode m : e.path("_webSocketMessages")) {
+            frames.add(frame(id, ++seq, m));
+        }
+        for (JsonNode m : ours.path("controlFrames")) {
+            frames.add(frame(id, ++seq, m));
+        }
+        frames.sort(java.util.Comparator.comparingLong(RecordedFrame::seq)); // stable: a file without seqs keeps its order
         long last = started;
         Direction firstCloser = null;
         Integer closeCode = null;
         String closeReason = null;
-        for (JsonNode m : e.path("_webSocketMessages")) {
-            RecordedFrame f = frame(id, ++seq, m);
+        for (RecordedFrame f : frames) {
             last = Math.max(last, f.timeMicros());
             if (f.type() == FrameType.CLOSE && firstCloser == null) {
                 firstCloser = f.from();

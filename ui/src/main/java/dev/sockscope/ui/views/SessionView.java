@@ -15,7 +15,8 @@ import dev.sockscope.wire.SessionInfo;
  * A session as the command line's --json and the HTTP API show it. Field names are a public contract. The decoded
  * fields (protocol, why it was chosen, the handshake explained, requests never answered) are null in recordings made
  * before decoding; the traffic each way ({@code clientFrames}, {@code clientBytes}, {@code serverFrames},
- * {@code serverBytes}) is null in recordings made before it was counted.
+ * {@code serverBytes}) is null in recordings made before it was counted. {@code replayOf} is the session a replay
+ * replayed (null for any other session).
  */
 public record SessionView(long id, String listen, String upstream, String path, String query, String clientAddress,
                           int status, String subprotocol, List<String> extensions,
@@ -23,7 +24,8 @@ public record SessionView(long id, String listen, String upstream, String path, 
                           long frames, Long clientFrames, Long clientBytes, Long serverFrames, Long serverBytes,
                           Integer closeCode, String closeReason, String closedBy, String error,
                           List<List<String>> requestHeaders, List<List<String>> responseHeaders,
-                          String protocol, String protocolReason, JsonNode handshakeDecoded, List<Long> unanswered) {
+                          String protocol, String protocolReason, JsonNode handshakeDecoded, List<Long> unanswered,
+                          Long replayOf) {
 
     public static SessionView of(SessionRecord r) {
         SessionInfo i = r.info();
@@ -38,7 +40,7 @@ public record SessionView(long id, String listen, String upstream, String path, 
                 t == null ? null : t.serverFrames(), t == null ? null : t.serverBytes(), e == null ? null : e.closeCode(), e == null ? null : e.closeReason(),
                 e == null || e.closedBy() == null ? null : e.closedBy().label(), e == null ? null : e.error(),
                 pairs(h.requestHeaders()), pairs(h.responseHeaders()),
-                r.protocol(), r.protocolReason(), tree(r.handshakeDecoded()), r.unanswered());
+                r.protocol(), r.protocolReason(), tree(r.handshakeDecoded()), r.unanswered(), r.replayOf());
     }
 
     private static JsonNode tree(String json) {

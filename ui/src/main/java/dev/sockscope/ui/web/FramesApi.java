@@ -30,8 +30,12 @@ import io.javalin.http.Context;
 /** {@code /api/sessions/{id}/frames}, one frame with its pair, and {@code /stats}. */
 final class FramesApi {
     static final int MAX_PAGE = 1000;
-    /** Points of the rate chart: enough for a wide screen, few enough to draw at once. */
-    static final int CHART_POINTS = 600;
+    /**
+     * The most points of the traffic charts. The bucket is the smallest round width that keeps a session within them,
+     * so it follows the session's length (5 ms buckets for 300 ms, 30 s for an hour): enough points to see its shape,
+     * wide enough that a bucket holds more than a lone frame in a millisecond.
+     */
+    static final int CHART_POINTS = 120;
     private static final String[] FILTERS = {"from", "type", "protocol", "label", "kind", "text", "regex", "warnings",
             "sinceMicros", "untilMicros"};
 

@@ -10,6 +10,7 @@ import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinLogger;
 import io.javalin.http.staticfiles.Location;
 
 /**
@@ -94,7 +95,7 @@ public final class InspectorApp implements AutoCloseable {
     /** Starts listening; a taken port fails with a message that names the address and {@code --ui}. */
     public synchronized InspectorApp start() throws IOException {
         try {
-            app.start();
+            startQuietly();
         } catch (RuntimeException e) {
             live.close();
             throw new IOException("the inspector cannot listen on " + options.host() + ":" + options.port() + " ("
@@ -112,6 +113,23 @@ public final class InspectorApp implements AutoCloseable {
     public InspectorApp recordingLag(java.util.function.Supplier<dev.sockscope.capture.CaptureBus.Lag> lag) {
         status.recordingLag(lag);
         return this;
+    }
+
+    /**
+     * Starts Javalin without its own "ERROR Javalin - Failed to start Javalin" line: a taken port is reported once, by
+     * {@link #start}, naming {@code --ui}. Javalin's logger is one switch for the process, so it is off only while
+     * starting (no request is served then).
+     */
+    private void startQuietly() {
+        synchronized (JavalinLogger.class) {
+            boolean enabled = JavalinLogger.enabled;
+            JavalinLogger.enabled = false;
+            try {
+                app.start();
+            } finally {
+                JavalinLogger.enabled = enabled;
+            }
+        }
     }
 
     public int port() {

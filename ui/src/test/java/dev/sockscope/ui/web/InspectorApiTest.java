@@ -34,11 +34,13 @@ class InspectorApiTest {
     private Recordings.Session chat;
     private Recordings.Session open;
     private Recordings.Session other;
+    private Recordings.Session policy;
 
     @BeforeAll
     void start() throws Exception {
         store = H2RecordingStore.open(dir);
         Recordings rec = new Recordings(store);
+        policy = rec.open("/strict", null).text(Direction.CLIENT_TO_SERVER, "{\"hello\":2}").close(1008);
         other = rec.open("/other", "room=7").text(Direction.CLIENT_TO_SERVER, "{\"hello\":1}").close(1000);
         chat = rec.open("/ws", "sid=abc")
                 .text(Direction.CLIENT_TO_SERVER, "{\"name\":\"Event.AddConversation\",\"args\":\"{\\\"user_id\\\":1,\\\"application_id\\\":100}\"}")
@@ -77,7 +79,7 @@ class InspectorApiTest {
         assertThat(ids(first.get("sessions"))).containsExactly(open.id, chat.id);
         assertThat(first.get("next").asLong()).isEqualTo(chat.id);
         JsonNode second = http.get("/api/sessions?limit=2&before=" + chat.id).json();
-        assertThat(ids(second.get("sessions"))).containsExactly(other.id);
+        assertThat(ids(second.get("sessions"))).containsExactly(other.id, policy.id);
         assertThat(second.get("next").isNull()).isTrue();
     }
 
@@ -113,7 +115,9 @@ class InspectorApiTest {
         assertThat(ids(http.get("/api/sessions?protocol=event-chat").json().get("sessions"))).containsExactly(chat.id);
         assertThat(ids(http.get("/api/sessions?state=open").json().get("sessions"))).containsExactly(open.id);
         assertThat(ids(http.get("/api/sessions?state=closed&q=ROOM%3D7").json().get("sessions"))).containsExactly(other.id);
-        assertThat(ids(http.get("/api/sessions?errors=true").json().get("sessions"))).isEmpty();
+        assertThat(ids(http.get("/api/sessions?protocol=EVENT").json().get("sessions"))).as("part of the name, any case").containsExactly(chat.id);
+        assertThat(ids(http.get("/api/sessions?errors=true").json().get("sessions"))).as("a close code other than 1000, 1001, 1005")
+                .containsExactly(policy.id);
     }
 
     @Test

@@ -375,6 +375,176 @@ class InspectorPagesTest {
     }
 
     @Test
+    void filtersApplyAsYouTypeAndSearchMatchesAreHighlightedInTheRowsAndTheText() throws Exception {
+        long max = sessionOf.get("max");
+        open("#/sessions/" + max);
+        int all = frames(max).size();
+        waiting().until(d -> rows().size() == all);
+        browser.driver.findElement(By.id("filter-label")).sendKeys("LOGIN"); // no Enter, no blur
+        waiting().until(d -> !rows().isEmpty() && rows().size() < all
+                && rows().stream().allMatch(r -> cell(r, "label").startsWith("LOGIN")));
+        assertThat(browser.driver.getCurrentUrl()).contains("label=LOGIN");
+
+        browser.driver.findElement(By.id("search")).sendKeys("Anna"); // no Enter either
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("search-status"), "Match at #"));
+        waiting().until(d -> d.findElements(By.cssSelector("#timeline .tl-rows .tl-row mark")).stream()
+                .anyMatch(m -> m.getText().equals("Anna")));
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#detail .tab[data-key='text']"))).click();
+        waiting().until(d -> d.findElements(By.cssSelector("#detail pre.code mark")).stream().anyMatch(m -> m.getText().equals("Anna")));
+        browser.screenshot("search-highlight");
+        browser.driver.findElement(By.cssSelector(".filters button[title='Show every frame']")).click();
+        waiting().until(d -> rows().size() == all);
+        assertThat(browser.driver.findElement(By.id("filter-label")).getAttribute("value")).isEmpty();
+        noConsoleErrors();
+    }
+
+    @Test
+    void theSplitterResizesTheDetailByMouseAndByKeysAndIsRemembered() throws Exception {
+        long max = sessionOf.get("max");
+        try {
+            open("#/sessions/" + max + "?frame=4");
+            waiting().until(ExpectedConditions.textToBe(By.id("detail-label"), "LOGIN (19)"));
+            WebElement splitter = browser.driver.findElement(By.id("splitter"));
+            assertThat(splitter.getAttribute("role")).isEqualTo("separator");
+            assertThat(splitter.getAttribute("tabindex")).isEqualTo("0");
+            int before = detailWidth();
+            int timelineBefore = browser.driver.findElement(By.id("timeline")).getRect().getWidth();
+            new Actions(browser.driver).clickAndHold(splitter).moveByOffset(-160, 0).release().perform();
+            waiting().until(d -> detailWidth() >= before + 130);
+            assertThat(browser.driver.findElement(By.id("timeline")).getRect().getWidth()).isLessThan(timelineBefore - 130);
+            int dragged = detailWidth();
+            splitter.sendKeys(Keys.ARROW_RIGHT);
+            waiting().until(d -> detailWidth() < dragged - 10);
+            int keyed = detailWidth();
+            assertThat(splitter.getAttribute("aria-valuenow")).isNotBlank();
+            browser.screenshot("splitter");
+
+            open("#/sessions/" + max + "?frame=4");
+            waiting().until(ExpectedConditions.textToBe(By.id("detail-label"), "LOGIN (19)"));
+            waiting().until(d -> Math.abs(detailWidth() - keyed) <= 2);
+        } finally {
+            browser.js("localStorage.clear()");
+        }
+    }
+
+    private int detailWidth() {
+        return browser.driver.findElement(By.id("detail")).getRect().getWidth();
+    }
+
+    @Test
+    void theHexViewShowsItsTextColumnBesideTheCopyButtonAndCopySaysCopied() throws Exception {
+        long max = sessionOf.get("max");
+        open("#/sessions/" + max + "?frame=3");
+        waiting().until(ExpectedConditions.textToBe(By.id("detail-label"), "LOGIN (19)"));
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#detail .tab[data-key='hex']"))).click();
+        WebElement hex = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail pre.hex")));
+        assertThat(((Number) browser.js("return arguments[0].scrollWidth - arguments[0].clientWidth", hex)).intValue())
+                .as("nothing of the hex dump hidden to the right").isLessThanOrEqualTo(0);
+        assertThat(hex.getText().lines().findFirst().orElseThrow()).as("offset, bytes and their text").startsWith("00000000  7b 22")
+                .endsWith("{\"cmd\":0" + (hex.getText().lines().findFirst().orElseThrow().length() > 60 ? ",\"seq\":2" : ""));
+        WebElement copy = browser.driver.findElement(By.cssSelector("#detail button.copy"));
+        org.openqa.selenium.Rectangle a = copy.getRect();
+        org.openqa.selenium.Rectangle b = hex.getRect();
+        boolean overlaps = a.getX() < b.getX() + b.getWidth() && b.getX() < a.getX() + a.getWidth()
+                && a.getY() < b.getY() + b.getHeight() && b.getY() < a.getY() + a.getHeight();
+        assertThat(overlaps).as("the Copy button covers none of the dump").isFalse();
+        browser.screenshot("hex-view");
+        copy.click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(copy, "Copied"));
+        waiting().until(ExpectedConditions.textToBe(By.cssSelector("#detail button.copy"), "Copy"));
+    }
+
+    @Test
+    void chartsCountFramesPerBucketOnIntegerTicksSinceTheHandshakeWithBothDirectionsVisible() throws Exception {
+        long max = sessionOf.get("max");
+        open("#/sessions/" + max + "?tab=charts");
+        String chart = "const chart = Chart.getChart(document.getElementById(arguments[0]));";
+        waiting().until(d -> Boolean.TRUE.equals(browser.js("const c = document.getElementById(arguments[0]);"
+                + " return !!(c && window.Chart && Chart.getChart(c));", "chart-frames")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> f = (Map<String, Object>) browser.js(chart + " const d = chart.data.datasets;"
+                + " const sum = d[0].data.concat(d[1].data).reduce((a, b) => a + b, 0);"
+                + " return {sum, ticks: chart.scales.y.ticks.map(t => t.value), labels: chart.scales.y.ticks.map(t => t.label),"
+                + " x: chart.options.scales.x.title.text, y: chart.options.scales.y.title.text,"
+                + " dash: [JSON.stringify(d[0].borderDash ?? []), JSON.stringify(d[1].borderDash ?? [])],"
+                + " colour: [d[0].borderColor, d[1].borderColor]}", "chart-frames");
+        assertThat(((Number) f.get("sum")).intValue()).as("frames counted per bucket add up to the session's").isEqualTo(frames(max).size());
+        assertThat((List<?>) f.get("ticks")).allSatisfy(t -> assertThat(((Number) t).doubleValue() % 1).isZero());
+        assertThat((List<?>) f.get("labels")).doesNotHaveDuplicates();
+        assertThat((String) f.get("x")).contains("since the handshake").containsPattern("\\d+ (ms|s|min) buckets");
+        assertThat((String) f.get("y")).startsWith("frames per ");
+        assertThat((List<?>) f.get("dash")).doesNotHaveDuplicates();
+        assertThat((List<?>) f.get("colour")).doesNotHaveDuplicates();
+        for (String counts : List.of("chart-latency", "chart-labels")) {
+            @SuppressWarnings("unchecked")
+            List<Object> ticks = (List<Object>) browser.js(chart + " const axis = chart.options.indexAxis === 'y' ? 'x' : 'y';"
+                    + " return chart.scales[axis].ticks.map(t => t.value);", counts);
+            assertThat(ticks).as("ticks of %s", counts).allSatisfy(t -> assertThat(((Number) t).doubleValue() % 1).isZero());
+        }
+        browser.screenshot("charts-buckets");
+        noConsoleErrors();
+    }
+
+    @Test
+    void theSessionsListFindsErrorsByCloseCodeAndProtocolsByPartOfTheNameSortsAndSaysHowLongAgo() throws Exception {
+        Map<Long, SessionRecord> stored = new LinkedHashMap<>();
+        runtime.store().sessions(100).forEach(s -> stored.put(s.id(), s));
+        open("#/");
+        waiting().until(d -> sessionRows().size() >= 7);
+        WebElement newest = sessionRows().get(0);
+        assertThat(newest.findElement(By.cssSelector("td:nth-child(2)")).getText()).containsPattern("(\\d+ (s|min|h) ago|just now)");
+
+        WebElement protocol = browser.driver.findElement(By.cssSelector("input[aria-label='Protocol']"));
+        protocol.sendKeys("ZAVOD");
+        long zavodchat = stored.values().stream().filter(s -> "zavodchat".equals(s.protocol())).count();
+        waiting().until(d -> sessionRows().size() == zavodchat);
+        assertThat(sessionRows()).allSatisfy(r -> assertThat(r.getText()).contains("zavodchat"));
+        protocol.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        waiting().until(d -> sessionRows().size() >= 7);
+
+        browser.driver.findElement(By.cssSelector(".sessions-page label.check input")).click();
+        waiting().until(d -> ids().contains(sessionOf.get("maim#2")) && !ids().contains(sessionOf.get("max")));
+        browser.driver.findElement(By.cssSelector(".sessions-page label.check input")).click();
+        waiting().until(d -> ids().contains(sessionOf.get("max")));
+
+        WebElement byFrames = browser.driver.findElement(By.cssSelector("#sessions th[data-sort='frames'] button"));
+        byFrames.click();
+        waiting().until(d -> "descending".equals(d.findElement(By.cssSelector("#sessions th[data-sort='frames']")).getAttribute("aria-sort")));
+        assertThat(ids().stream().filter(stored::containsKey).map(id -> stored.get(id).frames()).toList())
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(browser.driver.getCurrentUrl()).contains("sort=frames");
+        browser.driver.findElement(By.cssSelector("#sessions th[data-sort='frames'] button")).click();
+        waiting().until(d -> "ascending".equals(d.findElement(By.cssSelector("#sessions th[data-sort='frames']")).getAttribute("aria-sort")));
+        assertThat(ids().stream().filter(stored::containsKey).map(id -> stored.get(id).frames()).toList()).isSorted();
+        browser.screenshot("sessions-sorted");
+        noConsoleErrors();
+    }
+
+    private List<WebElement> sessionRows() {
+        return browser.driver.findElements(By.cssSelector("#sessions tbody tr"));
+    }
+
+    private List<Long> ids() {
+        return sessionRows().stream().map(r -> Long.parseLong(r.getAttribute("data-id"))).toList();
+    }
+
+    @Test
+    void theTimeColumnSwitchesToClockTimeAndStaysSo() throws Exception {
+        long max = sessionOf.get("max");
+        try {
+            open("#/sessions/" + max);
+            assertThat(cell(row("1"), "offset")).startsWith("+");
+            browser.driver.findElement(By.cssSelector("#timeline .tl-head .c-offset button")).click();
+            waiting().until(d -> cell(row("1"), "offset").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"));
+            assertThat(row("1").findElement(By.cssSelector(".c-offset")).getAttribute("title")).startsWith("+");
+            open("#/sessions/" + max);
+            waiting().until(d -> cell(row("1"), "offset").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"));
+        } finally {
+            browser.js("localStorage.clear()");
+        }
+    }
+
+    @Test
     void anUnknownSessionSaysSo() {
         open("#/sessions/999999");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice-error"), "There is no session 999999"));

@@ -26,6 +26,7 @@ import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.demo.ScriptedClients;
+import dev.sockscope.proxy.demo.Simulator;
 import dev.sockscope.proxy.demo.Simulators;
 import dev.sockscope.proxy.jetty.SimulatorServer;
 import dev.sockscope.recordings.SessionRecord;
@@ -57,7 +58,9 @@ class InspectorReplayPagesTest {
     @BeforeAll
     void recordMaxAndOpenABrowser() throws Exception {
         assumeTrue(Browser.installed(), "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian chromium, chromium-driver)");
-        var simulators = Simulators.all();
+        // MAX's server routes by path, as ws-api.oneme.ru does: a replay to another path is refused.
+        List<Simulator<?>> simulators = new ArrayList<>(Simulators.all());
+        simulators.replaceAll(s -> s.name().equals("max") ? onlyAt("/websocket", s) : s);
         sims = SimulatorServer.start("127.0.0.1", simulators);
         List<Route> routes = new ArrayList<>();
         simulators.forEach(s -> routes.add(new Route("127.0.0.1", 0, sims.uri(s.name()))));
@@ -73,6 +76,46 @@ class InspectorReplayPagesTest {
                 (id, o) -> Replayer.run(runtime, id, ProtocolRegistry.builtIn(), o)).start();
         base = "http://127.0.0.1:" + app.port() + "/";
         browser = new Browser(1400, 900);
+    }
+
+    /** {@code inner}, refusing with 404 an upgrade to any other path than {@code path}. */
+    private static <S> Simulator<S> onlyAt(String path, Simulator<S> inner) {
+        return new Simulator<>() {
+            @Override
+            public String name() {
+                return inner.name();
+            }
+
+            @Override
+            public Refusal refuse(Upgrade upgrade) {
+                return upgrade.path().equals(path) ? inner.refuse(upgrade) : new Refusal(404, "no WebSocket at " + upgrade.path());
+            }
+
+            @Override
+            public String select(Upgrade upgrade) {
+                return inner.select(upgrade);
+            }
+
+            @Override
+            public S onOpen(Upgrade upgrade, Peer peer) {
+                return inner.onOpen(upgrade, peer);
+            }
+
+            @Override
+            public S onText(S state, Peer peer, String text) {
+                return inner.onText(state, peer, text);
+            }
+
+            @Override
+            public S onBinary(S state, Peer peer, byte[] data) {
+                return inner.onBinary(state, peer, data);
+            }
+
+            @Override
+            public void onClose(S state) {
+                inner.onClose(state);
+            }
+        };
     }
 
     @AfterAll
@@ -156,6 +199,29 @@ class InspectorReplayPagesTest {
         Path shot = browser.screenshot("replay-diff");
         assertThat(shot).exists();
         noConsoleErrors();
+    }
+
+    @Test
+    void thePrefilledUpstreamReplaysToTheRecordedPathNotTwice() throws Exception {
+        open("#/sessions/" + max.id() + "?tab=replay");
+        WebElement upstream = visible("#replay-upstream");
+        assertThat(upstream.getAttribute("value")).as("the recorded upstream, the path added by the replay").isEqualTo(max.info().upstream());
+        assertThat(visible("#replay-form").getText()).contains("/websocket");
+        browser.driver.findElement(By.id("replay-set")).sendKeys("payload.token=" + TOKEN);
+        browser.driver.findElement(By.id("replay-run")).click();
+        waiting().until(d -> d.findElement(By.id("replay-result")).getText().contains("No differences"));
+        browser.screenshot("replay-prefilled");
+        noConsoleErrors();
+    }
+
+    @Test
+    void aReplayIsMarkedAsOneInTheSessionsList() throws Exception {
+        Replayer.Result r = Replayer.run(runtime, max.id(), ProtocolRegistry.builtIn(), new Replayer.Options(sims.uri("max"), 0,
+                Duration.ofSeconds(10), RelayOptions.defaults(), List.of(), Map.of(), Map.of(), Map.of("payload.token", TOKEN)));
+        open("#/");
+        WebElement row = visible("#sessions tr[data-id='" + r.replay().id() + "']");
+        assertThat(row.findElement(By.cssSelector(".replay-of")).getText()).isEqualTo("replay of #" + max.id());
+        assertThat(visible("#sessions tr[data-id='" + max.id() + "']").findElements(By.cssSelector(".replay-of"))).isEmpty();
     }
 
     @Test

@@ -152,17 +152,20 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        runtime.reportStopTo(line -> {
-            err.println(line);
-            err.flush();
-        });
         AutoCloseable inspector;
         try {
             inspector = noUi ? () -> { } : ui.startBeside(runtime, registry, out);
         } catch (Exception e) {
+            // Nothing was relayed yet: the one line that says why is the error's, not a stop report.
+            runtime.reportStopTo(line -> { });
             runtime.close();
             throw e;
         }
+        // From here on the proxy serves, and a stop says what it closes and writes.
+        runtime.reportStopTo(line -> {
+            err.println(line);
+            err.flush();
+        });
         StopOnSignal stop = new StopOnSignal(inspector, runtime);
         CompletableFuture<CaptureBus.Failure> failed = new CompletableFuture<>();
         runtime.bus().onFailure(failed::complete);

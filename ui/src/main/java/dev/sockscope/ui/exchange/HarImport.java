@@ -159,7 +159,11 @@ public final class HarImport {
         for (JsonNode m : ours.path("controlFrames")) {
             frames.add(frame(id, ++seq, m));
         }
-        frames.sort(java.util.Comparator.comparingLong(RecordedFrame::seq)); // stable: a file without seqs keeps its order
+        if (rising(frames.subList(0, e.path("_webSocketMessages").size()))) {
+            // Control frames go back between the data messages by their seq (stable: a file without seqs keeps its
+            // order). Data messages numbered in no usable order stay in the file's order, renumbered below.
+            frames.sort(java.util.Comparator.comparingLong(RecordedFrame::seq));
+        }
         long last = started;
         Direction firstCloser = null;
         Integer closeCode = null;
@@ -181,6 +185,18 @@ public final class HarImport {
                         firstCloser == null ? null : firstCloser == Direction.CLIENT_TO_SERVER ? ClosedBy.CLIENT : ClosedBy.SERVER, null);
         events.add(new CaptureEvent.SessionClosed(id, end));
         return events;
+    }
+
+    /** Whether these frames' numbers rise strictly within 1 to {@link #MAX_SEQ}, so that they can order the rest. */
+    private static boolean rising(List<RecordedFrame> frames) {
+        long previous = 0;
+        for (RecordedFrame f : frames) {
+            if (f.seq() <= previous || f.seq() > MAX_SEQ) {
+                return false;
+            }
+            previous = f.seq();
+        }
+        return true;
     }
 
     private static RecordedFrame frame(long sessionId, long fallbackSeq, JsonNode m) {

@@ -148,7 +148,9 @@ class InspectorPagesTest {
     }
 
     private WebDriverWait waiting() {
-        return browser.waiting(DEADLINE);
+        WebDriverWait wait = browser.waiting(DEADLINE);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // rows re-drawn while a condition reads them
+        return wait;
     }
 
     private List<WebElement> rows() {
@@ -524,8 +526,10 @@ class InspectorPagesTest {
         return browser.driver.findElements(By.cssSelector("#sessions tbody tr"));
     }
 
+    /** The listed sessions' ids, read in one script: the list is re-drawn as filters apply, so rows found one by one can go stale. */
     private List<Long> ids() {
-        return sessionRows().stream().map(r -> Long.parseLong(r.getAttribute("data-id"))).toList();
+        Object ids = browser.js("return [...document.querySelectorAll('#sessions tbody tr')].map(r => r.getAttribute('data-id'));");
+        return ((List<?>) ids).stream().map(id -> Long.parseLong(String.valueOf(id))).toList();
     }
 
     @Test

@@ -64,7 +64,7 @@ class SpecLoaderTest {
     void aUserSpecReplacesTheBuiltInOfTheSameName() throws Exception {
         Files.writeString(dir.resolve("max.yml"), "protocol: max\ntitle: my MAX\n");
         ProtocolRegistry registry = ProtocolRegistry.load(List.of(dir));
-        assertThat(registry.find("max").orElseThrow().spec().title()).isEqualTo("my MAX");
+        assertThat(registry.find("max").orElseThrow().title()).isEqualTo("my MAX");
         assertThat(registry.replaced()).containsExactly("max");
     }
 
@@ -97,7 +97,8 @@ class SpecLoaderTest {
         assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - value: 1\n    summary: 'chat {payload.chatId|upper}'\n"))
                 .startsWith(file + ": line 4: ").contains("unknown filter 'upper'").contains("known: count");
         assertThat(errorOf("bad.yaml", "protocol: bad\ndetect:\n  handshake:\n    path: '^/ws('\n"))
-                .startsWith(file + ": line 4: ").contains("Unclosed group");
+                .startsWith(file + ": line 4: ").contains("'^/ws(' is not a regular expression Sockscope can run (RE2 syntax)")
+                .contains("missing closing )");
         assertThat(errorOf("bad.yaml", "protocol: Bad Name\n")).startsWith(file + ": line ").contains("short lower-case name");
         assertThat(errorOf("bad.yaml", "protocol: bad\nlabel: {fields: [op]\n")).startsWith(file + ": line ");
         assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - summary: 'x [unclosed'\n"))

@@ -5,19 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.sockscope.decode.Plugins;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.decode.spec.SpecException;
 import picocli.CommandLine.Option;
 
-/** {@code --protocols DIR}: folders of user decoder specs, loaded beside the built-in ones. */
+/**
+ * {@code --protocols DIR} (folders of user decoder specs) and {@code --plugins DIR} (folders of decoder jars), loaded
+ * beside the built-in decoders by every command that decodes.
+ */
 public final class ProtocolsOption {
     @Option(names = "--protocols", paramLabel = "DIR",
             description = "Load decoder specs (*.yaml, *.yml, *.json) from this folder as well as the built-in ones (repeatable).")
     List<Path> dirs = new ArrayList<>();
 
-    /** The registry; a bad spec stops the command with the file, line and problem. */
-    public ProtocolRegistry load() throws SpecException {
-        return dirs.isEmpty() ? ProtocolRegistry.builtIn() : ProtocolRegistry.load(dirs);
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Load decoders written in Java from the jars in this folder (found with ServiceLoader; repeatable).")
+    List<Path> plugins = new ArrayList<>();
+
+    /** The registry; a bad spec stops the command with the file, line and problem, a bad plug-in with its jar. */
+    public ProtocolRegistry load() throws SpecException, Plugins.PluginException {
+        return dirs.isEmpty() && plugins.isEmpty() ? ProtocolRegistry.builtIn() : ProtocolRegistry.load(dirs, plugins);
     }
 
     /**

@@ -86,7 +86,8 @@ final class DecoderChoice {
                 if (claims(d, sp)) {
                     List<String> reasons = new ArrayList<>();
                     reasons.add("subprotocol " + sp);
-                    evidence.get(d).reasons().stream().filter(r -> !r.equalsIgnoreCase("subprotocol " + sp)).forEach(reasons::add);
+                    // The one subprotocol that decided; the other evidence (a path, a header) as it was.
+                    evidence.get(d).reasons().stream().filter(r -> !r.startsWith("subprotocol ")).forEach(reasons::add);
                     return new Chosen(d, "handshake: " + String.join(", ", reasons));
                 }
             }

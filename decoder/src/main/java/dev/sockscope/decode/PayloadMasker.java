@@ -296,8 +296,10 @@ public final class PayloadMasker {
                     }
                 }
                 if (secret) {
+                    // Text first: Jackson reads a string's content lazily, and only then is the location past its end.
+                    String value = parser.getText();
                     out.add(new StringValue(start + (int) parser.currentTokenLocation().getByteOffset(),
-                            start + (int) parser.currentLocation().getByteOffset(), parser.getText()));
+                            start + (int) parser.currentLocation().getByteOffset(), value));
                 }
             }
         } catch (IOException e) {

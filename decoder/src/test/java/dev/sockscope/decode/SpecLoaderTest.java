@@ -60,6 +60,42 @@ class SpecLoaderTest {
         assertThat(d.unanswered()).containsExactly(4L);
     }
 
+    /** Real traffic: rpc-websockets' Server and Client ({@code fallback/rpc-websockets.frames}). */
+    static final Path RPC_WEBSOCKETS = Path.of("src/test/resources/fallback/rpc-websockets.frames");
+
+    @Test
+    void theWorkedExampleReadsRealRpcWebsocketsTrafficWithoutAWarning() throws Exception {
+        Files.copy(JSON_RPC, dir.resolve("json-rpc.yaml"));
+        ProtocolRegistry registry = ProtocolRegistry.load(List.of(dir));
+        SessionDecoder d = registry.open(new SessionInfo(1, "l", "ws://u", "c",
+                new Handshake("/", null, List.of(), 101, List.of(), null, List.of()), 0), GoldenFrames.MASKER);
+        List<RecordedFrame> frames = GoldenFrames.read(RPC_WEBSOCKETS);
+        List<FrameDecoding> decoded = new java.util.ArrayList<>();
+        List<String> stored = new java.util.ArrayList<>();
+        for (RecordedFrame f : frames) {
+            SessionDecoder.Step step = d.decode(f);
+            decoded.add(step.decoding());
+            stored.add(step.maskedPayload() == null ? f.text() : new String(step.maskedPayload(), StandardCharsets.UTF_8));
+        }
+        assertThat(decoded).allSatisfy(x -> assertThat(x.warnings()).as(x.label() + " " + x.summary()).isEmpty());
+        assertThat(decoded).extracting(FrameDecoding::protocol).containsOnly("json-rpc");
+        assertThat(decoded).extracting(FrameDecoding::label).containsExactly("sum", "sum", "slow", "sum", "sum", "slow", "fail", "fail",
+                "nope", "nope", "rpc.login", "rpc.login", "whoami", "whoami", "log", "rpc.on", "error", "rpc.on", "start-ticks",
+                "start-ticks", "tick", "tick");
+        // Out of order: the second sum (#4) is answered (#5) before the slow call (#3, answered by #6).
+        assertThat(decoded.subList(0, 6)).extracting(FrameDecoding::correlatesWith).containsExactly(null, 1L, null, null, 4L, 3L);
+        assertThat(decoded.get(7).kind()).isEqualTo(Kind.ERROR);
+        assertThat(decoded.get(7).summary()).isEqualTo("error -32000: Error");
+        assertThat(decoded.get(14).kind()).as("a notification").isEqualTo(Kind.EVENT);
+        assertThat(decoded.get(16).correlatesWith()).as("an error with id null answers nothing, and says nothing").isNull();
+        assertThat(decoded.get(17).correlatesWith()).isEqualTo(16L);
+        assertThat(decoded.subList(20, 22)).extracting(FrameDecoding::kind, FrameDecoding::summary)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.EVENT, "notification tick {\"n\":1}"),
+                        org.assertj.core.groups.Tuple.tuple(Kind.EVENT, "notification tick {\"n\":2}"));
+        assertThat(stored.get(10)).doesNotContain("s3cr3t-rpc-password").contains("\"user\":\"bot\"");
+        assertThat(d.unanswered()).isEmpty();
+    }
+
     @Test
     void aUserSpecReplacesTheBuiltInOfTheSameName() throws Exception {
         Files.writeString(dir.resolve("max.yml"), "protocol: max\ntitle: my MAX\n");
@@ -103,6 +139,19 @@ class SpecLoaderTest {
         assertThat(errorOf("bad.yaml", "protocol: bad\nlabel: {fields: [op]\n")).startsWith(file + ": line ");
         assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - summary: 'x [unclosed'\n"))
                 .contains("an optional part '[' is never closed");
+        // The language's newer parts are checked as carefully.
+        assertThat(errorOf("bad.yaml", "protocol: bad\nframing:\n  regex: '^(?P<t>\\d)'\n  lines: true\n"))
+                .startsWith(file + ": line ").contains("framing: give regex or lines, not both");
+        assertThat(errorOf("bad.yaml", "protocol: bad\nframing:\n  separator: \"\\u001e\"\n  body: xml\n"))
+                .startsWith(file + ": line ").contains("framing.body: 'xml' is not auto, json or text");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  - requestKey: id\n"))
+                .startsWith(file + ": line ").contains("correlate.key: the field that pairs a response with its request");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  key: id\n  label: theirs\n"))
+                .startsWith(file + ": line ").contains("correlate.label: 'theirs' is not request or own");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  key: id\n  requestsFrom: everyone\n"))
+                .startsWith(file + ": line ").contains("correlate.requestsFrom: 'everyone' is not client, server or both");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  key: id\n  strem: {type: 2}\n"))
+                .startsWith(file + ": line 4: unknown field 'strem'").contains("stream");
     }
 
     @Test

@@ -167,8 +167,8 @@ public record ProtocolSpec(String protocol, String title, String source, Detect 
             requests = requests == null ? List.of(Kind.REQUEST) : List.copyOf(requests);
             responses = responses == null ? List.of(Kind.RESPONSE, Kind.ERROR) : List.copyOf(responses);
             requestsFrom = requestsFrom == null ? "client" : requestsFrom.trim();
-            if (!requestsFrom.equals("both")) {
-                When.parseFrom(requestsFrom);
+            if (!List.of("client", "server", "both").contains(requestsFrom)) {
+                throw new IllegalArgumentException("correlate.requestsFrom: '" + requestsFrom + "' is not client, server or both");
             }
             if (label != null && !label.equals("request") && !label.equals("own")) {
                 throw new IllegalArgumentException("correlate.label: '" + label + "' is not request or own");

@@ -23,11 +23,13 @@ final class SpecFraming {
      * One record. Spans are character offsets into the frame's text.
      *
      * @param tree      the record as a tree; null when it should have been JSON and is not ({@code invalid} says why)
+     * @param root      the tree is the JSON document itself (separator or batch framing), not fields around a body
+     * @param element   the record is an element of a batch (a JSON array frame)
      * @param fields    where each value of a regex group or header came from: {@code ack}, {@code headers.passcode}
      * @param bodyStart where the body starts, -1 without one; {@code bodyJson} when it was parsed as JSON
      */
-    record Record(JsonNode tree, String invalid, int start, int end, Map<String, int[]> fields, int bodyStart, int bodyEnd,
-                  boolean bodyJson, List<Warning> warnings) {
+    record Record(JsonNode tree, String invalid, boolean root, boolean element, int start, int end, Map<String, int[]> fields,
+                  int bodyStart, int bodyEnd, boolean bodyJson, List<Warning> warnings) {
     }
 
     private SpecFraming() {
@@ -35,6 +37,20 @@ final class SpecFraming {
 
     static List<Record> cut(Framing framing, String text) {
         List<Record> records = new ArrayList<>(1);
+        if (framing.batch()) {
+            JsonText.Parsed parsed = JsonText.parse(text);
+            if (!(parsed instanceof JsonText.Ok ok)) {
+                records.add(new Record(null, ((JsonText.Invalid) parsed).reason(), true, false, 0, text.length(), Map.of(), 0, text.length(),
+                        false, List.of()));
+            } else if (ok.tree().isArray() && !ok.tree().isEmpty()) {
+                for (JsonNode element : ok.tree()) {
+                    records.add(new Record(element, null, true, true, 0, text.length(), Map.of(), 0, text.length(), true, List.of()));
+                }
+            } else {
+                records.add(new Record(ok.tree(), null, true, false, 0, text.length(), Map.of(), 0, text.length(), true, List.of()));
+            }
+            return records;
+        }
         if (framing.separator() == null) {
             piece(framing, text, 0, text.length(), records);
             return records;
@@ -63,8 +79,8 @@ final class SpecFraming {
         } else {
             JsonText.Parsed parsed = JsonText.parse(text.substring(start, end));
             out.add(parsed instanceof JsonText.Ok ok
-                    ? new Record(ok.tree(), null, start, end, Map.of(), start, end, true, List.of())
-                    : new Record(null, ((JsonText.Invalid) parsed).reason(), start, end, Map.of(), start, end, false, List.of()));
+                    ? new Record(ok.tree(), null, true, false, start, end, Map.of(), start, end, true, List.of())
+                    : new Record(null, ((JsonText.Invalid) parsed).reason(), true, false, start, end, Map.of(), start, end, false, List.of()));
         }
     }
 
@@ -102,7 +118,7 @@ final class SpecFraming {
             if (at >= end) {
                 if (!any) {
                     // Nothing but line ends: STOMP's heart-beat.
-                    out.add(new Record(NODES.objectNode(), null, from, end, Map.of(), -1, -1, false, List.of()));
+                    out.add(new Record(NODES.objectNode(), null, false, false, from, end, Map.of(), -1, -1, false, List.of()));
                 }
                 return;
             }
@@ -154,7 +170,7 @@ final class SpecFraming {
     private static Record body(Framing framing, String text, ObjectNode tree, int from, int to, int start, int end,
                                Map<String, int[]> fields, List<Warning> warnings) {
         if (from >= to) {
-            return new Record(tree, null, start, end, fields, -1, -1, false, warnings);
+            return new Record(tree, null, false, false, start, end, fields, -1, -1, false, warnings);
         }
         String body = text.substring(from, to);
         boolean json = false;
@@ -170,7 +186,7 @@ final class SpecFraming {
         if (!json) {
             tree.put(framing.bodyField(), body);
         }
-        return new Record(tree, null, start, end, fields, from, to, json, warnings);
+        return new Record(tree, null, false, false, start, end, fields, from, to, json, warnings);
     }
 
     private static boolean looksLikeJson(String s) {

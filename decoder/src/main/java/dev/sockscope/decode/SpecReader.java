@@ -14,6 +14,7 @@ import dev.sockscope.decode.spec.ProtocolSpec;
 import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Utf8Validator;
 
 /**
  * Reads a session's frames as a spec describes them: each text frame as one JSON document, or as the records its
@@ -38,7 +39,7 @@ final class SpecReader implements FrameReader {
         if (frame.type().isControl()) {
             return DecodeResult.NotMine.CONTROL;
         }
-        if (frame.type() == FrameType.BINARY) {
+        if (frame.type() == FrameType.BINARY && !(readsBinaryAsText() && Utf8Validator.isValid(frame.payload()))) {
             return DecodeResult.Decoded.of("binary", Kind.UNKNOWN, Previews.hex(frame.payload()))
                     .withWarning(Warning.of(Warning.Code.UNEXPECTED_BINARY, decoder.name() + " frames are "
                             + (spec.framing() == null ? "JSON " : "") + "text; this one is binary"));
@@ -53,6 +54,10 @@ final class SpecReader implements FrameReader {
             return record(frame.from(), ok.tree(), List.of());
         }
         return framed(frame);
+    }
+
+    private boolean readsBinaryAsText() {
+        return spec.framing() != null && spec.framing().binary().equals("text");
     }
 
     /** One JSON record: prepared (unwrapped, masked), read, and correlated. */
@@ -99,6 +104,16 @@ final class SpecReader implements FrameReader {
      */
     private List<Secret> secrets(String text, SpecFraming.Record r) {
         List<Secret> out = new ArrayList<>(0);
+        if (r.root()) {
+            // Checked before the tree is masked for display: the stored payload needs the same values masked.
+            if (r.tree() != null && PayloadMasker.mayHoldSecrets(r.tree(), spec.secrets())) {
+                List<FieldPattern> fields = new ArrayList<>();
+                spec.secrets().forEach(p -> fields.add(FieldPattern.parse(r.element() ? "[*]." + p.text() : p.text())));
+                Secret.Span span = Secret.inText(text, r.start(), r.end());
+                out.add(new Secret.Json(span.start(), span.end(), fields));
+            }
+            return out;
+        }
         String body = spec.framing().bodyField();
         List<FieldPattern> inBody = new ArrayList<>();
         List<JsonPath> inBodyPaths = new ArrayList<>();

@@ -46,31 +46,6 @@ final class GoldenFrames {
         return frames;
     }
 
-    /**
-     * A capture of the peers harness's tap ({@code *.tap.jsonl}: one JSON line per message, {@code tap} sent or
-     * received, {@code type}, {@code b64}) as the client saw it: sent is client to server. Frames one millisecond apart.
-     */
-    static List<RecordedFrame> readTap(Path file) throws IOException {
-        List<RecordedFrame> frames = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode tap = ((JsonText.Ok) JsonText.parse(line)).tree();
-            FrameType type = switch (tap.get("type").asText()) {
-                case "text" -> FrameType.TEXT;
-                case "binary" -> FrameType.BINARY;
-                case "ping" -> FrameType.PING;
-                default -> FrameType.PONG;
-            };
-            long seq = frames.size() + 1;
-            frames.add(new RecordedFrame(1, seq, T0 + seq * 1000, tap.get("tap").asText().equals("sent")
-                    ? dev.sockscope.wire.Direction.CLIENT_TO_SERVER : dev.sockscope.wire.Direction.SERVER_TO_CLIENT,
-                    type, java.util.Base64.getDecoder().decode(tap.get("b64").asText()), 1, null));
-        }
-        return frames;
-    }
-
     /** The session a golden case runs in: the protocol forced by name, with a handshake each seed documents. */
     static SessionInfo session(String protocol) {
         List<Header> headers = new ArrayList<>();

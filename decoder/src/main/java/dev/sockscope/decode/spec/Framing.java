@@ -15,25 +15,36 @@ import com.google.re2j.Pattern;
  *       {@code {type: "2", nsp: "/admin", ack: "17", body: ["chat", 1]}});</li>
  *   <li>{@code lines}: a command line, {@code name:value} header lines, a blank line and a body ended by NUL, as STOMP
  *       writes them: {@code {command, headers: {...}, body}}; a record of nothing but line ends is {@code {}} (a
- *       heart-beat).</li>
+ *       heart-beat);</li>
+ *   <li>{@code batch}: a frame that is a JSON array holds one record per element (JSON-RPC batches); any other JSON
+ *       frame is one record.</li>
  * </ul>
- * {@code separator} combines with either of the others. The body is JSON when it parses ({@code body: auto}, the
+ * {@code separator} combines with a regex or lines. The body is JSON when it parses ({@code body: auto}, the
  * default), always ({@code json}: a body that does not parse is a warning) or never ({@code text}); it is left out
- * when empty.
+ * when empty. Binary frames are not the spec's (a warning) unless {@code binary: text}: then one that is valid UTF-8
+ * is read as text (some STOMP brokers send binary frames).
  *
  * @param bodyField the field that holds the body (default {@code body})
  */
-public record Framing(String separator, Pattern regex, Boolean lines, String body, String bodyField) {
+public record Framing(String separator, Pattern regex, Boolean lines, Boolean batch, String body, String bodyField, String binary) {
     public Framing {
         lines = lines != null && lines;
+        batch = batch != null && batch;
+        binary = binary == null ? "refuse" : binary.trim();
+        if (!binary.equals("refuse") && !binary.equals("text")) {
+            throw new IllegalArgumentException("framing.binary: '" + binary + "' is not text or refuse");
+        }
+        if (batch && (regex != null || lines || separator != null)) {
+            throw new IllegalArgumentException("framing: batch reads frames that are JSON arrays; it takes no separator, regex or lines");
+        }
         if (regex != null && lines) {
             throw new IllegalArgumentException("framing: give regex or lines, not both");
         }
         if (separator != null && separator.isEmpty()) {
             throw new IllegalArgumentException("framing.separator: must not be empty");
         }
-        if (separator == null && regex == null && !lines) {
-            throw new IllegalArgumentException("framing: give a separator, a regex or lines: true (or leave framing out)");
+        if (separator == null && regex == null && !lines && !batch) {
+            throw new IllegalArgumentException("framing: give a separator, a regex, lines: true or batch: true (or leave framing out)");
         }
         body = body == null ? "auto" : body.trim().toLowerCase(Locale.ROOT);
         if (!body.equals("auto") && !body.equals("json") && !body.equals("text")) {

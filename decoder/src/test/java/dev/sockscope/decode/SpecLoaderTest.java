@@ -48,6 +48,7 @@ class SpecLoaderTest {
 
         FrameDecoding result = d.decode(text(2, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"result\":{\"ok\":true},\"id\":7}")).decoding();
         assertThat(result.kind()).isEqualTo(Kind.RESPONSE);
+        assertThat(result.label()).as("an answer takes its request's method").isEqualTo("login");
         assertThat(result.correlatesWith()).isEqualTo(1L);
         assertThat(result.latencyMicros()).isEqualTo(1000L);
         assertThat(result.summary()).isEqualTo("result {\"ok\":true}");

@@ -70,7 +70,8 @@ public final class FallbackDecoder implements ProtocolDecoder {
                 return DecodeResult.NotMine.CONTROL;
             }
             if (frame.type() == FrameType.BINARY) {
-                return DecodeResult.Decoded.of("binary", Kind.UNKNOWN, Previews.hex(frame.payload())).withProtocol("binary");
+                // Every frame of a binary protocol nobody claims comes here: one object, no copies.
+                return new DecodeResult.Decoded("binary", Kind.UNKNOWN, Previews.hex(frame.payload()), List.of(), null, List.of(), List.of(), "binary");
             }
             JsonText.Parsed parsed = frame.looksLikeJson() ? frame.parsed() : null;
             if (parsed instanceof JsonText.Ok ok) {

@@ -138,16 +138,19 @@ public final class SessionDecoder {
                     Filters.truncate(d.summary(), SUMMARY_CHARS), null, null, d.warnings());
             return new Step(correlator.apply(f, decoding, d.correlations()), stored, chosenNow, d.tree());
         }
+        String name = r == fallback ? FallbackDecoder.NAME : pinned.name();
         if (result instanceof DecodeResult.Failed failed) {
             String shown = f.type() == FrameType.BINARY ? Previews.hex(input.payload()) : Previews.text(input.payload());
-            return new Step(new FrameDecoding(pinned.name(), Filters.truncate(failed.label(), LABEL_CHARS), Kind.UNKNOWN, shown, null, null,
+            return new Step(new FrameDecoding(name, Filters.truncate(failed.label(), LABEL_CHARS), Kind.UNKNOWN, shown, null, null,
                     List.of(Warning.of(Warning.Code.MALFORMED, failed.reason()))), masked, chosenNow, null);
         }
         // Not the pinned protocol's frame (the fallback never says so of a data frame): read as the fallback reads it, and said.
         String reason = ((DecodeResult.NotMine) result).reason();
-        DecodeResult.Decoded d = (DecodeResult.Decoded) fallback.read(input);
+        if (!(fallback.read(input) instanceof DecodeResult.Decoded d)) {
+            throw new IllegalStateException("the fallback decoder refused a data frame: " + reason);
+        }
         FrameDecoding decoding = new FrameDecoding(d.protocol(), d.label(), d.kind(), d.summary(), null, null, d.warnings())
-                .withWarning(Warning.of(Warning.Code.NOT_THIS_PROTOCOL, "not a " + pinned.name() + " frame: " + reason));
+                .withWarning(Warning.of(Warning.Code.NOT_THIS_PROTOCOL, "not a " + name + " frame: " + reason));
         return new Step(correlator.apply(f, decoding, d.correlations()), masked, chosenNow, d.tree());
     }
 

@@ -1,6 +1,5 @@
 package dev.sockscope.decode;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -20,6 +20,8 @@ import dev.sockscope.wire.SessionInfo;
  */
 public final class Trees {
     private static final Logger LOG = LoggerFactory.getLogger(Trees.class);
+    /** Decoders whose trees failed, said once per process: {@code frames --tree} of a long session asks for thousands. */
+    private static final java.util.Set<String> FAILED_ONCE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Trees() {
     }
@@ -38,8 +40,10 @@ public final class Trees {
             }
             return tree(read(reader, frame), masker);
         } catch (RuntimeException e) {
-            LOG.warn("the {} decoder failed to make the tree of frame {} of session {}: {}", decoder.name(), frame.seq(),
-                    frame.sessionId(), e.toString());
+            if (FAILED_ONCE.add(decoder.name())) {
+                LOG.warn("the {} decoder failed to make the tree of frame {} of session {} (said once): {}", decoder.name(), frame.seq(),
+                        frame.sessionId(), e.toString());
+            }
             return null;
         }
     }

@@ -83,6 +83,14 @@ final class SpecScripting implements Scripting {
             if (key == null || c.responseKey().find(a.tree()) == null) {
                 continue;
             }
+            if (a.root() && !a.element()) {
+                // The record is the JSON document itself (a separator's record, a batch of one): set the field in it.
+                JsonNode record = JsonText.MAPPER.readTree(answer.substring(a.start(), a.end()));
+                if (c.responseKey().replace(record, key)) {
+                    return answer.substring(0, a.start()) + JsonText.MAPPER.writeValueAsString(record) + answer.substring(a.end());
+                }
+                continue;
+            }
             String value = SpecCorrelation.value(key);
             int[] span = a.fields().get(c.responseKey().text());
             if (span != null) {

@@ -187,6 +187,30 @@ class SpecLanguageTest {
         assertThat(sio.stored().get(0)).isEqualTo("hello there");
     }
 
+    private static String addressed(String spec, String answer, String recordedRequest, String liveRequest) throws Exception {
+        ProtocolDecoder d = new SpecDecoder(new SpecLoader().file(SPECS.resolve(spec)));
+        java.util.function.Function<String, RecordedFrame> frame = t -> new RecordedFrame(1, 1, 1, dev.sockscope.wire.Direction.CLIENT_TO_SERVER,
+                dev.sockscope.wire.FrameType.TEXT, t.getBytes(StandardCharsets.UTF_8), 1, null);
+        return new String(d.scripting().addressed(frame.apply(answer), frame.apply(recordedRequest), frame.apply(liveRequest)),
+                StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void mockAddressesARecordedAnswerToTheLiveRequestWhereverTheKeyIs() throws Exception {
+        // A framing group (Socket.IO's ack id), a header (STOMP's receipt-id), a record's JSON (SignalR's invocationId).
+        assertThat(addressed("socket.io-spec.yaml", "43/admin,0[{\"sockets\":1}]", "42/admin,0[\"stats\"]", "42/admin,17[\"stats\"]"))
+                .isEqualTo("43/admin,17[{\"sockets\":1}]");
+        assertThat(addressed("stomp-spec.yaml", "RECEIPT\nreceipt-id:order-1\n\n\u0000",
+                "SEND\ndestination:/q\nreceipt:order-1\n\nx\u0000", "SEND\ndestination:/q\nreceipt:order-9\n\nx\u0000"))
+                .isEqualTo("RECEIPT\nreceipt-id:order-9\n\n\u0000");
+        assertThat(addressed("signalr-spec.yaml", "{\"type\":3,\"invocationId\":\"0\",\"result\":1}\u001e",
+                "{\"type\":1,\"target\":\"Echo\",\"invocationId\":\"0\"}\u001e", "{\"type\":1,\"target\":\"Echo\",\"invocationId\":\"5\"}\u001e"))
+                .isEqualTo("{\"type\":3,\"invocationId\":\"5\",\"result\":1}\u001e");
+        assertThat(addressed("json-rpc.yaml", "{\"jsonrpc\":\"2.0\",\"result\":6,\"id\":1}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"id\":1}", "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"id\":41}"))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":6,\"id\":41}");
+    }
+
     @Test
     void theTestedSpecsLoadWithoutComplaint() throws Exception {
         try (var files = Files.list(SPECS)) {

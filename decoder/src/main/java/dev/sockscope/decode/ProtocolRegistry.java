@@ -115,6 +115,27 @@ public final class ProtocolRegistry {
         return new ProtocolRegistry(all, allOrigins, replaced);
     }
 
+    /**
+     * This registry with {@code more} decoders tried first, each replacing a decoder of its name: decoders that need
+     * the user's configuration (a protobuf descriptor set given on the command line) and so cannot be found by
+     * {@link java.util.ServiceLoader} alone. {@code origin} says where they come from ({@code sockscope protocols}).
+     */
+    public ProtocolRegistry with(List<ProtocolDecoder> more, String origin) {
+        List<ProtocolDecoder> all = new ArrayList<>(more);
+        Map<String, String> allOrigins = new LinkedHashMap<>();
+        more.forEach(d -> allOrigins.put(d.name(), origin));
+        List<String> alsoReplaced = new ArrayList<>(replaced);
+        for (ProtocolDecoder d : decoders) {
+            if (more.stream().anyMatch(m -> m.name().equals(d.name()))) {
+                alsoReplaced.add(d.name());
+            } else {
+                all.add(d);
+                allOrigins.put(d.name(), origins.getOrDefault(d.name(), ""));
+            }
+        }
+        return new ProtocolRegistry(all, allOrigins, alsoReplaced);
+    }
+
     public List<ProtocolDecoder> decoders() {
         return decoders;
     }

@@ -264,6 +264,16 @@ class DecoderChoiceTest {
     }
 
     @Test
+    void aConfiguredDecoderIsTriedFirstAndReplacesOneOfItsName() {
+        ProtocolRegistry registry = ProtocolRegistry.builtIn().with(List.of(new Fake("max", List.of("max-v2"), Evidence.NONE)), "--proto");
+        assertThat(registry.names()).startsWith("max").doesNotHaveDuplicates();
+        assertThat(registry.origin("max")).isEqualTo("--proto");
+        assertThat(registry.origin("qq-push")).isEqualTo("built in");
+        assertThat(registry.replaced()).containsExactly("max");
+        assertThat(registry.open(session("max-v2", "max-v2")).decode(text(1, "x")).decoding().summary()).isEqualTo("read by max");
+    }
+
+    @Test
     void readersAreOpenedOncePerSessionAndKeepTheirStateAcrossFrames() {
         List<Integer> opened = new ArrayList<>();
         Fake counting = new Fake("counting", List.of("counting"), Evidence.NONE) {

@@ -134,14 +134,14 @@ public final class SessionDecoder {
                 stored = more != null ? more : masked;
             }
             String protocol = d.protocol() != null ? d.protocol() : r == fallback ? FallbackDecoder.NAME : pinned.name();
-            FrameDecoding decoding = new FrameDecoding(protocol, Filters.truncate(d.label(), LABEL_CHARS), d.kind(),
-                    Filters.truncate(d.summary(), SUMMARY_CHARS), null, null, d.warnings());
+            FrameDecoding decoding = new FrameDecoding(protocol, cut(d.label(), LABEL_CHARS), d.kind(),
+                    cut(d.summary(), SUMMARY_CHARS), null, null, d.warnings());
             return new Step(correlator.apply(f, decoding, d.correlations()), stored, chosenNow, d.tree());
         }
         String name = r == fallback ? FallbackDecoder.NAME : pinned.name();
         if (result instanceof DecodeResult.Failed failed) {
             String shown = f.type() == FrameType.BINARY ? Previews.hex(input.payload()) : Previews.text(input.payload());
-            return new Step(new FrameDecoding(name, Filters.truncate(failed.label(), LABEL_CHARS), Kind.UNKNOWN, shown, null, null,
+            return new Step(new FrameDecoding(name, cut(failed.label(), LABEL_CHARS), Kind.UNKNOWN, shown, null, null,
                     List.of(Warning.of(Warning.Code.MALFORMED, failed.reason()))), masked, chosenNow, null);
         }
         // Not the pinned protocol's frame (the fallback never says so of a data frame): read as the fallback reads it, and said.
@@ -157,11 +157,16 @@ public final class SessionDecoder {
     /** A ping, pong or close: the pinned reader's if it says anything, else the WebSocket meaning with the protocol's close codes. */
     private FrameDecoding control(FrameInput input) {
         if (reader != null && reader.read(input) instanceof DecodeResult.Decoded d) {
-            FrameDecoding decoding = new FrameDecoding(d.protocol() != null ? d.protocol() : pinned.name(), Filters.truncate(d.label(), LABEL_CHARS),
-                    d.kind(), Filters.truncate(d.summary(), SUMMARY_CHARS), null, null, d.warnings());
+            FrameDecoding decoding = new FrameDecoding(d.protocol() != null ? d.protocol() : pinned.name(), cut(d.label(), LABEL_CHARS),
+                    d.kind(), cut(d.summary(), SUMMARY_CHARS), null, null, d.warnings());
             return correlator.apply(input.frame(), decoding, d.correlations());
         }
         return ControlFrames.decode(input.frame(), pinned == null ? java.util.Map.of() : pinned.closeCodes());
+    }
+
+    /** A decoder's text cut to {@code max} (the usual short one passes untouched, with no scan). */
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : Filters.truncate(text, max);
     }
 
     /**

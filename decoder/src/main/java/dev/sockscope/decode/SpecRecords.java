@@ -7,7 +7,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 
 import dev.sockscope.decode.spec.FieldType;
@@ -26,8 +25,8 @@ final class SpecRecords {
     static final String NOT_IN_TABLE = " is not in the ";
 
     private final ProtocolSpec spec;
-    /** Finds the label field in text that is not valid JSON; null when the label is not one top-level field. */
-    private final Pattern labelInText;
+    /** {@code "field"}: the label field as it starts in text that is not valid JSON; null when it is not one top-level field. */
+    private final String labelInText;
     /** The label values the table has entries for, looked up for every frame. */
     private final Set<String> knownValues;
     /** The label fields as warnings name them: {@code opcode}, {@code type/data.type}. */
@@ -46,9 +45,7 @@ final class SpecRecords {
     SpecRecords(ProtocolSpec spec) {
         this.spec = spec;
         this.labelInText = spec.label().fields().size() == 1 && spec.label().fields().get(0).isTopLevel()
-                ? Pattern.compile("\"" + Pattern.quote(spec.label().fields().get(0).text())
-                        + "\"\\s*:\\s*(?:\"((?:[^\"\\\\]|\\\\.){1,200})\"|(-?\\d{1,18}))")
-                : null;
+                ? "\"" + spec.label().fields().get(0).text() + "\"" : null;
         Set<String> values = new HashSet<>();
         spec.messages().forEach(m -> {
             if (m.value() != null) {
@@ -162,20 +159,61 @@ final class SpecRecords {
      */
     Read malformed(Direction from, String text, String error, SecretMasker masker) {
         String label = "invalid JSON";
-        if (labelInText != null) {
-            Matcher m = labelInText.matcher(text);
-            while (m.find()) {
-                String value = m.group(1) != null ? m.group(1) : m.group(2);
-                if (knownValues.contains(value)) {
-                    label = spec.label().format().render(null, names(nameFor(value, from), value));
-                    break;
-                }
-            }
+        String value = labelInText == null ? null : knownValueInText(text);
+        if (value != null) {
+            label = spec.label().format().render(null, names(nameFor(value, from), value));
         }
         Set<String> names = new HashSet<>();
         spec.secrets().forEach(p -> names.add(p.lastName()));
         String preview = Previews.text(PayloadMasker.maskUnparsed(text, names, masker).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return new Read(label, Kind.UNKNOWN, preview, List.of(Warning.of(Warning.Code.INVALID_JSON, error)), "", false);
+    }
+
+    /**
+     * The first value of the label field in broken JSON that the table knows: {@code "field" : "value"} (1 to 200
+     * characters, escapes kept as written) or {@code "field" : -123} (up to 18 digits). A scan of the text in one
+     * pass, so that no frame can make it slow.
+     */
+    private String knownValueInText(String text) {
+        int at = 0;
+        while ((at = text.indexOf(labelInText, at)) >= 0) {
+            int i = skipSpace(text, at + labelInText.length());
+            at += labelInText.length();
+            if (i >= text.length() || text.charAt(i) != ':') {
+                continue;
+            }
+            i = skipSpace(text, i + 1);
+            String value = null;
+            if (i < text.length() && text.charAt(i) == '"') {
+                int j = i + 1;
+                int chars = 0;
+                while (j < text.length() && text.charAt(j) != '"' && chars <= 200) {
+                    j += text.charAt(j) == '\\' ? 2 : 1;
+                    chars++;
+                }
+                if (j < text.length() && text.charAt(j) == '"' && chars >= 1 && chars <= 200) {
+                    value = text.substring(i + 1, j);
+                }
+            } else {
+                int j = i < text.length() && text.charAt(i) == '-' ? i + 1 : i;
+                int digits = 0;
+                while (j + digits < text.length() && digits < 18 && text.charAt(j + digits) >= '0' && text.charAt(j + digits) <= '9') {
+                    digits++;
+                }
+                value = digits == 0 ? null : text.substring(i, j + digits);
+            }
+            if (value != null && knownValues.contains(value)) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static int skipSpace(String text, int i) {
+        while (i < text.length() && " \t\n\u000B\f\r".indexOf(text.charAt(i)) >= 0) {
+            i++;
+        }
+        return i;
     }
 
     String labelValue(JsonNode tree) {

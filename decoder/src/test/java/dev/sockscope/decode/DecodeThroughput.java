@@ -28,7 +28,12 @@ public final class DecodeThroughput {
     public static void main(String[] args) throws Exception {
         ProtocolRegistry registry = ProtocolRegistry.builtIn();
         System.out.printf(Locale.ROOT, "%-12s %8s %12s %10s %12s %12s%n", "protocol", "frames", "frames/s", "µs/frame", "MB/s", "CPU µs/frame");
+        // Arguments, if any, name the inputs to run (max, bench, generic...): for profiling one of them.
+        java.util.function.Predicate<String> wanted = name -> args.length == 0 || List.of(args).stream().anyMatch(name::startsWith);
         for (String protocol : List.of("max", "event-chat", "maim", "zavodchat", "qq-push")) {
+            if (!wanted.test(protocol)) {
+                continue;
+            }
             List<RecordedFrame> frames = new ArrayList<>();
             Path golden = Files.isDirectory(GoldenFrames.CONVERSATIONS) ? GoldenFrames.CONVERSATIONS
                     : Path.of("decoder").resolve(GoldenFrames.CONVERSATIONS);
@@ -46,13 +51,17 @@ public final class DecodeThroughput {
             bench.add(new RecordedFrame(1, i, i, i % 2 == 0 ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER,
                     FrameType.BINARY, binary, 1, null));
         }
-        report("bench 1KiB", registry, GoldenFrames.session("detect"), bench);
+        if (wanted.test("bench")) {
+            report("bench 1KiB", registry, GoldenFrames.session("detect"), bench);
+        }
         String json = "{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
         List<RecordedFrame> generic = new ArrayList<>();
         for (int i = 1; i <= 64; i++) {
             generic.add(new RecordedFrame(1, i, i, Direction.SERVER_TO_CLIENT, FrameType.TEXT, json.getBytes(StandardCharsets.UTF_8), 1, null));
         }
-        report("generic json", registry, GoldenFrames.session("detect"), generic);
+        if (wanted.test("generic")) {
+            report("generic json", registry, GoldenFrames.session("detect"), generic);
+        }
     }
 
     private static void report(String name, ProtocolRegistry registry, SessionInfo session, List<RecordedFrame> frames) {

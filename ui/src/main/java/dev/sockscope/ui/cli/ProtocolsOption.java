@@ -30,11 +30,11 @@ public final class ProtocolsOption {
 
     /**
      * The registry when first asked for, for a command that may not need it: parsing the built-in specs was a third of
-     * what {@code frames} cost, and it reads decodings stored by the recorder. Specs of {@code --protocols} are still
-     * loaded now, so that a bad one stops the command before anything is read.
+     * what {@code frames} cost, and it reads decodings stored by the recorder. Specs of {@code --protocols} and jars of
+     * {@code --plugins} are still loaded now, so that a bad one stops the command before anything is read.
      */
-    public Supplier<ProtocolRegistry> lazily() throws SpecException {
-        if (!dirs.isEmpty()) {
+    public Supplier<ProtocolRegistry> lazily() throws SpecException, Plugins.PluginException {
+        if (!dirs.isEmpty() || !plugins.isEmpty()) {
             ProtocolRegistry loaded = load();
             return () -> loaded;
         }

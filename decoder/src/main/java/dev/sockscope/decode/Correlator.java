@@ -44,7 +44,7 @@ final class Correlator {
 
     private final Map<Key, ArrayDeque<Pending>> open = new HashMap<>();
     /** Open requests that may rightly get no answer, oldest first, to forget beyond {@link #MAX_OPTIONAL}. */
-    private final ArrayDeque<Pending> optional = new ArrayDeque<>();
+    private ArrayDeque<Pending> optional;
     private int pendingCount;
 
     /** The decoding with what its correlations found: the request it answers and the latency, its label, warnings. */
@@ -104,6 +104,9 @@ final class Correlator {
         open.computeIfAbsent(key, k -> new ArrayDeque<>(2)).add(p);
         pendingCount++;
         if (!r.expectsAnswer()) {
+            if (optional == null) {
+                optional = new ArrayDeque<>();
+            }
             optional.add(p);
             if (optional.size() > MAX_OPTIONAL) {
                 forget(optional.poll());

@@ -151,7 +151,12 @@ public final class ProtocolRegistry {
     }
 
     public Optional<ProtocolDecoder> find(String name) {
-        return decoders.stream().filter(d -> d.name().equals(name)).findFirst();
+        for (ProtocolDecoder d : decoders) {
+            if (d.name().equals(name)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The decoder a session was decoded with: a registered one, the fallback for {@code generic}, else empty. */

@@ -52,7 +52,7 @@ public final class SessionDecoder {
     private final DecoderChoice choice;
     private final Correlator correlator = new Correlator();
     /** Reads frames no decoder claims: before the choice, and those the chosen one says are not its own. */
-    private final FrameReader fallback;
+    private FrameReader fallback;
     private ProtocolDecoder pinned;
     private FrameReader reader;
     private boolean decided;
@@ -64,7 +64,6 @@ public final class SessionDecoder {
         this.masker = masker;
         this.context = new DecoderContext(session, masker);
         this.masking = new FrameMasking(masker, SecretMasker.credentials(session.handshake()));
-        this.fallback = FallbackDecoder.INSTANCE.open(context);
         this.choice = DecoderChoice.start(registry, session);
         if (choice.atOpen() != null) {
             decide(choice.atOpen());
@@ -125,7 +124,7 @@ public final class SessionDecoder {
         if (f.type().isControl()) {
             return new Step(control(input), masked, chosenNow, null);
         }
-        FrameReader r = reader != null ? reader : fallback;
+        FrameReader r = reader != null ? reader : fallback();
         DecodeResult result = r.read(input);
         if (result instanceof DecodeResult.Decoded d) {
             byte[] stored = masked;
@@ -146,7 +145,7 @@ public final class SessionDecoder {
         }
         // Not the pinned protocol's frame (the fallback never says so of a data frame): read as the fallback reads it, and said.
         String reason = ((DecodeResult.NotMine) result).reason();
-        if (!(fallback.read(input) instanceof DecodeResult.Decoded d)) {
+        if (!(fallback().read(input) instanceof DecodeResult.Decoded d)) {
             throw new IllegalStateException("the fallback decoder refused a data frame: " + reason);
         }
         FrameDecoding decoding = new FrameDecoding(d.protocol(), d.label(), d.kind(), d.summary(), null, null, d.warnings())
@@ -162,6 +161,14 @@ public final class SessionDecoder {
             return correlator.apply(input.frame(), decoding, d.correlations());
         }
         return ControlFrames.decode(input.frame(), pinned == null ? java.util.Map.of() : pinned.closeCodes());
+    }
+
+    /** The fallback's reader, opened when a frame first needs it (most sessions are decided at the handshake). */
+    private FrameReader fallback() {
+        if (fallback == null) {
+            fallback = FallbackDecoder.INSTANCE.open(context);
+        }
+        return fallback;
     }
 
     /** A decoder's text cut to {@code max} (the usual short one passes untouched, with no scan). */

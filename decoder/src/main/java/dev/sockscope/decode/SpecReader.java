@@ -62,7 +62,7 @@ final class SpecReader implements FrameReader {
 
     /** One JSON record: prepared (unwrapped, masked), read, and correlated. */
     private DecodeResult.Decoded record(Direction from, JsonNode tree, List<Warning> earlier) {
-        List<Warning> warnings = new ArrayList<>(earlier);
+        List<Warning> warnings = earlier.isEmpty() ? new ArrayList<>(2) : new ArrayList<>(earlier);
         decoder.records().prepare(tree, masker, warnings);
         SpecRecords.Read read = decoder.records().read(from, tree, warnings);
         List<Correlation> correlations = List.of();

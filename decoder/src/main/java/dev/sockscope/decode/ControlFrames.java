@@ -6,8 +6,12 @@ import java.util.Map;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
 
-/** Ping, pong and close frames, which mean the same in every protocol (a spec may explain its close codes). */
-final class ControlFrames {
+/**
+ * Ping, pong and close frames, which mean the same in every protocol ({@code websocket}); a protocol may give its close
+ * codes a meaning ({@link ProtocolDecoder#closeCodes()}). The session decodes control frames with it whenever the
+ * session's reader leaves them ({@link DecodeResult.NotMine}).
+ */
+public final class ControlFrames implements ProtocolDecoder {
     static final String PROTOCOL = "websocket";
     private static final Map<Integer, String> RFC6455 = Map.ofEntries(
             Map.entry(1000, "normal closure"), Map.entry(1001, "going away"), Map.entry(1002, "protocol error"),
@@ -17,7 +21,37 @@ final class ControlFrames {
             Map.entry(1011, "internal server error"), Map.entry(1012, "service restart"),
             Map.entry(1013, "try again later"), Map.entry(1014, "bad gateway"), Map.entry(1015, "TLS handshake failure"));
 
-    private ControlFrames() {
+    private final Map<Integer, String> protocolCodes;
+
+    /** Control frames of a protocol that gives these close codes a meaning. */
+    public ControlFrames(Map<Integer, String> protocolCodes) {
+        this.protocolCodes = Map.copyOf(protocolCodes);
+    }
+
+    @Override
+    public String name() {
+        return PROTOCOL;
+    }
+
+    @Override
+    public String title() {
+        return "WebSocket ping, pong and close frames (RFC 6455)";
+    }
+
+    @Override
+    public Map<Integer, String> closeCodes() {
+        return protocolCodes;
+    }
+
+    @Override
+    public FrameReader open(DecoderContext context) {
+        return frame -> frame.type().isControl() ? decoded(frame.frame(), protocolCodes) : new DecodeResult.NotMine("not a control frame");
+    }
+
+    /** A control frame: {@code close 1008} with its meaning, {@code ping} with its payload. */
+    public static DecodeResult.Decoded decoded(RecordedFrame f, Map<Integer, String> protocolCodes) {
+        FrameDecoding d = decode(f, protocolCodes);
+        return DecodeResult.Decoded.of(d.label(), d.kind(), d.summary()).withProtocol(PROTOCOL);
     }
 
     static FrameDecoding decode(RecordedFrame f, Map<Integer, String> protocolCodes) {

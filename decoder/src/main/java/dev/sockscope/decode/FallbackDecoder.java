@@ -1,48 +1,168 @@
 package dev.sockscope.decode;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
-import dev.sockscope.wire.RecordedFrame;
 
 /**
- * What every frame gets when no spec claims its session: JSON with a label taken from a conventional field, plain
- * text, or a hex preview of binary. Never fails, never needs state.
+ * What every frame gets when no decoder claims its session ({@code generic}): JSON labelled by a conventional field
+ * (else by its keys, {@code {id,result}}), plain text, or a hex preview of binary. A JSON answer whose conventional id
+ * ({@code id}, {@code seq}, {@code requestId}, ...) matches an earlier message from the other peer is paired with it,
+ * as a guess: a message nobody answers is never listed as unanswered.
  */
-public final class FallbackDecoder {
+public final class FallbackDecoder implements ProtocolDecoder {
     public static final String NAME = "generic";
+    public static final FallbackDecoder INSTANCE = new FallbackDecoder();
     /** Fields that conventionally name a JSON message, tried in this order for a label. */
     private static final List<String> LABEL_FIELDS = List.of("type", "event", "name", "op", "action", "method", "cmd", "opcode", "t");
+    /** Fields that conventionally carry a request's id back in its answer, tried in this order. */
+    static final List<String> ID_FIELDS = List.of("id", "seq", "requestId", "request_id", "reqId", "req_id", "correlationId",
+            "correlation_id", "ref", "rid");
+    /**
+     * Ids remembered per session to pair answers with; the oldest are forgotten beyond this, well before the
+     * correlator forgets its optional requests ({@link Correlator#MAX_OPTIONAL}), so a guessed answer always finds one.
+     */
+    private static final int REMEMBERED = Correlator.MAX_OPTIONAL / 4;
+    private static final int KEYS_IN_LABEL = 4;
 
     private FallbackDecoder() {
     }
 
-    public static FrameDecoding decode(RecordedFrame f, JsonText.Parsed parsed) {
-        if (f.type() == FrameType.BINARY) {
-            return new FrameDecoding("binary", "binary", Kind.UNKNOWN, Previews.hex(f.payload()), null, null, List.of());
-        }
-        if (parsed instanceof JsonText.Ok ok) {
-            JsonNode tree = ok.tree();
-            return new FrameDecoding("json", labelOf(tree), Kind.UNKNOWN, Previews.json(tree),
-                    null, null, List.of());
-        }
-        List<Warning> warnings = parsed instanceof JsonText.Invalid invalid
-                ? List.of(Warning.of(Warning.Code.INVALID_JSON, invalid.reason())) : List.of();
-        return new FrameDecoding("text", "text", Kind.UNKNOWN, Previews.text(f.payload()), null, null, warnings);
+    @Override
+    public String name() {
+        return NAME;
     }
 
+    @Override
+    public String title() {
+        return "fallback: JSON, text, hex";
+    }
+
+    @Override
+    public String detection() {
+        return "anything else";
+    }
+
+    @Override
+    public FrameReader open(DecoderContext context) {
+        return new Reader();
+    }
+
+    /** Remembers the ids each peer sent, to recognise answers. */
+    private static final class Reader implements FrameReader {
+        private final Map<String, Integer> open = new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                return size() > REMEMBERED;
+            }
+        };
+
+        @Override
+        public DecodeResult read(FrameInput frame) {
+            if (frame.type().isControl()) {
+                return DecodeResult.NotMine.CONTROL;
+            }
+            if (frame.type() == FrameType.BINARY) {
+                // Every frame of a binary protocol nobody claims comes here: one object, no copies.
+                return new DecodeResult.Decoded("binary", Kind.UNKNOWN, Previews.hex(frame.payload()), List.of(), null, List.of(), List.of(), "binary");
+            }
+            JsonText.Parsed parsed = frame.looksLikeJson() ? frame.parsed() : null;
+            if (parsed instanceof JsonText.Ok ok) {
+                JsonNode tree = ok.tree();
+                DecodeResult.Decoded d = DecodeResult.Decoded.of(labelOf(tree), Kind.UNKNOWN,
+                        Previews.json(tree)).withProtocol("json").withTree(tree);
+                return paired(frame.from(), tree, d);
+            }
+            DecodeResult.Decoded text = DecodeResult.Decoded.of("text", Kind.UNKNOWN, Previews.text(frame.payload())).withProtocol("text");
+            return parsed instanceof JsonText.Invalid invalid ? text.withWarning(Warning.of(Warning.Code.INVALID_JSON, invalid.reason())) : text;
+        }
+
+        /** An answer to an earlier message of the other peer with the same conventional id, or a message that may get one. */
+        private DecodeResult.Decoded paired(Direction from, JsonNode tree, DecodeResult.Decoded d) {
+            String field = null;
+            String id = null;
+            if (tree.isObject()) {
+                for (String f : ID_FIELDS) {
+                    JsonNode v = tree.get(f);
+                    if (v != null && (v.isTextual() || v.isIntegralNumber()) && !v.asText().isEmpty() && v.asText().length() <= 64) {
+                        field = f;
+                        id = v.asText();
+                        break;
+                    }
+                }
+            }
+            if (id == null) {
+                return d;
+            }
+            String theirs = from.reverse().sender() + '\u0000' + field + '\u0000' + id;
+            Integer waiting = open.get(theirs);
+            if (waiting != null) {
+                if (waiting <= 1) {
+                    open.remove(theirs);
+                } else {
+                    open.put(theirs, waiting - 1);
+                }
+                JsonNode error = tree.get("error");
+                Kind kind = error != null && !error.isNull() && !(error.isBoolean() && !error.asBoolean()) ? Kind.ERROR : Kind.RESPONSE;
+                // An answer with a name of its own keeps it; one without is named after its request.
+                boolean named = hasLabelField(tree);
+                DecodeResult.Decoded answer = new DecodeResult.Decoded(d.label(), kind, d.summary(), d.warnings(), d.tree(), d.secrets(),
+                        d.correlations(), d.protocol());
+                return answer.with(new Correlation.Answer(field, id, true, !named));
+            }
+            open.merge(from.sender() + '\u0000' + field + '\u0000' + id, 1, Integer::sum);
+            return d.with(new Correlation.Request(field, id, false));
+        }
+    }
+
+    /** A JSON message's label: its conventional name field, else its keys ({@code {id,result}}); never "object". */
     static String labelOf(JsonNode tree) {
         if (tree.isObject()) {
             for (String field : LABEL_FIELDS) {
                 JsonNode v = tree.get(field);
-                if (v != null && (v.isTextual() || v.isNumber()) && v.asText().length() <= 60) {
+                if (v != null && (v.isTextual() || v.isNumber()) && v.asText().length() <= 60 && !v.asText().isEmpty()) {
                     return v.asText();
                 }
             }
-            return "object";
+            return keys(tree);
         }
         return tree.isArray() ? "array" : "value";
+    }
+
+    private static boolean hasLabelField(JsonNode tree) {
+        for (String field : LABEL_FIELDS) {
+            JsonNode v = tree.get(field);
+            if (v != null && (v.isTextual() || v.isNumber()) && v.asText().length() <= 60 && !v.asText().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The top-level keys, sorted, the first few: {@code {id,jsonrpc,result}}, {@code {a,b,c,d,…}}, {@code {}}. */
+    private static String keys(JsonNode tree) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        names.sort(null);
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < names.size() && i < KEYS_IN_LABEL; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(Filters.truncate(names.get(i), 20));
+        }
+        if (names.size() > KEYS_IN_LABEL) {
+            out.append(",…");
+        }
+        return out.append('}').toString();
     }
 }

@@ -6,8 +6,8 @@ import java.util.List;
  * What a decoder made of one frame. Stored beside the frame, so that the command line and the UI can show and
  * filter on it without decoding again.
  *
- * @param protocol       the decoder that read it: a spec's name; json, text or binary for the fallbacks; websocket for
- *                       ping, pong and close frames
+ * @param protocol       the decoder that read it (a spec's or a Java decoder's name); json, text or binary for the
+ *                       fallback; websocket for ping, pong and close frames the session's decoder left
  * @param label          a short name: the opcode or event name ("LOGIN (19)", "message_created", "close 1008")
  * @param kind           request, response, error, event, heartbeat, control or unknown
  * @param summary        one line built from the meaningful fields, secrets masked

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.sockscope.decode.spec.ProtocolSpec;
 import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
@@ -62,10 +61,10 @@ public final class Handshakes {
 
     /**
      * The handshake as a tree for people: query parameters, offered and selected subprotocols (JWTs decoded),
-     * cookies, and the headers the protocol's spec explains. Built from the raw handshake, before it is masked
+     * cookies, and the headers the protocol explains. Built from the raw handshake, before it is masked
      * for storage, and masks every credential itself.
      */
-    public static ObjectNode describe(Handshake h, ProtocolSpec spec, long nowMicros, SecretMasker masker) {
+    public static ObjectNode describe(Handshake h, Map<String, String> headerMeanings, long nowMicros, SecretMasker masker) {
         ObjectNode out = NODES.objectNode();
         Set<String> credentials = SecretMasker.credentials(h);
         out.put("target", masker.maskText(h.path() + (h.query() == null ? "" : "?" + masker.maskQuery(h.query())), credentials));
@@ -110,9 +109,9 @@ public final class Handshakes {
                 }
             }
         }
-        if (spec != null && !spec.headers().isEmpty()) {
+        if (!headerMeanings.isEmpty()) {
             ObjectNode explained = out.putObject("headers");
-            for (Map.Entry<String, String> want : spec.headers().entrySet()) {
+            for (Map.Entry<String, String> want : headerMeanings.entrySet()) {
                 for (Header header : h.requestHeaders()) {
                     if (header.name().equalsIgnoreCase(want.getKey())) {
                         ObjectNode e = explained.putObject(want.getKey());

@@ -40,7 +40,7 @@ public final class PayloadMasker {
      * case, underscores and dashes).
      */
     static final Set<String> CONVENTIONAL_SECRETS = Set.of("token", "accesstoken", "refreshtoken", "authtoken", "sessiontoken",
-            "idtoken", "bearertoken", "password", "passwd", "pwd", "passphrase", "secret", "clientsecret", "apikey", "apisecret",
+            "idtoken", "bearertoken", "password", "passwd", "pwd", "passphrase", "passcode", "secret", "clientsecret", "apikey", "apisecret",
             "authorization", "auth", "cookie", "jwt", "privatekey", "credentials", "credential", "sessionid", "sessionkey");
 
     static boolean isConventionalSecret(String name) {
@@ -262,6 +262,55 @@ public final class PayloadMasker {
 
     private static boolean isLineEnd(char c) {
         return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+    }
+
+    /** A string value of a JSON document: its span in bytes (quotes included) and its decoded text. */
+    record StringValue(int start, int end, String value) {
+    }
+
+    /**
+     * The string values of the JSON document at bytes {@code [start, end)} that are secrets: at a path one of
+     * {@code fields} matches, or in a field with a conventional credential name. Null when the bytes are not JSON.
+     */
+    static List<StringValue> secretStrings(byte[] payload, int start, int end, List<dev.sockscope.decode.spec.FieldPattern> fields) {
+        List<StringValue> out = new ArrayList<>();
+        List<String> path = new ArrayList<>();
+        try (JsonParser parser = JsonText.MAPPER.getFactory().createParser(payload, start, end - start)) {
+            JsonToken t;
+            while ((t = parser.nextToken()) != null) {
+                if (t != JsonToken.VALUE_STRING) {
+                    continue;
+                }
+                String name = parser.currentName();
+                boolean secret = name != null && isConventionalSecret(name);
+                if (!secret && !fields.isEmpty()) {
+                    path.clear();
+                    for (com.fasterxml.jackson.core.JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+                        path.add(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : c.getCurrentName());
+                    }
+                    for (dev.sockscope.decode.spec.FieldPattern f : fields) {
+                        if (f.matches(path)) {
+                            secret = true;
+                            break;
+                        }
+                    }
+                }
+                if (secret) {
+                    // Text first: Jackson reads a string's content lazily, and only then is the location past its end.
+                    String value = parser.getText();
+                    out.add(new StringValue(start + (int) parser.currentTokenLocation().getByteOffset(),
+                            start + (int) parser.currentLocation().getByteOffset(), value));
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return out;
+    }
+
+    /** A masked value as a JSON string token, quotes included. */
+    static String quoted(String value) {
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + '"';
     }
 
     /** The JSON text with secret string values masked; null when it is not valid JSON. */

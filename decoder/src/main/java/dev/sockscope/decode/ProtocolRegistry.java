@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 import dev.sockscope.decode.spec.ProtocolSpec;
 import dev.sockscope.decode.spec.SpecException;
@@ -14,15 +15,19 @@ import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.SessionInfo;
 
 /**
- * The protocols Sockscope can decode: the built-in specs plus the user's ({@code --protocols DIR}). A user spec
- * with a built-in's name replaces it; user specs are tried first when detecting.
+ * The decoders Sockscope can choose from, in the order detection tries them: the user's specs
+ * ({@code --protocols DIR}), the user's plug-ins ({@code --plugins DIR}), then the built-in specs and the built-in Java
+ * decoders (listed in this module's {@code META-INF/services/dev.sockscope.decode.ProtocolDecoder}). A user's decoder
+ * named like a built-in replaces it.
  */
 public final class ProtocolRegistry {
-    private final List<SpecDecoder> decoders;
+    private final List<ProtocolDecoder> decoders;
+    private final Map<String, String> origins;
     private final List<String> replaced;
 
-    private ProtocolRegistry(List<SpecDecoder> decoders, List<String> replaced) {
+    private ProtocolRegistry(List<ProtocolDecoder> decoders, Map<String, String> origins, List<String> replaced) {
         this.decoders = List.copyOf(decoders);
+        this.origins = Map.copyOf(origins);
         this.replaced = List.copyOf(replaced);
     }
 
@@ -32,52 +37,137 @@ public final class ProtocolRegistry {
 
     /** Built-ins plus every spec file in {@code dirs}; a bad file fails the whole load with its name and line. */
     public static ProtocolRegistry load(List<Path> dirs) throws SpecException {
+        try {
+            return load(dirs, List.of());
+        } catch (Plugins.PluginException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Built-ins, every spec file in {@code specDirs} and every plug-in jar in {@code pluginDirs}. */
+    public static ProtocolRegistry load(List<Path> specDirs, List<Path> pluginDirs) throws SpecException, Plugins.PluginException {
         SpecLoader loader = new SpecLoader();
-        List<ProtocolSpec> user = new ArrayList<>();
-        Map<String, Path> seen = new LinkedHashMap<>();
-        for (Path dir : dirs) {
-            for (ProtocolSpec spec : loader.directory(dir)) {
-                Path previous = seen.put(spec.protocol(), dir);
+        List<ProtocolDecoder> user = new ArrayList<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        for (Path dir : specDirs) {
+            for (SpecLoader.Loaded loaded : loader.directoryWithFiles(dir)) {
+                String previous = origins.put(loaded.spec().protocol(), "spec " + loaded.file());
                 if (previous != null) {
-                    throw new SpecException(dir + ": protocol '" + spec.protocol() + "' is defined twice among the"
-                            + " spec files (also in " + previous + ")");
+                    throw new SpecException(loaded.file() + ": protocol '" + loaded.spec().protocol() + "' is defined twice among the"
+                            + " spec files (also " + previous + ")");
                 }
-                user.add(spec);
+                user.add(new SpecDecoder(loaded.spec()));
             }
         }
-        return of(loader.builtIn(), user);
+        for (Plugins.Loaded p : Plugins.load(pluginDirs)) {
+            String previous = origins.put(p.decoder().name(), "plug-in " + p.jar());
+            if (previous != null) {
+                throw new Plugins.PluginException("plug-in " + p.jar() + ": protocol '" + p.decoder().name()
+                        + "' is defined twice (also " + previous + ")");
+            }
+            user.add(p.decoder());
+        }
+        return assemble(builtInDecoders(loader.builtIn()), user, origins);
     }
 
+    /** A registry of these built-in and user specs (tests). */
     static ProtocolRegistry of(List<ProtocolSpec> builtIn, List<ProtocolSpec> user) {
-        List<SpecDecoder> all = new ArrayList<>();
-        List<String> replaced = new ArrayList<>();
+        List<ProtocolDecoder> users = new ArrayList<>();
+        Map<String, String> origins = new LinkedHashMap<>();
         for (ProtocolSpec s : user) {
-            all.add(new SpecDecoder(s));
+            users.add(new SpecDecoder(s));
+            origins.put(s.protocol(), "spec");
         }
-        for (ProtocolSpec s : builtIn) {
-            if (user.stream().anyMatch(u -> u.protocol().equals(s.protocol()))) {
-                replaced.add(s.protocol());
-            } else {
-                all.add(new SpecDecoder(s));
-            }
-        }
-        return new ProtocolRegistry(all, replaced);
+        return assemble(builtInDecoders(builtIn), users, origins);
     }
 
-    public List<SpecDecoder> decoders() {
+    /** A registry of exactly these decoders, tried in this order (tests, and programs that embed Sockscope). */
+    public static ProtocolRegistry of(List<ProtocolDecoder> decoders) {
+        Map<String, String> origins = new LinkedHashMap<>();
+        decoders.forEach(d -> origins.put(d.name(), "given"));
+        return new ProtocolRegistry(decoders, origins, List.of());
+    }
+
+    private static List<ProtocolDecoder> builtInDecoders(List<ProtocolSpec> specs) {
+        List<ProtocolDecoder> out = new ArrayList<>();
+        specs.forEach(s -> out.add(new SpecDecoder(s)));
+        for (ServiceLoader.Provider<ProtocolDecoder> p : ServiceLoader.load(ProtocolDecoder.class, ProtocolRegistry.class.getClassLoader())
+                .stream().toList()) {
+            if (p.type().getClassLoader() == ProtocolRegistry.class.getClassLoader()) {
+                out.add(p.get());
+            }
+        }
+        return out;
+    }
+
+    private static ProtocolRegistry assemble(List<ProtocolDecoder> builtIn, List<ProtocolDecoder> user, Map<String, String> origins) {
+        List<ProtocolDecoder> all = new ArrayList<>(user);
+        Map<String, String> allOrigins = new LinkedHashMap<>(origins);
+        List<String> replaced = new ArrayList<>();
+        for (ProtocolDecoder d : builtIn) {
+            if (user.stream().anyMatch(u -> u.name().equals(d.name()))) {
+                replaced.add(d.name());
+            } else {
+                all.add(d);
+                allOrigins.put(d.name(), "built in");
+            }
+        }
+        return new ProtocolRegistry(all, allOrigins, replaced);
+    }
+
+    /**
+     * This registry with {@code more} decoders tried first, each replacing a decoder of its name: decoders that need
+     * the user's configuration (a protobuf descriptor set given on the command line) and so cannot be found by
+     * {@link java.util.ServiceLoader} alone. {@code origin} says where they come from ({@code sockscope protocols}).
+     */
+    public ProtocolRegistry with(List<ProtocolDecoder> more, String origin) {
+        List<ProtocolDecoder> all = new ArrayList<>(more);
+        Map<String, String> allOrigins = new LinkedHashMap<>();
+        more.forEach(d -> allOrigins.put(d.name(), origin));
+        List<String> alsoReplaced = new ArrayList<>(replaced);
+        for (ProtocolDecoder d : decoders) {
+            if (more.stream().anyMatch(m -> m.name().equals(d.name()))) {
+                alsoReplaced.add(d.name());
+            } else {
+                all.add(d);
+                allOrigins.put(d.name(), origins.getOrDefault(d.name(), ""));
+            }
+        }
+        return new ProtocolRegistry(all, allOrigins, alsoReplaced);
+    }
+
+    public List<ProtocolDecoder> decoders() {
         return decoders;
     }
 
-    /** Built-in protocols that a user spec replaced. */
+    /** Where a decoder comes from: {@code built in}, {@code spec FILE}, {@code plug-in JAR}. */
+    public String origin(String name) {
+        return FallbackDecoder.NAME.equals(name) ? "built in" : origins.getOrDefault(name, "");
+    }
+
+    /** Built-in protocols that a user spec or plug-in replaced. */
     public List<String> replaced() {
         return replaced;
     }
 
-    public Optional<SpecDecoder> find(String name) {
-        return decoders.stream().filter(d -> d.name().equals(name)).findFirst();
+    public Optional<ProtocolDecoder> find(String name) {
+        for (ProtocolDecoder d : decoders) {
+            if (d.name().equals(name)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
     }
 
-    /** Whether {@code --protocol NAME} names something: a spec, or "generic" for no protocol decoding. */
+    /** The decoder a session was decoded with: a registered one, the fallback for {@code generic}, else empty. */
+    public Optional<ProtocolDecoder> decoderOf(String protocol) {
+        if (protocol == null) {
+            return Optional.empty();
+        }
+        return FallbackDecoder.NAME.equals(protocol) ? Optional.of(FallbackDecoder.INSTANCE) : find(protocol);
+    }
+
+    /** Whether {@code --protocol NAME} names something: a decoder, or "generic" for no protocol decoding. */
     public boolean knows(String name) {
         return FallbackDecoder.NAME.equals(name) || find(name).isPresent();
     }

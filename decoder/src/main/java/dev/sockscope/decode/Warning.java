@@ -26,7 +26,13 @@ public record Warning(Code code, String text) {
         /** Too large to parse; stored whole, masked without a tree. */
         NOT_DECODED(9, "not-decoded"),
         /** The decoder threw; a bug, costing this frame its label. */
-        DECODER_FAILED(10, "decoder-failed");
+        DECODER_FAILED(10, "decoder-failed"),
+        /** A frame the session's protocol says is not its own (a text frame in a binary protocol); decoded generically. */
+        NOT_THIS_PROTOCOL(11, "not-this-protocol"),
+        /** A frame of the protocol that cannot be read (cut short, a field that does not parse); kept as it came. */
+        MALFORMED(12, "malformed"),
+        /** A record that does not have the shape a spec's framing describes. */
+        FRAMING(13, "framing");
 
         private final int storageCode;
         private final String id;

@@ -93,7 +93,42 @@ public final class SecretMasker {
     }
 
     public static boolean isMasked(String value) {
-        return value.contains(ELLIPSIS + TAG) || value.contains(ELLIPSIS + OLD_TAG);
+        return value.contains(ELLIPSIS + TAG) || value.contains(ELLIPSIS + OLD_TAG) || value.contains(FILL + TAG);
+    }
+
+    /** What fills a mask that keeps the length of a binary value. */
+    private static final String FILL = "*";
+
+    /**
+     * The mask of a value in a binary payload, exactly as many bytes long as the value, so that length fields around
+     * it (an MQTT password, a protobuf string) stay true: stars, then as much of {@code [hmac:TAG]} as fits (the whole
+     * tag from 18 bytes, none below 9).
+     */
+    public byte[] maskKeepingLength(byte[] value) {
+        int n = value.length;
+        String tag = tag(value);
+        String mask;
+        if (n >= TAG.length() + tag.length() + 2) {
+            mask = FILL.repeat(n - TAG.length() - tag.length() - 1) + TAG + tag + "]";
+        } else if (n >= TAG.length() + 3) {
+            mask = FILL + TAG + tag.substring(0, n - TAG.length() - 2) + "]";
+        } else {
+            mask = FILL.repeat(n);
+        }
+        return mask.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether bytes are already a length-keeping mask (never masked twice). */
+    public static boolean isMaskedKeepingLength(byte[] value, int from, int to) {
+        if (to - from == 0) {
+            return true;
+        }
+        for (int i = from; i < to; i++) {
+            if (value[i] != '*') {
+                return to - from > TAG.length() && new String(value, from, to - from, StandardCharsets.ISO_8859_1).contains(FILL + TAG);
+            }
+        }
+        return true;
     }
 
     /**
@@ -214,12 +249,19 @@ public final class SecretMasker {
      * latin1}, the text stands for bytes (one char each) and the masked form is put in as its UTF-8 bytes.
      */
     private String maskSignatures(String text, boolean latin1) {
+        return maskSignatures(text, latin1, false);
+    }
+
+    /** The same; with {@code keepLength} (bytes of a binary payload) each signature by a mask of its own length. */
+    private String maskSignatures(String text, boolean latin1, boolean keepLength) {
         StringBuilder out = null;
         int pos = 0;
         for (int[] jwt = JwtScanner.next(text, 0); jwt != null; jwt = JwtScanner.next(text, jwt[2])) {
             out = out == null ? new StringBuilder(text.length()) : out;
-            String masked = mask(text.substring(jwt[1], jwt[2]));
-            out.append(text, pos, jwt[1]).append(latin1 ? new String(masked.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1) : masked);
+            String signature = text.substring(jwt[1], jwt[2]);
+            String shown = keepLength ? new String(maskKeepingLength(signature.getBytes(StandardCharsets.ISO_8859_1)), StandardCharsets.ISO_8859_1)
+                    : latin1 ? new String(mask(signature).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1) : mask(signature);
+            out.append(text, pos, jwt[1]).append(shown);
             pos = jwt[2];
         }
         return out == null ? text : out.append(text, pos, text.length()).toString();
@@ -230,6 +272,35 @@ public final class SecretMasker {
      * other byte unchanged, whatever the bytes are (text, binary, invalid UTF-8). Null when there was nothing to mask.
      */
     public byte[] maskBytes(byte[] payload, Set<String> credentials) {
+        return replaceCredentials(payload, credentials, false);
+    }
+
+    /**
+     * The same for a binary payload: each value is replaced by a mask of its own byte length
+     * ({@link #maskKeepingLength}), so that a binary format's length fields stay true and the stored frame still
+     * decodes; a payload that was {@code cutOff} has a credential whose start ends it masked too, keeping its length.
+     */
+    public byte[] maskBinary(byte[] payload, Set<String> credentials, boolean cutOff) {
+        byte[] masked = replaceCredentials(payload, credentials, true);
+        if (!cutOff) {
+            return masked;
+        }
+        byte[] b = masked != null ? masked : payload;
+        for (String c : credentials) {
+            byte[] secret = c.getBytes(StandardCharsets.UTF_8);
+            for (int k = Math.min(secret.length - 1, b.length); k > 4; k--) {
+                if (java.util.Arrays.equals(b, b.length - k, b.length, secret, 0, k)) {
+                    byte[] out = b.clone();
+                    System.arraycopy(maskKeepingLength(java.util.Arrays.copyOf(secret, k)), 0, out, b.length - k, k);
+                    return out;
+                }
+            }
+        }
+        return masked;
+    }
+
+    /** Every credential and JWT signature in the bytes replaced by its mask (of the same length with {@code keepLength}); null when none is there. */
+    private byte[] replaceCredentials(byte[] payload, Set<String> credentials, boolean keepLength) {
         List<String> needles = new ArrayList<>(credentials.size() + 1);
         needles.add("eyJ");
         for (String c : credentials) {
@@ -244,11 +315,12 @@ public final class SecretMasker {
         for (String c : credentials) {
             String asBytes = new String(c.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
             if (out.contains(asBytes)) {
-                out = out.replace(asBytes, new String(mask(c).getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                byte[] shown = keepLength ? maskKeepingLength(c.getBytes(StandardCharsets.UTF_8)) : mask(c).getBytes(StandardCharsets.UTF_8);
+                out = out.replace(asBytes, new String(shown, StandardCharsets.ISO_8859_1));
             }
         }
         if (out.contains("eyJ")) {
-            out = maskSignatures(out, true);
+            out = maskSignatures(out, true, keepLength);
         }
         return out == bytes ? null : out.getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -389,7 +461,11 @@ public final class SecretMasker {
 
     /** The first 40 bits of HMAC-SHA256(key, secret), in hex. */
     String tag(String secret) {
-        byte[] mac = macs.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
+        return tag(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String tag(byte[] secret) {
+        byte[] mac = macs.get().doFinal(secret);
         return HexFormat.of().formatHex(mac, 0, 5);
     }
 }

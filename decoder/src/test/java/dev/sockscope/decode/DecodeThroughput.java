@@ -16,7 +16,9 @@ import dev.sockscope.wire.SessionInfo;
 /**
  * Decoding throughput, frames per second per protocol, on one thread: a benchmark, not a test. Decodes the golden
  * conversations of each protocol (the seed documents' examples) over and over in fresh sessions, after a warm-up, and the
- * bench's own payloads (1 KiB binary) through detection and the fallback. Run it with
+ * bench's own payloads (1 KiB binary) through detection and the fallback. Besides wall-clock rates it prints the CPU
+ * time of the measuring thread per frame, which a loaded machine (other builds on the same cores) disturbs far less.
+ * Run it with
  * <pre>mvn -q -pl decoder test-compile exec:java -Dexec.mainClass=dev.sockscope.decode.DecodeThroughput -Dexec.classpathScope=test</pre>
  */
 public final class DecodeThroughput {
@@ -25,8 +27,13 @@ public final class DecodeThroughput {
 
     public static void main(String[] args) throws Exception {
         ProtocolRegistry registry = ProtocolRegistry.builtIn();
-        System.out.printf(Locale.ROOT, "%-12s %8s %12s %10s %12s%n", "protocol", "frames", "frames/s", "µs/frame", "MB/s");
+        System.out.printf(Locale.ROOT, "%-12s %8s %12s %10s %12s %12s%n", "protocol", "frames", "frames/s", "µs/frame", "MB/s", "CPU µs/frame");
+        // Arguments, if any, name the inputs to run (max, bench, generic...): for profiling one of them.
+        java.util.function.Predicate<String> wanted = name -> args.length == 0 || List.of(args).stream().anyMatch(name::startsWith);
         for (String protocol : List.of("max", "event-chat", "maim", "zavodchat", "qq-push")) {
+            if (!wanted.test(protocol)) {
+                continue;
+            }
             List<RecordedFrame> frames = new ArrayList<>();
             Path golden = Files.isDirectory(GoldenFrames.CONVERSATIONS) ? GoldenFrames.CONVERSATIONS
                     : Path.of("decoder").resolve(GoldenFrames.CONVERSATIONS);
@@ -44,24 +51,31 @@ public final class DecodeThroughput {
             bench.add(new RecordedFrame(1, i, i, i % 2 == 0 ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER,
                     FrameType.BINARY, binary, 1, null));
         }
-        report("bench 1KiB", registry, GoldenFrames.session("detect"), bench);
+        if (wanted.test("bench")) {
+            report("bench 1KiB", registry, GoldenFrames.session("detect"), bench);
+        }
         String json = "{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
         List<RecordedFrame> generic = new ArrayList<>();
         for (int i = 1; i <= 64; i++) {
             generic.add(new RecordedFrame(1, i, i, Direction.SERVER_TO_CLIENT, FrameType.TEXT, json.getBytes(StandardCharsets.UTF_8), 1, null));
         }
-        report("generic json", registry, GoldenFrames.session("detect"), generic);
+        if (wanted.test("generic")) {
+            report("generic json", registry, GoldenFrames.session("detect"), generic);
+        }
     }
 
     private static void report(String name, ProtocolRegistry registry, SessionInfo session, List<RecordedFrame> frames) {
         long bytesPerPass = frames.stream().mapToLong(RecordedFrame::size).sum();
         run(registry, session, frames, WARMUP_NANOS);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long passes = run(registry, session, frames, MEASURE_NANOS);
+        double cpuMicros = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3;
         double seconds = (System.nanoTime() - start) / 1e9;
         double perSecond = passes * frames.size() / seconds;
-        System.out.printf(Locale.ROOT, "%-12s %8d %12.0f %10.2f %12.1f%n", name, frames.size(), perSecond, 1e6 / perSecond,
-                passes * bytesPerPass / seconds / 1e6);
+        System.out.printf(Locale.ROOT, "%-12s %8d %12.0f %10.2f %12.1f %12.2f%n", name, frames.size(), perSecond, 1e6 / perSecond,
+                passes * bytesPerPass / seconds / 1e6, cpuMicros / (passes * frames.size()));
     }
 
     private static long run(ProtocolRegistry registry, SessionInfo session, List<RecordedFrame> frames, long nanos) {

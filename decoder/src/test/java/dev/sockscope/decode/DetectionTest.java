@@ -91,7 +91,7 @@ class DetectionTest {
         assertThat(steps.get(1).decoding()).extracting(FrameDecoding::protocol, FrameDecoding::label).containsExactly("text", "text");
         assertThat(steps.get(2).decoding()).extracting(FrameDecoding::protocol, FrameDecoding::summary).containsExactly("binary", "3 B: 01 02 03");
         assertThat(steps.get(2).chosen().protocol()).isEqualTo("generic");
-        assertThat(steps.get(2).chosen().reason()).isEqualTo("no spec recognised the first 3 data frames");
+        assertThat(steps.get(2).chosen().reason()).isEqualTo("no decoder recognised the first 3 data frames");
         // Pinned: a MAX frame after the choice is not re-detected.
         assertThat(steps.get(3).chosen()).isNull();
         assertThat(steps.get(3).decoding().protocol()).isEqualTo("json");

@@ -57,7 +57,8 @@ class GoldenDecodingTest {
 
     @Test
     void everyBuiltInProtocolHasConversationsAndEveryExpectationItsConversation() throws IOException {
-        List<String> builtIn = REGISTRY.decoders().stream().map(SpecDecoder::name).toList();
+        // The built-in specs; built-in Java decoders are tested against their libraries' captures instead.
+        List<String> builtIn = REGISTRY.decoders().stream().filter(d -> d instanceof SpecDecoder).map(ProtocolDecoder::name).toList();
         assertThat(folders(GoldenFrames.CONVERSATIONS)).containsExactlyInAnyOrderElementsOf(builtIn);
         for (String protocol : builtIn) {
             assertThat(names(GoldenFrames.CONVERSATIONS.resolve(protocol), ".frames")).as("conversations of " + protocol).isNotEmpty();

@@ -73,7 +73,7 @@ final class GoldenFrames {
     }
 
     /** The text a golden {@code .expected} file holds for a decoded session. */
-    static String render(SessionDecoder decoder, List<RecordedFrame> frames, SpecDecoder spec) {
+    static String render(SessionDecoder decoder, List<RecordedFrame> frames, ProtocolDecoder protocol) {
         StringBuilder out = new StringBuilder();
         ProtocolChoice choice = decoder.opened();
         out.append("protocol: ").append(choice.protocol()).append(" (").append(choice.reason()).append(")\n");
@@ -88,7 +88,7 @@ final class GoldenFrames {
                 out.append("   answers: #").append(d.correlatesWith()).append(" after ")
                         .append(String.format(java.util.Locale.ROOT, "%.3f ms", d.latencyMicros() / 1000.0)).append('\n');
             }
-            JsonNode tree = spec.tree(f, MASKER);
+            JsonNode tree = Trees.standalone(protocol, session(protocol.name()), f, MASKER);
             JsonText.Parsed raw = f.type() == FrameType.TEXT ? JsonText.parse(f.payload()) : null;
             if (tree != null && raw instanceof JsonText.Ok ok && !tree.equals(ok.tree())) {
                 out.append("   tree: ").append(tree).append('\n');

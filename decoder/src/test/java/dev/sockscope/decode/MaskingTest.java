@@ -26,6 +26,8 @@ class MaskingTest {
     private static final SecretMasker MASKER = GoldenFrames.MASKER;
     private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbm4iLCJleHAiOjE3MDAwMDAwMDB9.Zm9yZ2VkLXNpZ25hdHVyZS1ieXRlcw";
     private static final String SIGNATURE = "Zm9yZ2VkLXNpZ25hdHVyZS1ieXRlcw";
+    private static final SessionInfo SESSION = new SessionInfo(1, "l", "ws://u", "c",
+            new Handshake("/ws", null, List.of(), 101, List.of(), null, List.of()), 0);
 
     private static SessionDecoder open(String protocol, Header... headers) {
         return open(protocol, null, headers);
@@ -54,7 +56,7 @@ class MaskingTest {
         assertThat(stored(step)).isEqualTo("{\"cmd\":0,\"seq\":5,\"opcode\":64,\"payload\":{\"chatId\":1,\"password\":\""
                 + MASKER.mask("hunter2-long") + "\",\"meta\":{\"api_key\":\"" + MASKER.mask("k-987654321") + "\"}}}");
         assertThat(step.decoding().summary()).doesNotContain("hunter2-long").doesNotContain("k-987654321");
-        JsonNode tree = REGISTRY.find("max").orElseThrow().tree(text(1, frame), MASKER);
+        JsonNode tree = Trees.standalone(REGISTRY.find("max").orElseThrow(), SESSION, text(1, frame), MASKER);
         assertThat(tree.toString()).as("the view of a frame stored raw (--keep-secrets)")
                 .doesNotContain("hunter2-long").doesNotContain("k-987654321").contains(MASKER.mask("hunter2-long"));
     }
@@ -75,8 +77,24 @@ class MaskingTest {
         assertThat(stored(d.decode(text(2, "login opaque-bearer-123456 ok")))).isEqualTo("login " + MASKER.mask("opaque-bearer-123456") + " ok");
         byte[] binary = ("\u0001\u0002sub-token-777\u0003").getBytes(StandardCharsets.ISO_8859_1);
         SessionDecoder.Step b = d.decode(new RecordedFrame(1, 3, 3000, Direction.SERVER_TO_CLIENT, FrameType.BINARY, binary, 1, null));
-        assertThat(new String(b.maskedPayload(), StandardCharsets.UTF_8)).isEqualTo("\u0001\u0002" + MASKER.mask("sub-token-777") + "\u0003");
+        // In a binary frame the mask keeps the value's length, so that a binary format's length fields stay true.
+        String maskedBinary = new String(b.maskedPayload(), StandardCharsets.ISO_8859_1);
+        assertThat(maskedBinary).hasSize(binary.length).doesNotContain("sub-token-777")
+                .isEqualTo("\u0001\u0002" + new String(MASKER.maskKeepingLength("sub-token-777".getBytes(StandardCharsets.UTF_8)),
+                        StandardCharsets.ISO_8859_1) + "\u0003")
+                .startsWith("\u0001\u0002*[hmac:");
+        assertThat(SecretMasker.isMasked(maskedBinary)).as("replay can tell that the frame holds a masked value").isTrue();
         assertThat(b.decoding().summary()).doesNotContain("73 75 62 2d 74 6f 6b 65 6e 2d 37 37 37");
+    }
+
+    @Test
+    void aJwtInABinaryFrameIsMaskedWithoutChangingTheFramesLength() {
+        SessionDecoder d = open("generic");
+        byte[] binary = ("\u0000\u0010" + JWT + "\u00ff").getBytes(StandardCharsets.ISO_8859_1);
+        SessionDecoder.Step b = d.decode(new RecordedFrame(1, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.BINARY, binary, 1, null));
+        String stored = new String(b.maskedPayload(), StandardCharsets.ISO_8859_1);
+        assertThat(stored).hasSize(binary.length).doesNotContain(SIGNATURE)
+                .startsWith("\u0000\u0010" + JWT.substring(0, JWT.length() - SIGNATURE.length())).endsWith("]\u00ff");
     }
 
     @Test
@@ -97,7 +115,7 @@ class MaskingTest {
         SessionDecoder.Step step = d.decode(text(1, frame));
         assertThat(stored(step)).doesNotContain("hunter2-long").startsWith("{\"name\":\"Event.Login\",\"args\":\"{\\\"user_id\\\":1,");
         assertThat(step.decoding().summary()).doesNotContain("hunter2-long");
-        assertThat(REGISTRY.find("event-chat").orElseThrow().tree(text(1, frame), MASKER).toString()).doesNotContain("hunter2-long");
+        assertThat(Trees.standalone(REGISTRY.find("event-chat").orElseThrow(), SESSION, text(1, frame), MASKER).toString()).doesNotContain("hunter2-long");
     }
 
     @Test

@@ -48,6 +48,7 @@ class SpecLoaderTest {
 
         FrameDecoding result = d.decode(text(2, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"result\":{\"ok\":true},\"id\":7}")).decoding();
         assertThat(result.kind()).isEqualTo(Kind.RESPONSE);
+        assertThat(result.label()).as("an answer takes its request's method").isEqualTo("login");
         assertThat(result.correlatesWith()).isEqualTo(1L);
         assertThat(result.latencyMicros()).isEqualTo(1000L);
         assertThat(result.summary()).isEqualTo("result {\"ok\":true}");
@@ -61,10 +62,44 @@ class SpecLoaderTest {
     }
 
     @Test
+    void theWorkedExampleReadsRealRpcWebsocketsTrafficWithoutAWarning() throws Exception {
+        Files.copy(JSON_RPC, dir.resolve("json-rpc.yaml"));
+        ProtocolRegistry registry = ProtocolRegistry.load(List.of(dir));
+        for (String name : List.of("json-rpc/01-rpc-websockets", "json-rpc/02-raw-batch")) {
+            dev.sockscope.wire.Capture capture = SpecLanguageTest.capture(name);
+            SessionDecoder d = registry.open(capture.session(null), GoldenFrames.MASKER);
+            List<FrameDecoding> decoded = new java.util.ArrayList<>();
+            List<String> stored = new java.util.ArrayList<>();
+            for (RecordedFrame f : capture.frames()) {
+                SessionDecoder.Step step = d.decode(f);
+                decoded.add(step.decoding());
+                stored.add(step.maskedPayload() == null ? f.text() : new String(step.maskedPayload(), StandardCharsets.UTF_8));
+            }
+            assertThat(decoded).as(name).allSatisfy(x -> assertThat(x.warnings()).as(x.label() + " " + x.summary()).isEmpty());
+            assertThat(d.unanswered()).as(name).isEmpty();
+            if (name.endsWith("rpc-websockets")) {
+                assertThat(decoded).extracting(FrameDecoding::label).containsExactly("sum", "sum", "slow", "sum", "sum", "slow", "fail", "fail",
+                        "nope", "nope", "whoami", "whoami", "rpc.login", "rpc.login", "whoami", "whoami", "log", "logged", "logged", "rpc.on",
+                        "rpc.on", "start-ticks", "start-ticks", "tick", "tick", "tick", "close 1000", "close 1000");
+                // Out of order: the second sum (#4) is answered (#5) before the slow call (#3, answered by #6).
+                assertThat(decoded.subList(0, 6)).extracting(FrameDecoding::correlatesWith).containsExactly(null, 1L, null, null, 4L, 3L);
+                assertThat(decoded.get(7)).extracting(FrameDecoding::kind, FrameDecoding::summary).containsExactly(Kind.ERROR, "error -32000: Error");
+                assertThat(decoded.get(16).kind()).as("a notification").isEqualTo(Kind.EVENT);
+                assertThat(decoded.subList(23, 26)).extracting(FrameDecoding::kind, FrameDecoding::summary).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Kind.EVENT, "notification tick {\"n\":1}"),
+                        org.assertj.core.groups.Tuple.tuple(Kind.EVENT, "notification tick {\"n\":2}"),
+                        org.assertj.core.groups.Tuple.tuple(Kind.EVENT, "notification tick {\"n\":3}"));
+                assertThat(stored.get(12)).doesNotContain("s3cr3t-rpc-password").contains("\"user\":\"bot\"");
+                assertThat(decoded.get(12).summary()).doesNotContain("s3cr3t-rpc-password");
+            }
+        }
+    }
+
+    @Test
     void aUserSpecReplacesTheBuiltInOfTheSameName() throws Exception {
         Files.writeString(dir.resolve("max.yml"), "protocol: max\ntitle: my MAX\n");
         ProtocolRegistry registry = ProtocolRegistry.load(List.of(dir));
-        assertThat(registry.find("max").orElseThrow().spec().title()).isEqualTo("my MAX");
+        assertThat(registry.find("max").orElseThrow().title()).isEqualTo("my MAX");
         assertThat(registry.replaced()).containsExactly("max");
     }
 
@@ -97,11 +132,25 @@ class SpecLoaderTest {
         assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - value: 1\n    summary: 'chat {payload.chatId|upper}'\n"))
                 .startsWith(file + ": line 4: ").contains("unknown filter 'upper'").contains("known: count");
         assertThat(errorOf("bad.yaml", "protocol: bad\ndetect:\n  handshake:\n    path: '^/ws('\n"))
-                .startsWith(file + ": line 4: ").contains("Unclosed group");
+                .startsWith(file + ": line 4: ").contains("'^/ws(' is not a regular expression Sockscope can run (RE2 syntax)")
+                .contains("missing closing )");
         assertThat(errorOf("bad.yaml", "protocol: Bad Name\n")).startsWith(file + ": line ").contains("short lower-case name");
         assertThat(errorOf("bad.yaml", "protocol: bad\nlabel: {fields: [op]\n")).startsWith(file + ": line ");
         assertThat(errorOf("bad.yaml", "protocol: bad\nmessages:\n  - summary: 'x [unclosed'\n"))
                 .contains("an optional part '[' is never closed");
+        // The language's newer parts are checked as carefully.
+        assertThat(errorOf("bad.yaml", "protocol: bad\nframing:\n  regex: '^(?P<t>\\d)'\n  lines: true\n"))
+                .startsWith(file + ": line ").contains("framing: give regex or lines, not both");
+        assertThat(errorOf("bad.yaml", "protocol: bad\nframing:\n  separator: \"\\u001e\"\n  body: xml\n"))
+                .startsWith(file + ": line ").contains("framing.body: 'xml' is not auto, json or text");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  - requestKey: id\n"))
+                .startsWith(file + ": line ").contains("correlate.key: the field that pairs a response with its request");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  key: id\n  label: theirs\n"))
+                .startsWith(file + ": line ").contains("correlate.label: 'theirs' is not request or own");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  key: id\n  requestsFrom: everyone\n"))
+                .startsWith(file + ": line ").contains("correlate.requestsFrom: 'everyone' is not client, server or both");
+        assertThat(errorOf("bad.yaml", "protocol: bad\ncorrelate:\n  key: id\n  strem: {type: 2}\n"))
+                .startsWith(file + ": line 4: unknown field 'strem'").contains("stream");
     }
 
     @Test

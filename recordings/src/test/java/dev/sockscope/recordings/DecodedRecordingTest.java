@@ -118,7 +118,7 @@ class DecodedRecordingTest {
         assertThat(java.util.Arrays.stream(Warning.Code.values()).map(c -> c.id() + "=" + c.storageCode()))
                 .containsExactly("uncoded=0", "invalid-json=1", "invalid-nested-json=2", "wrong-type=3", "not-in-table=4",
                         "no-label-field=5", "spec-rule=6", "unexpected-binary=7", "answers-nothing=8", "not-decoded=9",
-                        "decoder-failed=10");
+                        "decoder-failed=10", "not-this-protocol=11", "malformed=12", "framing=13");
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.sockscope.decode.spec;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.google.re2j.Pattern;
 
 import dev.sockscope.decode.JsonPath;
 import dev.sockscope.decode.Kind;
@@ -18,22 +20,25 @@ import dev.sockscope.wire.Direction;
  * @param title       what the protocol is, for people
  * @param source      where it is documented
  * @param detect      how to recognise it without being told
+ * @param framing     how a frame's text is cut into records before JSON (a prefix, a separator, a command line and
+ *                    headers), or null when each frame is one JSON document
  * @param secrets     field paths whose values are credentials: masked in summaries and in stored payloads
  * @param jsonStrings field paths whose string values are JSON documents (decoded in place)
  * @param label       where a frame's label comes from
  * @param kinds       rules that say a frame's kind, first match wins
- * @param correlate   how responses pair with requests, or null when they don't
+ * @param correlate   how answers pair with requests: rules, each with its own keys (empty when nothing pairs)
  * @param messages    the table: one entry per opcode or event name (and direction or condition), first match wins
  * @param closeCodes  close codes the protocol gives a meaning to
  * @param headers     handshake headers worth showing, with what they mean
  * @param volatileFields fields whose values change from run to run (times, ids, renumbered sequence numbers): a
  *                    replay does not compare them ({@code volatile} in the file)
  */
-public record ProtocolSpec(String protocol, String title, String source, Detect detect, List<JsonPath> secrets,
-                           List<JsonPath> jsonStrings, LabelSpec label, List<KindRule> kinds, Correlate correlate,
+public record ProtocolSpec(String protocol, String title, String source, Detect detect, Framing framing, List<JsonPath> secrets,
+                           List<JsonPath> jsonStrings, LabelSpec label, List<KindRule> kinds,
+                           @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Correlate> correlate,
                            List<MessageSpec> messages, Map<Integer, String> closeCodes, Map<String, String> headers,
                            @com.fasterxml.jackson.annotation.JsonProperty("volatile") List<FieldPattern> volatileFields) {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9]*([.-][a-z0-9]+)*");
 
     public ProtocolSpec {
         if (protocol == null || !NAME.matcher(protocol).matches()) {
@@ -44,8 +49,9 @@ public record ProtocolSpec(String protocol, String title, String source, Detect 
         detect = detect == null ? new Detect(null, null) : detect;
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
         jsonStrings = jsonStrings == null ? List.of() : List.copyOf(jsonStrings);
-        label = label == null ? new LabelSpec(null, null, null, null, null) : label;
+        label = label == null ? new LabelSpec(null, null, null, null, null, null) : label;
         kinds = kinds == null ? List.of() : List.copyOf(kinds);
+        correlate = correlate == null ? List.of() : List.copyOf(correlate);
         messages = messages == null ? List.of() : List.copyOf(messages);
         closeCodes = closeCodes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(closeCodes));
         headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
@@ -105,9 +111,13 @@ public record ProtocolSpec(String protocol, String title, String source, Detect 
      * @param format    the label of a known value; {@code {name}} is the entry's name, {@code {value}} the value
      * @param unknown   the label of a value the table lacks (default: the value)
      * @param guess     the label of an unknown value whose fields match a known entry (default "{name}? ({value})")
+     * @param anyValue  a value the table lacks is a label like any other, without a warning (for protocols whose
+     *                  values are the application's own: JSON-RPC methods, event names)
      */
-    public record LabelSpec(List<JsonPath> fields, String separator, Template format, Template unknown, Template guess) {
+    public record LabelSpec(List<JsonPath> fields, String separator, Template format, Template unknown, Template guess,
+                            Boolean anyValue) {
         public LabelSpec {
+            anyValue = anyValue != null && anyValue;
             fields = fields == null ? List.of() : List.copyOf(fields);
             separator = separator == null ? "/" : separator;
             format = format == null ? Template.parse("{name}") : format;
@@ -116,8 +126,11 @@ public record ProtocolSpec(String protocol, String title, String source, Detect 
         }
     }
 
-    /** A frame matching {@code when} has this kind; {@code warning}, if given, is attached to it. */
-    public record KindRule(When when, Kind kind, String warning) {
+    /**
+     * A frame matching {@code when} has this kind; {@code warning}, if given, is attached to it; {@code label}, if
+     * given, is its label whatever the table says (a heart-beat that has no label field).
+     */
+    public record KindRule(When when, Kind kind, String warning, Template label) {
         public KindRule {
             when = when == null ? When.ALWAYS : when;
             if (kind == null) {
@@ -127,23 +140,49 @@ public record ProtocolSpec(String protocol, String title, String source, Detect 
     }
 
     /**
-     * Requests (frames from {@code requestsFrom} of a kind in {@code requests}) wait for responses (frames from
-     * the other peer of a kind in {@code responses}) with the same value at {@code key}, first in first out.
+     * One way answers pair with requests. Requests (frames from {@code requestsFrom} of a kind in {@code requests},
+     * matching {@code requestWhen}) wait for answers (frames from the other peer of a kind in {@code responses},
+     * matching {@code responseWhen}) whose {@code responseKey} has the value of the request's {@code requestKey}
+     * (both {@code key} unless given), oldest first; keys are per value of {@code namespace} when it is given.
+     *
+     * @param requestsFrom client (default), server, or both: requests from either peer, answered by the other
+     * @param stream       answers matching this are items of a stream: the request stays open for more, until an
+     *                     answer that does not match (GraphQL's next until complete)
+     * @param cancel       frames of the requester matching this (with the request key) end its request without an
+     *                     answer (unsubscribe)
+     * @param optional     requests matching this may rightly get no answer: never listed as unanswered
+     * @param label        "request": answers take their request's label; "own" (default): they keep theirs, unless
+     *                     their label value is unknown or missing
      */
-    public record Correlate(JsonPath key, List<Kind> requests, List<Kind> responses, String requestsFrom) {
+    public record Correlate(JsonPath key, JsonPath requestKey, JsonPath responseKey, List<Kind> requests, List<Kind> responses,
+                            String requestsFrom, When requestWhen, When responseWhen, When stream, When cancel, When optional,
+                            JsonPath namespace, String label) {
         public Correlate {
-            if (key == null) {
+            requestKey = requestKey != null ? requestKey : key;
+            responseKey = responseKey != null ? responseKey : key;
+            if (requestKey == null || responseKey == null) {
                 throw new IllegalArgumentException("correlate.key: the field that pairs a response with its request"
-                        + " (seq, id, name) is required");
+                        + " (seq, id, name) is required, or both requestKey and responseKey");
             }
             requests = requests == null ? List.of(Kind.REQUEST) : List.copyOf(requests);
             responses = responses == null ? List.of(Kind.RESPONSE, Kind.ERROR) : List.copyOf(responses);
-            requestsFrom = requestsFrom == null ? "client" : requestsFrom;
-            When.parseFrom(requestsFrom);
+            requestsFrom = requestsFrom == null ? "client" : requestsFrom.trim();
+            if (!List.of("client", "server", "both").contains(requestsFrom)) {
+                throw new IllegalArgumentException("correlate.requestsFrom: '" + requestsFrom + "' is not client, server or both");
+            }
+            if (label != null && !label.equals("request") && !label.equals("own")) {
+                throw new IllegalArgumentException("correlate.label: '" + label + "' is not request or own");
+            }
         }
 
+        /** The peer whose frames are requests, or null for both. */
         public Direction requestDirection() {
-            return When.parseFrom(requestsFrom);
+            return requestsFrom.equals("both") ? null : When.parseFrom(requestsFrom);
+        }
+
+        /** Whether answers always take their request's label. */
+        public boolean answersTakeRequestLabel() {
+            return "request".equals(label);
         }
     }
 

@@ -40,6 +40,24 @@ public final class SpecLoader {
                 return JsonPath.parse(key);
             }
         });
+        paths.addDeserializer(com.google.re2j.Pattern.class, new com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<>(com.google.re2j.Pattern.class) {
+            @Override
+            public com.google.re2j.Pattern deserialize(com.fasterxml.jackson.core.JsonParser p,
+                                                       com.fasterxml.jackson.databind.DeserializationContext ctxt) throws IOException {
+                String text = p.getValueAsString();
+                if (text == null) {
+                    return (com.google.re2j.Pattern) ctxt.handleUnexpectedToken(com.google.re2j.Pattern.class, p);
+                }
+                try {
+                    return com.google.re2j.Pattern.compile(text);
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    // RE2 matches in linear time, so it has no back references or look-arounds; its message says what it refused.
+                    throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(p,
+                            "'" + text + "' is not a regular expression Sockscope can run (RE2 syntax): " + e.getMessage(),
+                            text, com.google.re2j.Pattern.class);
+                }
+            }
+        });
         return mapper.registerModule(paths)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -74,8 +92,17 @@ public final class SpecLoader {
         return specs;
     }
 
+    /** A spec and the file it came from. */
+    public record Loaded(ProtocolSpec spec, Path file) {
+    }
+
     /** Every {@code .yaml}, {@code .yml} and {@code .json} file in a folder, in name order. */
     public List<ProtocolSpec> directory(Path dir) throws SpecException {
+        return directoryWithFiles(dir).stream().map(Loaded::spec).toList();
+    }
+
+    /** The same, each with its file. */
+    public List<Loaded> directoryWithFiles(Path dir) throws SpecException {
         if (!Files.isDirectory(dir)) {
             throw new SpecException(dir + ": not a folder (--protocols takes a folder of spec files)");
         }
@@ -85,9 +112,9 @@ public final class SpecLoader {
         } catch (IOException e) {
             throw new SpecException(dir + ": cannot list the folder: " + e.getMessage());
         }
-        List<ProtocolSpec> specs = new ArrayList<>();
+        List<Loaded> specs = new ArrayList<>();
         for (Path file : files) {
-            specs.add(file(file));
+            specs.add(new Loaded(file(file), file));
         }
         return specs;
     }

@@ -18,10 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.sockscope.decode.JsonPath;
+import dev.sockscope.decode.ProtocolDecoder;
 import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.decode.Scripting;
 import dev.sockscope.decode.SessionDecoder;
-import dev.sockscope.decode.SpecDecoder;
+import dev.sockscope.decode.Trees;
 import dev.sockscope.decode.spec.FieldPattern;
 import dev.sockscope.proxy.demo.Simulator;
 import dev.sockscope.recordings.SessionRecord;
@@ -41,9 +42,10 @@ import dev.sockscope.wire.SessionInfo;
  * live client message matched to the one it followed in the recording ({@link PushSchedule}; from the connection's
  * start when it followed none).
  * Each client frame is matched, across every session given, to a recorded client frame by the decoder's request
- * identity (label, then the fields that are neither volatile nor the correlation key), and the server frames that
- * answered it are sent back, with the correlation field rewritten to the live request's (a MAX answer carries the live
- * {@code seq}). A frame nothing matches is reported, and answered as configured (nothing, or a close).
+ * identity (label, then the fields of its decoded tree that are neither volatile nor a correlation key), and the server
+ * frames that answered it are sent back, addressed to the live request by its decoder ({@link Scripting#addressed}: a
+ * MAX answer carries the live {@code seq}). A frame nothing matches is reported, and answered as configured (nothing,
+ * or a close).
  */
 public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -165,7 +167,7 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
     /** Sends pushes each at its delay from now (one timer thread: pushes due alike keep their recorded order). */
     private void push(Live live, Peer peer, List<PushSchedule.Push> pushes) {
         for (PushSchedule.Push p : pushes) {
-            live.later(timer.schedule(() -> send(peer, p.frame().frame(), null, null), p.delayMicros(), TimeUnit.MICROSECONDS));
+            live.later(timer.schedule(() -> send(peer, p.frame().frame(), p.frame().frame().payload()), p.delayMicros(), TimeUnit.MICROSECONDS));
         }
     }
 
@@ -193,10 +195,10 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
                 type, payload, 1, null);
         SessionDecoder.Step step = live.decoder.decode(frame);
         String label = step.decoding().label();
-        SpecDecoder spec = spec(live.followed);
-        JsonNode tree = tree(frame);
         // Compared masked, as the recording holds it: a live token and its recorded mask are the same request.
-        JsonNode identity = identity(spec, step.maskedPayload() == null ? tree : tree(frame.withPayload(step.maskedPayload())));
+        JsonNode decoded = step.tree() == null ? null : step.tree().build();
+        JsonNode identity = identity(scripting(live.followed),
+                decoded != null ? decoded : tree(step.maskedPayload() == null ? frame : frame.withPayload(step.maskedPayload())));
         Exchange match = best(live, type, label, identity, payload);
         if (match == null) {
             report.accept("mock: no recorded frame matches client frame " + label + ": "
@@ -207,15 +209,15 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
             return live;
         }
         live.used.add(match.request());
-        JsonNode liveKey = key(spec(match.recording()), tree);
-        SpecDecoder answering = spec(match.recording());
+        Scripting answering = scripting(match.recording());
         for (StoredFrame a : match.answers()) {
             long delay = a.frame().timeMicros() - match.request().frame().timeMicros();
+            byte[] addressed = addressed(answering, a.frame(), match.request().frame(), frame);
             if (latency == Latency.RECORDED && delay > 0) {
                 // One timer thread: answers delayed alike keep their recorded order.
-                live.later(timer.schedule(() -> send(peer, a.frame(), answering, liveKey), delay, TimeUnit.MICROSECONDS));
+                live.later(timer.schedule(() -> send(peer, a.frame(), addressed), delay, TimeUnit.MICROSECONDS));
             } else {
-                send(peer, a.frame(), answering, liveKey);
+                send(peer, a.frame(), addressed);
             }
         }
         // After the answers: a push that followed them in the recording follows them here too.
@@ -250,27 +252,24 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         return (live.used.contains(e.request()) ? 0 : 2) + (e.recording() == live.followed ? 1 : 0);
     }
 
-    private void send(Peer peer, RecordedFrame f, SpecDecoder spec, JsonNode liveKey) {
+    /** Sends a recorded frame; a text frame's payload is {@code payload} (addressed to the live request). */
+    private void send(Peer peer, RecordedFrame f, byte[] payload) {
         switch (f.type()) {
-            case TEXT -> peer.send(rewrite(f.text(), spec, liveKey));
-            case BINARY -> peer.sendBinary(f.payload());
+            case TEXT -> peer.send(new String(payload, StandardCharsets.UTF_8));
+            case BINARY -> peer.sendBinary(payload);
             case PING -> peer.ping(f.payload());
             case CLOSE -> peer.close(f.closeCode() == null ? 1000 : f.closeCode(), f.closeReason() == null ? "" : f.closeReason());
             case PONG -> { }
         }
     }
 
-    /** The recorded answer addressed to the live request: its correlation field set to the live value. */
-    private static String rewrite(String text, SpecDecoder spec, JsonNode liveKey) {
-        if (spec == null || spec.spec().correlate() == null || liveKey == null) {
-            return text;
-        }
+    /** The recorded answer addressed to the live request, as the protocol's decoder rewrites it; as recorded if it cannot. */
+    private static byte[] addressed(Scripting scripting, RecordedFrame answer, RecordedFrame recordedRequest, RecordedFrame liveRequest) {
         try {
-            JsonNode tree = JSON.readTree(text);
-            JsonPath key = spec.spec().correlate().key();
-            return tree != null && key.find(tree) != null && key.replace(tree, liveKey) ? JSON.writeValueAsString(tree) : text;
-        } catch (java.io.IOException notJson) {
-            return text;
+            byte[] out = scripting.addressed(answer, recordedRequest, liveRequest);
+            return out == null ? answer.payload() : out;
+        } catch (RuntimeException e) {
+            return answer.payload();
         }
     }
 
@@ -301,9 +300,11 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
 
     /** The recorded client messages of a session, each with what answered it. */
     private List<Exchange> exchanges(Recording r) {
-        SpecDecoder spec = spec(r);
-        boolean correlated = spec != null && spec.spec().correlate() != null;
+        Scripting scripting = scripting(r);
         List<StoredFrame> frames = r.frames();
+        // A protocol that pairs answers with requests: what answered a request is what its decoder paired with it.
+        boolean correlated = frames.stream().anyMatch(f -> f.decoding() != null && f.decoding().correlatesWith() != null);
+        List<JsonNode> trees = trees(r);
         List<Exchange> out = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             StoredFrame c = frames.get(i);
@@ -328,23 +329,34 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
                 }
             }
             String label = c.decoding() == null ? c.frame().type().label() : c.decoding().label();
-            out.add(new Exchange(r, c, label, identity(spec, tree(c.frame())), answers));
+            out.add(new Exchange(r, c, label, identity(scripting, trees.get(i)), answers));
         }
         return out;
     }
 
-    /** The request as the mock compares it: its tree without volatile fields and without the correlation key. */
-    private static JsonNode identity(SpecDecoder spec, JsonNode tree) {
+    /** The request as the mock compares it: its tree without volatile fields and without correlation keys. */
+    private static JsonNode identity(Scripting scripting, JsonNode tree) {
         if (tree == null) {
             return null;
         }
         JsonNode copy = tree.deepCopy();
-        List<FieldPattern> skip = new ArrayList<>(spec == null ? List.of() : spec.spec().volatileFields());
-        if (spec != null && spec.spec().correlate() != null) {
-            skip.add(FieldPattern.parse(spec.spec().correlate().key().text()));
-        }
+        List<FieldPattern> skip = new ArrayList<>(scripting.volatileFields());
+        skip.addAll(scripting.keyFields());
         strip(copy, new ArrayList<>(), skip);
         return copy;
+    }
+
+    /** The trees of a recording's frames as its decoder reads them (JSON where it reads none). */
+    private List<JsonNode> trees(Recording r) {
+        ProtocolDecoder decoder = decoder(r);
+        List<JsonNode> decoded = decoder == null ? null
+                : Trees.sequence(decoder, r.session().info(), r.frames().stream().map(StoredFrame::frame).toList(), masker);
+        List<JsonNode> out = new ArrayList<>(r.frames().size());
+        for (int i = 0; i < r.frames().size(); i++) {
+            JsonNode t = decoded == null ? null : decoded.get(i);
+            out.add(t != null ? t : tree(r.frames().get(i).frame()));
+        }
+        return out;
     }
 
     private static void strip(JsonNode node, List<String> path, List<FieldPattern> skip) {
@@ -373,15 +385,13 @@ public final class RecordedUpstream implements Simulator<RecordedUpstream.Live> 
         return out;
     }
 
-    private static JsonNode key(SpecDecoder spec, JsonNode tree) {
-        if (spec == null || spec.spec().correlate() == null || tree == null) {
-            return null;
-        }
-        return spec.spec().correlate().key().find(tree);
+    private ProtocolDecoder decoder(Recording r) {
+        return protocols.decoderOf(r.session().protocol()).orElse(null);
     }
 
-    private SpecDecoder spec(Recording r) {
-        return r.session().protocol() == null ? null : protocols.find(r.session().protocol()).orElse(null);
+    private Scripting scripting(Recording r) {
+        ProtocolDecoder d = decoder(r);
+        return d == null ? Scripting.NONE : d.scripting();
     }
 
     private static JsonNode tree(RecordedFrame f) {

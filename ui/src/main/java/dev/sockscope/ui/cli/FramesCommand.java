@@ -172,7 +172,7 @@ public final class FramesCommand implements Callable<Integer> {
             SessionRecord session = found.get();
             Set<Long> unanswered = session.unanswered() == null ? Set.of() : new HashSet<>(session.unanswered());
             FrameFilter filter = filter();
-            DecodedTree trees = tree ? new DecodedTree(session, registry.get(), store.masker()) : null;
+            DecodedTree trees = tree ? new DecodedTree(session, registry.get(), store, store.masker()) : null;
             if (json) {
                 // Streamed page by page so that a long session never has to fit in memory as JSON.
                 boolean[] first = {true};

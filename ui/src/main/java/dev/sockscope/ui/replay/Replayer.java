@@ -12,13 +12,13 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.capture.EventBus;
 import dev.sockscope.decode.ProtocolRegistry;
-import dev.sockscope.decode.SpecDecoder;
+import dev.sockscope.decode.ProtocolDecoder;
+import dev.sockscope.decode.Trees;
 import dev.sockscope.decode.spec.FieldPattern;
 import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.proxy.Relay;
@@ -125,11 +125,16 @@ public final class Replayer {
      */
     public static Comparison compare(RecordingStore store, ProtocolRegistry registry, SessionRecord original, SessionRecord replay,
                                      List<FieldPattern> ignore) throws RecordingException {
-        SpecDecoder spec = original.protocol() == null ? null : registry.find(original.protocol()).orElse(null);
-        List<FieldPattern> ignored = new ArrayList<>(spec == null ? List.of() : spec.spec().volatileFields());
+        ProtocolDecoder decoder = registry.decoderOf(original.protocol()).orElse(null);
+        List<FieldPattern> ignored = new ArrayList<>(decoder == null ? List.of() : decoder.scripting().volatileFields());
         ignored.addAll(ignore);
-        ReplayComparison.Outcome outcome = new ReplayComparison(ignored, trees(spec, store.masker()))
-                .compare(original.info().handshake(), all(store, original.id()), replay.info().handshake(), all(store, replay.id()));
+        List<StoredFrame> originalFrames = all(store, original.id());
+        List<StoredFrame> replayFrames = all(store, replay.id());
+        Map<StoredFrame, JsonNode> trees = new java.util.IdentityHashMap<>();
+        trees(decoder, original, originalFrames, store.masker(), trees);
+        trees(decoder, replay, replayFrames, store.masker(), trees);
+        ReplayComparison.Outcome outcome = new ReplayComparison(ignored, trees::get)
+                .compare(original.info().handshake(), originalFrames, replay.info().handshake(), replayFrames);
         return new Comparison(outcome, ignored);
     }
 
@@ -237,21 +242,31 @@ public final class Replayer {
         }
     }
 
-    private static Function<StoredFrame, JsonNode> trees(SpecDecoder spec, SecretMasker masker) {
-        return f -> {
-            if (f.frame().type() != FrameType.TEXT) {
-                return null;
-            }
-            if (spec != null && f.decoding() != null && spec.name().equals(f.decoding().protocol())) {
-                return spec.tree(f.frame(), masker);
-            }
-            try {
-                JsonNode n = Json.MAPPER.readTree(f.frame().payload());
-                return n != null && n.isContainerNode() ? n : null;
-            } catch (java.io.IOException notJson) {
-                return null;
-            }
-        };
+    /**
+     * The trees of a session's frames as its decoder reads them, in order (a stateful protocol's frames need the ones
+     * before them); frames the decoder did not decode, and every frame without a decoder, as their JSON.
+     */
+    private static void trees(ProtocolDecoder decoder, SessionRecord session, List<StoredFrame> frames, SecretMasker masker,
+                              Map<StoredFrame, JsonNode> out) {
+        List<JsonNode> decoded = decoder == null ? null
+                : Trees.sequence(decoder, session.info(), frames.stream().map(StoredFrame::frame).toList(), masker);
+        for (int i = 0; i < frames.size(); i++) {
+            StoredFrame f = frames.get(i);
+            JsonNode tree = decoded != null && f.decoding() != null && decoder.name().equals(f.decoding().protocol()) ? decoded.get(i) : null;
+            out.put(f, tree != null ? tree : json(f));
+        }
+    }
+
+    private static JsonNode json(StoredFrame f) {
+        if (f.frame().type() != FrameType.TEXT) {
+            return null;
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(f.frame().payload());
+            return n != null && n.isContainerNode() ? n : null;
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
     }
 
     private static List<StoredFrame> all(RecordingStore store, long sessionId) throws RecordingException {

@@ -81,7 +81,7 @@ final class FramesApi {
         Optional<StoredFrame> pair = f.decoding() == null ? Optional.empty()
                 : f.decoding().correlatesWith() != null ? store.frame(session.id(), f.decoding().correlatesWith())
                 : f.decoding().kind() == Kind.REQUEST ? store.answerTo(session.id(), seq) : Optional.empty();
-        DecodedTree tree = new DecodedTree(session, registry, store.masker());
+        DecodedTree tree = new DecodedTree(session, registry, store, store.masker());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("frame", FrameView.of(f, unanswered.contains(seq), tree.of(f)));
         body.put("pair", pair.map(x -> FrameView.of(x, unanswered.contains(x.seq()), null).withoutPayload()).orElse(null));

@@ -24,6 +24,11 @@ public final class ProtocolsOption {
     List<Path> plugins = new ArrayList<>();
 
     /** The registry; a bad spec stops the command with the file, line and problem, a bad plug-in with its jar. */
+    /** Whether the user gave specs or plug-ins (which a command running inside another process cannot use). */
+    boolean given() {
+        return !dirs.isEmpty() || !plugins.isEmpty();
+    }
+
     public ProtocolRegistry load() throws SpecException, Plugins.PluginException {
         return dirs.isEmpty() && plugins.isEmpty() ? ProtocolRegistry.builtIn() : ProtocolRegistry.load(dirs, plugins);
     }

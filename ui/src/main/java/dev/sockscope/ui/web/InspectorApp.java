@@ -33,15 +33,16 @@ public final class InspectorApp implements AutoCloseable {
         this(store, liveSource, registry, options, null);
     }
 
-    /** @param replays runs the Replay action; null where this process only reads the recordings */
+    /** @param process replays, imports and mocks in the process that records; null where this process only reads */
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options,
-                        ReplayLauncher replays) {
+                        RecordingProcess process) {
         this.options = options;
         this.live = new LiveFeed(liveSource);
         Guard guard = new Guard(options);
         SessionsApi sessions = new SessionsApi(store);
         FramesApi frames = new FramesApi(store, registry);
-        ReplayApi replay = new ReplayApi(store, registry, replays);
+        ReplayApi replay = new ReplayApi(store, registry, process);
+        RecordingProcessApi writes = new RecordingProcessApi(process);
         OpenApiDocument openApi = new OpenApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -70,6 +71,10 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.post("/api/sessions/{id}/replay", replay::replay);
             config.routes.get("/api/sessions/{id}/replays", replay::replays);
             config.routes.get("/api/sessions/{id}/diff", replay::diff);
+            config.routes.post("/api/import", writes::importHar);
+            config.routes.get("/api/mocks", writes::mocks);
+            config.routes.post("/api/mocks", writes::startMock);
+            config.routes.delete("/api/mocks/{id}", writes::stopMock);
             config.routes.sse("/api/live", live::connect);
             config.routes.get("/api/openapi.json", openApi::serve);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
@@ -138,11 +143,21 @@ public final class InspectorApp implements AutoCloseable {
 
     /** The address to open, with the token when one is required. */
     public String url() {
+        return baseUrl() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+    }
+
+    /** {@code http://HOST:PORT}, with no token and no trailing slash (a wildcard address as loopback). */
+    public String baseUrl() {
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         if (host.equals("0.0.0.0") || host.equals("[::]")) {
             host = "127.0.0.1";
         }
-        return "http://" + host + ":" + port() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+        return "http://" + host + ":" + port();
+    }
+
+    /** The token it requires, or null. */
+    public String token() {
+        return options.token();
     }
 
     /** Every HTTP route registered, as {@code METHOD /path} ({@code GET /api/sessions/{id}}), for the OpenAPI test. */

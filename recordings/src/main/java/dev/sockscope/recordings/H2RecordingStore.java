@@ -173,7 +173,12 @@ public final class H2RecordingStore implements RecordingStore {
         }
         try {
             OwnerOnly.restrict(dir.resolve(FILE_NAME + ".mv.db"));
-            store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
+            try {
+                store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
+            } catch (java.io.IOException e) {
+                store.close();
+                throw new RecordingException(e.getMessage(), e);
+            }
             store.closeOrphans();
             store.server = LocalServer.start(dir, dir.resolve(FILE_NAME), store.writer);
         } catch (SQLException | java.io.IOException e) {
@@ -783,6 +788,11 @@ public final class H2RecordingStore implements RecordingStore {
             try (var st = c.createStatement(); var rs = st.executeQuery("SELECT grams FROM block_index LIMIT 0")) {
                 known = true;
             } catch (SQLException e) {
+                if (e.getErrorCode() != org.h2.api.ErrorCode.COLUMN_NOT_FOUND_1) {
+                    // Not an older schema but a failed read: this search reads every block; the next one asks again.
+                    LOG.warn("cannot tell whether {} has text signatures ({}); this search reads every block", directory, e.getMessage());
+                    return false;
+                }
                 known = false;
             }
             hasSignatures = known;

@@ -26,7 +26,7 @@ public final class InspectorApp implements AutoCloseable {
     private final InspectorOptions options;
     private final LiveFeed live;
     private final Javalin app;
-    private final StatusApi status = new StatusApi();
+    private final StatusApi status;
     private boolean started;
 
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options) {
@@ -38,6 +38,7 @@ public final class InspectorApp implements AutoCloseable {
                         RecordingProcess process) {
         this.options = options;
         this.live = new LiveFeed(liveSource);
+        this.status = new StatusApi(liveSource);
         Guard guard = new Guard(options);
         SessionsApi sessions = new SessionsApi(store);
         FramesApi frames = new FramesApi(store, registry);

@@ -116,9 +116,11 @@ class BesideRunningProxyTest {
             proxy.terminate();
         }
         assertThat(db.resolve("sockscope.inspector")).as("removed when the proxy stops").doesNotExist();
+        assertThat(db.resolve("sockscope.trace.db")).as("H2's trace of a failure: none at a clean stop").doesNotExist();
         Run alone = cli("replay", "1", "--db", db.toString(), "--upstream", upstream.uri().toString(), "--speed", "max");
         assertThat(alone.err()).doesNotContain("running proxy");
         assertThat(alone.code()).as("stderr: %s", alone.err()).isZero();
+        assertThat(db.resolve("sockscope.trace.db")).doesNotExist();
     }
 
     /** The mocks the running proxy serves, as its inspector lists them. */

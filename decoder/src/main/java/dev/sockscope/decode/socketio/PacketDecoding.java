@@ -10,19 +10,17 @@ import dev.sockscope.decode.Correlation;
 import dev.sockscope.decode.DecodeResult;
 import dev.sockscope.decode.Kind;
 import dev.sockscope.decode.Secret;
-import dev.sockscope.decode.spec.FieldPattern;
 import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.Direction;
 
 /**
  * What one Socket.IO packet says, as a decoded frame: its label (the event name, {@code CONNECT /admin}), kind,
- * summary, tree, the ack or connect it asks or answers, and the auth payload of a CONNECT as a secret.
+ * summary, tree, the ack or connect it asks or answers, and the credentials of a CONNECT's auth payload as secrets.
  */
 final class PacketDecoding {
     /** Correlation scopes: acks are per namespace (the same id may be open in / and /admin), connects keyed by namespace. */
     static final String ACK_SCOPE = "ack ";
     static final String CONNECT_SCOPE = "connect";
-    private static final List<FieldPattern> EVERY_STRING = List.of(FieldPattern.parse("**"));
 
     private PacketDecoding() {
     }
@@ -45,16 +43,16 @@ final class PacketDecoding {
             case CONNECT -> {
                 String label = named("CONNECT", p);
                 if (client) {
-                    JsonNode auth = p.payload() == null ? null : Json.maskStrings(p.payload(), masker);
+                    AuthSecrets.Masked auth = p.payload() == null ? null : AuthSecrets.mask(p.payload(), masker);
                     if (auth != null) {
-                        tree.set("auth", auth);
+                        tree.set("auth", auth.tree());
                     }
-                    d = DecodeResult.Decoded.of(label, Kind.REQUEST, (ns + "connect " + (auth == null ? "" : "auth " + Json.preview(auth))).trim())
+                    d = DecodeResult.Decoded.of(label, Kind.REQUEST, (ns + "connect " + (auth == null ? "" : "auth " + Json.preview(auth.tree()))).trim())
                             .with(Correlation.request(CONNECT_SCOPE, p.namespace()));
-                    if (p.payload() != null && !p.payload().isEmpty()) {
-                        // The auth payload is there to prove who the client is: all of it is kept out of the store.
+                    if (auth != null && !auth.paths().isEmpty()) {
+                        // The JSON after the packet header is not the frame's one document, so the session cannot find it alone.
                         Secret.Span span = Secret.inText(text, 1 + p.jsonStart(), text.length());
-                        d = d.withSecret(new Secret.Json(span.start(), span.end(), EVERY_STRING));
+                        d = d.withSecret(new Secret.Json(span.start(), span.end(), auth.paths()));
                     }
                 } else {
                     if (p.payload() != null) {

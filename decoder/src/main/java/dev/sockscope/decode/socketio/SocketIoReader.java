@@ -63,7 +63,8 @@ final class SocketIoReader implements FrameReader {
         return switch (packet.type()) {
             case OPEN -> open(packet);
             case PING -> DecodeResult.Decoded.of("ping", Kind.HEARTBEAT, packet.data().isEmpty() ? "ping" : "ping " + packet.data())
-                    .with(Correlation.request(PING_SCOPE, packet.data()));
+                    // A ping the peer closes on rather than answers is no unanswered request.
+                    .with(new Correlation.Request(PING_SCOPE, packet.data(), false));
             case PONG -> DecodeResult.Decoded.of("pong", Kind.HEARTBEAT, packet.data().isEmpty() ? "pong" : "pong " + packet.data())
                     .with(new Correlation.Answer(PING_SCOPE, packet.data(), true, false));
             case CLOSE -> DecodeResult.Decoded.of("close", Kind.CONTROL, "Engine.IO close");

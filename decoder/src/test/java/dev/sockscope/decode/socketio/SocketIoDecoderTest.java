@@ -125,9 +125,10 @@ class SocketIoDecoderTest {
     @Test
     void theConnectAuthPayloadIsMaskedInTheStoredCopyAndEverythingShown() {
         SessionDecoder d = SocketIoTesting.forced(decoder);
-        SessionDecoder.Step step = d.decode(text(1, C, "40/admin,{\"apiKey\":\"s3cr3t-key\",\"nested\":{\"k\":\"s3cr3t-deep\"}}"));
+        SessionDecoder.Step step = d.decode(text(1, C, "40/admin,{\"apiKey\":\"s3cr3t-key\",\"user\":\"bot-1\","
+                + "\"auth\":{\"k\":\"s3cr3t-deep\"},\"my.tokens\":[\"s3cr3t-a\",{\"x\":\"s3cr3t-b\"}],\"room\":{\"sessionId\":\"s3cr3t-c\"}}"));
         String stored = new String(step.maskedPayload(), StandardCharsets.UTF_8);
-        assertThat(stored).startsWith("40/admin,{\"apiKey\":\"").doesNotContain("s3cr3t");
+        assertThat(stored).startsWith("40/admin,{\"apiKey\":\"").doesNotContain("s3cr3t").contains("\"user\":\"bot-1\"");
         assertThat(step.decoding().summary()).doesNotContain("s3cr3t");
         assertThat(step.tree().build().toString()).doesNotContain("s3cr3t");
         assertThat(step.decoding().label()).isEqualTo("CONNECT /admin");

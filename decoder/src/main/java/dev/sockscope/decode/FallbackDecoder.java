@@ -8,12 +8,18 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.decode.binary.NestedPayloads;
+import dev.sockscope.decode.binary.OpenedPayload;
+import dev.sockscope.decode.binary.PayloadFormats;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 
 /**
  * What every frame gets when no decoder claims its session ({@code generic}): JSON labelled by a conventional field
- * (else by its keys, {@code {id,result}}), plain text, or a hex preview of binary. A JSON answer whose conventional id
+ * (else by its keys, {@code {id,result}}), plain text, a binary payload of a format {@link PayloadFormats} knows
+ * (MessagePack, CBOR, gzip, schema-less protobuf...) as its tree, or a hex preview of other binary. Payloads nested in
+ * a tree (base64 of gzip or JSON, compressed bytes) are opened when the tree is asked for ({@link NestedPayloads}). A JSON answer whose conventional id
  * ({@code id}, {@code seq}, {@code requestId}, ...) matches an earlier message from the other peer is paired with it,
  * as a guess: a message nobody answers is never listed as unanswered.
  */
@@ -52,11 +58,12 @@ public final class FallbackDecoder implements ProtocolDecoder {
 
     @Override
     public FrameReader open(DecoderContext context) {
-        return new Reader();
+        return new Reader(context == null ? SecretMasker.ephemeral() : context.masker());
     }
 
     /** Remembers the ids each peer sent, to recognise answers. */
     private static final class Reader implements FrameReader {
+        private final SecretMasker masker;
         private final Map<String, Integer> open = new LinkedHashMap<>(64, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
@@ -64,24 +71,51 @@ public final class FallbackDecoder implements ProtocolDecoder {
             }
         };
 
+        Reader(SecretMasker masker) {
+            this.masker = masker;
+        }
+
         @Override
         public DecodeResult read(FrameInput frame) {
             if (frame.type().isControl()) {
                 return DecodeResult.NotMine.CONTROL;
             }
             if (frame.type() == FrameType.BINARY) {
-                // Every frame of a binary protocol nobody claims comes here: one object, no copies.
-                return new DecodeResult.Decoded("binary", Kind.UNKNOWN, Previews.hex(frame.payload()), List.of(), null, List.of(), List.of(), "binary");
+                // Every frame of a binary protocol nobody claims comes here: most are none of the formats, rejected by
+                // their first bytes, and get one object, no copies.
+                OpenedPayload opened = PayloadFormats.open(frame.payload());
+                if (opened == null) {
+                    return new DecodeResult.Decoded("binary", Kind.UNKNOWN, Previews.hex(frame.payload()), List.of(), null, List.of(), List.of(),
+                            "binary");
+                }
+                return binary(frame, opened);
             }
             JsonText.Parsed parsed = frame.looksLikeJson() ? frame.parsed() : null;
             if (parsed instanceof JsonText.Ok ok) {
                 JsonNode tree = ok.tree();
                 DecodeResult.Decoded d = DecodeResult.Decoded.of(labelOf(tree), Kind.UNKNOWN,
-                        Previews.json(tree)).withProtocol("json").withTree(tree);
+                        Previews.json(tree)).withProtocol("json").withTree(() -> NestedPayloads.open(tree));
                 return paired(frame.from(), tree, d);
             }
             DecodeResult.Decoded text = DecodeResult.Decoded.of("text", Kind.UNKNOWN, Previews.text(frame.payload())).withProtocol("text");
             return parsed instanceof JsonText.Invalid invalid ? text.withWarning(Warning.of(Warning.Code.INVALID_JSON, invalid.reason())) : text;
+        }
+
+        /**
+         * A binary payload of a known format: its tree, with credentials masked before anything is shown; labelled by a
+         * conventional field when it has one, else by its format. A payload that claims a format and breaks it keeps its
+         * hex summary, with the warning.
+         */
+        private DecodeResult binary(FrameInput frame, OpenedPayload opened) {
+            JsonNode tree = opened.tree();
+            PayloadMasker.maskTree(tree, masker, 0);
+            boolean broken = !opened.warnings().isEmpty();
+            String summary = broken ? Previews.hex(frame.payload())
+                    : tree.isTextual() ? Previews.text(tree.textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)) : Previews.json(tree);
+            String label = !opened.schemaless() && tree.isObject() && hasLabelField(tree) ? labelOf(tree) : opened.format();
+            DecodeResult.Decoded d = new DecodeResult.Decoded(label, Kind.UNKNOWN, summary, opened.warnings(), () -> NestedPayloads.open(tree),
+                    List.of(), List.of(), opened.format());
+            return tree.isObject() && !opened.schemaless() ? paired(frame.from(), tree, d) : d;
         }
 
         /** An answer to an earlier message of the other peer with the same conventional id, or a message that may get one. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import dev.sockscope.wire.Capture;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
@@ -43,6 +44,23 @@ public final class DecodeThroughput {
                 }
             }
             report(protocol, registry, GoldenFrames.session(protocol), frames);
+        }
+        // The real libraries' captures, one input per protocol folder, chosen as a live session would choose.
+        Path captures = Files.isDirectory(CapturesTest.ROOT) ? CapturesTest.ROOT : Path.of("decoder").resolve(CapturesTest.ROOT);
+        try (Stream<Path> folders = Files.list(captures)) {
+            for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
+                String name = "capture " + folder.getFileName();
+                if (!wanted.test(name) && !wanted.test(folder.getFileName().toString())) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.list(folder)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".frames")).sorted().toList()) {
+                        Capture capture = Capture.read(f, f.getFileName().toString());
+                        report(folder.getFileName() + "/" + f.getFileName().toString().replace(".frames", ""), registry,
+                                capture.session(null), capture.frames());
+                    }
+                }
+            }
         }
         byte[] binary = new byte[1024];
         new java.util.Random(1).nextBytes(binary);

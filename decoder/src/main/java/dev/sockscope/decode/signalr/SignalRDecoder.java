@@ -7,6 +7,7 @@ import dev.sockscope.decode.Evidence;
 import dev.sockscope.decode.FrameInput;
 import dev.sockscope.decode.FrameReader;
 import dev.sockscope.decode.ProtocolDecoder;
+import dev.sockscope.decode.Scripting;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.SessionInfo;
 
@@ -69,5 +70,10 @@ public final class SignalRDecoder implements ProtocolDecoder {
     @Override
     public FrameReader open(DecoderContext context) {
         return new SignalRReader();
+    }
+
+    @Override
+    public Scripting scripting() {
+        return new SignalRScripting();
     }
 }

@@ -118,4 +118,14 @@ class SignalRDecoderTest {
                 SocketIoTesting.binary(9, S, (byte) 0x95, (byte) 1));
         assertThat(out).allSatisfy(f -> assertThat(f.warnings()).isNotEmpty().noneMatch(w -> w.code() == Warning.Code.DECODER_FAILED));
     }
+
+    @Test
+    void mockAnswersAnInvocationWithTheRecordedCompletionRenumbered() {
+        byte[] out = decoder.scripting().addressed(text(2, S, "{\"type\":3,\"invocationId\":\"0\",\"result\":1}" + RS),
+                text(1, C, "{\"type\":1,\"invocationId\":\"0\",\"target\":\"Echo\",\"arguments\":[]}" + RS),
+                text(9, C, "{\"type\":1,\"invocationId\":\"17\",\"target\":\"Echo\",\"arguments\":[]}" + RS));
+        assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo("{\"type\":3,\"invocationId\":\"17\",\"result\":1}" + RS);
+        byte[] ping = decoder.scripting().addressed(text(2, S, "{\"type\":6}" + RS), text(1, C, "{\"type\":6}" + RS), text(9, C, "{\"type\":6}" + RS));
+        assertThat(new String(ping, StandardCharsets.UTF_8)).isEqualTo("{\"type\":6}" + RS);
+    }
 }

@@ -26,13 +26,23 @@ final class PacketDecoding {
     }
 
     /**
-     * @param p         the packet
+     * @param packet    the packet
      * @param from      who sent it
      * @param text      the whole frame's text ({@code 4} and the packet)
      * @param masker    masks the auth payload for display
      */
-    static DecodeResult.Decoded of(SocketPacket p, Direction from, String text, SecretMasker masker) {
+    static DecodeResult.Decoded of(SocketPacket packet, Direction from, String text, SecretMasker masker) {
         boolean client = from == Direction.CLIENT_TO_SERVER;
+        SocketPacket p = packet;
+        List<Secret> secrets = List.of();
+        if (!(client && p.type() == SocketPacket.Type.CONNECT) && p.payload() != null) {
+            JsonNode shown = PayloadSecrets.shown(p.payload(), masker);
+            if (shown != p.payload()) {
+                Secret.Span span = Secret.inText(text, 1 + p.jsonStart(), text.length());
+                secrets = List.of(new Secret.Json(span.start(), span.end(), List.of()));
+                p = p.withPayload(shown);
+            }
+        }
         String ns = p.rootNamespace() ? "" : p.namespace() + " ";
         ObjectNode tree = Json.NODES.objectNode();
         tree.put("engine.io", "message");
@@ -79,7 +89,7 @@ final class PacketDecoding {
             tree.put("attachments", p.attachments());
             d = withSummary(d, d.summary() + " · " + p.attachments() + (p.attachments() == 1 ? " attachment" : " attachments"));
         }
-        return d.withTree(tree);
+        return d.withSecrets(secrets).withTree(tree);
     }
 
     private static DecodeResult.Decoded event(SocketPacket p, String ns, ObjectNode tree) {

@@ -42,6 +42,11 @@ record SocketPacket(Type type, int attachments, String namespace, Long ackId, Js
         return first.isTextual() || first.isNumber() ? first.asText() : null;
     }
 
+    /** The same packet with another payload (its credentials masked, for display). */
+    SocketPacket withPayload(JsonNode shown) {
+        return new SocketPacket(type, attachments, namespace, ackId, shown, jsonStart);
+    }
+
     boolean rootNamespace() {
         return namespace.equals("/");
     }

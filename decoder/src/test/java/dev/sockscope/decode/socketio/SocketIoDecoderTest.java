@@ -138,6 +138,20 @@ class SocketIoDecoderTest {
     }
 
     @Test
+    void conventionallyNamedCredentialsInAnyPacketAreMaskedInTheStoredCopyAndTheSummary() {
+        SessionDecoder d = SocketIoTesting.forced(decoder);
+        SessionDecoder.Step step = d.decode(text(1, C, "421[\"login\",{\"user\":\"bot\",\"password\":\"s3cr3t-pw\"}]"));
+        assertThat(new String(step.maskedPayload(), StandardCharsets.UTF_8)).startsWith("421[\"login\",{\"user\":\"bot\",\"password\":\"")
+                .doesNotContain("s3cr3t");
+        assertThat(step.decoding().summary()).contains("bot").doesNotContain("s3cr3t");
+        assertThat(step.tree().build().toString()).doesNotContain("s3cr3t");
+        SessionDecoder.Step ack = d.decode(text(2, S, "431[{\"accessToken\":\"s3cr3t-at\"}]"));
+        assertThat(new String(ack.maskedPayload(), StandardCharsets.UTF_8)).doesNotContain("s3cr3t");
+        assertThat(ack.decoding().summary()).doesNotContain("s3cr3t");
+        assertThat(d.decode(text(3, S, "42[\"chat\",{\"author\":\"ann\"}]")).maskedPayload()).as("nothing to mask").isNull();
+    }
+
+    @Test
     void pingsAndPongsArePairedHeartbeats() {
         SessionDecoder d = SocketIoTesting.forced(decoder);
         d.decode(text(1, S, "2"));

@@ -44,6 +44,19 @@ public final class DecodeThroughput {
             }
             report(protocol, registry, GoldenFrames.session(protocol), frames);
         }
+        // The built-in Java decoders, on what the real libraries sent (one input per capture, its own handshake).
+        for (String protocol : List.of("graphql", "json-rpc")) {
+            Path dir = (Files.isDirectory(CapturesTest.ROOT) ? CapturesTest.ROOT : Path.of("decoder").resolve(CapturesTest.ROOT)).resolve(protocol);
+            if (!wanted.test(protocol) || !Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".frames")).sorted().toList()) {
+                    dev.sockscope.wire.Capture capture = dev.sockscope.wire.Capture.read(f, protocol);
+                    report(protocol + " " + f.getFileName().toString().substring(0, 2), registry, capture.session(null), capture.frames());
+                }
+            }
+        }
         byte[] binary = new byte[1024];
         new java.util.Random(1).nextBytes(binary);
         List<RecordedFrame> bench = new ArrayList<>();

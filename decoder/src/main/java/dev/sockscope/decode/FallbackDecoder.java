@@ -170,6 +170,14 @@ public final class FallbackDecoder implements ProtocolDecoder {
         return tree.isArray() ? "array" : "value";
     }
 
+    /**
+     * The value of a tree's conventional name field ({@code type}, {@code event}, {@code name}, {@code op}, ...), or
+     * null when it has none: what a decoder of a self-describing format may label a message by.
+     */
+    public static String conventionalLabel(JsonNode tree) {
+        return tree != null && tree.isObject() && hasLabelField(tree) ? labelOf(tree) : null;
+    }
+
     private static boolean hasLabelField(JsonNode tree) {
         for (String field : LABEL_FIELDS) {
             JsonNode v = tree.get(field);

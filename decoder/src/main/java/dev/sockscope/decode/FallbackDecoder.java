@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.decode.binary.BinarySecrets;
 import dev.sockscope.decode.binary.NestedPayloads;
 import dev.sockscope.decode.binary.OpenedPayload;
 import dev.sockscope.decode.binary.PayloadFormats;
@@ -102,19 +103,21 @@ public final class FallbackDecoder implements ProtocolDecoder {
         }
 
         /**
-         * A binary payload of a known format: its tree, with credentials masked before anything is shown; labelled by a
+         * A binary payload of a known format: its tree, with credentials masked before anything is shown (and located in
+         * the payload, so that the stored copy is masked too); labelled by a
          * conventional field when it has one, else by its format. A payload that claims a format and breaks it keeps its
          * hex summary, with the warning.
          */
         private DecodeResult binary(FrameInput frame, OpenedPayload opened) {
             JsonNode tree = opened.tree();
+            List<Secret> secrets = BinarySecrets.locate(opened, frame.payload());
             PayloadMasker.maskTree(tree, masker, 0);
             boolean broken = !opened.warnings().isEmpty();
             String summary = broken ? Previews.hex(frame.payload())
                     : tree.isTextual() ? Previews.text(tree.textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)) : Previews.json(tree);
             String label = !opened.schemaless() && tree.isObject() && hasLabelField(tree) ? labelOf(tree) : opened.format();
             DecodeResult.Decoded d = new DecodeResult.Decoded(label, Kind.UNKNOWN, summary, opened.warnings(), () -> NestedPayloads.open(tree),
-                    List.of(), List.of(), opened.format());
+                    secrets, List.of(), opened.format());
             return tree.isObject() && !opened.schemaless() ? paired(frame.from(), tree, d) : d;
         }
 
@@ -168,6 +171,14 @@ public final class FallbackDecoder implements ProtocolDecoder {
             return keys(tree);
         }
         return tree.isArray() ? "array" : "value";
+    }
+
+    /**
+     * The value of a tree's conventional name field ({@code type}, {@code event}, {@code name}, {@code op}, ...), or
+     * null when it has none: what a decoder of a self-describing format may label a message by.
+     */
+    public static String conventionalLabel(JsonNode tree) {
+        return tree != null && tree.isObject() && hasLabelField(tree) ? labelOf(tree) : null;
     }
 
     private static boolean hasLabelField(JsonNode tree) {

@@ -65,6 +65,22 @@ class BinaryFallbackTest {
     }
 
     @Test
+    void credentialsAreMaskedInTheStoredCopyWhichStillParses() throws Exception {
+        SessionDecoder d = generic();
+        byte[] msgpack = MSGPACK.writeValueAsBytes(message("op", "auth", "access_token", "s3cr3t-msgpack-token", "note", "s3cr3t-msgpack-token"));
+        SessionDecoder.Step step = d.decode(binary(1, Direction.CLIENT_TO_SERVER, msgpack));
+        byte[] stored = step.maskedPayload();
+        assertThat(stored).hasSameSizeAs(msgpack);
+        JsonNode back = MSGPACK.readTree(stored);
+        assertThat(back.get("access_token").asText()).hasSize("s3cr3t-msgpack-token".length()).isNotEqualTo("s3cr3t-msgpack-token");
+        assertThat(back.get("op").asText()).isEqualTo("auth");
+        byte[] cbor = CBOR.writeValueAsBytes(message("user", "ann", "password", "s3cr3t-cbor-pass"));
+        byte[] storedCbor = d.decode(binary(2, Direction.CLIENT_TO_SERVER, cbor)).maskedPayload();
+        assertThat(CBOR.readTree(storedCbor).get("password").asText()).isNotEqualTo("s3cr3t-cbor-pass").hasSize(16);
+        assertThat(CBOR.readTree(storedCbor).get("user").asText()).isEqualTo("ann");
+    }
+
+    @Test
     void cborAndGzipFramesSayTheirFormat() throws Exception {
         SessionDecoder d = generic();
         FrameDecoding cbor = d.decode(binary(1, Direction.SERVER_TO_CLIENT, CBOR.writeValueAsBytes(message("n", 1, "v", List.of(1, 2)))))

@@ -109,7 +109,8 @@ final class RawProtobuf implements PayloadFormat {
         return i == to;
     }
 
-    private static ObjectNode tree(UnknownFieldSet fields, int depth) {
+    /** A set of fields read without a schema, as a tree: field numbers as keys. */
+    static ObjectNode tree(UnknownFieldSet fields, int depth) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<Integer, UnknownFieldSet.Field> e : fields.asMap().entrySet()) {
             UnknownFieldSet.Field f = e.getValue();

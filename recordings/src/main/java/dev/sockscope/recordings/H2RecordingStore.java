@@ -896,6 +896,13 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
+    /** Writes everything committed to the file now (tests that copy a live folder). */
+    synchronized void checkpoint() throws SQLException {
+        try (var st = writer.createStatement()) {
+            st.execute("CHECKPOINT");
+        }
+    }
+
     @Override
     public synchronized void close() {
         payloads.close();

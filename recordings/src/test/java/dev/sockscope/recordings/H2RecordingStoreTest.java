@@ -268,7 +268,6 @@ class H2RecordingStoreTest {
         Path copy = dir.resolve("copy");
         try (H2RecordingStore writer = H2RecordingStore.open(original)) {
             writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
-            writer.checkpoint();
             copyFolder(original, copy); // as cp -r would, while the proxy runs: the copy holds session 1 only
             writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
             assertThat(copy.resolve(LocalServer.ANNOUNCEMENT)).exists();
@@ -302,11 +301,12 @@ class H2RecordingStoreTest {
     void aBatchWithOneBadEventStillWritesTheOthersAndSaysWhatWasLost() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
             store.append(Fixtures.decoded(store, Fixtures.chatSession(1)));
-            // The same session opened twice: that one event cannot be written, the new frames can.
+            // The same session opened twice: that one record (of its row, its protocol, the block) cannot be indexed, the
+            // new frames can.
             List<CaptureEvent> batch = new ArrayList<>(Fixtures.chatSession(1).subList(0, 1));
             batch.add(new CaptureEvent.FrameCaptured(Fixtures.text(1, 10, Direction.CLIENT_TO_SERVER, "late frame")));
             assertThatThrownBy(() -> store.append(Fixtures.decoded(store, batch)))
-                    .isInstanceOf(RecordingException.class).hasMessageStartingWith("1 of 2 events could not be written");
+                    .isInstanceOf(RecordingException.class).hasMessageStartingWith("1 of 3 records could not be indexed");
             assertThat(store.frames(1, 9, 10)).extracting(RecordedFrame::text).containsExactly("late frame");
         }
     }

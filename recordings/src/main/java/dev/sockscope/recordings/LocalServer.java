@@ -67,7 +67,8 @@ final class LocalServer {
         Path file = dir.resolve(ANNOUNCEMENT);
         Path tmp = dir.resolve(ANNOUNCEMENT + ".tmp");
         String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/" + name;
-        String text = url + "\n" + ProcessHandle.current().pid() + "\n" + READER_USER + "\n" + password + "\n";
+        String text = url + "\n" + ProcessHandle.current().pid() + "\n" + READER_USER + "\n" + password + "\n"
+                + identity(dir) + "\n";
         try {
             Files.deleteIfExists(tmp);
             OwnerOnly.writeNew(tmp, text.getBytes(StandardCharsets.UTF_8));
@@ -102,6 +103,16 @@ final class LocalServer {
         }
     }
 
+    /**
+     * What tells this folder from a copy of it: its file key (device and inode on Unix) and real path. A copy has its own
+     * inode, so a {@code sockscope.server} copied with the folder never sends the copy's readers to the original's server;
+     * a folder moved while its proxy runs keeps its inode and still finds its server.
+     */
+    static String identity(Path dir) throws IOException {
+        Object key = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        return key != null ? "folder " + key : "folder " + dir.toRealPath();
+    }
+
     /** How to reach a live server for this folder, if a running process announced one. */
     static Optional<Announcement> findLive(Path dir) {
         Path file = dir.resolve(ANNOUNCEMENT);
@@ -110,9 +121,11 @@ final class LocalServer {
         }
         String[] lines;
         long pid;
+        String folder;
         try {
             lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
             pid = Long.parseLong(lines[1].trim());
+            folder = identity(dir);
         } catch (IOException e) {
             sayOnce(file + " cannot be read (" + e + "): taken as no running proxy; if one runs, opening the folder waits for it");
             return Optional.empty();
@@ -122,6 +135,10 @@ final class LocalServer {
         }
         if (lines.length < 4) {
             return Optional.empty(); // written by a version before readers had their own user: not ours to use
+        }
+        if (lines.length < 5 || !lines[4].trim().equals(folder)) {
+            noteForeign(file, lines.length < 5 ? "(it names no folder)" : "(it was written for " + lines[4].trim() + ")");
+            return Optional.empty();
         }
         if (pid != ProcessHandle.current().pid() && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             return Optional.empty(); // left by a process that was killed: the database is free
@@ -153,6 +170,17 @@ final class LocalServer {
     private static void sayOnce(String message) {
         if (SAID.add(message)) {
             org.slf4j.LoggerFactory.getLogger(LocalServer.class).warn(message);
+        }
+    }
+
+    /** Said once per file per process: readers ask for the server many times. */
+    private static final java.util.Set<Path> NOTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void noteForeign(Path file, String why) {
+        if (NOTED.add(file)) {
+            org.slf4j.LoggerFactory.getLogger(LocalServer.class).warn("ignoring {}: it announces the server of another"
+                    + " recordings folder {}, as a copy of a folder whose proxy was running carries; this folder is read"
+                    + " from its own files", file, why);
         }
     }
 

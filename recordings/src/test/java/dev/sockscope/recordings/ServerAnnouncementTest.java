@@ -18,8 +18,9 @@ class ServerAnnouncementTest {
     @TempDir
     Path dir;
 
+    /** An announcement for this folder: {@code text}'s four lines, then the folder's identity. */
     private void announce(String text) throws Exception {
-        Files.writeString(dir.resolve(LocalServer.ANNOUNCEMENT), text);
+        Files.writeString(dir.resolve(LocalServer.ANNOUNCEMENT), text + LocalServer.identity(dir) + "\n");
     }
 
     @Test
@@ -29,7 +30,7 @@ class ServerAnnouncementTest {
         }
         assertThat(LocalServer.findLive(dir)).as("removed at a clean stop").isEmpty();
 
-        announce("garbage");
+        announce("garbage\n");
         assertThat(LocalServer.findLive(dir)).isEmpty();
         announce("jdbc:h2:tcp://127.0.0.1:1/x\n" + Long.MAX_VALUE + "\nU\nP\n");
         assertThat(LocalServer.findLive(dir)).as("a process that is gone").isEmpty();

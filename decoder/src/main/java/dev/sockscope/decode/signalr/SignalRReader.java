@@ -44,7 +44,7 @@ final class SignalRReader implements FrameReader {
         }
         List<DecodeResult.Decoded> parts = new ArrayList<>(records.size());
         for (HubRecords.Record r : records) {
-            parts.add(record(r, frame, text));
+            parts.add(record(r, frame));
         }
         DecodeResult.Decoded d = parts.size() == 1 ? parts.get(0) : combined(parts);
         if (!records.get(records.size() - 1).terminated()) {
@@ -53,15 +53,13 @@ final class SignalRReader implements FrameReader {
         return d;
     }
 
-    private DecodeResult.Decoded record(HubRecords.Record r, FrameInput frame, String text) {
+    /** One record; credentials in it were masked before the reader saw the frame (the session's pass over JSON-like text). */
+    private DecodeResult.Decoded record(HubRecords.Record r, FrameInput frame) {
         if (!(JsonText.parse(r.text()) instanceof JsonText.Ok ok) || !ok.tree().isObject()) {
             return DecodeResult.Decoded.of("invalid record", Kind.UNKNOWN, Filters.truncate(r.text(), 120))
                     .withWarning(Warning.of(Warning.Code.MALFORMED, "a hub protocol record is one JSON object"));
         }
-        DecodeResult.Decoded d = RecordDecoding.of(ok.tree(), frame.from(), invocations);
-        // Conventionally named credentials in arguments are masked in the stored copy, as in any JSON document.
-        Secret.Span span = Secret.inText(text, r.start(), r.end());
-        return d.withSecret(new Secret.Json(span.start(), span.end(), List.of()));
+        return RecordDecoding.of(ok.tree(), frame.from(), invocations);
     }
 
     /** Several records of one frame as one decoding. */

@@ -21,8 +21,12 @@ class SignalRPeersTest extends PeersTestBase {
     static final String TOKEN = "s3cr3t-signalr-token";
     static final String RS = "\u001e";
 
+    /** The recordings folder the run writes (PeersTestBase puts it there). */
+    private Path recordings;
+
     @Override
     Scenario scenario(Path temp) {
+        recordings = temp.resolve("recordings");
         return Scenario.node("signalr", List.of(TOKEN));
     }
 
@@ -111,6 +115,11 @@ class SignalRPeersTest extends PeersTestBase {
                         .containsExactly("ping", Kind.HEARTBEAT));
         assertThat(run.session(0).session().info().handshake().toString()).doesNotContain(TOKEN);
         assertThat(stored()).allSatisfy(f -> assertThat(f.frame().text() + f.decoding().summary()).doesNotContain(TOKEN));
+    }
+
+    @Test
+    void noCredentialIsInAnyFileOfTheRecordingsFolder() {
+        SecretsOnDisk.assertNowhere(recordings, TOKEN, "and forget");
     }
 
     /** The stored frames of the session, as the store returns them. */

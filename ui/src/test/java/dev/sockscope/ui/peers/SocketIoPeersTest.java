@@ -22,8 +22,12 @@ import dev.sockscope.wire.FrameType;
 class SocketIoPeersTest extends PeersTestBase {
     static final String TOKEN = "s3cr3t-socketio-token";
 
+    /** The recordings folder the run writes (PeersTestBase puts it there). */
+    private Path recordings;
+
     @Override
     Scenario scenario(Path temp) {
+        recordings = temp.resolve("recordings");
         // The wrong token is a credential too: masked in the store like the right ones.
         return Scenario.node("socket.io", List.of(TOKEN, "s3cr3t-admin-token", "wrong-token"));
     }
@@ -138,6 +142,13 @@ class SocketIoPeersTest extends PeersTestBase {
                 .doesNotContain("s3cr3t").doesNotContain("wrong-token"));
         assertThat(stored("40{\"token\"").frame().text()).as("the rest of the packet is kept").startsWith("40{\"token\":\"")
                 .endsWith(",\"user\":\"bot-1\"}");
+    }
+
+    @Test
+    void noCredentialIsInAnyFileOfTheRecordingsFolder() {
+        SecretsOnDisk.assertNowhere(recordings, TOKEN, "room-event");
+        SecretsOnDisk.assertNowhere(recordings, "s3cr3t-admin-token", "room-event");
+        SecretsOnDisk.assertNowhere(recordings, "wrong-token", "room-event");
     }
 
     /** The stored frames of the session, as the store returns them (masked, with their decodings). */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.decode.FrameInput;
 import dev.sockscope.decode.Kind;
+import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.decode.SessionDecoder;
 import dev.sockscope.decode.Warning;
 import dev.sockscope.decode.socketio.SocketIoTesting;
@@ -59,6 +60,15 @@ class SignalRDecoderTest {
     void noSeedProtocolFrameAndNoOtherLibrarysFrameIsTakenForSignalR() throws Exception {
         List<RecordedFrame> others = SocketIoTesting.othersFrames("signalr");
         assertThat(others).hasSizeGreaterThan(100).noneMatch(f -> decoder.recognises(FrameInput.of(f)));
+    }
+
+    @Test
+    void theHandshakeRecordChoosesSignalRAmongEveryBuiltInDecoderEvenOnAHubPath() {
+        SessionDecoder d = ProtocolRegistry.builtIn().open(SocketIoTesting.session("/chathub", "id=abc"), SocketIoTesting.MASKER);
+        assertThat(d.opened()).as("weak evidence alone decides nothing").isNull();
+        SessionDecoder.Step first = d.decode(text(1, C, "{\"protocol\":\"json\",\"version\":1}" + RS));
+        assertThat(first.chosen().protocol()).isEqualTo("signalr");
+        assertThat(first.decoding().label()).isEqualTo("handshake");
     }
 
     @Test

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.decode.FrameInput;
 import dev.sockscope.decode.Kind;
+import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.decode.SessionDecoder;
 import dev.sockscope.decode.Trees;
 import dev.sockscope.decode.Warning;
@@ -53,6 +54,16 @@ class SocketIoDecoderTest {
         random[0] = '4';
         random[1] = '2';
         assertThat(decoder.recognises(FrameInput.of(binary(1, S, random)))).isFalse();
+    }
+
+    @Test
+    void withoutTheHandshakeTheOpenPacketChoosesSocketIoAmongEveryBuiltInDecoder() {
+        SessionDecoder d = ProtocolRegistry.builtIn().open(SocketIoTesting.session("/ws", null), SocketIoTesting.MASKER);
+        assertThat(d.opened()).as("nothing in the handshake").isNull();
+        SessionDecoder.Step open = d.decode(text(1, S, "0{\"sid\":\"x\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000}"));
+        assertThat(open.chosen().protocol()).isEqualTo("socket.io");
+        assertThat(open.chosen().reason()).isEqualTo("content: frame 1 matches the socket.io decoder");
+        assertThat(d.decode(text(2, C, "40")).decoding().label()).isEqualTo("CONNECT");
     }
 
     @Test

@@ -48,48 +48,52 @@ final class PacketDecoding {
         tree.put("engine.io", "message");
         tree.put("type", p.type().name());
         tree.put("namespace", p.namespace());
-        DecodeResult.Decoded d;
-        switch (p.type()) {
-            case CONNECT -> {
-                String label = named("CONNECT", p);
-                if (client) {
-                    AuthSecrets.Masked auth = p.payload() == null ? null : AuthSecrets.mask(p.payload(), masker);
-                    if (auth != null) {
-                        tree.set("auth", auth.tree());
-                    }
-                    d = DecodeResult.Decoded.of(label, Kind.REQUEST, (ns + "connect " + (auth == null ? "" : "auth " + Json.preview(auth.tree()))).trim())
-                            .with(Correlation.request(CONNECT_SCOPE, p.namespace()));
-                    if (auth != null && !auth.paths().isEmpty()) {
-                        // The JSON after the packet header is not the frame's one document, so the session cannot find it alone.
-                        Secret.Span span = Secret.inText(text, 1 + p.jsonStart(), text.length());
-                        d = d.withSecret(new Secret.Json(span.start(), span.end(), auth.paths()));
-                    }
-                } else {
-                    if (p.payload() != null) {
-                        tree.set("data", p.payload());
-                    }
-                    String sid = p.payload() == null ? "" : p.payload().path("sid").asText("");
-                    d = DecodeResult.Decoded.of(label, Kind.RESPONSE, (ns + "connected" + (sid.isEmpty() ? "" : " sid " + sid)).trim())
-                            .with(Correlation.answer(CONNECT_SCOPE, p.namespace()));
-                }
-            }
-            case CONNECT_ERROR -> {
-                tree.set("error", p.payload());
-                JsonNode message = p.payload().isObject() ? p.payload().path("message") : p.payload();
-                d = DecodeResult.Decoded.of(named("CONNECT_ERROR", p), Kind.ERROR,
-                                ns + "refused: " + (message.isTextual() ? message.textValue() : Json.preview(p.payload())))
-                        // Keeps its own label, so that refusals are found as such; it still points at its CONNECT.
-                        .with(new Correlation.Answer(CONNECT_SCOPE, p.namespace(), true, false));
-            }
-            case DISCONNECT -> d = DecodeResult.Decoded.of(named("DISCONNECT", p), Kind.CONTROL, (ns + "disconnect").trim());
-            case EVENT, BINARY_EVENT -> d = event(p, ns, tree);
-            default -> d = ack(p, ns, tree);
-        }
+        DecodeResult.Decoded d = switch (p.type()) {
+            case CONNECT -> client ? clientConnect(p, ns, text, tree, masker) : serverConnect(p, ns, tree);
+            case CONNECT_ERROR -> connectError(p, ns, tree);
+            case DISCONNECT -> DecodeResult.Decoded.of(named("DISCONNECT", p), Kind.CONTROL, (ns + "disconnect").trim());
+            case EVENT, BINARY_EVENT -> event(p, ns, tree);
+            case ACK, BINARY_ACK -> ack(p, ns, tree);
+        };
         if (p.attachments() > 0) {
             tree.put("attachments", p.attachments());
             d = withSummary(d, d.summary() + " · " + p.attachments() + (p.attachments() == 1 ? " attachment" : " attachments"));
         }
         return d.withSecrets(secrets).withTree(tree);
+    }
+
+    private static DecodeResult.Decoded clientConnect(SocketPacket p, String ns, String text, ObjectNode tree, SecretMasker masker) {
+        AuthSecrets.Masked auth = p.payload() == null ? null : AuthSecrets.mask(p.payload(), masker);
+        if (auth != null) {
+            tree.set("auth", auth.tree());
+        }
+        DecodeResult.Decoded d = DecodeResult.Decoded.of(named("CONNECT", p), Kind.REQUEST,
+                        (ns + "connect " + (auth == null ? "" : "auth " + Json.preview(auth.tree()))).trim())
+                .with(Correlation.request(CONNECT_SCOPE, p.namespace()));
+        if (auth != null && !auth.paths().isEmpty()) {
+            // The JSON after the packet header is not the frame's one document, so the session cannot find it alone.
+            Secret.Span span = Secret.inText(text, 1 + p.jsonStart(), text.length());
+            d = d.withSecret(new Secret.Json(span.start(), span.end(), auth.paths()));
+        }
+        return d;
+    }
+
+    private static DecodeResult.Decoded serverConnect(SocketPacket p, String ns, ObjectNode tree) {
+        if (p.payload() != null) {
+            tree.set("data", p.payload());
+        }
+        String sid = p.payload() == null ? "" : p.payload().path("sid").asText("");
+        return DecodeResult.Decoded.of(named("CONNECT", p), Kind.RESPONSE, (ns + "connected" + (sid.isEmpty() ? "" : " sid " + sid)).trim())
+                .with(Correlation.answer(CONNECT_SCOPE, p.namespace()));
+    }
+
+    private static DecodeResult.Decoded connectError(SocketPacket p, String ns, ObjectNode tree) {
+        tree.set("error", p.payload());
+        JsonNode message = p.payload().isObject() ? p.payload().path("message") : p.payload();
+        return DecodeResult.Decoded.of(named("CONNECT_ERROR", p), Kind.ERROR,
+                        ns + "refused: " + (message.isTextual() ? message.textValue() : Json.preview(p.payload())))
+                // Keeps its own label, so that refusals are found as such; it still points at its CONNECT.
+                .with(new Correlation.Answer(CONNECT_SCOPE, p.namespace(), true, false));
     }
 
     private static DecodeResult.Decoded event(SocketPacket p, String ns, ObjectNode tree) {

@@ -195,4 +195,22 @@ class SocketIoDecoderTest {
         byte[] same = decoder.scripting().addressed(text(2, S, "42[\"x\"]"), text(1, C, "420[\"y\"]"), text(9, C, "423[\"y\"]"));
         assertThat(new String(same, StandardCharsets.UTF_8)).isEqualTo("42[\"x\"]");
     }
+
+    @Test
+    void theRealCaptureCutAndScrambledNeverMakesTheDecoderFail() throws Exception {
+        List<RecordedFrame> frames = dev.sockscope.wire.Capture.read(java.nio.file.Path.of("src/test/resources/captures/socket.io/01-chat-bot.frames"), "x").frames();
+        Random random = new Random(16);
+        SessionDecoder d = SocketIoTesting.forced(decoder);
+        for (int i = 0; i < 3000; i++) {
+            RecordedFrame f = frames.get(random.nextInt(frames.size()));
+            byte[] p = f.payload().clone();
+            int cut = p.length == 0 ? 0 : random.nextInt(p.length + 1);
+            byte[] scrambled = java.util.Arrays.copyOf(p, cut);
+            if (scrambled.length > 0 && random.nextBoolean()) {
+                scrambled[random.nextInt(scrambled.length)] = (byte) random.nextInt(256);
+            }
+            RecordedFrame odd = new RecordedFrame(1, i + 1, i, f.from(), f.type(), scrambled, 1, null);
+            assertThat(d.decode(odd).decoding().warnings()).as("%s", odd.text()).noneMatch(w -> w.code() == Warning.Code.DECODER_FAILED);
+        }
+    }
 }

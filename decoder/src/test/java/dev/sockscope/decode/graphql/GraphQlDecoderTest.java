@@ -179,6 +179,31 @@ class GraphQlDecoderTest {
         assertThat(first.chosen().reason()).isEqualTo("content: frame 1 matches the graphql decoder");
     }
 
+    @Test
+    void graphqlWsCloseCodesAreExplained() {
+        open("graphql-transport-ws");
+        byte[] close = {0x11, 0x33, 'F', 'o', 'r', 'b', 'i', 'd', 'd', 'e', 'n'};
+        FrameDecoding d = session.decode(new RecordedFrame(1, 1, 1, S, FrameType.CLOSE, close, 1, null)).decoding();
+        assertThat(d.label()).isEqualTo("close 4403");
+        assertThat(d.summary()).contains("forbidden: connection_init refused");
+    }
+
+    @Test
+    void mockGivesARecordedResultTheLiveOperationsId() {
+        var scripting = new GraphQlDecoder().scripting();
+        RecordedFrame recordedNext = frame(S, "{\"id\":\"old\",\"type\":\"next\",\"payload\":{\"data\":{\"a\":1}}}");
+        RecordedFrame recordedSubscribe = frame(C, "{\"id\":\"old\",\"type\":\"subscribe\",\"payload\":{\"query\":\"{ a }\"}}");
+        RecordedFrame liveSubscribe = frame(C, "{\"id\":\"new-uuid\",\"type\":\"subscribe\",\"payload\":{\"query\":\"{ a }\"}}");
+        assertThat(new String(scripting.addressed(recordedNext, recordedSubscribe, liveSubscribe), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":\"new-uuid\",\"type\":\"next\",\"payload\":{\"data\":{\"a\":1}}}");
+        RecordedFrame pong = frame(S, "{\"type\":\"pong\"}");
+        assertThat(scripting.addressed(pong, recordedSubscribe, liveSubscribe)).as("nothing to address").isSameAs(pong.payload());
+    }
+
+    private static RecordedFrame frame(Direction from, String text) {
+        return new RecordedFrame(1, 1, 1, from, FrameType.TEXT, text.getBytes(StandardCharsets.UTF_8), 1, null);
+    }
+
     private static FrameInput input(FrameType type, String text) {
         return FrameInput.of(new RecordedFrame(1, 1, 1, C, type, text.getBytes(StandardCharsets.UTF_8), 1, null));
     }

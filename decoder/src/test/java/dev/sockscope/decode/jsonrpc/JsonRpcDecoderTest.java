@@ -168,6 +168,18 @@ class JsonRpcDecoderTest {
         assertThat(decoder.recognises(input(FrameType.BINARY, "{\"jsonrpc\":\"2.0\"}"))).isFalse();
     }
 
+    /** DecodeThroughput's and DecodeCompare's generic JSON input measures the fallback only while no decoder claims it. */
+    @Test
+    void theBenchmarksGenericJsonIsNoOnesProtocol() {
+        String json = "{\"version\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
+        SessionDecoder.Step last = null;
+        for (int i = 0; i < 3; i++) {
+            last = step(S, json);
+            assertThat(last.decoding().protocol()).isEqualTo("json");
+        }
+        assertThat(last.chosen().protocol()).isEqualTo("generic");
+    }
+
     /** docs/decoders.md's worked spec is named json-rpc too: given with --protocols, the user's spec wins. */
     @Test
     void aUsersSpecNamedJsonRpcReplacesTheBuiltIn(@TempDir Path dir) throws Exception {

@@ -99,6 +99,23 @@ class GraphQlDecoderTest {
         assertThat(codes(refused)).as("no connection_init was sent").containsExactly(Warning.Code.ANSWERS_NOTHING);
     }
 
+    /** AWS AppSync's real-time protocol: graphql-ws with the request as a JSON string in data, and a start_ack. */
+    @Test
+    void appSyncsStartCarriesItsRequestAsAStringAndIsAcknowledged() {
+        open("graphql-ws");
+        send(C, "{\"type\":\"connection_init\"}");
+        send(S, "{\"type\":\"connection_ack\",\"payload\":{\"connectionTimeoutMs\":300000}}");
+        FrameDecoding start = send(C, "{\"id\":\"u1\",\"type\":\"start\",\"payload\":{\"data\":\"{\\\"query\\\":\\\"subscription OnCreate { onCreate { id } }\\\",\\\"variables\\\":{}}\","
+                + "\"extensions\":{\"authorization\":{\"host\":\"x.appsync-api.eu-west-1.amazonaws.com\",\"Authorization\":\"eyJ-s3cr3t\"}}}}");
+        FrameDecoding ack = send(S, "{\"id\":\"u1\",\"type\":\"start_ack\"}");
+        FrameDecoding data = send(S, "{\"id\":\"u1\",\"type\":\"data\",\"payload\":{\"data\":{\"onCreate\":{\"id\":\"7\"}}}}");
+        assertThat(start).extracting(FrameDecoding::label, FrameDecoding::summary)
+                .containsExactly("subscription OnCreate", "subscription OnCreate { onCreate { id } }");
+        assertThat(List.of(ack, data)).extracting(FrameDecoding::label, FrameDecoding::kind, FrameDecoding::correlatesWith)
+                .containsExactly(tuple("subscription OnCreate", Kind.RESPONSE, 3L), tuple("subscription OnCreate", Kind.RESPONSE, 3L));
+        assertThat(List.of(start, ack, data)).allSatisfy(d -> assertThat(d.warnings()).isEmpty());
+    }
+
     @Test
     void pingsPairWithPongsAndAnUnsolicitedPongIsAHeartbeatWithoutWarning() {
         open("graphql-transport-ws");

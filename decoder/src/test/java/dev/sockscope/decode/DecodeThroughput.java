@@ -72,7 +72,7 @@ public final class DecodeThroughput {
         if (wanted.test("bench")) {
             report("bench 1KiB", registry, GoldenFrames.session("detect"), bench);
         }
-        String json = "{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
+        String json = "{\"version\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
         List<RecordedFrame> generic = new ArrayList<>();
         for (int i = 1; i <= 64; i++) {
             generic.add(new RecordedFrame(1, i, i, Direction.SERVER_TO_CLIENT, FrameType.TEXT, json.getBytes(StandardCharsets.UTF_8), 1, null));

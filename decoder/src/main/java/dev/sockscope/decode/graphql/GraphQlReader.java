@@ -77,6 +77,7 @@ final class GraphQlReader implements FrameReader {
             case "ka" -> Decoded.of(type, Kind.HEARTBEAT, "keep-alive");
             case "ping", "pong" -> heartbeat(type, client, payload);
             case "subscribe", "start" -> start(type, id, payload);
+            case "start_ack" -> startAck(id);
             case "next", "data" -> result(type, id, payload);
             case "error" -> error(id, payload);
             case "complete" -> client ? cancel(type, id) : complete(id);
@@ -123,6 +124,7 @@ final class GraphQlReader implements FrameReader {
     }
 
     private Decoded start(String type, String id, JsonNode payload) {
+        payload = request(payload);
         JsonNode query = payload == null ? null : payload.get("query");
         JsonNode name = payload == null ? null : payload.get("operationName");
         String operationName = name != null && name.isTextual() ? name.asText() : null;
@@ -148,6 +150,24 @@ final class GraphQlReader implements FrameReader {
         open.put(id, label);
         cancelled.remove(id);
         return d.with(new Correlation.Request(OPERATION, id, true));
+    }
+
+    /**
+     * The GraphQL request of a start: the payload itself, or (AWS AppSync's real-time protocol, subprotocol
+     * {@code graphql-ws}) the JSON document in its {@code data} string.
+     */
+    private static JsonNode request(JsonNode payload) {
+        if (payload != null && !payload.has("query") && payload.path("data").isTextual()
+                && JsonText.parse(payload.get("data").asText()) instanceof JsonText.Ok ok && ok.tree().isObject()) {
+            return ok.tree();
+        }
+        return payload;
+    }
+
+    /** AppSync acknowledges a start before its first data: an item of the operation's stream. */
+    private Decoded startAck(String id) {
+        Decoded d = Decoded.of(labelOf(id, "start_ack"), Kind.RESPONSE, "start_ack");
+        return id == null ? d : d.with(new Correlation.Answer(OPERATION, id, false, true));
     }
 
     private Decoded result(String type, String id, JsonNode payload) {
@@ -201,7 +221,7 @@ final class GraphQlReader implements FrameReader {
 
     private static boolean needsId(String type) {
         return switch (type) {
-            case "subscribe", "start", "next", "data", "complete", "stop" -> true;
+            case "subscribe", "start", "start_ack", "next", "data", "complete", "stop" -> true;
             default -> false;
         };
     }

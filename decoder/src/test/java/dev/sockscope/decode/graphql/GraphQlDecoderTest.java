@@ -99,6 +99,23 @@ class GraphQlDecoderTest {
         assertThat(codes(refused)).as("no connection_init was sent").containsExactly(Warning.Code.ANSWERS_NOTHING);
     }
 
+    /** AWS AppSync's real-time protocol: graphql-ws with the request as a JSON string in data, and a start_ack. */
+    @Test
+    void appSyncsStartCarriesItsRequestAsAStringAndIsAcknowledged() {
+        open("graphql-ws");
+        send(C, "{\"type\":\"connection_init\"}");
+        send(S, "{\"type\":\"connection_ack\",\"payload\":{\"connectionTimeoutMs\":300000}}");
+        FrameDecoding start = send(C, "{\"id\":\"u1\",\"type\":\"start\",\"payload\":{\"data\":\"{\\\"query\\\":\\\"subscription OnCreate { onCreate { id } }\\\",\\\"variables\\\":{}}\","
+                + "\"extensions\":{\"authorization\":{\"host\":\"x.appsync-api.eu-west-1.amazonaws.com\",\"Authorization\":\"eyJ-s3cr3t\"}}}}");
+        FrameDecoding ack = send(S, "{\"id\":\"u1\",\"type\":\"start_ack\"}");
+        FrameDecoding data = send(S, "{\"id\":\"u1\",\"type\":\"data\",\"payload\":{\"data\":{\"onCreate\":{\"id\":\"7\"}}}}");
+        assertThat(start).extracting(FrameDecoding::label, FrameDecoding::summary)
+                .containsExactly("subscription OnCreate", "subscription OnCreate { onCreate { id } }");
+        assertThat(List.of(ack, data)).extracting(FrameDecoding::label, FrameDecoding::kind, FrameDecoding::correlatesWith)
+                .containsExactly(tuple("subscription OnCreate", Kind.RESPONSE, 3L), tuple("subscription OnCreate", Kind.RESPONSE, 3L));
+        assertThat(List.of(start, ack, data)).allSatisfy(d -> assertThat(d.warnings()).isEmpty());
+    }
+
     @Test
     void pingsPairWithPongsAndAnUnsolicitedPongIsAHeartbeatWithoutWarning() {
         open("graphql-transport-ws");
@@ -177,6 +194,31 @@ class GraphQlDecoderTest {
         SessionDecoder.Step first = step(C, "{\"type\":\"connection_init\"}");
         assertThat(first.chosen().protocol()).isEqualTo("graphql");
         assertThat(first.chosen().reason()).isEqualTo("content: frame 1 matches the graphql decoder");
+    }
+
+    @Test
+    void graphqlWsCloseCodesAreExplained() {
+        open("graphql-transport-ws");
+        byte[] close = {0x11, 0x33, 'F', 'o', 'r', 'b', 'i', 'd', 'd', 'e', 'n'};
+        FrameDecoding d = session.decode(new RecordedFrame(1, 1, 1, S, FrameType.CLOSE, close, 1, null)).decoding();
+        assertThat(d.label()).isEqualTo("close 4403");
+        assertThat(d.summary()).contains("forbidden: connection_init refused");
+    }
+
+    @Test
+    void mockGivesARecordedResultTheLiveOperationsId() {
+        var scripting = new GraphQlDecoder().scripting();
+        RecordedFrame recordedNext = frame(S, "{\"id\":\"old\",\"type\":\"next\",\"payload\":{\"data\":{\"a\":1}}}");
+        RecordedFrame recordedSubscribe = frame(C, "{\"id\":\"old\",\"type\":\"subscribe\",\"payload\":{\"query\":\"{ a }\"}}");
+        RecordedFrame liveSubscribe = frame(C, "{\"id\":\"new-uuid\",\"type\":\"subscribe\",\"payload\":{\"query\":\"{ a }\"}}");
+        assertThat(new String(scripting.addressed(recordedNext, recordedSubscribe, liveSubscribe), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":\"new-uuid\",\"type\":\"next\",\"payload\":{\"data\":{\"a\":1}}}");
+        RecordedFrame pong = frame(S, "{\"type\":\"pong\"}");
+        assertThat(scripting.addressed(pong, recordedSubscribe, liveSubscribe)).as("nothing to address").isSameAs(pong.payload());
+    }
+
+    private static RecordedFrame frame(Direction from, String text) {
+        return new RecordedFrame(1, 1, 1, from, FrameType.TEXT, text.getBytes(StandardCharsets.UTF_8), 1, null);
     }
 
     private static FrameInput input(FrameType type, String text) {

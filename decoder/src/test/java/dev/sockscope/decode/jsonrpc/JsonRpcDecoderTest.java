@@ -168,6 +168,18 @@ class JsonRpcDecoderTest {
         assertThat(decoder.recognises(input(FrameType.BINARY, "{\"jsonrpc\":\"2.0\"}"))).isFalse();
     }
 
+    /** DecodeThroughput's and DecodeCompare's generic JSON input measures the fallback only while no decoder claims it. */
+    @Test
+    void theBenchmarksGenericJsonIsNoOnesProtocol() {
+        String json = "{\"version\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
+        SessionDecoder.Step last = null;
+        for (int i = 0; i < 3; i++) {
+            last = step(S, json);
+            assertThat(last.decoding().protocol()).isEqualTo("json");
+        }
+        assertThat(last.chosen().protocol()).isEqualTo("generic");
+    }
+
     /** docs/decoders.md's worked spec is named json-rpc too: given with --protocols, the user's spec wins. */
     @Test
     void aUsersSpecNamedJsonRpcReplacesTheBuiltIn(@TempDir Path dir) throws Exception {
@@ -183,6 +195,25 @@ class JsonRpcDecoderTest {
         }
         assertThat(decoded.get(23).summary()).as("the spec's summary, not the built-in's").isEqualTo("notification tick {\"n\":1}");
         assertThat(ProtocolRegistry.builtIn().find("json-rpc")).get().isInstanceOf(JsonRpcDecoder.class);
+    }
+
+    @Test
+    void mockGivesARecordedAnswerTheLiveCallsIdsPositionByPosition() {
+        var scripting = new JsonRpcDecoder().scripting();
+        RecordedFrame recorded = frame(C, "[{\"jsonrpc\":\"2.0\",\"method\":\"a\",\"id\":1},{\"jsonrpc\":\"2.0\",\"method\":\"b\",\"id\":2}]");
+        RecordedFrame live = frame(C, "[{\"jsonrpc\":\"2.0\",\"method\":\"a\",\"id\":\"x\"},{\"jsonrpc\":\"2.0\",\"method\":\"b\",\"id\":\"y\"}]");
+        RecordedFrame answers = frame(S, "[{\"jsonrpc\":\"2.0\",\"result\":2,\"id\":2},{\"jsonrpc\":\"2.0\",\"result\":1,\"id\":1}]");
+        assertThat(new String(scripting.addressed(answers, recorded, live), StandardCharsets.UTF_8))
+                .isEqualTo("[{\"jsonrpc\":\"2.0\",\"result\":2,\"id\":\"y\"},{\"jsonrpc\":\"2.0\",\"result\":1,\"id\":\"x\"}]");
+        RecordedFrame one = frame(S, "{\"jsonrpc\":\"2.0\",\"result\":6,\"id\":7}");
+        assertThat(new String(scripting.addressed(one, frame(C, "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"id\":7}"),
+                frame(C, "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"id\":70}")), StandardCharsets.UTF_8))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"result\":6,\"id\":70}");
+        assertThat(scripting.addressed(one, frame(C, "not json"), frame(C, "{}"))).isSameAs(one.payload());
+    }
+
+    private static RecordedFrame frame(Direction from, String text) {
+        return new RecordedFrame(1, 1, 1, from, FrameType.TEXT, text.getBytes(StandardCharsets.UTF_8), 1, null);
     }
 
     private static FrameInput input(FrameType type, String text) {

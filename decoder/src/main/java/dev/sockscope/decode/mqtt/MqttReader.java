@@ -24,7 +24,7 @@ import dev.sockscope.wire.FrameType;
  * so that the stored copy is masked with its length kept.
  */
 final class MqttReader implements FrameReader {
-    private final int[] level = {4};
+    private final int[] level = {0};
     private final PacketStream client = new PacketStream(Direction.CLIENT_TO_SERVER, level);
     private final PacketStream server = new PacketStream(Direction.SERVER_TO_CLIENT, level);
     private final PacketViews views;

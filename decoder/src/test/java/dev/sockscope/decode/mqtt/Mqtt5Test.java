@@ -169,4 +169,15 @@ class Mqtt5Test {
         assertThat(bad.warnings()).singleElement().satisfies(w -> assertThat(w.text()).contains("unknown property identifier 0x7f"));
         assertThat(wire.client(packet(0xC0).bytes()).label()).isEqualTo("PINGREQ");
     }
+
+    @Test
+    void aTreeReadWithoutTheConnectTakesMqtt5FromAPacketOnlyVersion5Makes() {
+        wire.client(connect());
+        wire.server(connack(0));
+        wire.client(packet(0x32).utf8("chat/room1").u16(7).props(props()).raw("{\"text\":\"hi\"}").bytes());
+        wire.server(packet(0x40).u16(7).u8(0x10).bytes());
+        JsonNode puback = wire.storedTree(3, 2);
+        assertThat(puback.get("reasonCode").asInt()).isEqualTo(0x10);
+        assertThat(puback.get("meaning").asText()).isEqualTo("no matching subscribers");
+    }
 }

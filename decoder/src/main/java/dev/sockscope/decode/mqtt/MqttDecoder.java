@@ -6,6 +6,8 @@ import dev.sockscope.decode.DecoderContext;
 import dev.sockscope.decode.FrameInput;
 import dev.sockscope.decode.FrameReader;
 import dev.sockscope.decode.ProtocolDecoder;
+import dev.sockscope.decode.Scripting;
+import dev.sockscope.decode.spec.FieldPattern;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 
@@ -80,5 +82,21 @@ public final class MqttDecoder implements ProtocolDecoder {
     @Override
     public int treeContext() {
         return TREE_CONTEXT;
+    }
+
+    /** Packet ids are the peers' own counters, and the broker may assign the client id: replay does not compare them. */
+    @Override
+    public Scripting scripting() {
+        return new Scripting() {
+            @Override
+            public List<FieldPattern> volatileFields() {
+                return List.of(FieldPattern.parse("**.packetId"), FieldPattern.parse("**.properties.assignedClientIdentifier"));
+            }
+
+            @Override
+            public List<FieldPattern> keyFields() {
+                return List.of(FieldPattern.parse("**.packetId"));
+            }
+        };
     }
 }

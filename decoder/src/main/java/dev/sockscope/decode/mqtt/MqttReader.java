@@ -2,6 +2,7 @@ package dev.sockscope.decode.mqtt;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +25,7 @@ import dev.sockscope.wire.FrameType;
  * so that the stored copy is masked with its length kept.
  */
 final class MqttReader implements FrameReader {
-    private final int[] level = {4};
+    private final int[] level = {0};
     private final PacketStream client = new PacketStream(Direction.CLIENT_TO_SERVER, level);
     private final PacketStream server = new PacketStream(Direction.SERVER_TO_CLIENT, level);
     private final PacketViews views;
@@ -48,7 +49,7 @@ final class MqttReader implements FrameReader {
         }
         List<String> labels = new ArrayList<>(pieces.size());
         List<String> summaries = new ArrayList<>(pieces.size());
-        List<ObjectNode> trees = new ArrayList<>(pieces.size());
+        List<Supplier<ObjectNode>> trees = new ArrayList<>(pieces.size());
         List<Correlation> correlations = new ArrayList<>(2);
         List<Warning> warnings = new ArrayList<>(0);
         List<Secret> secrets = new ArrayList<>(0);
@@ -71,11 +72,14 @@ final class MqttReader implements FrameReader {
                     String name = bad.type() == null ? "packet" : bad.type().name();
                     labels.add("malformed " + name);
                     summaries.add(name + " of " + w.bytes().length + " bytes that breaks the spec: " + bad.reason());
-                    ObjectNode tree = Properties.NODES.objectNode();
-                    tree.put("type", name);
-                    tree.put("malformed", bad.reason());
-                    tree.put("bytes", w.bytes().length);
-                    trees.add(tree);
+                    int length = w.bytes().length;
+                    trees.add(() -> {
+                        ObjectNode tree = Properties.NODES.objectNode();
+                        tree.put("type", name);
+                        tree.put("malformed", bad.reason());
+                        tree.put("bytes", length);
+                        return tree;
+                    });
                     warnings.add(Warning.of(Warning.Code.MALFORMED, "malformed " + name + ": " + bad.reason()));
                 }
             } else if (piece instanceof PacketStream.Part p) {
@@ -84,21 +88,25 @@ final class MqttReader implements FrameReader {
                 }
                 labels.add(p.type() + " (part)");
                 summaries.add(p.type() + " (part): " + (p.total() < 0 ? bytes(p.have()) : p.have() + " of " + bytes(p.total())) + " so far");
-                ObjectNode tree = Properties.NODES.objectNode();
-                tree.put("type", p.type().name());
-                tree.put("part", true);
-                tree.put("bytesSoFar", p.have());
-                if (p.total() >= 0) {
-                    tree.put("length", p.total());
-                }
-                trees.add(tree);
+                trees.add(() -> {
+                    ObjectNode tree = Properties.NODES.objectNode();
+                    tree.put("type", p.type().name());
+                    tree.put("part", true);
+                    tree.put("bytesSoFar", p.have());
+                    if (p.total() >= 0) {
+                        tree.put("length", p.total());
+                    }
+                    return tree;
+                });
             } else if (piece instanceof PacketStream.Oversized o) {
                 labels.add(o.type() + (o.done() ? " (too large)" : " (part)"));
                 summaries.add(o.type() + " of " + o.total() + " bytes" + (o.done() ? "" : " (part)"));
-                ObjectNode tree = Properties.NODES.objectNode();
-                tree.put("type", o.type().name());
-                tree.put("length", o.total());
-                trees.add(tree);
+                trees.add(() -> {
+                    ObjectNode tree = Properties.NODES.objectNode();
+                    tree.put("type", o.type().name());
+                    tree.put("length", o.total());
+                    return tree;
+                });
                 if (o.done()) {
                     warnings.add(Warning.of(Warning.Code.NOT_DECODED, "a " + o.type() + " of " + o.total() + " bytes: over the "
                             + (PacketStream.MAX_PACKET >> 20) + " MiB Sockscope reassembles, so not decoded"));
@@ -109,15 +117,13 @@ final class MqttReader implements FrameReader {
         }
         String label = labels.size() == 1 ? labels.get(0) : String.join(" + ", labels);
         String summary = summaries.size() == 1 ? summaries.get(0) : String.join(" | ", summaries);
-        ObjectNode tree;
-        if (trees.size() == 1) {
-            tree = trees.get(0);
-        } else {
-            tree = Properties.NODES.objectNode();
-            ArrayNode all = tree.putArray("packets");
-            trees.forEach(all::add);
-        }
-        return new DecodeResult.Decoded(label, error ? Kind.ERROR : kind == null ? Kind.UNKNOWN : kind, summary, warnings, () -> tree,
+        DecodeResult.TreeSource tree = trees.size() == 1 ? trees.get(0)::get : () -> {
+            ObjectNode all = Properties.NODES.objectNode();
+            ArrayNode packets = all.putArray("packets");
+            trees.forEach(t -> packets.add(t.get()));
+            return all;
+        };
+        return new DecodeResult.Decoded(label, error ? Kind.ERROR : kind == null ? Kind.UNKNOWN : kind, summary, warnings, tree,
                 secrets, correlations, null);
     }
 

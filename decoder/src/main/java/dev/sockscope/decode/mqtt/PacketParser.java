@@ -53,7 +53,7 @@ final class PacketParser {
                         v5 && !in.atEnd() ? Properties.read(in, true) : Properties.NONE);
             };
             if (!in.atEnd()) {
-                return new Bad(type, in.remaining() + " bytes left over after the " + type + " packet's fields");
+                return new Bad(type, (in.remaining() == 1 ? "1 byte" : in.remaining() + " bytes") + " left over after the " + type + " packet's fields");
             }
             return new Ok(packet);
         } catch (Cursor.Malformed e) {

@@ -56,7 +56,7 @@ final class PacketStream {
     /** While unsynchronised: the frames since the current candidate start, oldest first. */
     private final List<byte[]> candidates = new ArrayList<>();
 
-    /** @param level the session's protocol level, {@code level[0]}, shared with the other direction (a CONNECT sets it) */
+    /** @param level the session's protocol level, {@code level[0]} (0 until known), shared with the other direction (a CONNECT sets it) */
     PacketStream(Direction from, int[] level) {
         this.from = from;
         this.level = level;
@@ -190,10 +190,19 @@ final class PacketStream {
         return pieces;
     }
 
+    /**
+     * The packet parsed at the session's level. Before a CONNECT is seen (level 0: a stored frame's tree read from a
+     * window without it), 3.1.1 is assumed until a packet only MQTT 5 can make (a PUBACK with a reason code, a CONNACK
+     * with properties) says otherwise.
+     */
     private PacketParser.Parsed parse(byte[] packet) {
-        PacketParser.Parsed parsed = PacketParser.parse(packet, 0, packet.length, level[0]);
+        int known = level[0];
+        PacketParser.Parsed parsed = PacketParser.parse(packet, 0, packet.length, known == 0 ? 4 : known);
         if (parsed instanceof PacketParser.Ok ok && ok.packet() instanceof MqttPacket.Connect c) {
             level[0] = c.level();
+        } else if (known == 0 && parsed instanceof PacketParser.Bad && PacketParser.parse(packet, 0, packet.length, 5) instanceof PacketParser.Ok v5) {
+            level[0] = 5;
+            return v5;
         }
         return parsed;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,8 +26,8 @@ final class PacketViews {
     private static final int MAX_REMEMBERED = 65_536;
     private static final int LABEL_TOPICS = 100;
 
-    /** One packet shown. */
-    record View(String label, Kind kind, String summary, ObjectNode tree, List<Correlation> correlations, List<Warning> warnings) {
+    /** One packet shown; its tree is built only when asked for (the inspector, {@code frames --tree}). */
+    record View(String label, Kind kind, String summary, Supplier<ObjectNode> tree, List<Correlation> correlations, List<Warning> warnings) {
     }
 
     private final SecretMasker masker;
@@ -65,6 +66,24 @@ final class PacketViews {
     }
 
     private View connect(MqttPacket.Connect c) {
+        String password = c.password() == null ? null : shownPassword(c.password());
+        Supplier<ObjectNode> tree = () -> connectTree(c, password);
+        String version = c.level() == 5 ? "MQTT 5" : c.level() == 4 ? "MQTT 3.1.1" : "MQTT 3.1";
+        StringBuilder summary = new StringBuilder(version).append(" · client ").append(quoted(c.clientId()));
+        if (c.username() != null) {
+            summary.append(" · user ").append(c.username());
+        }
+        if (password != null) {
+            summary.append(" · password ").append(password);
+        }
+        summary.append(" · keep-alive ").append(c.keepAlive()).append(" s");
+        if (c.will() != null) {
+            summary.append(" · will on ").append(c.will().topic());
+        }
+        return new View("CONNECT", Kind.REQUEST, summary.toString(), tree, List.of(new Correlation.Request("connect", "", true)), List.of());
+    }
+
+    private static ObjectNode connectTree(MqttPacket.Connect c, String password) {
         ObjectNode tree = tree(c.type());
         tree.put("protocolName", c.protocolName());
         tree.put("protocolLevel", c.level());
@@ -74,8 +93,8 @@ final class PacketViews {
         if (c.username() != null) {
             tree.put("username", c.username());
         }
-        if (c.password() != null) {
-            tree.put("password", shownPassword(c.password()));
+        if (password != null) {
+            tree.put("password", password);
         }
         if (c.will() != null) {
             ObjectNode will = tree.putObject("will");
@@ -88,19 +107,7 @@ final class PacketViews {
             properties(will, c.will().properties());
         }
         properties(tree, c.properties());
-        String version = c.level() == 5 ? "MQTT 5" : c.level() == 4 ? "MQTT 3.1.1" : "MQTT 3.1";
-        StringBuilder summary = new StringBuilder(version).append(" · client ").append(quoted(c.clientId()));
-        if (c.username() != null) {
-            summary.append(" · user ").append(c.username());
-        }
-        if (c.password() != null) {
-            summary.append(" · password ").append(shownPassword(c.password()));
-        }
-        summary.append(" · keep-alive ").append(c.keepAlive()).append(" s");
-        if (c.will() != null) {
-            summary.append(" · will on ").append(c.will().topic());
-        }
-        return new View("CONNECT", Kind.REQUEST, summary.toString(), tree, List.of(new Correlation.Request("connect", "", true)), List.of());
+        return tree;
     }
 
     /** The password as shown: masked, or as stored when the stored copy already holds its mask. */
@@ -112,13 +119,16 @@ final class PacketViews {
     }
 
     private View connack(MqttPacket.Connack c) {
-        ObjectNode tree = tree(c.type());
-        tree.put("sessionPresent", c.sessionPresent());
         boolean v5 = v5();
         String meaning = v5 ? ReasonCodes.v5(c.code()) : ReasonCodes.connackV3(c.code());
-        tree.put(v5 ? "reasonCode" : "returnCode", c.code());
-        tree.put("meaning", meaning);
-        properties(tree, c.properties());
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = tree(c.type());
+            t.put("sessionPresent", c.sessionPresent());
+            t.put(v5 ? "reasonCode" : "returnCode", c.code());
+            t.put("meaning", meaning);
+            properties(t, c.properties());
+            return t;
+        };
         boolean refused = v5 ? c.code() >= 0x80 : c.code() != 0;
         String summary = (refused ? "refused: " + meaning + " (" + c.code() + ")" : "accepted") + (c.sessionPresent() ? " · session present" : "")
                 + reasonString(c.properties());
@@ -142,19 +152,23 @@ final class PacketViews {
                 remember(aliases, key + alias, topic);
             }
         }
-        ObjectNode tree = tree(p.type());
-        tree.put("topic", topic);
-        tree.put("qos", p.qos());
-        tree.put("retain", p.retain());
-        tree.put("dup", p.dup());
-        if (p.packetId() != null) {
-            tree.put("packetId", p.packetId());
-        }
-        properties(tree, p.properties());
         Payloads.Shown shown = Payloads.show(p.payload());
-        tree.set("payload", shown.value());
-        tree.put("payloadEncoding", shown.encoding());
-        tree.put("payloadBytes", p.payload().length);
+        String shownTopic = topic;
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = tree(p.type());
+            t.put("topic", shownTopic);
+            t.put("qos", p.qos());
+            t.put("retain", p.retain());
+            t.put("dup", p.dup());
+            if (p.packetId() != null) {
+                t.put("packetId", p.packetId());
+            }
+            properties(t, p.properties());
+            t.set("payload", shown.value());
+            t.put("payloadEncoding", shown.encoding());
+            t.put("payloadBytes", p.payload().length);
+            return t;
+        };
         StringBuilder summary = new StringBuilder("QoS ").append(p.qos());
         if (p.packetId() != null) {
             summary.append(" · id ").append(p.packetId());
@@ -206,43 +220,55 @@ final class PacketViews {
         } else if (!failed && a.type() == PacketType.PUBREL) {
             correlations.add(new Correlation.Request("pubrel", id, true));
         }
-        ObjectNode tree = tree(a.type());
-        tree.put("packetId", a.packetId());
-        if (topic != null) {
-            tree.put("topic", topic);
-        }
+        boolean v5 = v5();
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = tree(a.type());
+            t.put("packetId", a.packetId());
+            if (topic != null) {
+                t.put("topic", topic);
+            }
+            if (v5) {
+                t.put("reasonCode", a.reason());
+                t.put("meaning", ReasonCodes.v5(a.reason()));
+                properties(t, a.properties());
+            }
+            return t;
+        };
         String summary = "id " + id;
-        if (v5()) {
-            tree.put("reasonCode", a.reason());
-            tree.put("meaning", ReasonCodes.v5(a.reason()));
+        if (v5) {
             if (a.reason() != 0) {
                 summary += " · " + ReasonCodes.v5(a.reason()) + " (" + ReasonCodes.hex(a.reason()) + ")";
             }
-            properties(tree, a.properties());
             summary += reasonString(a.properties());
         }
         return new View(a.type() + (topic == null ? "" : " " + topic), failed ? Kind.ERROR : Kind.RESPONSE, summary, tree, correlations, List.of());
     }
 
     private View subscribe(MqttPacket.Subscribe s, Direction from) {
-        ObjectNode tree = tree(s.type());
-        tree.put("packetId", s.packetId());
-        ArrayNode filters = tree.putArray("filters");
+        boolean v5 = v5();
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = tree(s.type());
+            t.put("packetId", s.packetId());
+            ArrayNode filters = t.putArray("filters");
+            for (MqttPacket.Filter f : s.filters()) {
+                ObjectNode one = filters.addObject();
+                one.put("topic", f.topic());
+                one.put("qos", f.qos());
+                if (v5) {
+                    one.put("noLocal", (f.options() & 4) != 0);
+                    one.put("retainAsPublished", (f.options() & 8) != 0);
+                    one.put("retainHandling", (f.options() >> 4) & 3);
+                }
+            }
+            properties(t, s.properties());
+            return t;
+        };
         List<String> topics = new ArrayList<>();
         List<String> described = new ArrayList<>();
         for (MqttPacket.Filter f : s.filters()) {
-            ObjectNode one = filters.addObject();
-            one.put("topic", f.topic());
-            one.put("qos", f.qos());
-            if (v5()) {
-                one.put("noLocal", (f.options() & 4) != 0);
-                one.put("retainAsPublished", (f.options() & 8) != 0);
-                one.put("retainHandling", (f.options() >> 4) & 3);
-            }
             topics.add(f.topic());
             described.add(f.topic() + " (QoS " + f.qos() + ")");
         }
-        properties(tree, s.properties());
         String joined = joined(topics);
         remember(inFlight, dir(from) + "sub" + s.packetId(), joined);
         return new View("SUBSCRIBE " + joined, Kind.REQUEST, "id " + s.packetId() + " · " + String.join(", ", described), tree,
@@ -250,11 +276,14 @@ final class PacketViews {
     }
 
     private View unsubscribe(MqttPacket.Unsubscribe u, Direction from) {
-        ObjectNode tree = tree(u.type());
-        tree.put("packetId", u.packetId());
-        ArrayNode filters = tree.putArray("filters");
-        u.filters().forEach(filters::add);
-        properties(tree, u.properties());
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = tree(u.type());
+            t.put("packetId", u.packetId());
+            ArrayNode filters = t.putArray("filters");
+            u.filters().forEach(filters::add);
+            properties(t, u.properties());
+            return t;
+        };
         String joined = joined(u.filters());
         remember(inFlight, dir(from) + "unsub" + u.packetId(), joined);
         return new View("UNSUBSCRIBE " + joined, Kind.REQUEST, "id " + u.packetId() + " · " + String.join(", ", u.filters()), tree,
@@ -264,24 +293,31 @@ final class PacketViews {
     private View subAck(MqttPacket.SubAck s, Direction from) {
         boolean sub = s.type() == PacketType.SUBACK;
         String topics = inFlight.remove(dir(from.reverse()) + (sub ? "sub" : "unsub") + s.packetId());
-        ObjectNode tree = tree(s.type());
-        tree.put("packetId", s.packetId());
-        if (topics != null) {
-            tree.put("filters", topics);
-        }
-        // A 3.1.1 UNSUBACK has no codes.
-        ArrayNode codes = sub || v5() ? tree.putArray(sub && !v5() ? "returnCodes" : "reasonCodes") : tree.arrayNode();
+        boolean v5 = v5();
         List<String> meanings = new ArrayList<>();
         boolean refused = false;
         for (int code : s.codes()) {
-            ObjectNode one = codes.addObject();
-            one.put("code", code);
-            String meaning = sub ? ReasonCodes.suback(code, v5()) : ReasonCodes.v5(code);
-            one.put("meaning", meaning);
+            String meaning = sub ? ReasonCodes.suback(code, v5) : ReasonCodes.v5(code);
             meanings.add(meaning + (code >= 0x80 ? " (" + ReasonCodes.hex(code) + ")" : ""));
             refused |= code >= 0x80;
         }
-        properties(tree, s.properties());
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = tree(s.type());
+            t.put("packetId", s.packetId());
+            if (topics != null) {
+                t.put("filters", topics);
+            }
+            if (sub || v5) { // a 3.1.1 UNSUBACK has no codes
+                ArrayNode codes = t.putArray(sub && !v5 ? "returnCodes" : "reasonCodes");
+                for (int code : s.codes()) {
+                    ObjectNode one = codes.addObject();
+                    one.put("code", code);
+                    one.put("meaning", sub ? ReasonCodes.suback(code, v5) : ReasonCodes.v5(code));
+                }
+            }
+            properties(t, s.properties());
+            return t;
+        };
         String summary = "id " + s.packetId() + (meanings.isEmpty() ? "" : " · " + String.join(", ", meanings)) + reasonString(s.properties());
         return new View(s.type() + (topics == null ? "" : " " + topics), refused ? Kind.ERROR : Kind.RESPONSE, summary, tree,
                 List.of(new Correlation.Answer(sub ? "subscribe" : "unsubscribe", String.valueOf(s.packetId()), true, false)), List.of());
@@ -290,18 +326,24 @@ final class PacketViews {
     private View ping(MqttPacket.Ping p) {
         Correlation c = p.type() == PacketType.PINGREQ ? new Correlation.Request("ping", "", true)
                 : new Correlation.Answer("ping", "", true, false);
-        return new View(p.type().name(), Kind.HEARTBEAT, p.type() == PacketType.PINGREQ ? "are you there?" : "here", tree(p.type()),
+        return new View(p.type().name(), Kind.HEARTBEAT, p.type() == PacketType.PINGREQ ? "are you there?" : "here", () -> tree(p.type()),
                 List.of(c), List.of());
     }
 
     private View ending(MqttPacket.Ending e) {
-        ObjectNode tree = tree(e.type());
+        boolean v5 = v5();
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = tree(e.type());
+            if (v5) {
+                t.put("reasonCode", e.reason());
+                t.put("meaning", ReasonCodes.v5(e.reason()));
+                properties(t, e.properties());
+            }
+            return t;
+        };
         String summary = e.type() == PacketType.DISCONNECT ? "the connection ends" : "authentication exchange";
         Kind kind = e.type() == PacketType.DISCONNECT ? Kind.CONTROL : Kind.EVENT;
-        if (v5()) {
-            tree.put("reasonCode", e.reason());
-            tree.put("meaning", ReasonCodes.v5(e.reason()));
-            properties(tree, e.properties());
+        if (v5) {
             summary += " · " + ReasonCodes.v5(e.reason()) + reasonString(e.properties());
             if (e.reason() >= 0x80) {
                 kind = Kind.ERROR;

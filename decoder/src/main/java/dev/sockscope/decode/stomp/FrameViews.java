@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,7 +25,8 @@ final class FrameViews {
             "x-auth-token", "api-key", "x-api-key", "secret");
     private static final int MAX_REMEMBERED = 65_536;
 
-    record View(String label, Kind kind, String summary, ObjectNode tree, List<Correlation> correlations, List<Warning> warnings) {
+    /** One frame shown; its tree is built only when asked for. */
+    record View(String label, Kind kind, String summary, Supplier<ObjectNode> tree, List<Correlation> correlations, List<Warning> warnings) {
     }
 
     private final SecretMasker masker;
@@ -152,18 +154,23 @@ final class FrameViews {
             remember(receipts, receipt, destination != null ? destination : command);
             correlations.add(new Correlation.Request("receipt", receipt, true));
         }
-        ObjectNode tree = Bodies.NODES.objectNode();
-        tree.put("command", command);
-        ObjectNode headers = tree.putObject("headers");
-        for (StompFrame.Header h : f.headers()) {
-            if (!headers.has(h.name())) {
-                headers.put(h.name(), isSecret(h.name()) ? shown(h.name(), h.value()) : h.value());
-            }
-        }
         Bodies.Shown body = Bodies.show(f.body(), f.header("content-type"));
+        Supplier<ObjectNode> tree = () -> {
+            ObjectNode t = Bodies.NODES.objectNode();
+            t.put("command", command);
+            ObjectNode headers = t.putObject("headers");
+            for (StompFrame.Header h : f.headers()) {
+                if (!headers.has(h.name())) {
+                    headers.put(h.name(), isSecret(h.name()) ? shown(h.name(), h.value()) : h.value());
+                }
+            }
+            if (f.body().length > 0) {
+                t.set("body", body.value());
+                t.put("bodyEncoding", body.encoding());
+            }
+            return t;
+        };
         if (f.body().length > 0) {
-            tree.set("body", body.value());
-            tree.put("bodyEncoding", body.encoding());
             if (!body.preview().equals("“" + f.header("message") + "”")) {
                 summary.add(body.preview()); // an ERROR's body often repeats its message header
             }

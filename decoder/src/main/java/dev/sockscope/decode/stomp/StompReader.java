@@ -3,6 +3,7 @@ package dev.sockscope.decode.stomp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,7 +49,7 @@ final class StompReader implements FrameReader {
         List<StompParser.Item> items = StompParser.parse(data, 0, data.length);
         List<String> labels = new ArrayList<>(1);
         List<String> summaries = new ArrayList<>(1);
-        List<ObjectNode> trees = new ArrayList<>(1);
+        List<Supplier<ObjectNode>> trees = new ArrayList<>(1);
         List<Correlation> correlations = new ArrayList<>(2);
         List<Warning> warnings = new ArrayList<>(0);
         List<Secret> secrets = new ArrayList<>(0);
@@ -72,9 +73,11 @@ final class StompReader implements FrameReader {
             } else if (item instanceof StompParser.HeartBeat b) {
                 labels.add("heart-beat");
                 summaries.add(b.count() == 1 ? "heart-beat" : b.count() + " heart-beats");
-                ObjectNode tree = Bodies.NODES.objectNode();
-                tree.put("heartBeats", b.count());
-                trees.add(tree);
+                trees.add(() -> {
+                    ObjectNode tree = Bodies.NODES.objectNode();
+                    tree.put("heartBeats", b.count());
+                    return tree;
+                });
                 kind = kind == null ? Kind.HEARTBEAT : kind;
             } else if (item instanceof StompParser.Incomplete part) {
                 String command = part.command() == null ? "frame" : part.command();
@@ -86,11 +89,13 @@ final class StompReader implements FrameReader {
                 }
                 labels.add(command + " (part)");
                 summaries.add(command + " (part): " + have + " bytes so far");
-                ObjectNode tree = Bodies.NODES.objectNode();
-                tree.put("command", command);
-                tree.put("part", true);
-                tree.put("bytesSoFar", have);
-                trees.add(tree);
+                trees.add(() -> {
+                    ObjectNode tree = Bodies.NODES.objectNode();
+                    tree.put("command", command);
+                    tree.put("part", true);
+                    tree.put("bytesSoFar", have);
+                    return tree;
+                });
                 partialSecrets(data, part.start(), shift, payload.length, secrets);
             } else if (item instanceof StompParser.Bad bad) {
                 warnings.add(Warning.of(Warning.Code.MALFORMED, "bytes from " + Math.max(0, bad.start() - shift)
@@ -105,16 +110,14 @@ final class StompReader implements FrameReader {
         if (labels.isEmpty()) {
             return new DecodeResult.Failed("not STOMP", warnings.isEmpty() ? "an empty message" : warnings.get(0).text());
         }
-        ObjectNode tree;
-        if (trees.size() == 1) {
-            tree = trees.get(0);
-        } else {
-            tree = Bodies.NODES.objectNode();
-            ArrayNode all = tree.putArray("frames");
-            trees.forEach(all::add);
-        }
+        DecodeResult.TreeSource tree = trees.size() == 1 ? trees.get(0)::get : () -> {
+            ObjectNode all = Bodies.NODES.objectNode();
+            ArrayNode frames = all.putArray("frames");
+            trees.forEach(t -> frames.add(t.get()));
+            return all;
+        };
         return new DecodeResult.Decoded(String.join(" + ", labels), error ? Kind.ERROR : kind == null ? Kind.UNKNOWN : kind, String.join(" | ", summaries),
-                warnings, () -> tree, secrets, correlations, null);
+                warnings, tree, secrets, correlations, null);
     }
 
     /** In a frame not yet ended: the values of secret header lines so far, to the line's end or the bytes' end. */

@@ -169,4 +169,30 @@ class Mqtt5Test {
         assertThat(bad.warnings()).singleElement().satisfies(w -> assertThat(w.text()).contains("unknown property identifier 0x7f"));
         assertThat(wire.client(packet(0xC0).bytes()).label()).isEqualTo("PINGREQ");
     }
+
+    @Test
+    void aTreeReadWithoutTheConnectTakesMqtt5FromAPacketOnlyVersion5Makes() {
+        wire.client(connect());
+        wire.server(connack(0));
+        wire.client(packet(0x32).utf8("chat/room1").u16(7).props(props()).raw("{\"text\":\"hi\"}").bytes());
+        wire.server(packet(0x40).u16(7).u8(0x10).bytes());
+        JsonNode puback = wire.storedTree(3, 2);
+        assertThat(puback.get("reasonCode").asInt()).isEqualTo(0x10);
+        assertThat(puback.get("meaning").asText()).isEqualTo("no matching subscribers");
+    }
+
+    @Test
+    void aWillWithItsPropertiesAndAPasswordWithoutAUserName() {
+        // MQTT 5 allows a password without a user name (3.1.1 does not); will flag 0x04, will QoS 1 (0x08), will retain 0x20.
+        byte[] connect = packet(0x10).utf8("MQTT").u8(5).u8(0x40 | 0x20 | 0x08 | 0x04).u16(10).props(props())
+                .utf8("dev-1").props(props().u8(0x18).u32(30).u8(0x03).utf8("text/plain")).utf8("status/dev-1").utf8("offline")
+                .utf8(PASSWORD).bytes();
+        FrameDecoding d = wire.client(connect);
+        assertThat(d.summary()).isEqualTo("MQTT 5 · client “dev-1” · password " + MqttWire.MASKER.mask(PASSWORD) + " · keep-alive 10 s"
+                + " · will on status/dev-1");
+        JsonNode will = wire.storedTree().get("will");
+        assertThat(will.toString()).isEqualTo("{\"topic\":\"status/dev-1\",\"qos\":1,\"retain\":true,\"payload\":\"offline\","
+                + "\"payloadEncoding\":\"text\",\"properties\":{\"willDelayInterval\":30,\"contentType\":\"text/plain\"}}");
+        assertThat(wire.storedBytes()).doesNotContain(PASSWORD).contains("offline");
+    }
 }

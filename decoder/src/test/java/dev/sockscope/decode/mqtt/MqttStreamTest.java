@@ -221,6 +221,14 @@ class MqttStreamTest {
         assertThat(List.of(wire.client(new byte[] {(byte) 0xE0, 0}).label())).containsExactly("DISCONNECT");
     }
 
+    @Test
+    void replayIgnoresPacketIdsWhereverTheTreeHasThem() {
+        var volatileFields = new MqttDecoder().scripting().volatileFields();
+        assertThat(volatileFields).anyMatch(p -> p.matches(List.of("packetId")));
+        assertThat(volatileFields).anyMatch(p -> p.matches(List.of("packets", "[1]", "packetId")));
+        assertThat(volatileFields).noneMatch(p -> p.matches(List.of("topic")));
+    }
+
     private static FrameInput input(Direction from, FrameType type, byte[] payload) {
         return FrameInput.of(new RecordedFrame(1, 1, 0, from, type, payload, 1, null));
     }

@@ -64,11 +64,16 @@ final class MqttWire {
     }
 
     JsonNode storedTree(int index) {
+        return storedTree(index, 0);
+    }
+
+    /** The tree of frame {@code index} read again from the stored frames from {@code from} on (a window without the first). */
+    JsonNode storedTree(int index, int from) {
         List<RecordedFrame> asStored = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
             asStored.add(frames.get(i).withPayload(stored.get(i)));
         }
-        return Trees.of(new MqttDecoder(), SESSION, asStored.subList(0, index), asStored.get(index), MASKER);
+        return Trees.of(new MqttDecoder(), SESSION, asStored.subList(from, index), asStored.get(index), MASKER);
     }
 
     /** Every stored payload in one byte string, to search for what must not be there. */

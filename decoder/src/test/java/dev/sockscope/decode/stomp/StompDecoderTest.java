@@ -162,6 +162,20 @@ class StompDecoderTest {
         }
     }
 
+    @Test
+    void stompOneZeroAcksByMessageIdAndKeepsBackslashesInHeaders() {
+        StompWire wire = new StompWire("v10.stomp");
+        wire.client("CONNECT\nlogin:bot\npasscode:" + PASSCODE + "\n\n\0");
+        wire.server("CONNECTED\nsession:1\n\n\0");
+        wire.client("SUBSCRIBE\ndestination:/queue/a\\b\nack:client\n\n\0");
+        FrameDecoding message = wire.server("MESSAGE\ndestination:/queue/a\nmessage-id:m-7\n\nbody\0");
+        assertThat(message.label()).isEqualTo("MESSAGE /queue/a");
+        FrameDecoding ack = wire.client("ACK\nmessage-id:m-7\n\n\0");
+        assertThat(ack.label()).isEqualTo("ACK /queue/a");
+        assertThat(ack.correlatesWith()).isEqualTo(4L);
+        assertThat(wire.decodings.get(2).label()).isEqualTo("SUBSCRIBE /queue/a\\b");
+    }
+
     private static FrameInput input(String text) {
         return FrameInput.of(new RecordedFrame(1, 1, 0, Direction.CLIENT_TO_SERVER, FrameType.TEXT, text.getBytes(StandardCharsets.UTF_8), 1, null));
     }

@@ -15,6 +15,7 @@ import dev.sockscope.decode.DecodeResult;
 import dev.sockscope.decode.DecoderContext;
 import dev.sockscope.decode.FrameInput;
 import dev.sockscope.decode.FrameReader;
+import dev.sockscope.decode.GuessedPairs;
 import dev.sockscope.decode.Kind;
 import dev.sockscope.decode.PayloadMasker;
 import dev.sockscope.decode.ProtocolDecoder;
@@ -32,6 +33,8 @@ import dev.sockscope.wire.FrameType;
  * <p>A frame's label is the field set in the message's oneof (an envelope's {@code chat}), a conventional name field,
  * or the type's name; its tree has the .proto's field names; string fields named like credentials ({@code password},
  * {@code token}) are masked in what is shown and in the stored copy (same length, so the stored frame still parses).
+ * A message whose conventional id ({@code id}, {@code seq}, {@code requestId}...) matches an earlier message of the
+ * other peer is paired with it as its answer ({@link GuessedPairs}).
  * Text frames are not the protocol's (the fallback reads them, JSON and all).
  */
 public final class ProtobufDecoder implements ProtocolDecoder {
@@ -78,10 +81,11 @@ public final class ProtobufDecoder implements ProtocolDecoder {
     @Override
     public FrameReader open(DecoderContext context) {
         SecretMasker masker = context == null ? SecretMasker.ephemeral() : context.masker();
-        return frame -> decode(frame, masker);
+        GuessedPairs pairs = new GuessedPairs();
+        return frame -> decode(frame, masker, pairs);
     }
 
-    private DecodeResult decode(FrameInput frame, SecretMasker masker) {
+    private DecodeResult decode(FrameInput frame, SecretMasker masker, GuessedPairs pairs) {
         if (frame.type().isControl()) {
             return DecodeResult.NotMine.CONTROL;
         }
@@ -101,6 +105,7 @@ public final class ProtobufDecoder implements ProtocolDecoder {
         Message message = read.message();
         ObjectNode tree = ProtobufTrees.tree(message);
         String label = ProtobufTrees.label(message, tree);
+        boolean named = !label.equals(message.getDescriptorForType().getFullName());
         PayloadMasker.maskSecrets(tree, masker);
         String fullName = message.getDescriptorForType().getFullName();
         String summary = fullName + " " + PreviewText.of(tree);
@@ -114,7 +119,10 @@ public final class ProtobufDecoder implements ProtocolDecoder {
         }
         List<Secret> secrets = new ArrayList<>();
         ProtobufTrees.secrets(message.getDescriptorForType(), payload, 0, payload.length, 0, secrets);
-        return new DecodeResult.Decoded(label, Kind.UNKNOWN, summary, warnings, () -> NestedPayloads.open(tree), secrets, List.of(), null);
+        DecodeResult.Decoded d = new DecodeResult.Decoded(label, Kind.UNKNOWN, summary, warnings, () -> NestedPayloads.open(tree), secrets,
+                List.of(), null);
+        // An envelope's id field pairs an answer with its request, as the fallback pairs JSON.
+        return pairs.pair(frame.from(), tree, d, named);
     }
 
     private Descriptor typeOf(Direction from) {

@@ -18,6 +18,7 @@ import dev.sockscope.decode.FrameReader;
 import dev.sockscope.decode.GuessedPairs;
 import dev.sockscope.decode.Kind;
 import dev.sockscope.decode.PayloadMasker;
+import dev.sockscope.decode.Previews;
 import dev.sockscope.decode.ProtocolDecoder;
 import dev.sockscope.decode.Secret;
 import dev.sockscope.decode.Warning;
@@ -108,14 +109,14 @@ public final class ProtobufDecoder implements ProtocolDecoder {
         boolean named = !label.equals(message.getDescriptorForType().getFullName());
         PayloadMasker.maskSecrets(tree, masker);
         String fullName = message.getDescriptorForType().getFullName();
-        String summary = fullName + " " + PreviewText.of(tree);
+        String summary = fullName + " " + Previews.json(tree);
         List<Warning> warnings = new ArrayList<>();
         if (!message.getUnknownFields().asMap().isEmpty()) {
             warnings.add(Warning.of(Warning.Code.NOT_IN_TABLE, "fields " + message.getUnknownFields().asMap().keySet() + " are not in "
                     + fullName + " (is " + schema.file().getFileName() + " up to date?)"));
         }
         if (read.guessed()) {
-            summary = fullName + "? " + PreviewText.of(tree);
+            summary = fullName + "? " + Previews.json(tree);
         }
         List<Secret> secrets = new ArrayList<>();
         ProtobufTrees.secrets(message.getDescriptorForType(), payload, 0, payload.length, 0, secrets);

@@ -2,9 +2,7 @@ package dev.sockscope.decode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,13 +28,7 @@ public final class FallbackDecoder implements ProtocolDecoder {
     /** Fields that conventionally name a JSON message, tried in this order for a label. */
     private static final List<String> LABEL_FIELDS = List.of("type", "event", "name", "op", "action", "method", "cmd", "opcode", "t");
     /** Fields that conventionally carry a request's id back in its answer, tried in this order. */
-    static final List<String> ID_FIELDS = List.of("id", "seq", "requestId", "request_id", "reqId", "req_id", "correlationId",
-            "correlation_id", "ref", "rid");
-    /**
-     * Ids remembered per session to pair answers with; the oldest are forgotten beyond this, well before the
-     * correlator forgets its optional requests ({@link Correlator#MAX_OPTIONAL}), so a guessed answer always finds one.
-     */
-    private static final int REMEMBERED = Correlator.MAX_OPTIONAL / 4;
+    static final List<String> ID_FIELDS = GuessedPairs.ID_FIELDS;
     private static final int KEYS_IN_LABEL = 4;
 
     private FallbackDecoder() {
@@ -65,12 +57,7 @@ public final class FallbackDecoder implements ProtocolDecoder {
     /** Remembers the ids each peer sent, to recognise answers. */
     private static final class Reader implements FrameReader {
         private final SecretMasker masker;
-        private final Map<String, Integer> open = new LinkedHashMap<>(64, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-                return size() > REMEMBERED;
-            }
-        };
+        private final GuessedPairs pairs = new GuessedPairs();
 
         Reader(SecretMasker masker) {
             this.masker = masker;
@@ -121,41 +108,8 @@ public final class FallbackDecoder implements ProtocolDecoder {
             return tree.isObject() && !opened.schemaless() ? paired(frame.from(), tree, d) : d;
         }
 
-        /** An answer to an earlier message of the other peer with the same conventional id, or a message that may get one. */
         private DecodeResult.Decoded paired(Direction from, JsonNode tree, DecodeResult.Decoded d) {
-            String field = null;
-            String id = null;
-            if (tree.isObject()) {
-                for (String f : ID_FIELDS) {
-                    JsonNode v = tree.get(f);
-                    if (v != null && (v.isTextual() || v.isIntegralNumber()) && !v.asText().isEmpty() && v.asText().length() <= 64) {
-                        field = f;
-                        id = v.asText();
-                        break;
-                    }
-                }
-            }
-            if (id == null) {
-                return d;
-            }
-            String theirs = from.reverse().sender() + '\u0000' + field + '\u0000' + id;
-            Integer waiting = open.get(theirs);
-            if (waiting != null) {
-                if (waiting <= 1) {
-                    open.remove(theirs);
-                } else {
-                    open.put(theirs, waiting - 1);
-                }
-                JsonNode error = tree.get("error");
-                Kind kind = error != null && !error.isNull() && !(error.isBoolean() && !error.asBoolean()) ? Kind.ERROR : Kind.RESPONSE;
-                // An answer with a name of its own keeps it; one without is named after its request.
-                boolean named = hasLabelField(tree);
-                DecodeResult.Decoded answer = new DecodeResult.Decoded(d.label(), kind, d.summary(), d.warnings(), d.tree(), d.secrets(),
-                        d.correlations(), d.protocol());
-                return answer.with(new Correlation.Answer(field, id, true, !named));
-            }
-            open.merge(from.sender() + '\u0000' + field + '\u0000' + id, 1, Integer::sum);
-            return d.with(new Correlation.Request(field, id, false));
+            return pairs.pair(from, tree, d, hasLabelField(tree));
         }
     }
 

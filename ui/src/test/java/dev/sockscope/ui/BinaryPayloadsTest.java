@@ -48,8 +48,8 @@ import dev.sockscope.ui.views.Json;
 
 /**
  * Binary payloads through the real proxy, read back from the recording with the command line: a protobuf chat whose
- * schema is given with {@code --protobuf} (chosen by its first binary frame, labelled by the envelope's oneof, the
- * password masked in the store), and a feed nobody's decoder claims whose MessagePack, gzip and base64-in-JSON frames
+ * schema is given with {@code --protobuf} (chosen by its first binary frame, labelled by the envelope's oneof, acks
+ * paired with their requests by the envelope's id, the password masked in the store), and a feed nobody's decoder claims whose MessagePack, gzip and base64-in-JSON frames
  * are stored with their trees, beside random bytes that stay hex and a gzip bomb that stops at the limit.
  */
 class BinaryPayloadsTest {
@@ -233,9 +233,11 @@ class BinaryPayloadsTest {
         assertThat(chatSession.get("protocolReason").asText()).isEqualTo("content: frame 1 matches the protobuf decoder");
         JsonNode chatFrames = Json.MAPPER.readTree(cli(0, "frames", chatSession.get("id").asText(), "--json", "--tree", "--db", db.toString(),
                 "--protobuf", option));
-        assertThat(rows(chatFrames)).containsExactly("client protobuf login unknown", "server protobuf ack unknown",
-                "client protobuf say unknown", "server protobuf ack unknown", "client websocket close 1000 control",
+        assertThat(rows(chatFrames)).containsExactly("client protobuf login unknown", "server protobuf ack response",
+                "client protobuf say unknown", "server protobuf ack response", "client websocket close 1000 control",
                 "server websocket close 1000 control");
+        assertThat(chatFrames.get(1).get("correlatesWith").asLong()).as("the ack answers the login by the envelope's id").isEqualTo(1L);
+        assertThat(chatFrames.get(3).get("correlatesWith").asLong()).isEqualTo(3L);
         JsonNode login = chatFrames.get(0);
         assertThat(login.get("summary").asText()).startsWith("chat.Envelope {\"id\":1,\"login\":{\"user\":\"ann\",\"password\":\"")
                 .doesNotContain("s3cr3t-proto-pass");

@@ -15,8 +15,10 @@ import dev.sockscope.decode.DecodeResult;
 import dev.sockscope.decode.DecoderContext;
 import dev.sockscope.decode.FrameInput;
 import dev.sockscope.decode.FrameReader;
+import dev.sockscope.decode.GuessedPairs;
 import dev.sockscope.decode.Kind;
 import dev.sockscope.decode.PayloadMasker;
+import dev.sockscope.decode.Previews;
 import dev.sockscope.decode.ProtocolDecoder;
 import dev.sockscope.decode.Secret;
 import dev.sockscope.decode.Warning;
@@ -32,6 +34,8 @@ import dev.sockscope.wire.FrameType;
  * <p>A frame's label is the field set in the message's oneof (an envelope's {@code chat}), a conventional name field,
  * or the type's name; its tree has the .proto's field names; string fields named like credentials ({@code password},
  * {@code token}) are masked in what is shown and in the stored copy (same length, so the stored frame still parses).
+ * A message whose conventional id ({@code id}, {@code seq}, {@code requestId}...) matches an earlier message of the
+ * other peer is paired with it as its answer ({@link GuessedPairs}).
  * Text frames are not the protocol's (the fallback reads them, JSON and all).
  */
 public final class ProtobufDecoder implements ProtocolDecoder {
@@ -78,10 +82,11 @@ public final class ProtobufDecoder implements ProtocolDecoder {
     @Override
     public FrameReader open(DecoderContext context) {
         SecretMasker masker = context == null ? SecretMasker.ephemeral() : context.masker();
-        return frame -> decode(frame, masker);
+        GuessedPairs pairs = new GuessedPairs();
+        return frame -> decode(frame, masker, pairs);
     }
 
-    private DecodeResult decode(FrameInput frame, SecretMasker masker) {
+    private DecodeResult decode(FrameInput frame, SecretMasker masker, GuessedPairs pairs) {
         if (frame.type().isControl()) {
             return DecodeResult.NotMine.CONTROL;
         }
@@ -101,20 +106,24 @@ public final class ProtobufDecoder implements ProtocolDecoder {
         Message message = read.message();
         ObjectNode tree = ProtobufTrees.tree(message);
         String label = ProtobufTrees.label(message, tree);
+        boolean named = !label.equals(message.getDescriptorForType().getFullName());
         PayloadMasker.maskSecrets(tree, masker);
         String fullName = message.getDescriptorForType().getFullName();
-        String summary = fullName + " " + PreviewText.of(tree);
+        String summary = fullName + " " + Previews.json(tree);
         List<Warning> warnings = new ArrayList<>();
         if (!message.getUnknownFields().asMap().isEmpty()) {
             warnings.add(Warning.of(Warning.Code.NOT_IN_TABLE, "fields " + message.getUnknownFields().asMap().keySet() + " are not in "
                     + fullName + " (is " + schema.file().getFileName() + " up to date?)"));
         }
         if (read.guessed()) {
-            summary = fullName + "? " + PreviewText.of(tree);
+            summary = fullName + "? " + Previews.json(tree);
         }
         List<Secret> secrets = new ArrayList<>();
         ProtobufTrees.secrets(message.getDescriptorForType(), payload, 0, payload.length, 0, secrets);
-        return new DecodeResult.Decoded(label, Kind.UNKNOWN, summary, warnings, () -> NestedPayloads.open(tree), secrets, List.of(), null);
+        DecodeResult.Decoded d = new DecodeResult.Decoded(label, Kind.UNKNOWN, summary, warnings, () -> NestedPayloads.open(tree), secrets,
+                List.of(), null);
+        // An envelope's id field pairs an answer with its request, as the fallback pairs JSON.
+        return pairs.pair(frame.from(), tree, d, named);
     }
 
     private Descriptor typeOf(Direction from) {

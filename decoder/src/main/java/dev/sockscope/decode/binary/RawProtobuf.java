@@ -1,10 +1,6 @@
 package dev.sockscope.decode.binary;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
+
+import dev.sockscope.wire.Utf8Validator;
 
 /**
  * Protocol Buffers without a schema, as {@code protoc --decode_raw} shows them: field numbers as keys, varints as
@@ -151,13 +149,6 @@ final class RawProtobuf implements PayloadFormat {
                 return false;
             }
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+        return Utf8Validator.isValid(b);
     }
-
 }

@@ -17,7 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockscope.decode.DecodeResult;
 import dev.sockscope.decode.DecoderContext;
 import dev.sockscope.decode.FrameInput;
+import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.decode.FrameReader;
+import dev.sockscope.decode.Kind;
+import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.decode.SessionDecoder;
 import dev.sockscope.decode.Secret;
 import dev.sockscope.decode.Warning;
 import dev.sockscope.decode.spec.SpecException;
@@ -88,6 +92,20 @@ class ProtobufDecoderTest {
         DecodeResult.Decoded guessed = (DecodeResult.Decoded) guessing.read(frame(Direction.SERVER_TO_CLIENT, ack));
         assertThat(guessed.label()).isEqualTo("ack");
         assertThat(guessed.summary()).startsWith("chat.Envelope? {\"id\":9,\"ack\":{\"id\":9,\"ok\":true}}");
+    }
+
+    @Test
+    void answersArePairedWithTheirRequestsByTheEnvelopesId() throws Exception {
+        ProtobufDecoder decoder = new ProtobufDecoder(ProtobufSchema.parse(ChatSchema.write(dir) + ":chat.Envelope"));
+        SessionDecoder session = ProtocolRegistry.builtIn().with(List.of(decoder), "test").open(new SessionInfo(1, "l", "ws://u", "c",
+                new Handshake("/", null, List.of(), 101, List.of(), null, List.of()), 0, "protobuf"), MASKER);
+        FrameDecoding login = session.decode(new RecordedFrame(1, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.BINARY,
+                ChatSchema.login(7, "ann", "pw-1"), 1, null)).decoding();
+        FrameDecoding ack = session.decode(new RecordedFrame(1, 2, 3500, Direction.SERVER_TO_CLIENT, FrameType.BINARY,
+                ChatSchema.ack(7, null), 1, null)).decoding();
+        assertThat(login).extracting(FrameDecoding::protocol, FrameDecoding::label).containsExactly("protobuf", "login");
+        assertThat(ack).extracting(FrameDecoding::label, FrameDecoding::kind, FrameDecoding::correlatesWith, FrameDecoding::latencyMicros)
+                .containsExactly("ack", Kind.RESPONSE, 1L, 2500L);
     }
 
     @Test

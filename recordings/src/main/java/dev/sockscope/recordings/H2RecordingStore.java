@@ -99,6 +99,9 @@ public final class H2RecordingStore implements RecordingStore {
     /** The writer's: the recording files, written before the index ({@link #append}); null in a reader. */
     private Journal journal;
     private FileSyncer syncer;
+    /** The writer's: each session it opened and has not ended, and the seq of its last frame in its recording file. */
+    private final Map<Long, Long> recordedUpTo = new HashMap<>();
+    private volatile boolean stopped;
     private IndexWriter indexWriter;
     private LocalServer server;
     private SecretMasker masker;
@@ -203,6 +206,7 @@ public final class H2RecordingStore implements RecordingStore {
             store.journal = new Journal(dir, store.syncer);
             store.payloads.syncWith(store.syncer);
             store.indexWriter = new IndexWriter(store.payloads, PID, PROCESS_STARTED);
+            store.journal.keepReserve();
             JournalReplay.catchUp(store.writer, dir);
             long lastFile = JournalReplay.files(dir).keySet().stream().mapToLong(Long::longValue).max().orElse(0);
             try (PreparedStatement ps = store.writer.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM sessions");
@@ -402,7 +406,9 @@ public final class H2RecordingStore implements RecordingStore {
             throws RecordingException {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
         pool.setMaxConnections(16);
-        boolean flyway = migrate == Migrate.YES || (migrate == Migrate.CHECK && !SchemaHistory.isCurrent(pool));
+        // A folder at this version's schema needs no Flyway, writer or reader: its scan and validation cost a proxy's start
+        // about half a second.
+        boolean flyway = migrate != Migrate.NEVER && !SchemaHistory.isCurrent(pool);
         if (flyway) {
             try {
                 Flyway f = Flyway.configure(H2RecordingStore.class.getClassLoader())
@@ -512,6 +518,9 @@ public final class H2RecordingStore implements RecordingStore {
      */
     @Override
     public synchronized void append(List<DecodedEvent> events) throws RecordingException {
+        if (stopped) {
+            throw new RecordingException("the recording in " + directory + " has stopped after a failed write", null);
+        }
         List<JournalEntry> entries;
         long[][] where;
         try {
@@ -543,8 +552,14 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         for (JournalEntry e : entries) {
-            if (e.kind() == JournalEntry.Kind.END) {
-                journal.forget(e.sessionId());
+            switch (e.kind()) {
+                case SESSION -> recordedUpTo.put(e.sessionId(), 0L);
+                case BLOCK -> recordedUpTo.computeIfPresent(e.sessionId(), (k, v) -> ((Number) e.values().get(1)).longValue());
+                case END -> {
+                    recordedUpTo.remove(e.sessionId());
+                    journal.forget(e.sessionId());
+                }
+                default -> { }
             }
         }
         return where;
@@ -570,6 +585,10 @@ public final class H2RecordingStore implements RecordingStore {
             } catch (SQLException e) {
                 rollbackIndex();
                 failure = e;
+                String full = diskFull(e);
+                if (full != null) {
+                    throw new RecordingException(full, e);
+                }
                 // H2 2.x can fail an insert with a transient IO error while its background writer is still
                 // saving the chunk that holds a page the insert needs (seen with 1 MiB payloads under load).
                 // The same batch succeeds once the save has finished, so wait a little and try again.
@@ -601,6 +620,71 @@ public final class H2RecordingStore implements RecordingStore {
                     + rootMessage(first), first);
         }
         LOG.info("a batch of {} records was indexed one by one after: {}", entries.size(), rootMessage(failure));
+    }
+
+    /**
+     * Why retrying is pointless, or null: the database was closed under the writer (H2 closes it when its own write
+     * fails) or the disk holding the folder is full. Retries then only let the relay run on unrecorded.
+     */
+    private String diskFull(SQLException e) {
+        long free;
+        try {
+            free = Files.getFileStore(directory).getUsableSpace();
+        } catch (java.io.IOException | RuntimeException unknown) {
+            free = Long.MAX_VALUE;
+        }
+        if (free < Journal.RESERVE_BYTES) {
+            return "the disk holding " + directory + " is full (" + free + " bytes free): " + rootMessage(e);
+        }
+        if (e.getErrorCode() == 90098) {
+            return "the index " + directory.resolve(FILE_NAME + ".mv.db") + " was closed after a failed write: " + rootMessage(e);
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized String stopRecording(Throwable cause) {
+        if (journal == null || stopped) {
+            return "";
+        }
+        stopped = true;
+        journal.useReserve();
+        payloads.rolledBack();
+        long now = java.time.Instant.now().toEpochMilli() * 1000;
+        List<JournalEntry> ends = new ArrayList<>();
+        for (Map.Entry<Long, Long> open : recordedUpTo.entrySet()) {
+            ends.add(IndexWriter.end(open.getKey(), new SessionEnd(now, null, null, ClosedBy.PROXY, "recording stopped: "
+                    + rootMessage(cause) + "; frames from seq " + (open.getValue() + 1) + " on were relayed but not recorded,"
+                    + " and the proxy stopped reading")));
+        }
+        if (ends.isEmpty()) {
+            return "no session was open";
+        }
+        int noted = 0;
+        long[][] where = new long[ends.size()][];
+        List<JournalEntry> written = new ArrayList<>();
+        for (JournalEntry end : ends) {
+            try {
+                long[] offsets = journal.append(end.sessionId(), List.of(end.encode()));
+                where[written.size()] = new long[] {offsets[0], offsets[1]};
+                written.add(end);
+                noted++;
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("cannot end session {} in its recording file: {}", end.sessionId(), e.getMessage());
+            }
+        }
+        try {
+            for (int i = 0; i < written.size(); i++) {
+                IndexWriter.apply(writer, written.get(i), where[i][0]);
+                IndexWriter.setJournalEnd(writer, written.get(i).sessionId(), where[i][1]);
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackIndex(); // the recording files have them: the next open indexes them
+        }
+        recordedUpTo.clear();
+        return noted + " of " + ends.size() + " open sessions were ended in their recording files with the first seq not"
+                + " recorded";
     }
 
     private static boolean pause(long millis) {

@@ -40,6 +40,12 @@ final class Journal implements AutoCloseable {
     /** No record is larger (a block is a few hundred KiB; large payloads live in payload files). */
     static final int MAX_BODY = 256 << 20;
     private static final int MAX_OPEN = 32;
+    /**
+     * Room kept on the disk for the records that end the open sessions when the disk is full ({@link #useReserve}):
+     * {@code journal/reserve}, written by the writer when it opens the folder.
+     */
+    static final String RESERVE = "reserve";
+    static final int RESERVE_BYTES = 1 << 20;
 
     private final Path folder;
     private final FileSyncer syncer;
@@ -145,6 +151,34 @@ final class Journal implements AutoCloseable {
 
     static ByteBuffer header(long sessionId) {
         return ByteBuffer.allocate(HEADER).put(MAGIC).putInt(VERSION).putLong(sessionId).flip();
+    }
+
+    /** Keeps {@link #RESERVE_BYTES} on the disk (written, not sparse) for {@link #useReserve}. */
+    void keepReserve() throws IOException {
+        if (!Files.isDirectory(folder)) {
+            OwnerOnly.createFolder(folder);
+        }
+        Path reserve = folder.resolve(RESERVE);
+        if (Files.isRegularFile(reserve) && Files.size(reserve) == RESERVE_BYTES) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(reserve, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer zeros = ByteBuffer.allocate(RESERVE_BYTES);
+            while (zeros.hasRemaining()) {
+                ch.write(zeros);
+            }
+            ch.force(false);
+        }
+    }
+
+    /** Gives the reserved room back to the disk, so that the last records fit; true if there was any. */
+    boolean useReserve() {
+        try {
+            return Files.deleteIfExists(folder.resolve(RESERVE));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The session has ended: close its file (forced first). */

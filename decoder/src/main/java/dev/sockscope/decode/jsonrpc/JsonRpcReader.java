@@ -132,14 +132,20 @@ final class JsonRpcReader implements FrameReader {
     }
 
     private Decoded decoded(String label, Kind kind, String summary, List<Part> parts, JsonNode tree, int length) {
-        Decoded d = Decoded.of(label, kind, summary);
-        List<FieldPattern> secrets = new ArrayList<>();
+        // Gathered first and added once: a record's with() copies its lists, and a batch may hold thousands.
+        List<Correlation> correlations = new ArrayList<>(parts.size());
+        List<Warning> warnings = new ArrayList<>(0);
+        List<FieldPattern> secrets = new ArrayList<>(0);
         for (Part p : parts) {
             if (p.correlation != null) {
-                d = d.with(p.correlation);
+                correlations.add(p.correlation);
             }
-            d = d.withWarnings(p.warnings);
+            warnings.addAll(p.warnings);
             p.secrets.forEach(s -> secrets.add(FieldPattern.parse(s)));
+        }
+        Decoded d = Decoded.of(label, kind, summary).withCorrelations(correlations);
+        if (!warnings.isEmpty()) {
+            d = d.withWarnings(warnings);
         }
         if (!secrets.isEmpty()) {
             d = d.withSecret(new Secret.Json(0, length, secrets));
@@ -203,10 +209,15 @@ final class JsonRpcReader implements FrameReader {
 
     /** The methods of a batch's calls and of the calls its answers answer, in order, each once: {@code sum + log + slow}. */
     private static String batchLabel(List<Part> parts) {
-        List<String> names = new ArrayList<>();
+        Set<String> names = new java.util.LinkedHashSet<>();
+        int length = 0;
         for (Part p : parts) {
-            if (!names.contains(p.label)) {
-                names.add(p.label);
+            // A label is cut at 120 characters anyway: a batch of thousands of methods stops early.
+            if (length > 120) {
+                break;
+            }
+            if (names.add(p.label)) {
+                length += p.label.length() + 3;
             }
         }
         return String.join(" + ", names);

@@ -60,6 +60,14 @@ final class MqttReader implements FrameReader {
                 password(w.bytes(), w.offset(), payload.length, secrets);
                 if (w.parsed() instanceof PacketParser.Ok ok) {
                     PacketViews.View v = views.view(ok.packet(), frame.from());
+                    if (v.payloadCredentials() && ok.packet() instanceof MqttPacket.Publish p) {
+                        // JSON credentials in the payload: masked in the stored copy, length kept, when the whole payload is here.
+                        int end = w.offset() + w.bytes().length;
+                        int start = end - p.payload().length;
+                        if (start >= 0 && end <= payload.length) {
+                            secrets.add(new Secret.Json(start, end, List.of()));
+                        }
+                    }
                     labels.add(v.label());
                     summaries.add(v.summary());
                     trees.add(v.tree());

@@ -27,7 +27,11 @@ final class PacketViews {
     private static final int LABEL_TOPICS = 100;
 
     /** One packet shown; its tree is built only when asked for (the inspector, {@code frames --tree}). */
-    record View(String label, Kind kind, String summary, Supplier<ObjectNode> tree, List<Correlation> correlations, List<Warning> warnings) {
+    record View(String label, Kind kind, String summary, Supplier<ObjectNode> tree, List<Correlation> correlations, List<Warning> warnings,
+                boolean payloadCredentials) {
+        View(String label, Kind kind, String summary, Supplier<ObjectNode> tree, List<Correlation> correlations, List<Warning> warnings) {
+            this(label, kind, summary, tree, correlations, warnings, false);
+        }
     }
 
     private final SecretMasker masker;
@@ -83,7 +87,7 @@ final class PacketViews {
         return new View("CONNECT", Kind.REQUEST, summary.toString(), tree, List.of(new Correlation.Request("connect", "", true)), List.of());
     }
 
-    private static ObjectNode connectTree(MqttPacket.Connect c, String password) {
+    private ObjectNode connectTree(MqttPacket.Connect c, String password) {
         ObjectNode tree = tree(c.type());
         tree.put("protocolName", c.protocolName());
         tree.put("protocolLevel", c.level());
@@ -101,7 +105,7 @@ final class PacketViews {
             will.put("topic", c.will().topic());
             will.put("qos", c.will().qos());
             will.put("retain", c.will().retain());
-            Payloads.Shown shown = Payloads.show(c.will().payload());
+            Payloads.Shown shown = Payloads.show(c.will().payload(), masker);
             will.set("payload", shown.value());
             will.put("payloadEncoding", shown.encoding());
             properties(will, c.will().properties());
@@ -152,7 +156,7 @@ final class PacketViews {
                 remember(aliases, key + alias, topic);
             }
         }
-        Payloads.Shown shown = Payloads.show(p.payload());
+        Payloads.Shown shown = Payloads.show(p.payload(), masker);
         String shownTopic = topic;
         Supplier<ObjectNode> tree = () -> {
             ObjectNode t = tree(p.type());
@@ -190,7 +194,8 @@ final class PacketViews {
             }
             remember(inFlight, key + scope + p.packetId(), topic);
         }
-        return new View("PUBLISH " + topic, p.qos() == 0 ? Kind.EVENT : Kind.REQUEST, summary.toString(), tree, correlations, warnings);
+        return new View("PUBLISH " + topic, p.qos() == 0 ? Kind.EVENT : Kind.REQUEST, summary.toString(), tree, correlations, warnings,
+                shown.credentials());
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.HexFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.decode.JsonText;
+import dev.sockscope.decode.PayloadMasker;
+import dev.sockscope.secrets.SecretMasker;
 
 /** An application message's payload as people read it: JSON where it is JSON, text where it is UTF-8 text, else hex. */
 final class Payloads {
@@ -16,19 +18,27 @@ final class Payloads {
     static final int TREE_BYTES = 64 * 1024;
     private static final int PREVIEW_CHARS = 80;
 
-    /** A payload shown: its value for the tree, how it was read ({@code json}, {@code text}, {@code hex}), a preview. */
-    record Shown(JsonNode value, String encoding, String preview) {
+    /**
+     * A payload shown: its value for the tree, how it was read ({@code json}, {@code text}, {@code hex}), a preview, and
+     * whether it is JSON with conventionally named credentials ({@code password}, {@code token}...), masked in what is shown.
+     */
+    record Shown(JsonNode value, String encoding, String preview, boolean credentials) {
+        Shown(JsonNode value, String encoding, String preview) {
+            this(value, encoding, preview, false);
+        }
     }
 
     private Payloads() {
     }
 
-    static Shown show(byte[] payload) {
+    static Shown show(byte[] payload, SecretMasker masker) {
         if (payload.length == 0) {
             return new Shown(Properties.NODES.textNode(""), "empty", "(empty)");
         }
         if (payload.length <= TREE_BYTES && JsonText.looksLikeJson(payload) && JsonText.parse(payload) instanceof JsonText.Ok ok) {
-            return new Shown(ok.tree(), "json", cut(ok.tree().toString()));
+            boolean credentials = hasCredential(ok.tree(), 0);
+            PayloadMasker.maskSecrets(ok.tree(), masker);
+            return new Shown(ok.tree(), "json", cut(ok.tree().toString()), credentials);
         }
         String text = text(payload, Math.min(payload.length, TREE_BYTES));
         if (text != null) {
@@ -37,6 +47,27 @@ final class Payloads {
         }
         String hex = HexFormat.ofDelimiter(" ").formatHex(payload, 0, Math.min(payload.length, TREE_BYTES / 3));
         return new Shown(Properties.NODES.textNode(hex), "hex", payload.length + " B: " + cut(hex));
+    }
+
+    private static boolean hasCredential(JsonNode node, int depth) {
+        if (depth > 64) {
+            return false;
+        }
+        if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if ((e.getValue().isTextual() && PayloadMasker.isCredentialName(e.getKey())) || hasCredential(e.getValue(), depth + 1)) {
+                    return true;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (hasCredential(item, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Binary data inside a packet (a correlation data property): text if it is text, else hex. */

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.sockscope.decode.JsonText;
+import dev.sockscope.decode.PayloadMasker;
+import dev.sockscope.secrets.SecretMasker;
 
 /** A frame's body as people read it: JSON when its content-type says so (or it has none and looks like JSON), else text, else hex. */
 final class Bodies {
@@ -17,14 +19,20 @@ final class Bodies {
     private static final int PREVIEW_CHARS = 80;
     private static final int TREE_BYTES = 64 * 1024;
 
-    /** A body shown: its value for the tree, how it was read, a preview, and why JSON it should be but is not (or null). */
-    record Shown(JsonNode value, String encoding, String preview, String invalidJson) {
+    /**
+     * A body shown: its value for the tree, how it was read, a preview, why JSON it should be but is not (or null), and
+     * whether it is JSON holding conventionally named credentials (masked in what is shown).
+     */
+    record Shown(JsonNode value, String encoding, String preview, String invalidJson, boolean credentials) {
+        Shown(JsonNode value, String encoding, String preview, String invalidJson) {
+            this(value, encoding, preview, invalidJson, false);
+        }
     }
 
     private Bodies() {
     }
 
-    static Shown show(byte[] body, String contentType) {
+    static Shown show(byte[] body, String contentType, SecretMasker masker) {
         if (body.length == 0) {
             return new Shown(NODES.textNode(""), "empty", "", null);
         }
@@ -33,7 +41,10 @@ final class Bodies {
         if (saysJson || (contentType == null && JsonText.looksLikeJson(body))) {
             JsonText.Parsed parsed = JsonText.parse(body);
             if (parsed instanceof JsonText.Ok ok) {
-                return new Shown(ok.tree(), "json", cut(ok.tree().toString()), null);
+                String before = ok.tree().toString();
+                PayloadMasker.maskSecrets(ok.tree(), masker);
+                String shown = ok.tree().toString();
+                return new Shown(ok.tree(), "json", cut(shown), null, !shown.equals(before));
             }
             invalid = saysJson ? ((JsonText.Invalid) parsed).reason() : null;
         }

@@ -26,7 +26,8 @@ final class FrameViews {
     private static final int MAX_REMEMBERED = 65_536;
 
     /** One frame shown; its tree is built only when asked for. */
-    record View(String label, Kind kind, String summary, Supplier<ObjectNode> tree, List<Correlation> correlations, List<Warning> warnings) {
+    record View(String label, Kind kind, String summary, Supplier<ObjectNode> tree, List<Correlation> correlations, List<Warning> warnings,
+                boolean bodyCredentials) {
     }
 
     private final SecretMasker masker;
@@ -154,7 +155,7 @@ final class FrameViews {
             remember(receipts, receipt, destination != null ? destination : command);
             correlations.add(new Correlation.Request("receipt", receipt, true));
         }
-        Bodies.Shown body = Bodies.show(f.body(), f.header("content-type"));
+        Bodies.Shown body = Bodies.show(f.body(), f.header("content-type"), masker);
         Supplier<ObjectNode> tree = () -> {
             ObjectNode t = Bodies.NODES.objectNode();
             t.put("command", command);
@@ -178,7 +179,7 @@ final class FrameViews {
         if (body.invalidJson() != null) {
             warnings.add(Warning.of(Warning.Code.INVALID_JSON, "the body's content-type says JSON, but it is not: " + body.invalidJson()));
         }
-        return new View(label, kind, String.join(" · ", summary), tree, correlations, warnings);
+        return new View(label, kind, String.join(" · ", summary), tree, correlations, warnings, body.credentials());
     }
 
     /** A secret header's value as shown: masked, or as it is when the stored copy already holds its mask. */

@@ -65,6 +65,12 @@ final class StompReader implements FrameReader {
                 warnings.addAll(v.warnings());
                 kind = kind == null ? v.kind() : kind;
                 error |= v.kind() == Kind.ERROR;
+                if (v.bodyCredentials() && (frame.type() == dev.sockscope.wire.FrameType.BINARY || f.frame().header("content-length") == null)) {
+                    // JSON credentials in the body, masked in the stored copy: in a text frame the mask changes the body's
+                    // length, so only where no content-length has to stay true.
+                    int end = f.frame().end() - 1;
+                    secret(end - f.frame().body().length - shift, end - shift, payload.length, secrets, true);
+                }
                 for (StompFrame.Header h : f.frame().headers()) {
                     if (FrameViews.isSecret(h.name())) {
                         secret(h.valueStart() - shift, h.valueEnd() - shift, payload.length, secrets);
@@ -135,9 +141,18 @@ final class StompReader implements FrameReader {
     }
 
     private static void secret(int start, int end, int payloadLength, List<Secret> secrets) {
+        secret(start, end, payloadLength, secrets, false);
+    }
+
+    /** A secret in this message's bytes; a JSON body only when it lies here whole. */
+    private static void secret(int start, int end, int payloadLength, List<Secret> secrets, boolean json) {
         int s = Math.max(0, start);
         int e = Math.min(payloadLength, end);
-        if (s < e) {
+        if (json) {
+            if (s == start && e == end && s < e) {
+                secrets.add(new Secret.Json(s, e, List.of()));
+            }
+        } else if (s < e) {
             secrets.add(new Secret.Span(s, e));
         }
     }

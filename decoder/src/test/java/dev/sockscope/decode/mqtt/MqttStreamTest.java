@@ -222,6 +222,25 @@ class MqttStreamTest {
     }
 
     @Test
+    void credentialsInAJsonPayloadAreMaskedInTheStoreKeepingTheLengthAndInWhatIsShown() {
+        wire.client(connect(PASSWORD));
+        byte[] publish = packet(0x30).utf8("login/bot").raw("{\"user\":\"bob\",\"password\":\"hunter2-secret\"}").bytes();
+        // As mqtt.js sends it: header, length, topic length, topic, then the payload alone.
+        FrameDecoding d = wire.client(split(publish, 1, 1, 2, 9));
+        assertThat(d.label()).isEqualTo("PUBLISH login/bot");
+        assertThat(d.summary()).contains("\"user\":\"bob\"").doesNotContain("hunter2-secret");
+        byte[] stored = wire.stored.get(wire.stored.size() - 1);
+        assertThat(stored).hasSize(publish.length - 13);
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("hunter2-secret").contains("\"user\":\"bob\"");
+        JsonNode tree = wire.storedTree();
+        assertThat(tree.get("payload").get("user").asText()).isEqualTo("bob");
+        assertThat(tree.get("payload").get("password").asText()).contains("[hmac:");
+        FrameDecoding whole = wire.client(publish);
+        assertThat(whole.summary()).doesNotContain("hunter2-secret");
+        assertThat(wire.storedBytes()).doesNotContain("hunter2-secret");
+    }
+
+    @Test
     void replayIgnoresPacketIdsWhereverTheTreeHasThem() {
         var volatileFields = new MqttDecoder().scripting().volatileFields();
         assertThat(volatileFields).anyMatch(p -> p.matches(List.of("packetId")));

@@ -176,6 +176,24 @@ class StompDecoderTest {
         assertThat(wire.decodings.get(2).label()).isEqualTo("SUBSCRIBE /queue/a\\b");
     }
 
+    @Test
+    void credentialsInAJsonBodyAreMaskedInWhatIsShownAndInTheStoredCopyWhereItsLengthMayChange() {
+        StompWire wire = new StompWire("v12.stomp");
+        String body = "{\"user\":\"bob\",\"password\":\"hunter2-secret\"}";
+        FrameDecoding noLength = wire.client("SEND\ndestination:/queue/login\ncontent-type:application/json\n\n" + body + "\0");
+        assertThat(noLength.summary()).contains("\"user\":\"bob\"").doesNotContain("hunter2-secret");
+        assertThat(wire.stored(0)).doesNotContain("hunter2-secret").contains("\"user\":\"bob\"").endsWith("}\0");
+        assertThat(wire.storedTree(0).get("body").get("password").asText()).contains("[hmac:");
+        String withLength = "SEND\ndestination:/queue/login\ncontent-type:application/json\ncontent-length:" + body.length() + "\n\n" + body + "\0";
+        wire.frame(Direction.CLIENT_TO_SERVER, FrameType.BINARY, withLength.getBytes(StandardCharsets.UTF_8));
+        assertThat(wire.stored.get(1)).as("binary: the length kept, content-length still true").hasSize(withLength.length());
+        assertThat(wire.stored(1)).doesNotContain("hunter2-secret");
+        assertThat(wire.storedTree(1).get("body").get("user").asText()).isEqualTo("bob");
+        FrameDecoding text = wire.client(withLength);
+        assertThat(text.summary()).doesNotContain("hunter2-secret");
+        assertThat(wire.stored(2)).as("a text frame's content-length must stay true: kept as sent").isEqualTo(withLength);
+    }
+
     private static FrameInput input(String text) {
         return FrameInput.of(new RecordedFrame(1, 1, 0, Direction.CLIENT_TO_SERVER, FrameType.TEXT, text.getBytes(StandardCharsets.UTF_8), 1, null));
     }

@@ -9,8 +9,14 @@ import java.util.HexFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.decode.JsonText;
+import dev.sockscope.decode.Previews;
+import dev.sockscope.decode.binary.OpenedPayload;
+import dev.sockscope.decode.binary.PayloadFormats;
 
-/** An application message's payload as people read it: JSON where it is JSON, text where it is UTF-8 text, else hex. */
+/**
+ * An application message's payload as people read it: JSON where it is JSON, text where it is UTF-8 text, a tree where
+ * it is a binary format {@link PayloadFormats} knows (MessagePack, CBOR, gzip...), else hex.
+ */
 final class Payloads {
     /** Payloads longer than this are shown in part in the tree (the stored frame keeps them whole). */
     static final int TREE_BYTES = 64 * 1024;
@@ -34,6 +40,11 @@ final class Payloads {
         if (text != null) {
             String value = payload.length > TREE_BYTES ? text + "…" : text;
             return new Shown(Properties.NODES.textNode(value), "text", "“" + cut(text) + "”");
+        }
+        // Binary of a format apps put in messages (MessagePack, CBOR, gzip, protobuf...): its tree (PayloadFormats).
+        OpenedPayload opened = PayloadFormats.open(payload);
+        if (opened != null && opened.warnings().isEmpty()) {
+            return new Shown(opened.tree(), opened.format(), cut(Previews.json(opened.tree())));
         }
         String hex = HexFormat.ofDelimiter(" ").formatHex(payload, 0, Math.min(payload.length, TREE_BYTES / 3));
         return new Shown(Properties.NODES.textNode(hex), "hex", payload.length + " B: " + cut(hex));

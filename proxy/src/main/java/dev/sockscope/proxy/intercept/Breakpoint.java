@@ -2,7 +2,7 @@ package dev.sockscope.proxy.intercept;
 
 import java.util.Locale;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,10 +19,10 @@ import dev.sockscope.wire.FrameType;
  * @param direction only messages from this sender
  * @param type      only this frame type (text, binary; ping and pong with {@code pings})
  * @param protocol  only sessions with this subprotocol or configured protocol
- * @param label     only messages whose decoded label is this (case-insensitive)
+ * @param label     only messages whose decoded label is this (case-insensitive; {@code LOGIN} matches {@code LOGIN (19)})
  * @param kind      only messages of this decoded kind (request, response, event, ...)
  * @param text      only messages whose text contains this
- * @param regex     only messages whose text has a match of this (Java regular expression)
+ * @param regex     only messages whose text has a match of this (RE2 syntax: linear time, so no pattern can stall the relay)
  * @param pointer   only JSON messages with a value at this JSON pointer ({@code /opcode}) ...
  * @param value     ... equal to this (compared as text: {@code 19}, {@code "LOGIN"} or {@code LOGIN}); any value if null
  * @param pings     pings and pongs are held too (by default they pass so that keep-alives do not time out)
@@ -78,12 +78,17 @@ public record Breakpoint(long id, Long session, String route, Direction directio
         }
         if (label != null || kind != null) {
             MessageLabels.Labels l = labels.get();
-            if (label != null && !label.equalsIgnoreCase(nullToEmpty(l.label()))) {
+            if (label != null && !labelMatches(nullToEmpty(l.label()))) {
                 return false;
             }
             return kind == null || kind.equalsIgnoreCase(nullToEmpty(l.kind()));
         }
         return true;
+    }
+
+    /** {@code LOGIN} matches the label {@code LOGIN} and {@code LOGIN (19)} (a name with its number). */
+    private boolean labelMatches(String actual) {
+        return actual.equalsIgnoreCase(label) || actual.toLowerCase(Locale.ROOT).startsWith(label.toLowerCase(Locale.ROOT) + " (");
     }
 
     private boolean pointerMatches(String body) {

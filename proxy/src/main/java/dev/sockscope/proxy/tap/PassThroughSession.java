@@ -10,14 +10,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.proxy.intercept.InterceptPoint;
+import dev.sockscope.proxy.intercept.Injection;
+import dev.sockscope.proxy.intercept.SessionFacts;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.MicroClock;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.Provenance;
 import dev.sockscope.wire.WireShape;
 
 /**
@@ -34,7 +40,8 @@ import dev.sockscope.wire.WireShape;
 public final class PassThroughSession {
     /** How long the peers get to answer the proxy's close, and to close TCP after one side did. */
     public static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
-    private static final SecureRandom MASKS = new SecureRandom();
+    /** Bytes held or waiting to be written in an intercepted direction before its sender is no longer read. */
+    static final long MAX_INTERCEPT_BACKLOG = 16L << 20;
 
     private final long id;
     private final CaptureBus bus;
@@ -42,6 +49,11 @@ public final class PassThroughSession {
     private final Sockets sockets;
     private final Consumer<PassThroughSession> onEnded;
     private final Map<Direction, Passage> passages = new EnumMap<>(Direction.class);
+    private final NegotiatedExtensions extensions;
+    private final long maxRecorded;
+    private final InterceptPoint intercept;
+    private final SessionFacts facts;
+    private final Host host = new Host();
     private long seq;
     private final java.util.ArrayDeque<Pending> order = new java.util.ArrayDeque<>();
     private long orderBytes;
@@ -61,7 +73,19 @@ public final class PassThroughSession {
 
     public PassThroughSession(long id, NegotiatedExtensions extensions, long maxRecordedBytes, MessageBudget budget,
                               CaptureBus bus, MicroClock clock, Sockets sockets, Consumer<PassThroughSession> onEnded) {
+        this(id, extensions, maxRecordedBytes, budget, bus, clock, sockets, onEnded, InterceptPoint.withoutLabels(),
+                new SessionFacts(id, null, null, null, null));
+    }
+
+    /** A session that asks {@code intercept} about each message while it is active, and takes injected messages. */
+    public PassThroughSession(long id, NegotiatedExtensions extensions, long maxRecordedBytes, MessageBudget budget,
+                              CaptureBus bus, MicroClock clock, Sockets sockets, Consumer<PassThroughSession> onEnded,
+                              InterceptPoint intercept, SessionFacts facts) {
         this.id = id;
+        this.extensions = extensions;
+        this.maxRecorded = maxRecordedBytes;
+        this.intercept = intercept;
+        this.facts = facts;
         this.bus = bus;
         this.clock = clock;
         this.sockets = sockets;
@@ -77,6 +101,15 @@ public final class PassThroughSession {
 
     /** True if {@code d} may be read now; if not, {@code resume} runs once it may (the capture bus drained). */
     public boolean mayRead(Direction d, Runnable resume) {
+        Passage p = passages.get(d);
+        if (p.mode != null) {
+            synchronized (this) {
+                if (p.mode != null && p.mode.backlog() > MAX_INTERCEPT_BACKLOG) {
+                    p.resume = resume; // what is held or queued is bounded: the sender waits (TCP) until it goes
+                    return false;
+                }
+            }
+        }
         if (bus.hasCapacity()) {
             return true;
         }
@@ -102,9 +135,15 @@ public final class PassThroughSession {
             if (ended) {
                 return new ByteBuffer[0]; // a read that raced the end of the session: nothing more is relayed or recorded
             }
+            if (p.mode != null && !p.writing && p.mode.idle()) {
+                p.mode.leave(); // nothing held, queued or changed, and no breakpoint: plain pass-through again
+                p.mode = null;
+            }
             if (p.swallowing) {
                 p.tap.feed(read, false, frames);
                 out = new ByteBuffer[0];
+            } else if (p.mode != null || (!p.closeWanted && intercept.active() && enter(p) != null)) {
+                out = interceptedRead(p, read, frames);
             } else if (p.closeWanted) {
                 // Forward up to the end of the frame in progress, then the proxy's close, then nothing more.
                 int upTo = p.tap.feed(read, true, frames);
@@ -146,7 +185,98 @@ public final class PassThroughSession {
         if (closingNow) {
             maybeFinishClose();
         }
+        if (out.length == 0) {
+            flush(d);
+        }
         return out;
+    }
+
+    /** Reads message by message: what passes through whole until the first message boundary is returned to write. */
+    private ByteBuffer[] interceptedRead(Passage p, ByteBuffer read, List<RecordedFrame> frames) {
+        int pos = read.position();
+        ByteBuffer head = null;
+        if (p.mode.passUntilBoundary) {
+            while (pos < read.limit() && !p.tap.atMessageBoundary()) {
+                ByteBuffer rest = read.duplicate();
+                rest.position(pos);
+                pos += p.tap.feedFrame(rest, frames);
+            }
+            head = read.duplicate();
+            head.limit(pos);
+            p.mode.passUntilBoundary = !p.tap.atMessageBoundary();
+        }
+        if (pos < read.limit()) {
+            ByteBuffer rest = read.duplicate();
+            rest.position(pos);
+            List<RecordedFrame> closes = new ArrayList<>(0);
+            p.mode.read(rest, closes);
+            for (RecordedFrame f : closes) {
+                noteFrame(p.direction, f);
+            }
+        }
+        return head != null && head.hasRemaining() ? new ByteBuffer[] {head} : new ByteBuffer[0];
+    }
+
+    /** Starts reading {@code p} message by message; called under this lock. */
+    private InterceptedDirection enter(Passage p) {
+        p.mode = new InterceptedDirection(p.direction, p.tap, extensions, intercept, facts, maxRecorded, host);
+        return p.mode;
+    }
+
+    /**
+     * Sends a message of the user's to the receiver of {@code d} at the next message boundary, or closes the session.
+     * Completes with the seq it was recorded as once it is written (-1 for a close), or fails when the session is closing.
+     */
+    public CompletableFuture<Long> inject(Direction d, Injection what) {
+        CompletableFuture<Long> seqOf = new CompletableFuture<>();
+        if (what instanceof Injection.Close c) {
+            closeByProxy(c.code(), c.reason(), "closed by the user with " + c.code() + (c.reason() == null || c.reason().isEmpty() ? "" : " " + c.reason()));
+            seqOf.complete(-1L);
+            return seqOf;
+        }
+        Injection.Message m = (Injection.Message) what;
+        Passage p = passages.get(d);
+        synchronized (this) {
+            if (ended || closing || p.swallowing || p.closeSeen || p.shutDown) {
+                seqOf.completeExceptionally(new IllegalStateException("session " + id + " is closing or closed"));
+                return seqOf;
+            }
+            if (p.mode == null) {
+                enter(p);
+            }
+            boolean masked = d == Direction.CLIENT_TO_SERVER;
+            RecordedFrame recorded = new RecordedFrame(id, 0, clock.nowMicros(), d, m.type(), m.payload(), 1, null,
+                    new WireShape(MessageEncoder.opcode(m.type()), 0, m.payload().length, m.payload().length, false, masked),
+                    Provenance.INJECTED);
+            p.mode.inject(m.type(), m.payload(), recorded, seqOf::complete);
+        }
+        flush(d);
+        return seqOf;
+    }
+
+    /** Writes what an intercepted direction's outbox holds, if the receiver's connection is free. */
+    private void flush(Direction d) {
+        Passage p = passages.get(d);
+        ByteBuffer[] bytes;
+        synchronized (this) {
+            if (p.mode == null || p.writing || p.mode.passUntilBoundary || p.swallowing || ended || p.mode.outboxEmpty()) {
+                return;
+            }
+            List<InterceptedDirection.Out> batch = p.mode.takeOutbox();
+            bytes = new ByteBuffer[batch.size()];
+            p.writing = true;
+            for (int i = 0; i < batch.size(); i++) {
+                InterceptedDirection.Out o = batch.get(i);
+                bytes[i] = o.bytes();
+                if (o.frame() != null) {
+                    long seq = queue(p, o.frame(), false);
+                    if (o.numbered() != null) {
+                        o.numbered().accept(seq);
+                    }
+                }
+            }
+        }
+        sockets.write(d, bytes, failure -> written(d, failure));
     }
 
     /** The write that {@link #onRead} asked for is done (failure null) or failed. */
@@ -180,8 +310,21 @@ public final class PassThroughSession {
         if (shutdown) {
             sockets.shutdownOutput(d);
         }
+        flush(d);
         maybeInject(d);
         maybeFinishClose();
+        Runnable resume;
+        synchronized (this) {
+            resume = p.resume;
+            if (resume != null && (p.mode == null || p.mode.backlog() <= MAX_INTERCEPT_BACKLOG)) {
+                p.resume = null;
+            } else {
+                resume = null;
+            }
+        }
+        if (resume != null) {
+            resume.run();
+        }
     }
 
     /** The sender of {@code d} closed its side of the TCP connection (read returned end of stream). */
@@ -260,6 +403,11 @@ public final class PassThroughSession {
             }
             ended = true;
             for (Passage p : passages.values()) {
+                if (p.mode != null) {
+                    for (RecordedFrame f : p.mode.abandon("not relayed: the session ended while it waited")) {
+                        queue(p, f, true);
+                    }
+                }
                 for (Pending pending : p.inFlight) {
                     pending.frame = pending.frame.withNote(join(pending.frame.note(),
                             "delivery not confirmed: the connection closed while it was being written"));
@@ -287,8 +435,14 @@ public final class PassThroughSession {
         Passage p = passages.get(d);
         ByteBuffer close;
         synchronized (this) {
-            if (!p.closeWanted || p.swallowing || p.writing || p.eof || p.closeSeen || !p.tap.atFrameBoundary()) {
+            if (!p.closeWanted || p.swallowing || p.writing || p.eof || p.closeSeen
+                    || (p.mode == null ? !p.tap.atFrameBoundary() : p.mode.passUntilBoundary || !p.mode.outboxEmpty())) {
                 return;
+            }
+            if (p.mode != null) {
+                for (RecordedFrame f : p.mode.abandon("not relayed: the session was closed while it waited")) {
+                    queue(p, f, true);
+                }
             }
             p.swallowing = true;
             p.tap.relayStopped("not relayed: sent after the proxy closed the session");
@@ -371,13 +525,39 @@ public final class PassThroughSession {
      * completed; frames are published in that order, each once it and every frame before it are done. Called
      * under this lock.
      */
-    private void queue(Passage p, RecordedFrame frame, boolean done) {
+    private long queue(Passage p, RecordedFrame frame, boolean done) {
         Pending pending = new Pending(frame.withSeq(++seq));
         pending.done = done;
         order.add(pending);
         orderBytes += frame.size();
         if (!done) {
             p.inFlight.add(pending);
+        }
+        return seq;
+    }
+
+    /** What an intercepted direction asks of its session. */
+    private final class Host implements InterceptedDirection.Host {
+        @Override
+        public Object lock() {
+            return PassThroughSession.this;
+        }
+
+        @Override
+        public void record(Direction d, RecordedFrame frame, boolean written) {
+            queue(passages.get(d), frame, written);
+            drain();
+        }
+
+        @Override
+        public void closeSession(int code, String reason, String why) {
+            // Decided under the lock; closing writes, so it runs after the lock is let go.
+            sockets.schedule(java.time.Duration.ZERO, () -> closeByProxy(code, reason, why));
+        }
+
+        @Override
+        public void flush(Direction d) {
+            PassThroughSession.this.flush(d);
         }
     }
 
@@ -406,37 +586,11 @@ public final class PassThroughSession {
     }
 
     private ByteBuffer closeFrame(Direction d) {
-        byte[] reason = fitReason(proxyCloseReason).getBytes(StandardCharsets.UTF_8);
-        int length = 2 + reason.length;
-        boolean mask = d == Direction.CLIENT_TO_SERVER; // toward the upstream the proxy speaks as a client
-        ByteBuffer b = ByteBuffer.allocate(2 + (mask ? 4 : 0) + length);
-        b.put((byte) 0x88);
-        b.put((byte) ((mask ? 0x80 : 0) | length));
-        byte[] payload = new byte[length];
-        payload[0] = (byte) (proxyCloseCode >> 8);
-        payload[1] = (byte) proxyCloseCode;
-        System.arraycopy(reason, 0, payload, 2, reason.length);
-        if (mask) {
-            byte[] key = new byte[4];
-            MASKS.nextBytes(key);
-            b.put(key);
-            for (int i = 0; i < length; i++) {
-                payload[i] ^= key[i & 3];
-            }
-        }
-        b.put(payload);
-        return b.flip();
+        return ProxyClose.frame(d, proxyCloseCode, proxyCloseReason);
     }
 
     private RecordedFrame injectedClose(Direction d) {
-        byte[] reason = fitReason(proxyCloseReason).getBytes(StandardCharsets.UTF_8);
-        byte[] payload = new byte[2 + reason.length];
-        payload[0] = (byte) (proxyCloseCode >> 8);
-        payload[1] = (byte) proxyCloseCode;
-        System.arraycopy(reason, 0, payload, 2, reason.length);
-        return new RecordedFrame(id, 0, clock.nowMicros(), d, FrameType.CLOSE, payload, 1,
-                "sent by the proxy to the " + (d == Direction.CLIENT_TO_SERVER ? "upstream" : "client"),
-                new WireShape(0x8, 0, payload.length, payload.length, false, d == Direction.CLIENT_TO_SERVER));
+        return ProxyClose.recorded(id, clock.nowMicros(), d, proxyCloseCode, proxyCloseReason);
     }
 
     private static ClosedBy peer(Direction d) {
@@ -453,17 +607,7 @@ public final class PassThroughSession {
 
     /** A close reason must fit in a control frame: 123 bytes of UTF-8. */
     public static String fitReason(String reason) {
-        if (reason == null) {
-            return "";
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
-            return reason;
-        }
-        String cut = reason;
-        while (cut.getBytes(StandardCharsets.UTF_8).length > 120) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut + "...";
+        return ProxyClose.fitReason(reason);
     }
 
     /** A numbered frame waiting for its write (and every earlier frame's) to complete. */
@@ -490,6 +634,10 @@ public final class PassThroughSession {
         boolean closeSeen;
         boolean eof;
         boolean shutDown;
+        /** Set while this direction is read message by message (intercepting or injecting); else null. */
+        volatile InterceptedDirection mode;
+        /** Resumes reading once an intercepted backlog has gone down. */
+        Runnable resume;
 
         Passage(Direction direction, FrameTap tap) {
             this.direction = direction;

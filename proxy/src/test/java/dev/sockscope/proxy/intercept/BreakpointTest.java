@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +67,8 @@ class BreakpointTest {
         InterceptedMessage m = text(Direction.CLIENT_TO_SERVER, "{}");
         assertThat(byLabel.matches(m, () -> { decoded[0]++; return new MessageLabels.Labels("LOGIN", "request"); })).isTrue();
         assertThat(byKind.matches(m, () -> new MessageLabels.Labels("LOGIN", "request"))).isFalse();
+        assertThat(byLabel.matches(m, () -> new MessageLabels.Labels("LOGIN (19)", "request"))).as("a name with its number").isTrue();
+        assertThat(byLabel.matches(m, () -> new MessageLabels.Labels("LOGINS", "request"))).isFalse();
         assertThat(any().matches(m, () -> { decoded[0]++; return null; })).isTrue();
         assertThat(decoded[0]).isEqualTo(1);
     }

@@ -37,13 +37,27 @@ public final class UiOption {
             InspectorApp app = start(runtime.store(), live, registry, out,
                     (id, o) -> dev.sockscope.ui.replay.Replayer.run(runtime, id, registry, o));
             app.recordingLag(runtime::lag);
+            app.intercept(runtime.relay(), new dev.sockscope.ui.intercept.DecodedLabels(registry));
+            AutoCloseable announced = announce(runtime.store().directory(), app, out);
             return () -> {
+                announced.close();
                 app.close();
                 live.close();
             };
         } catch (IOException | RuntimeException e) {
             live.close();
             throw e;
+        }
+    }
+
+    /** Tells {@code sockscope send} where this inspector is; a folder that cannot take the file only costs that. */
+    private static AutoCloseable announce(java.nio.file.Path dir, InspectorApp app, PrintWriter out) {
+        try {
+            return dev.sockscope.ui.web.InspectorAnnouncement.write(dir, app, app.token());
+        } catch (IOException e) {
+            out.println("sockscope: 'sockscope send' will need --ui: cannot write " + dir.resolve(
+                    dev.sockscope.ui.web.InspectorAnnouncement.FILE) + " (" + e.getMessage() + ")");
+            return () -> { };
         }
     }
 

@@ -2,7 +2,6 @@ package dev.sockscope.proxy.tap;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -54,13 +53,7 @@ public final class PassThroughSession {
     private final InterceptPoint intercept;
     private final SessionFacts facts;
     private final Host host = new Host();
-    private long seq;
-    private final java.util.ArrayDeque<Pending> order = new java.util.ArrayDeque<>();
-    private long orderBytes;
-    /** The most recorded payload held behind a write in progress before that write's frame is published unconfirmed. */
-    static final long MAX_HELD_BYTES = 8L << 20;
-    /** ... and for longer than this: a large echo can overtake the completion of the write that caused it. */
-    static final long MAX_HELD_NANOS = 250_000_000L;
+    private final PublishOrder published;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private final SessionEnding ending = new SessionEnding();
@@ -90,6 +83,7 @@ public final class PassThroughSession {
         this.clock = clock;
         this.sockets = sockets;
         this.onEnded = onEnded;
+        this.published = new PublishOrder(bus);
         for (Direction d : Direction.values()) {
             passages.put(d, new Passage(d, new FrameTap(id, d, extensions, maxRecordedBytes, budget, clock)));
         }
@@ -286,7 +280,7 @@ public final class PassThroughSession {
         synchronized (this) {
             p.writing = false;
             String to = d == Direction.CLIENT_TO_SERVER ? "upstream" : "client";
-            for (Pending pending : p.inFlight) {
+            for (PublishOrder.Pending pending : p.inFlight) {
                 if (failure != null && !pending.published) {
                     pending.frame = pending.frame.withNote(join(pending.frame.note(), "not delivered: writing to the " + to + " failed"));
                 }
@@ -408,7 +402,7 @@ public final class PassThroughSession {
                         queue(p, f, true);
                     }
                 }
-                for (Pending pending : p.inFlight) {
+                for (PublishOrder.Pending pending : p.inFlight) {
                     pending.frame = pending.frame.withNote(join(pending.frame.note(),
                             "delivery not confirmed: the connection closed while it was being written"));
                     pending.done = true;
@@ -520,20 +514,14 @@ public final class PassThroughSession {
         ending.note(by, code, reason, why);
     }
 
-    /**
-     * Numbers a frame in the order the proxy read it and holds it until the write that carried its last byte has
-     * completed; frames are published in that order, each once it and every frame before it are done. Called
-     * under this lock.
-     */
+
+    /** Numbers {@code frame} and queues it for publishing (see {@link PublishOrder}); called under this lock. */
     private long queue(Passage p, RecordedFrame frame, boolean done) {
-        Pending pending = new Pending(frame.withSeq(++seq));
-        pending.done = done;
-        order.add(pending);
-        orderBytes += frame.size();
-        if (!done) {
-            p.inFlight.add(pending);
-        }
-        return seq;
+        return published.queue(p.inFlight, frame, done);
+    }
+
+    private void drain() {
+        published.drain();
     }
 
     /** What an intercepted direction asks of its session. */
@@ -561,29 +549,6 @@ public final class PassThroughSession {
         }
     }
 
-    /**
-     * Publishes the done frames at the head of the order. A write that does not complete (a receiver that stopped
-     * reading) must not make the other direction's frames pile up here unbounded: past {@link #MAX_HELD_BYTES}
-     * held behind it for over {@link #MAX_HELD_NANOS}, the frame at the head is published as it is, saying that
-     * its delivery was not confirmed when it was recorded. Called under this lock; publishing never blocks (the bus applies backpressure at the next read).
-     */
-    private void drain() {
-        while (!order.isEmpty()) {
-            Pending head = order.peekFirst();
-            if (!head.done) {
-                if (orderBytes - head.frame.size() <= MAX_HELD_BYTES
-                        || System.nanoTime() - head.queuedAtNanos < MAX_HELD_NANOS) {
-                    return; // what waits behind the frame being written is small, or its write is merely in progress
-                }
-                head.frame = head.frame.withNote(join(head.frame.note(),
-                        "delivery not confirmed when recorded: the receiver was not taking what was written"));
-            }
-            order.pollFirst();
-            orderBytes -= head.frame.size();
-            head.published = true;
-            bus.publish(new CaptureEvent.FrameCaptured(head.frame));
-        }
-    }
 
     private ByteBuffer closeFrame(Direction d) {
         return ProxyClose.frame(d, proxyCloseCode, proxyCloseReason);
@@ -608,40 +573,5 @@ public final class PassThroughSession {
     /** A close reason must fit in a control frame: 123 bytes of UTF-8. */
     public static String fitReason(String reason) {
         return ProxyClose.fitReason(reason);
-    }
-
-    /** A numbered frame waiting for its write (and every earlier frame's) to complete. */
-    private static final class Pending {
-        RecordedFrame frame;
-        boolean done;
-        boolean published;
-        final long queuedAtNanos = System.nanoTime();
-
-        Pending(RecordedFrame frame) {
-            this.frame = frame;
-        }
-    }
-
-    /** One direction: its tap and where its bytes are in their way through the proxy. */
-    private static final class Passage {
-        final Direction direction;
-        final FrameTap tap;
-        /** Frames whose last byte is in the write in progress. */
-        final List<Pending> inFlight = new ArrayList<>(2);
-        boolean writing;
-        boolean closeWanted;
-        boolean swallowing;
-        boolean closeSeen;
-        boolean eof;
-        boolean shutDown;
-        /** Set while this direction is read message by message (intercepting or injecting); else null. */
-        volatile InterceptedDirection mode;
-        /** Resumes reading once an intercepted backlog has gone down. */
-        Runnable resume;
-
-        Passage(Direction direction, FrameTap tap) {
-            this.direction = direction;
-            this.tap = tap;
-        }
     }
 }

@@ -38,6 +38,7 @@ public final class UiOption {
         try {
             InspectorApp app = start(runtime.store(), live, registry, out, actions);
             app.recordingLag(runtime::lag);
+            app.intercept(runtime.relay(), new dev.sockscope.ui.intercept.DecodedLabels(registry));
             AutoCloseable announced = announce(runtime, app);
             return () -> {
                 announced.close();

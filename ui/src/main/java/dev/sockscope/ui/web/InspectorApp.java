@@ -27,6 +27,7 @@ public final class InspectorApp implements AutoCloseable {
     private final LiveFeed live;
     private final Javalin app;
     private final StatusApi status;
+    private final InterceptApi intercept = new InterceptApi();
     private boolean started;
 
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options) {
@@ -76,6 +77,11 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.get("/api/mocks", writes::mocks);
             config.routes.post("/api/mocks", writes::startMock);
             config.routes.delete("/api/mocks/{id}", writes::stopMock);
+            config.routes.post("/api/sessions/{id}/send", intercept::send);
+            config.routes.get("/api/intercept", intercept::state);
+            config.routes.post("/api/intercept/breakpoints", intercept::addBreakpoint);
+            config.routes.delete("/api/intercept/breakpoints/{id}", intercept::removeBreakpoint);
+            config.routes.post("/api/intercept/held/{id}", intercept::release);
             config.routes.sse("/api/live", live::connect);
             config.routes.get("/api/openapi.json", openApi::serve);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
@@ -115,6 +121,15 @@ public final class InspectorApp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The relay whose traffic the intercept routes act on (an inspector beside a proxy), and how they label held
+     * messages; without it they answer 409.
+     */
+    public InspectorApp intercept(dev.sockscope.proxy.Relay relay, dev.sockscope.proxy.intercept.MessageLabels labels) {
+        intercept.attach(relay, labels);
+        return this;
+    }
+
     /** Where {@code /api/status} learns how far behind recording is (an inspector beside a proxy). */
     public InspectorApp recordingLag(java.util.function.Supplier<dev.sockscope.capture.CaptureBus.Lag> lag) {
         status.recordingLag(lag);
@@ -136,6 +151,11 @@ public final class InspectorApp implements AutoCloseable {
                 JavalinLogger.enabled = enabled;
             }
         }
+    }
+
+    /** The token its API requires, or null when it answers loopback without one. */
+    public String token() {
+        return options.token();
     }
 
     public int port() {

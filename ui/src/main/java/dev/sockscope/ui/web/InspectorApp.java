@@ -176,10 +176,6 @@ public final class InspectorApp implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
-    /** The token it requires, or null. */
-    public String token() {
-        return options.token();
-    }
 
     /** Every HTTP route registered, as {@code METHOD /path} ({@code GET /api/sessions/{id}}), for the OpenAPI test. */
     List<String> routes() {

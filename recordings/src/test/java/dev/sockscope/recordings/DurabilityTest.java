@@ -29,6 +29,8 @@ import dev.sockscope.wire.RecordedFrame;
 class DurabilityTest {
     @TempDir
     Path dir;
+    @TempDir
+    Path elsewhere;
 
     private static final int BATCHES = 6;
     private static final int PER_BATCH = 400;
@@ -79,7 +81,7 @@ class DurabilityTest {
 
     @Test
     void anIndexThatLostItsLastCommitsIsCaughtUpFromTheRecordingFiles() throws Exception {
-        Path copy = dir.resolveSibling(dir.getFileName() + "-copy");
+        Path copy = elsewhere.resolve("copy");
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
             record(store, 1);
             store.checkpoint(); // the index on disk holds session 1 ...

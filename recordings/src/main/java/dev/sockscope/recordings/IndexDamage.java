@@ -42,7 +42,17 @@ final class IndexDamage {
     static Path moveAside(Path dir, Throwable why) throws IOException {
         Path file = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db");
         Path aside = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db.damaged-" + System.currentTimeMillis());
-        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        // Only a file nobody holds: H2 locks the file it has open, and a rename would pull it from under a live proxy.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new IOException(file + " is in use by another process");
+            }
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+            // This process's own lock: H2 keeps the lock of a file it failed to open (seen with damaged files).
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        }
         LOG.warn("the recording index {} is damaged ({}); it was moved to {}, and a new index is being built from the"
                 + " recording files in {} (sessions recorded before recording files existed are only in the moved file)",
                 file, dev.sockscope.wire.Failures.rootMessage(why), aside.getFileName(), Journal.folder(dir));

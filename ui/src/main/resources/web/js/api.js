@@ -46,6 +46,20 @@ export async function post(path, data) {
   return body;
 }
 
+/** DELETE; an error answer throws ApiError. */
+export async function del(path) {
+  let response;
+  try {
+    response = await fetch(new URL(path, location.origin), {method: 'DELETE', headers: {Accept: 'application/json'}});
+  } catch (e) {
+    throw new ApiError(0, 'The inspector does not answer: is sockscope still running?');
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    throw new ApiError(response.status, body?.error ?? `${response.status} ${response.statusText}`);
+  }
+}
+
 export const api = {
   sessions: (params, signal) => get('/api/sessions', params, signal),
   session: (id, signal) => get(`/api/sessions/${id}`, null, signal),
@@ -55,4 +69,9 @@ export const api = {
   replay: (id, options) => post(`/api/sessions/${id}/replay`, options),
   replays: (id, signal) => get(`/api/sessions/${id}/replays`, null, signal),
   diff: (id, signal) => get(`/api/sessions/${id}/diff`, null, signal),
+  intercept: signal => get('/api/intercept', null, signal),
+  addBreakpoint: body => post('/api/intercept/breakpoints', body),
+  removeBreakpoint: id => del(`/api/intercept/breakpoints/${id}`),
+  release: (id, body) => post(`/api/intercept/held/${id}`, body),
+  send: (id, body) => post(`/api/sessions/${id}/send`, body),
 };

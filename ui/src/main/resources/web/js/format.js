@@ -69,3 +69,20 @@ export function ago(micros, now = Date.now()) {
 export function direction(from) {
   return from === 'client' ? '→' : '←';
 }
+
+/** A frame's provenance in one word for the timeline: edited, injected, proxy, rule, dropped, not-sent, held. */
+export function touch(p) {
+  if (p.delivery && p.delivery !== 'delivered') return p.delivery;
+  if (p.origin === 'user-edited') return 'edited';
+  if (p.origin === 'user-injected') return 'injected';
+  if (p.origin === 'wire') return 'held';
+  return p.origin;
+}
+
+/** A frame's provenance in words for its detail. */
+export function provenance(p) {
+  const origin = {wire: 'from the wire', 'user-edited': 'edited by the user', 'user-injected': 'injected by the user',
+    proxy: 'sent by the proxy', rule: 'by a rule'}[p.origin] ?? p.origin;
+  const delivery = {delivered: 'delivered', dropped: 'dropped', 'not-sent': 'not sent'}[p.delivery] ?? p.delivery;
+  return `${origin}, ${delivery}${p.heldMs ? `, held ${millis(p.heldMs)}` : ''}`;
+}

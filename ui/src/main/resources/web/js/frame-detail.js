@@ -39,6 +39,7 @@ export class FrameDetail {
   }
 
   async show(sessionId, seq, startMicros) {
+    this.sessionId = sessionId;
     this.controller?.abort();
     const controller = this.controller = new AbortController();
     this.el.hidden = false;
@@ -69,13 +70,19 @@ export class FrameDetail {
         f.label ? fact('Label', f.label) : null, f.kind ? fact('Kind', f.kind) : null,
         f.latencyMs !== undefined && f.latencyMs !== null ? fact('Latency', fmt.millis(f.latencyMs)) : null,
         f.closeCode !== undefined ? fact('Close', `${f.closeCode}${f.closeReason ? ` ${f.closeReason}` : ''}`) : null,
-        f.wire ? fact('On the wire', wire(f.wire)) : null);
+        f.wire ? fact('On the wire', wire(f.wire)) : null,
+        f.provenance ? fact('Provenance', fmt.provenance(f.provenance), 'origin and delivery, as recorded') : null,
+        f.provenance?.originalText !== undefined ? fact('Original', f.provenance.originalText) : null,
+        f.provenance?.originalBase64 !== undefined ? fact('Original (base64)', f.provenance.originalBase64) : null);
     return [
       h('h2', {class: 'detail-title'}, h('span', {class: `dir from-${f.from}`}, fmt.direction(f.from)), ' ',
           h('span', {class: 'label', id: 'detail-label'}, f.label ?? f.type), ' ', h('span', {class: 'muted'}, `#${f.seq}`)),
       f.summary ? h('p', {class: 'summary', id: 'detail-summary'}, f.summary) : null,
       f.warnings?.length ? h('ul', {class: 'warnings'}, f.warnings.map(w => h('li', null, '⚠ ', w))) : null,
       this.pairLink(f, pair),
+      f.type === 'text' || f.type === 'binary'
+          ? h('p', null, h('a', {class: 'button ghost small', id: 'detail-resend', title: 'Open this message in the composer',
+            href: `#/sessions/${f.sessionId ?? this.sessionId}?tab=compose&resend=${f.seq}`}, 'Resend…')) : null,
       facts,
       this.views(f),
     ];

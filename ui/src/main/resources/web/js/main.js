@@ -4,6 +4,7 @@ import {h, fill} from './dom.js';
 import * as route from './route.js';
 import {sessionsPage} from './sessions-page.js';
 import {sessionPage} from './session-page.js';
+import {interceptPage} from './intercept-page.js';
 import {watchRecordingLag} from './recording-lag.js';
 
 const view = document.getElementById('view');
@@ -16,8 +17,9 @@ function show() {
   if (page?.route(r)) return;
   page?.destroy();
   document.title = 'Sockscope';
-  fill(crumbs, h('a', {href: '#/'}, 'Sessions'), r.page === 'session' ? [' / ', h('span', null, `Session ${r.id}`)] : null);
-  page = r.page === 'session' ? sessionPage(view, r) : sessionsPage(view, r);
+  fill(crumbs, h('a', {href: '#/'}, 'Sessions'), r.page === 'session' ? [' / ', h('span', null, `Session ${r.id}`)] : null,
+      r.page === 'intercept' ? [' / ', h('span', null, 'Intercept')] : null);
+  page = r.page === 'session' ? sessionPage(view, r) : r.page === 'intercept' ? interceptPage(view) : sessionsPage(view, r);
 }
 
 window.addEventListener('popstate', show);

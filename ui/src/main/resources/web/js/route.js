@@ -1,6 +1,7 @@
 // The address names what is on screen, so that a link can be shared and back/forward work:
 //   #/                          the sessions (#/?q=…&protocol=…&state=open&errors=true&sort=frames&dir=asc)
 //   #/sessions/12?label=LOGIN&frame=57&search=token&tab=charts
+//   #/intercept                 breakpoints and held messages
 
 /** The route of a location hash: {page, id, params}. */
 export function parse(hash) {
@@ -8,11 +9,12 @@ export function parse(hash) {
   const params = Object.fromEntries(new URLSearchParams(query ?? ''));
   const m = path.match(/^\/sessions\/(\d+)\/?$/);
   if (m) return {page: 'session', id: Number(m[1]), params};
+  if (/^\/intercept\/?$/.test(path)) return {page: 'intercept', id: null, params};
   return {page: 'sessions', id: null, params};
 }
 
 export function format(route) {
-  const path = route.page === 'session' ? `/sessions/${route.id}` : '/';
+  const path = route.page === 'session' ? `/sessions/${route.id}` : route.page === 'intercept' ? '/intercept' : '/';
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(route.params ?? {})) {
     if (v !== undefined && v !== null && v !== '' && v !== false) query.set(k, String(v));

@@ -11,6 +11,7 @@ import {FrameDetail} from './frame-detail.js';
 import {handshakePanel} from './handshake.js';
 import {showCharts} from './charts.js';
 import {replayPanel} from './replay.js';
+import {composePanel} from './compose.js';
 
 const FILTERS = ['from', 'type', 'kind', 'label', 'text', 'regex', 'warnings'];
 const TYPING_MS = 250;
@@ -30,7 +31,7 @@ export function sessionPage(view, initial) {
   const title = h('h1', {class: 'session-title'}, `Session ${id}`);
   const facts = h('div', {class: 'session-facts', id: 'session-facts'});
   const tabButtons = {};
-  const tabs = h('div', {class: 'tabs page-tabs', role: 'tablist'}, ['timeline', 'handshake', 'charts', 'replay'].map(t => {
+  const tabs = h('div', {class: 'tabs page-tabs', role: 'tablist'}, ['timeline', 'handshake', 'charts', 'replay', 'compose'].map(t => {
     tabButtons[t] = h('button', {type: 'button', role: 'tab', class: 'tab', id: `tab-${t}`,
       on: {click: () => { params.tab = t === 'timeline' ? '' : t; push(true); showTab(); }}}, t[0].toUpperCase() + t.slice(1));
     return tabButtons[t];
@@ -62,10 +63,12 @@ export function sessionPage(view, initial) {
   const handshakePane = h('div', {class: 'tab-body', id: 'pane-handshake', hidden: true});
   const chartsPane = h('div', {class: 'tab-body', id: 'pane-charts', hidden: true});
   const replayPane = h('div', {class: 'tab-body', id: 'pane-replay', hidden: true});
+  const composePane = h('div', {class: 'tab-body', id: 'pane-compose', hidden: true});
+  let composeFor = null;
   let replayShown = false;
   const status = h('div', {class: 'status-area'});
   fill(view, h('section', {class: 'page session-page'}, h('div', {class: 'session-head'}, title, facts), tabs, status,
-      timelinePane, handshakePane, chartsPane, replayPane));
+      timelinePane, handshakePane, chartsPane, replayPane, composePane));
 
   const timeline = new Timeline(split, {onSelect: f => selected(f, false), onOpen: f => selected(f, true)});
   const detail = new FrameDetail(split, {jump: seq => jumpTo(seq, true), close: () => closeDetail(), terms: () => terms()});
@@ -353,6 +356,17 @@ export function sessionPage(view, initial) {
     handshakePane.hidden = tab !== 'handshake';
     chartsPane.hidden = tab !== 'charts';
     replayPane.hidden = tab !== 'replay';
+    composePane.hidden = tab !== 'compose';
+    if (tab === 'compose' && session && composeFor !== (params.resend ?? '')) {
+      // Resend on a frame opens the composer with that frame; otherwise it starts empty.
+      composeFor = params.resend ?? '';
+      if (params.resend) {
+        api.frame(id, Number(params.resend)).then(({frame}) => composePanel(composePane, session, frame))
+            .catch(() => composePanel(composePane, session, null));
+      } else {
+        composePanel(composePane, session, null);
+      }
+    }
     if (tab === 'replay' && !replayShown && session) {
       replayShown = true;
       replayPanel(replayPane, session);

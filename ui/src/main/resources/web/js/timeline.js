@@ -153,7 +153,7 @@ export class Timeline {
     row.dataset.seq = String(f.seq);
     row.className = `tl-row from-${f.from} kind-${f.kind ?? 'none'} type-${f.type}`
         + (f.seq === this.selectedSeq ? ' selected' : '') + (f.seq === this.markedSeq ? ' marked' : '')
-        + (f.warnings?.length ? ' warned' : '');
+        + (f.warnings?.length ? ' warned' : '') + (f.provenance ? ` touched touch-${fmt.touch(f.provenance)}` : '');
     row.setAttribute('aria-selected', f.seq === this.selectedSeq ? 'true' : 'false');
     cells[0].textContent = String(f.seq);
     const since = `${fmt.offset(f.timeMicros - this.startMicros)} s since the handshake`;
@@ -161,7 +161,8 @@ export class Timeline {
     cells[1].title = this.clock ? since : `${fmt.clock(f.timeMicros)} (${f.time})`;
     cells[2].textContent = fmt.direction(f.from);
     cells[2].title = f.from === 'client' ? 'client → server' : 'server → client';
-    cells[3].textContent = f.type;
+    cells[3].textContent = f.provenance ? `${f.type} · ${fmt.touch(f.provenance)}` : f.type;
+    cells[3].title = f.provenance ? fmt.provenance(f.provenance) : '';
     cells[4].replaceChildren(...highlighted(f.label ?? '', this.terms));
     cells[4].title = f.label ?? '';
     cells[5].textContent = f.kind ?? '';

@@ -58,6 +58,15 @@ public final class CaptureDecoder {
                 out.accept(new DecodedEvent.ProtocolChosen(f.sessionId(), step.chosen()));
             }
             RecordedFrame stored = keepSecrets || step.maskedPayload() == null ? f : f.withPayload(step.maskedPayload());
+            if (!keepSecrets && f.provenance() != null && f.provenance().original() != null) {
+                // The original of an edited message is what the sender sent: its secrets are masked as the frame's are.
+                var p = f.provenance();
+                byte[] masked = decoder.maskPayload(new RecordedFrame(f.sessionId(), f.seq(), f.timeMicros(), f.from(),
+                        p.originalType() == null ? f.type() : p.originalType(), p.original(), 1, null));
+                if (masked != null) {
+                    stored = stored.withProvenance(p.withOriginal(masked));
+                }
+            }
             out.accept(new DecodedEvent.FrameDecoded(stored, step.decoding()));
         } else if (event instanceof CaptureEvent.SessionClosed closed) {
             SessionDecoder decoder = sessions.remove(closed.sessionId());

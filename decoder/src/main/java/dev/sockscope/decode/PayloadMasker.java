@@ -43,7 +43,7 @@ public final class PayloadMasker {
             "idtoken", "bearertoken", "password", "passwd", "pwd", "passphrase", "passcode", "secret", "clientsecret", "apikey", "apisecret",
             "authorization", "auth", "cookie", "jwt", "privatekey", "credentials", "credential", "sessionid", "sessionkey");
 
-    static boolean isConventionalSecret(String name) {
+    public static boolean isConventionalSecret(String name) {
         return name.length() <= 24 && CONVENTIONAL_SECRETS.contains(normalise(name));
     }
 
@@ -130,7 +130,7 @@ public final class PayloadMasker {
     }
 
     /** Masks, in place, the conventionally secret string fields of a decoded tree (for summaries and trees). */
-    static void maskTree(JsonNode node, SecretMasker masker, int depth) {
+    public static void maskTree(JsonNode node, SecretMasker masker, int depth) {
         if (depth > MAX_DEPTH) {
             return;
         }

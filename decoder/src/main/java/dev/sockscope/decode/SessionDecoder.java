@@ -177,6 +177,19 @@ public final class SessionDecoder {
     }
 
     /**
+     * Another version of a frame of this session (the original of a message the user edited) masked as its secret fields
+     * and credentials are masked, without decoding it (the session's decoding state is not touched); null when nothing
+     * in it is masked.
+     */
+    public byte[] maskPayload(RecordedFrame other) {
+        try {
+            return masking.unparsed(other, secretFields());
+        } catch (RuntimeException e) {
+            return new byte[0]; // cannot be masked: not stored at all rather than stored in the clear
+        }
+    }
+
+    /**
      * The text with the session's handshake credentials and any JWT signature masked: for what the relay says about
      * the session (close reasons, errors), which may quote what a peer sent.
      */

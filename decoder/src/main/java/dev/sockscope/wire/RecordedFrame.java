@@ -17,9 +17,16 @@ import java.nio.charset.StandardCharsets;
  * @param note       what is wrong with it or what happened to it (a protocol violation passed through, a
  *                   recording cut at the limit, not delivered), or null when nothing is
  * @param wire       how it looked on the wire, or null when not known (terminating relay, old recordings)
+ * @param provenance who made it and what became of it when that was not "from the wire, delivered at once" (an edit,
+ *                   an injection, a drop, a hold); null otherwise
  */
 public record RecordedFrame(long sessionId, long seq, long timeMicros, Direction from, FrameType type,
-                            byte[] payload, int fragments, String note, WireShape wire) {
+                            byte[] payload, int fragments, String note, WireShape wire, Provenance provenance) {
+
+    public RecordedFrame(long sessionId, long seq, long timeMicros, Direction from, FrameType type,
+                         byte[] payload, int fragments, String note, WireShape wire) {
+        this(sessionId, seq, timeMicros, from, type, payload, fragments, note, wire, null);
+    }
 
     public RecordedFrame(long sessionId, long seq, long timeMicros, Direction from, FrameType type,
                          byte[] payload, int fragments, String note) {
@@ -28,17 +35,22 @@ public record RecordedFrame(long sessionId, long seq, long timeMicros, Direction
 
     /** The same frame at another position (the relay numbers frames when it publishes them). */
     public RecordedFrame withSeq(long newSeq) {
-        return new RecordedFrame(sessionId, newSeq, timeMicros, from, type, payload, fragments, note, wire);
+        return new RecordedFrame(sessionId, newSeq, timeMicros, from, type, payload, fragments, note, wire, provenance);
     }
 
     /** The same frame with other bytes (a masked copy for storage). */
     public RecordedFrame withPayload(byte[] other) {
-        return new RecordedFrame(sessionId, seq, timeMicros, from, type, other, fragments, note, wire);
+        return new RecordedFrame(sessionId, seq, timeMicros, from, type, other, fragments, note, wire, provenance);
     }
 
     /** The same frame with another note (a delivery failure found after it was parsed). */
     public RecordedFrame withNote(String other) {
-        return new RecordedFrame(sessionId, seq, timeMicros, from, type, payload, fragments, other, wire);
+        return new RecordedFrame(sessionId, seq, timeMicros, from, type, payload, fragments, other, wire, provenance);
+    }
+
+    /** The same frame saying where it came from and what became of it. */
+    public RecordedFrame withProvenance(Provenance other) {
+        return new RecordedFrame(sessionId, seq, timeMicros, from, type, payload, fragments, note, wire, other);
     }
 
     public int size() {

@@ -12,6 +12,17 @@ public interface Relay extends AutoCloseable {
     /** The forward proxy's listen address as sessions record it ({@code forward 127.0.0.1:8080}), if it runs. */
     java.util.Optional<String> forwardListen();
 
+    /** Where this relay's sessions ask what to do with each message while intercepting (breakpoints, held messages). */
+    dev.sockscope.proxy.intercept.InterceptPoint intercept();
+
+    /**
+     * Sends a message of the user's into the open session {@code sessionId}, to the receiver of {@code to}
+     * ({@code CLIENT_TO_SERVER}: to the upstream). Completes with the seq it was recorded as (-1 for a close), or fails
+     * when the session is not open here.
+     */
+    java.util.concurrent.CompletableFuture<Long> send(long sessionId, dev.sockscope.wire.Direction to,
+                                                     dev.sockscope.proxy.intercept.Injection what);
+
     /** Sessions currently open. */
     int activeSessions();
 

@@ -10,6 +10,7 @@ import dev.sockscope.decode.Kind;
 import dev.sockscope.decode.Warning;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Provenance;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.WireShape;
 
@@ -50,6 +51,14 @@ import dev.sockscope.wire.WireShape;
  * <pre>
  *     varint  payload length, byte 0 and the payload bytes, or byte 1 and varlong offset in the session's payload file
  * </pre>
+ * Version 6 (intercept, issue 17) is version 5 with, after the wire shape, where the frame came from and what became
+ * of it ({@link Provenance}):
+ * <pre>
+ *     byte    0: from the wire and delivered at once, 1: provenance follows
+ *     byte    origin (0 wire, 1 user-edited, 2 user-injected, 3 proxy, 4 rule), byte delivery (0 delivered, 1 dropped,
+ *             2 not sent), varlong held µs,
+ *     varint  original length + 1 (0: none), original bytes, byte original type (as the frame type's low nibble)
+ * </pre>
  * Never change a released version: add the next one beside it, so that old recordings stay readable.
  */
 public final class FrameBlockCodec {
@@ -58,6 +67,7 @@ public final class FrameBlockCodec {
     static final int VERSION_WIRE = 3;
     static final int VERSION_CODED = 4;
     static final int VERSION_EXTERNAL = 5;
+    static final int VERSION_PROVENANCE = 6;
     private static final int FLAG_EXTERNAL_TEXT = 1;
     private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
 
@@ -95,7 +105,7 @@ public final class FrameBlockCodec {
     }
 
     /**
-     * The current version (5): frames with their decodings and wire shapes; payloads that {@link PayloadFiles#external}
+     * The current version (6): frames with their decodings and wire shapes; payloads that {@link PayloadFiles#external}
      * are handed to {@code sink} and the block keeps where they went.
      */
     static byte[] encode(List<StoredFrame> frames, PayloadSink sink) throws IOException {
@@ -109,7 +119,7 @@ public final class FrameBlockCodec {
                     + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
         }
         Bytes.Out out = new Bytes.Out(estimate);
-        out.write(VERSION_EXTERNAL);
+        out.write(VERSION_PROVENANCE);
         out.write(externalText ? FLAG_EXTERNAL_TEXT : 0);
         out.varlong(frames.size());
         for (StoredFrame sf : frames) {
@@ -125,13 +135,14 @@ public final class FrameBlockCodec {
             }
             writeDecoding(out, sf.decoding());
             writeWire(out, f.wire());
+            writeProvenance(out, f.provenance());
         }
         return out.toArray();
     }
 
     /** Whether a block's (inflated) bytes leave out a text payload, so that they cannot rule out a text search. */
     static boolean leavesOutText(byte[] block) {
-        return block.length > 1 && block[0] == VERSION_EXTERNAL && (block[1] & FLAG_EXTERNAL_TEXT) != 0;
+        return block.length > 1 && block[0] >= VERSION_EXTERNAL && (block[1] & FLAG_EXTERNAL_TEXT) != 0;
     }
 
     private static void writeWire(Bytes.Out out, WireShape w) {
@@ -144,6 +155,41 @@ public final class FrameBlockCodec {
         out.write((w.compressed() ? 1 : 0) | (w.masked() ? 2 : 0));
         out.varlong(w.wireBytes());
         out.varlong(w.messageBytes());
+    }
+
+    private static void writeProvenance(Bytes.Out out, Provenance p) {
+        if (p == null) {
+            out.write(0);
+            return;
+        }
+        out.write(1);
+        out.write(p.origin().ordinal());
+        out.write(p.delivery().ordinal());
+        out.varlong(p.heldMicros());
+        if (p.original() == null) {
+            out.varlong(0);
+        } else {
+            out.varlong(p.original().length + 1L);
+            out.write(p.original());
+            out.write(typeCode(p.originalType() == null ? FrameType.BINARY : p.originalType()));
+        }
+    }
+
+    private static Provenance readProvenance(Bytes.In in) {
+        if (in.read() == 0) {
+            return null;
+        }
+        Provenance.Origin origin = Provenance.Origin.values()[in.read()];
+        Provenance.Delivery delivery = Provenance.Delivery.values()[in.read()];
+        long held = in.varlong();
+        int length = (int) in.varlong();
+        byte[] original = null;
+        FrameType originalType = null;
+        if (length > 0) {
+            original = in.bytes(length - 1);
+            originalType = TYPES[in.read() & 0x0F];
+        }
+        return new Provenance(origin, delivery, held, original, originalType);
     }
 
     private static void writeDecoding(Bytes.Out out, FrameDecoding d) {
@@ -198,7 +244,7 @@ public final class FrameBlockCodec {
     static List<StoredFrame> decode(long sessionId, byte[] data, PayloadSource payloads) {
         Bytes.In in = new Bytes.In(data, "frame block");
         int version = in.read();
-        if (version < VERSION || version > VERSION_EXTERNAL) {
+        if (version < VERSION || version > VERSION_PROVENANCE) {
             throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
         }
         if (version >= VERSION_EXTERNAL) {
@@ -252,7 +298,8 @@ public final class FrameBlockCodec {
                 int flags = in.read();
                 wire = new WireShape(codes & 0x0F, (codes >> 4) & 0x07, in.varlong(), in.varlong(), (flags & 1) != 0, (flags & 2) != 0);
             }
-            RecordedFrame frame = new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note, wire);
+            Provenance provenance = version >= VERSION_PROVENANCE ? readProvenance(in) : null;
+            RecordedFrame frame = new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note, wire, provenance);
             frames.add(new StoredFrame(frame, decoding));
         }
         return frames;

@@ -154,7 +154,12 @@ public final class H2RecordingStore implements RecordingStore {
         }
         try {
             OwnerOnly.restrict(dir.resolve(FILE_NAME + ".mv.db"));
-            store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
+            try {
+                store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
+            } catch (java.io.IOException e) {
+                store.close();
+                throw new RecordingException(e.getMessage(), e);
+            }
             store.closeOrphans();
             store.server = LocalServer.start(dir, dir.resolve(FILE_NAME), store.writer);
         } catch (SQLException | java.io.IOException e) {
@@ -669,6 +674,11 @@ public final class H2RecordingStore implements RecordingStore {
             try (var st = c.createStatement(); var rs = st.executeQuery("SELECT grams FROM block_index LIMIT 0")) {
                 known = true;
             } catch (SQLException e) {
+                if (e.getErrorCode() != org.h2.api.ErrorCode.COLUMN_NOT_FOUND_1) {
+                    // Not an older schema but a failed read: this search reads every block; the next one asks again.
+                    LOG.warn("cannot tell whether {} has text signatures ({}); this search reads every block", directory, e.getMessage());
+                    return false;
+                }
                 known = false;
             }
             hasSignatures = known;
@@ -806,7 +816,10 @@ public final class H2RecordingStore implements RecordingStore {
             server.stop();
             // Only the process that holds the file shuts the database down; a reader just disconnects.
             try (Connection c = pool.getConnection(); var st = c.createStatement()) {
-                // SHUTDOWN writes everything and closes the file cleanly, so the next open is fast.
+                // SHUTDOWN writes everything and closes the file cleanly, so the next open is fast. The pool then
+                // rolls back the connection it closed, which H2 would trace into sockscope.trace.db ("Database is
+                // already closed") at every clean stop: nothing is left to trace by then.
+                st.execute("SET TRACE_LEVEL_FILE 0");
                 st.execute("SHUTDOWN");
             } catch (SQLException e) {
                 LOG.debug("shutdown of the recording database: {}", e.getMessage());

@@ -19,6 +19,7 @@ import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Provenance;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.WireShape;
 import dev.sockscope.wire.SessionEnd;
@@ -78,7 +79,7 @@ class DecodedRecordingTest {
     }
 
     /**
-     * Version 5 (current) is version 4 with a flags byte after the version and, after each payload length, where the
+     * Version 5 is version 4 with a flags byte after the version and, after each payload length, where the
      * payload is: in the block, or at an offset of the session's payload file.
      */
     private static final String GOLDEN_V5 = "05" + "01" + "02"          // version 5, some text payload outside, two frames
@@ -98,19 +99,55 @@ class DecodedRecordingTest {
                         new WireShape(1, 4, 4, 2, true, true)),
                 new FrameDecoding("max", "OK", Kind.REQUEST, "s", null, 1000L, List.of(new Warning(Warning.Code.NOT_IN_TABLE, "w")))),
                 new StoredFrame(new RecordedFrame(5, 2, 2000, Direction.SERVER_TO_CLIENT, FrameType.TEXT, large, 1, null), null));
-        List<byte[]> appended = new java.util.ArrayList<>();
-        byte[] block = FrameBlockCodec.encode(frames, payload -> {
-            appended.add(payload);
-            return 1000;
-        });
-        assertThat(HexFormat.of().formatHex(block)).isEqualTo(GOLDEN_V5);
-        assertThat(appended).containsExactly(large);
+        byte[] block = HexFormat.of().parseHex(GOLDEN_V5);
         assertThat(FrameBlockCodec.leavesOutText(block)).isTrue();
         assertThat(FrameBlockCodec.decode(5, block, (offset, length) -> offset == 1000 && length == large.length ? large : null))
                 .usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(frames);
         StoredFrame unreadable = FrameBlockCodec.decode(5, block).get(1);
         assertThat(unreadable.frame().payload()).isEmpty();
         assertThat(unreadable.frame().note()).isEqualTo("payload of 65536 bytes not readable: no payload files to read it from");
+    }
+
+    /**
+     * Version 6 (current) is version 5 with, after the wire shape, the frame's provenance: 0 for one from the wire
+     * delivered at once, or 1, origin, delivery, held µs and the original of an edited message.
+     */
+    private static final String GOLDEN_V6 = "06" + "01" + "03"          // version 6, some text payload outside, three frames
+            + "01" + "e807" + "00" + "01" + "00" + "02" + "00" + "6869" // seq 1, t 1000, client text, "hi" in the block
+            + "00" + "00" + "00"                                          // no decoding, no wire shape, from the wire
+            + "02" + "d00f" + "10" + "01" + "00" + "808004" + "01" + "e807" // seq 2, t 2000, server text, 65536 bytes at offset 1000
+            + "00" + "00" + "01" + "02" + "00" + "00" + "00"              // no decoding, no wire shape; injected by the user, delivered
+            + "03" + "b817" + "00" + "01" + "00" + "02" + "00" + "6f6b" // seq 3, t 3000, client text, "ok"
+            + "00" + "00" + "01" + "01" + "00" + "e807" + "03" + "6e6f" + "00"; // edited, delivered, held 1000 µs, original text "no"
+
+    @Test
+    void version6BlocksSayWhereEachFrameCameFromExactlyAsDocumented() throws Exception {
+        byte[] large = new byte[PayloadFiles.MIN_EXTERNAL];
+        java.util.Arrays.fill(large, (byte) 'x');
+        List<StoredFrame> frames = List.of(
+                new StoredFrame(new RecordedFrame(5, 1, 1000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null), null),
+                new StoredFrame(new RecordedFrame(5, 2, 2000, Direction.SERVER_TO_CLIENT, FrameType.TEXT, large, 1, null, null,
+                        Provenance.INJECTED), null),
+                new StoredFrame(new RecordedFrame(5, 3, 3000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "ok".getBytes(StandardCharsets.UTF_8), 1, null, null,
+                        Provenance.edited("no".getBytes(StandardCharsets.UTF_8), FrameType.TEXT, 1000)), null));
+        List<byte[]> appended = new java.util.ArrayList<>();
+        byte[] block = FrameBlockCodec.encode(frames, payload -> {
+            appended.add(payload);
+            return 1000;
+        });
+        assertThat(HexFormat.of().formatHex(block)).isEqualTo(GOLDEN_V6);
+        assertThat(appended).containsExactly(large);
+        assertThat(FrameBlockCodec.leavesOutText(block)).isTrue();
+        assertThat(FrameBlockCodec.decode(5, block, (offset, length) -> offset == 1000 && length == large.length ? large : null))
+                .usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(frames);
+    }
+
+    @Test
+    void provenanceStorageCodesNeverChange() {
+        assertThat(java.util.Arrays.stream(Provenance.Origin.values()).map(o -> o.label() + "=" + o.ordinal()))
+                .containsExactly("wire=0", "user-edited=1", "user-injected=2", "proxy=3", "rule=4");
+        assertThat(java.util.Arrays.stream(Provenance.Delivery.values()).map(o -> o.label() + "=" + o.ordinal()))
+                .containsExactly("delivered=0", "dropped=1", "not-sent=2");
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.sockscope.ui.cli.FramesCommand;
 import dev.sockscope.ui.cli.ProtocolsCommand;
 import dev.sockscope.ui.cli.ProxyCommand;
 import dev.sockscope.ui.cli.ReplayCommand;
+import dev.sockscope.ui.cli.SendCommand;
 import dev.sockscope.ui.cli.SessionsCommand;
 import dev.sockscope.ui.cli.UiCommand;
 import picocli.CommandLine;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
         description = "WebSocket recording proxy and debugging inspector.",
         subcommands = {DemoCommand.class, ProxyCommand.class, UiCommand.class, SessionsCommand.class, FramesCommand.class,
                 ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, ProtocolsCommand.class, CaCommand.class,
-                CheckCommand.class, RepairCommand.class,
+                CheckCommand.class, RepairCommand.class, SendCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

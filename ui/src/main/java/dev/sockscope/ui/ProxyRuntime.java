@@ -91,7 +91,9 @@ public final class ProxyRuntime implements AutoCloseable {
         EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", writer,
                 EventBus.Delivery.LOSSLESS, EventBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
         try {
-            Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId);
+            dev.sockscope.proxy.intercept.InterceptPoint intercept = new dev.sockscope.proxy.intercept.InterceptPoint(
+                    new dev.sockscope.ui.intercept.DecodedLabels(protocols), new dev.sockscope.wire.MicroClock());
+            Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId, intercept);
             return new ProxyRuntime(store, bus, decoding, writer, recorder, relay, recording);
         } catch (IOException | RuntimeException e) {
             bus.close(Duration.ofSeconds(5));

@@ -67,7 +67,8 @@ public final class Simulators {
     }
 
     /**
-     * MAX: the handshake (6) must come first; then every request is answered as the recorded sessions answered its
+     * MAX: the handshake (6) must come first; a LOGIN (19) whose token is not the demo account's (An9x...) is refused;
+     * then every request is answered as the recorded sessions answered its
      * opcode, an answer to the recorded request taking the seq of this one. Its state is whether the handshake came.
      */
     static final class Max implements Simulator<Max.State> {
@@ -108,6 +109,11 @@ public final class Simulators {
             int op = f.path("opcode").asInt();
             if (op != 6 && state == State.AWAITING_HANDSHAKE) {
                 peer.send(reply(3, seq, op, "{\"error\":\"proto.state\",\"localizedMessage\":\"handshake (6) must come first\"}"));
+                return state;
+            }
+            if (op == 19 && !f.path("payload").path("token").asText("An9x").startsWith("An9x")) {
+                // The demo account's tokens start with An9x: another one (edited on the way) is refused, as MAX would.
+                peer.send(reply(3, seq, op, "{\"error\":\"login.token\",\"localizedMessage\":\"token is invalid or expired\"}"));
                 return state;
             }
             Conversation.Exchange recorded = byOpcode.get(op);

@@ -30,6 +30,9 @@ import dev.sockscope.proxy.ForwardProxy;
 import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.intercept.Injection;
+import dev.sockscope.proxy.intercept.InterceptPoint;
+import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.MicroClock;
 
 /**
@@ -46,6 +49,7 @@ public final class JettyRelay implements Relay {
     private final RelayOptions options;
     private final CaptureBus bus;
     private final LongSupplier sessionIds;
+    private final InterceptPoint intercept;
     private final OpenSessions sessions = new OpenSessions();
     private final Map<Connector, Route> routeByConnector = new ConcurrentHashMap<>();
     private final List<Route> bound = new ArrayList<>();
@@ -53,7 +57,9 @@ public final class JettyRelay implements Relay {
     private String forwardListen;
     private Server server;
 
-    private JettyRelay(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus, LongSupplier sessionIds) {
+    private JettyRelay(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus, LongSupplier sessionIds,
+                       InterceptPoint intercept) {
+        this.intercept = intercept;
         this.routes = List.copyOf(routes);
         this.forward = forward;
         this.options = options;
@@ -70,10 +76,16 @@ public final class JettyRelay implements Relay {
     /** Routes and, unless {@code forward} is null, the forward proxy listener beside them. */
     public static JettyRelay start(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus,
                                    LongSupplier sessionIds) throws IOException {
+        return start(routes, forward, options, bus, sessionIds, InterceptPoint.withoutLabels());
+    }
+
+    /** As above, with the intercept point its pass-through sessions ask while it is active. */
+    public static JettyRelay start(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus,
+                                   LongSupplier sessionIds, InterceptPoint intercept) throws IOException {
         if (routes.isEmpty() && forward == null) {
             throw new IllegalArgumentException("at least one route (or the forward proxy) is needed");
         }
-        JettyRelay relay = new JettyRelay(routes, forward, options, bus, sessionIds);
+        JettyRelay relay = new JettyRelay(routes, forward, options, bus, sessionIds, intercept);
         relay.doStart();
         return relay;
     }
@@ -102,7 +114,7 @@ public final class JettyRelay implements Relay {
             server.addConnector(connector);
             routeByConnector.put(connector, route);
         }
-        UpgradeContext context = new UpgradeContext(options, bus, new MicroClock(), sessionIds, sessions);
+        UpgradeContext context = new UpgradeContext(options, bus, new MicroClock(), sessionIds, sessions, intercept);
         UpgradeHandler.UpgradePath path;
         if (options.terminate()) {
             path = TerminatingUpgrade.path(context, terminatingEngine(threads));
@@ -158,6 +170,17 @@ public final class JettyRelay implements Relay {
     @Override
     public List<Route> boundRoutes() {
         return List.copyOf(bound);
+    }
+
+    @Override
+    public InterceptPoint intercept() {
+        return intercept;
+    }
+
+    @Override
+    public CompletableFuture<Long> send(long sessionId, Direction to, Injection what) {
+        return sessions.find(sessionId).map(s -> s.inject(to, what)).orElseGet(() -> CompletableFuture.failedFuture(
+                new java.util.NoSuchElementException("session " + sessionId + " is not open in this proxy")));
     }
 
     @Override

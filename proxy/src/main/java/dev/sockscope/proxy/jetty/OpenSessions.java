@@ -8,6 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
+
+import dev.sockscope.proxy.intercept.Injection;
+import dev.sockscope.wire.Direction;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -20,9 +23,19 @@ final class OpenSessions {
     /** A session that the proxy may have to close itself. */
     interface Live {
         void closeByProxy(int code, String reason, String why);
+
+        /** The session's id (its frames' sessionId). */
+        long id();
+
+        /** Sends a message of the user's into the session (pass-through sessions only). */
+        default CompletableFuture<Long> inject(Direction to, Injection what) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                    "session " + id() + " is relayed with --terminate: sending into it is not supported"));
+        }
     }
 
     private final Set<Live> active = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Long, Live> byId = new ConcurrentHashMap<>();
     /** Completed when {@link #active} next becomes empty; guarded by {@code active}. */
     private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     private volatile boolean stopping;
@@ -30,12 +43,19 @@ final class OpenSessions {
     /** An upgrade succeeded upstream: the session counts as open until {@link #ended}. */
     void opened(Live session) {
         active.add(session);
+        byId.put(session.id(), session);
+    }
+
+    /** The open session with this id, if it is open. */
+    java.util.Optional<Live> find(long id) {
+        return java.util.Optional.ofNullable(byId.get(id));
     }
 
     void ended(Live session) {
         List<CompletableFuture<Void>> idle = List.of();
         synchronized (active) {
             active.remove(session);
+            byId.remove(session.id(), session);
             active.notifyAll();
             if (active.isEmpty() && !idleWaiters.isEmpty()) {
                 idle = new ArrayList<>(idleWaiters);

@@ -41,6 +41,19 @@ final class PassThroughLink implements Sockets, OpenSessions.Live {
         return session;
     }
 
+    @Override
+    public long id() {
+        return session.id();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> inject(Direction to, dev.sockscope.proxy.intercept.Injection what) {
+        if (opened.get() < 2) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("session " + id() + " is still opening"));
+        }
+        return session.inject(to, what);
+    }
+
     PumpConnection other(PumpConnection leg) {
         return leg == client ? upstream : client;
     }

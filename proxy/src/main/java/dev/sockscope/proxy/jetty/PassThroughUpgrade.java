@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.proxy.intercept.SessionFacts;
 import dev.sockscope.proxy.tap.Describe;
 import dev.sockscope.proxy.tap.MessageBudget;
 import dev.sockscope.proxy.tap.NegotiatedExtensions;
@@ -125,8 +126,10 @@ final class PassThroughUpgrade {
         }
         OpenSessions sessions = context.sessions();
         PassThroughLink link = new PassThroughLink(scheduler, context.options().idleTimeout());
+        SessionFacts facts = new SessionFacts(id, target.listen(), String.valueOf(target.upstream(dialled)),
+                subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, target.route().protocol());
         PassThroughSession session = new PassThroughSession(id, extensions, context.options().maxMessageBytes(), budget,
-                context.bus(), context.clock(), link, ended -> sessions.ended(link));
+                context.bus(), context.clock(), link, ended -> sessions.ended(link), context.intercept(), facts);
         EndPoint clientEnd = request.getConnectionMetaData().getConnection().getEndPoint();
         ByteBufferPool pool = request.getConnectionMetaData().getConnector().getByteBufferPool();
         PumpConnection clientLeg = new PumpConnection(clientEnd, executor, pool, Direction.CLIENT_TO_SERVER, link);

@@ -65,7 +65,7 @@ final class RelaySession implements OpenSessions.Live {
         this.upstream = new Leg(Direction.SERVER_TO_CLIENT, maxMessageBytes);
     }
 
-    long id() {
+    public long id() {
         return id;
     }
 

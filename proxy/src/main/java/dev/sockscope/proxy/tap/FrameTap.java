@@ -33,6 +33,10 @@ public final class FrameTap {
     private final MessageBudget budget;
     private final MicroClock clock;
     private final Inflater inflater;
+    /** The receiver's inflater history, kept under context takeover (for re-encoding after an edit); else null. */
+    private final DeflateWindow window;
+    /** Whole messages are kept, whatever the recording limit (the relay reads message by message: intercepting). */
+    private boolean keepWhole;
     /** Unmasked input and inflated output on their way into the message; allocated when first needed. */
     private byte[] scratch;
 
@@ -91,6 +95,35 @@ public final class FrameTap {
         this.budget = budget;
         this.clock = clock;
         this.inflater = extensions.deflate() ? new Inflater(true) : null;
+        this.window = extensions.deflate() && !extensions.noContextTakeover(from) ? new DeflateWindow() : null;
+    }
+
+    /** From now on messages are kept whole (true) or up to the recording limit (false). */
+    public void keepWhole(boolean whole) {
+        this.keepWhole = whole;
+    }
+
+    /** The receiver's inflater history (last 32 KiB of uncompressed message bytes), or null when it is not known. */
+    public byte[] receiverWindow() {
+        return window != null && window.known() ? window.bytes() : null;
+    }
+
+    /** True between messages: no data message is in progress and the next byte starts a frame header. */
+    public boolean atMessageBoundary() {
+        return atFrameBoundary() && messageOpcode < 0;
+    }
+
+    /** The opcode of the frame read last (or being read). */
+    public int frameOpcode() {
+        return opcode;
+    }
+
+    /**
+     * Reads from {@code bytes} (position to limit, neither moved) up to the end of the frame in progress, or of the next
+     * frame when it is between frames; returns how many bytes it read.
+     */
+    public int feedFrame(ByteBuffer bytes, List<RecordedFrame> out) {
+        return feed(bytes, true, false, out);
     }
 
     /**
@@ -99,9 +132,13 @@ public final class FrameTap {
      * returns how many bytes it read (0 when it is at one already).
      */
     public int feed(ByteBuffer bytes, boolean stopAtBoundary, List<RecordedFrame> out) {
+        return feed(bytes, stopAtBoundary, true, out);
+    }
+
+    private int feed(ByteBuffer bytes, boolean stopAtBoundary, boolean zeroAtBoundary, List<RecordedFrame> out) {
         int pos = bytes.position();
         int end = bytes.limit();
-        if (stopAtBoundary && atFrameBoundary()) {
+        if (stopAtBoundary && zeroAtBoundary && atFrameBoundary()) {
             return 0;
         }
         while (pos < end) {
@@ -347,7 +384,6 @@ public final class FrameTap {
     }
 
     /** Bytes of the message as the receiver reads them (after inflating): validated, counted, kept up to the limit. */
-    /** Bytes of the message as the receiver reads them (after inflating): validated, counted, kept up to the limit. */
     private void messageBytes(byte[] b, int off, int n) {
         int keep = room(n);
         if (keep > 0) {
@@ -365,6 +401,13 @@ public final class FrameTap {
     private int room(int n) {
         if (cutReason != null) {
             return 0;
+        }
+        if (keepWhole) {
+            if (messageLength + n > message.length) {
+                message = Arrays.copyOf(message, (int) Math.min(Math.max(messageLength + (long) n, message.length * 2L),
+                        Integer.MAX_VALUE - 8));
+            }
+            return n;
         }
         long left = maxRecorded - messageLength;
         int keep = (int) Math.min(n, Math.max(0, left));
@@ -472,6 +515,13 @@ public final class FrameTap {
                             + " not relayed"));
             at = relayedPart.atMicros();
             relayedPart = null;
+        }
+        if (window != null && messageCompressed && inflateFailure == null) {
+            if (cutReason == null) {
+                window.add(message, 0, messageLength);
+            } else {
+                window.lost();
+            }
         }
         byte[] payload;
         if (messageLength == message.length) {

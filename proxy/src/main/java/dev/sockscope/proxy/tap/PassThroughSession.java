@@ -2,7 +2,6 @@ package dev.sockscope.proxy.tap;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -10,14 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.proxy.intercept.InterceptPoint;
+import dev.sockscope.proxy.intercept.Injection;
+import dev.sockscope.proxy.intercept.SessionFacts;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.MicroClock;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.Provenance;
 import dev.sockscope.wire.WireShape;
 
 /**
@@ -34,7 +39,8 @@ import dev.sockscope.wire.WireShape;
 public final class PassThroughSession {
     /** How long the peers get to answer the proxy's close, and to close TCP after one side did. */
     public static final Duration CLOSE_DEADLINE = Duration.ofSeconds(5);
-    private static final SecureRandom MASKS = new SecureRandom();
+    /** Bytes held or waiting to be written in an intercepted direction before its sender is no longer read. */
+    static final long MAX_INTERCEPT_BACKLOG = 16L << 20;
 
     private final long id;
     private final CaptureBus bus;
@@ -42,13 +48,12 @@ public final class PassThroughSession {
     private final Sockets sockets;
     private final Consumer<PassThroughSession> onEnded;
     private final Map<Direction, Passage> passages = new EnumMap<>(Direction.class);
-    private long seq;
-    private final java.util.ArrayDeque<Pending> order = new java.util.ArrayDeque<>();
-    private long orderBytes;
-    /** The most recorded payload held behind a write in progress before that write's frame is published unconfirmed. */
-    static final long MAX_HELD_BYTES = 8L << 20;
-    /** ... and for longer than this: a large echo can overtake the completion of the write that caused it. */
-    static final long MAX_HELD_NANOS = 250_000_000L;
+    private final NegotiatedExtensions extensions;
+    private final long maxRecorded;
+    private final InterceptPoint intercept;
+    private final SessionFacts facts;
+    private final Host host = new Host();
+    private final PublishOrder published;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private final SessionEnding ending = new SessionEnding();
@@ -61,11 +66,24 @@ public final class PassThroughSession {
 
     public PassThroughSession(long id, NegotiatedExtensions extensions, long maxRecordedBytes, MessageBudget budget,
                               CaptureBus bus, MicroClock clock, Sockets sockets, Consumer<PassThroughSession> onEnded) {
+        this(id, extensions, maxRecordedBytes, budget, bus, clock, sockets, onEnded, InterceptPoint.withoutLabels(),
+                new SessionFacts(id, null, null, null, null));
+    }
+
+    /** A session that asks {@code intercept} about each message while it is active, and takes injected messages. */
+    public PassThroughSession(long id, NegotiatedExtensions extensions, long maxRecordedBytes, MessageBudget budget,
+                              CaptureBus bus, MicroClock clock, Sockets sockets, Consumer<PassThroughSession> onEnded,
+                              InterceptPoint intercept, SessionFacts facts) {
         this.id = id;
+        this.extensions = extensions;
+        this.maxRecorded = maxRecordedBytes;
+        this.intercept = intercept;
+        this.facts = facts;
         this.bus = bus;
         this.clock = clock;
         this.sockets = sockets;
         this.onEnded = onEnded;
+        this.published = new PublishOrder(bus);
         for (Direction d : Direction.values()) {
             passages.put(d, new Passage(d, new FrameTap(id, d, extensions, maxRecordedBytes, budget, clock)));
         }
@@ -77,6 +95,15 @@ public final class PassThroughSession {
 
     /** True if {@code d} may be read now; if not, {@code resume} runs once it may (the capture bus drained). */
     public boolean mayRead(Direction d, Runnable resume) {
+        Passage p = passages.get(d);
+        if (p.mode != null) {
+            synchronized (this) {
+                if (p.mode != null && p.mode.backlog() > MAX_INTERCEPT_BACKLOG) {
+                    p.resume = resume; // what is held or queued is bounded: the sender waits (TCP) until it goes
+                    return false;
+                }
+            }
+        }
         if (bus.hasCapacity()) {
             return true;
         }
@@ -102,9 +129,15 @@ public final class PassThroughSession {
             if (ended) {
                 return new ByteBuffer[0]; // a read that raced the end of the session: nothing more is relayed or recorded
             }
+            if (p.mode != null && !p.writing && p.mode.idle()) {
+                p.mode.leave(); // nothing held, queued or changed, and no breakpoint: plain pass-through again
+                p.mode = null;
+            }
             if (p.swallowing) {
                 p.tap.feed(read, false, frames);
                 out = new ByteBuffer[0];
+            } else if (p.mode != null || (!p.closeWanted && intercept.active() && enter(p) != null)) {
+                out = interceptedRead(p, read, frames);
             } else if (p.closeWanted) {
                 // Forward up to the end of the frame in progress, then the proxy's close, then nothing more.
                 int upTo = p.tap.feed(read, true, frames);
@@ -146,7 +179,98 @@ public final class PassThroughSession {
         if (closingNow) {
             maybeFinishClose();
         }
+        if (out.length == 0) {
+            flush(d);
+        }
         return out;
+    }
+
+    /** Reads message by message: what passes through whole until the first message boundary is returned to write. */
+    private ByteBuffer[] interceptedRead(Passage p, ByteBuffer read, List<RecordedFrame> frames) {
+        int pos = read.position();
+        ByteBuffer head = null;
+        if (p.mode.passUntilBoundary) {
+            while (pos < read.limit() && !p.tap.atMessageBoundary()) {
+                ByteBuffer rest = read.duplicate();
+                rest.position(pos);
+                pos += p.tap.feedFrame(rest, frames);
+            }
+            head = read.duplicate();
+            head.limit(pos);
+            p.mode.passUntilBoundary = !p.tap.atMessageBoundary();
+        }
+        if (pos < read.limit()) {
+            ByteBuffer rest = read.duplicate();
+            rest.position(pos);
+            List<RecordedFrame> closes = new ArrayList<>(0);
+            p.mode.read(rest, closes);
+            for (RecordedFrame f : closes) {
+                noteFrame(p.direction, f);
+            }
+        }
+        return head != null && head.hasRemaining() ? new ByteBuffer[] {head} : new ByteBuffer[0];
+    }
+
+    /** Starts reading {@code p} message by message; called under this lock. */
+    private InterceptedDirection enter(Passage p) {
+        p.mode = new InterceptedDirection(p.direction, p.tap, extensions, intercept, facts, maxRecorded, host);
+        return p.mode;
+    }
+
+    /**
+     * Sends a message of the user's to the receiver of {@code d} at the next message boundary, or closes the session.
+     * Completes with the seq it was recorded as once it is written (-1 for a close), or fails when the session is closing.
+     */
+    public CompletableFuture<Long> inject(Direction d, Injection what) {
+        CompletableFuture<Long> seqOf = new CompletableFuture<>();
+        if (what instanceof Injection.Close c) {
+            closeByProxy(c.code(), c.reason(), "closed by the user with " + c.code() + (c.reason() == null || c.reason().isEmpty() ? "" : " " + c.reason()));
+            seqOf.complete(-1L);
+            return seqOf;
+        }
+        Injection.Message m = (Injection.Message) what;
+        Passage p = passages.get(d);
+        synchronized (this) {
+            if (ended || closing || p.swallowing || p.closeSeen || p.shutDown) {
+                seqOf.completeExceptionally(new IllegalStateException("session " + id + " is closing or closed"));
+                return seqOf;
+            }
+            if (p.mode == null) {
+                enter(p);
+            }
+            boolean masked = d == Direction.CLIENT_TO_SERVER;
+            RecordedFrame recorded = new RecordedFrame(id, 0, clock.nowMicros(), d, m.type(), m.payload(), 1, null,
+                    new WireShape(MessageEncoder.opcode(m.type()), 0, m.payload().length, m.payload().length, false, masked),
+                    Provenance.INJECTED);
+            p.mode.inject(m.type(), m.payload(), recorded, seqOf::complete);
+        }
+        flush(d);
+        return seqOf;
+    }
+
+    /** Writes what an intercepted direction's outbox holds, if the receiver's connection is free. */
+    private void flush(Direction d) {
+        Passage p = passages.get(d);
+        ByteBuffer[] bytes;
+        synchronized (this) {
+            if (p.mode == null || p.writing || p.mode.passUntilBoundary || p.swallowing || ended || p.mode.outboxEmpty()) {
+                return;
+            }
+            List<InterceptedDirection.Out> batch = p.mode.takeOutbox();
+            bytes = new ByteBuffer[batch.size()];
+            p.writing = true;
+            for (int i = 0; i < batch.size(); i++) {
+                InterceptedDirection.Out o = batch.get(i);
+                bytes[i] = o.bytes();
+                if (o.frame() != null) {
+                    long seq = queue(p, o.frame(), false);
+                    if (o.numbered() != null) {
+                        o.numbered().accept(seq);
+                    }
+                }
+            }
+        }
+        sockets.write(d, bytes, failure -> written(d, failure));
     }
 
     /** The write that {@link #onRead} asked for is done (failure null) or failed. */
@@ -156,7 +280,7 @@ public final class PassThroughSession {
         synchronized (this) {
             p.writing = false;
             String to = d == Direction.CLIENT_TO_SERVER ? "upstream" : "client";
-            for (Pending pending : p.inFlight) {
+            for (PublishOrder.Pending pending : p.inFlight) {
                 if (failure != null && !pending.published) {
                     pending.frame = pending.frame.withNote(join(pending.frame.note(), "not delivered: writing to the " + to + " failed"));
                 }
@@ -180,8 +304,21 @@ public final class PassThroughSession {
         if (shutdown) {
             sockets.shutdownOutput(d);
         }
+        flush(d);
         maybeInject(d);
         maybeFinishClose();
+        Runnable resume;
+        synchronized (this) {
+            resume = p.resume;
+            if (resume != null && (p.mode == null || p.mode.backlog() <= MAX_INTERCEPT_BACKLOG)) {
+                p.resume = null;
+            } else {
+                resume = null;
+            }
+        }
+        if (resume != null) {
+            resume.run();
+        }
     }
 
     /** The sender of {@code d} closed its side of the TCP connection (read returned end of stream). */
@@ -260,7 +397,12 @@ public final class PassThroughSession {
             }
             ended = true;
             for (Passage p : passages.values()) {
-                for (Pending pending : p.inFlight) {
+                if (p.mode != null) {
+                    for (RecordedFrame f : p.mode.abandon("not relayed: the session ended while it waited")) {
+                        queue(p, f, true);
+                    }
+                }
+                for (PublishOrder.Pending pending : p.inFlight) {
                     pending.frame = pending.frame.withNote(join(pending.frame.note(),
                             "delivery not confirmed: the connection closed while it was being written"));
                     pending.done = true;
@@ -287,8 +429,14 @@ public final class PassThroughSession {
         Passage p = passages.get(d);
         ByteBuffer close;
         synchronized (this) {
-            if (!p.closeWanted || p.swallowing || p.writing || p.eof || p.closeSeen || !p.tap.atFrameBoundary()) {
+            if (!p.closeWanted || p.swallowing || p.writing || p.eof || p.closeSeen
+                    || (p.mode == null ? !p.tap.atFrameBoundary() : p.mode.passUntilBoundary || !p.mode.outboxEmpty())) {
                 return;
+            }
+            if (p.mode != null) {
+                for (RecordedFrame f : p.mode.abandon("not relayed: the session was closed while it waited")) {
+                    queue(p, f, true);
+                }
             }
             p.swallowing = true;
             p.tap.relayStopped("not relayed: sent after the proxy closed the session");
@@ -366,77 +514,48 @@ public final class PassThroughSession {
         ending.note(by, code, reason, why);
     }
 
-    /**
-     * Numbers a frame in the order the proxy read it and holds it until the write that carried its last byte has
-     * completed; frames are published in that order, each once it and every frame before it are done. Called
-     * under this lock.
-     */
-    private void queue(Passage p, RecordedFrame frame, boolean done) {
-        Pending pending = new Pending(frame.withSeq(++seq));
-        pending.done = done;
-        order.add(pending);
-        orderBytes += frame.size();
-        if (!done) {
-            p.inFlight.add(pending);
+
+    /** Numbers {@code frame} and queues it for publishing (see {@link PublishOrder}); called under this lock. */
+    private long queue(Passage p, RecordedFrame frame, boolean done) {
+        return published.queue(p.inFlight, frame, done);
+    }
+
+    private void drain() {
+        published.drain();
+    }
+
+    /** What an intercepted direction asks of its session. */
+    private final class Host implements InterceptedDirection.Host {
+        @Override
+        public Object lock() {
+            return PassThroughSession.this;
+        }
+
+        @Override
+        public void record(Direction d, RecordedFrame frame, boolean written) {
+            queue(passages.get(d), frame, written);
+            drain();
+        }
+
+        @Override
+        public void closeSession(int code, String reason, String why) {
+            // Decided under the lock; closing writes, so it runs after the lock is let go.
+            sockets.schedule(java.time.Duration.ZERO, () -> closeByProxy(code, reason, why));
+        }
+
+        @Override
+        public void flush(Direction d) {
+            PassThroughSession.this.flush(d);
         }
     }
 
-    /**
-     * Publishes the done frames at the head of the order. A write that does not complete (a receiver that stopped
-     * reading) must not make the other direction's frames pile up here unbounded: past {@link #MAX_HELD_BYTES}
-     * held behind it for over {@link #MAX_HELD_NANOS}, the frame at the head is published as it is, saying that
-     * its delivery was not confirmed when it was recorded. Called under this lock; publishing never blocks (the bus applies backpressure at the next read).
-     */
-    private void drain() {
-        while (!order.isEmpty()) {
-            Pending head = order.peekFirst();
-            if (!head.done) {
-                if (orderBytes - head.frame.size() <= MAX_HELD_BYTES
-                        || System.nanoTime() - head.queuedAtNanos < MAX_HELD_NANOS) {
-                    return; // what waits behind the frame being written is small, or its write is merely in progress
-                }
-                head.frame = head.frame.withNote(join(head.frame.note(),
-                        "delivery not confirmed when recorded: the receiver was not taking what was written"));
-            }
-            order.pollFirst();
-            orderBytes -= head.frame.size();
-            head.published = true;
-            bus.publish(new CaptureEvent.FrameCaptured(head.frame));
-        }
-    }
 
     private ByteBuffer closeFrame(Direction d) {
-        byte[] reason = fitReason(proxyCloseReason).getBytes(StandardCharsets.UTF_8);
-        int length = 2 + reason.length;
-        boolean mask = d == Direction.CLIENT_TO_SERVER; // toward the upstream the proxy speaks as a client
-        ByteBuffer b = ByteBuffer.allocate(2 + (mask ? 4 : 0) + length);
-        b.put((byte) 0x88);
-        b.put((byte) ((mask ? 0x80 : 0) | length));
-        byte[] payload = new byte[length];
-        payload[0] = (byte) (proxyCloseCode >> 8);
-        payload[1] = (byte) proxyCloseCode;
-        System.arraycopy(reason, 0, payload, 2, reason.length);
-        if (mask) {
-            byte[] key = new byte[4];
-            MASKS.nextBytes(key);
-            b.put(key);
-            for (int i = 0; i < length; i++) {
-                payload[i] ^= key[i & 3];
-            }
-        }
-        b.put(payload);
-        return b.flip();
+        return ProxyClose.frame(d, proxyCloseCode, proxyCloseReason);
     }
 
     private RecordedFrame injectedClose(Direction d) {
-        byte[] reason = fitReason(proxyCloseReason).getBytes(StandardCharsets.UTF_8);
-        byte[] payload = new byte[2 + reason.length];
-        payload[0] = (byte) (proxyCloseCode >> 8);
-        payload[1] = (byte) proxyCloseCode;
-        System.arraycopy(reason, 0, payload, 2, reason.length);
-        return new RecordedFrame(id, 0, clock.nowMicros(), d, FrameType.CLOSE, payload, 1,
-                "sent by the proxy to the " + (d == Direction.CLIENT_TO_SERVER ? "upstream" : "client"),
-                new WireShape(0x8, 0, payload.length, payload.length, false, d == Direction.CLIENT_TO_SERVER));
+        return ProxyClose.recorded(id, clock.nowMicros(), d, proxyCloseCode, proxyCloseReason);
     }
 
     private static ClosedBy peer(Direction d) {
@@ -453,47 +572,6 @@ public final class PassThroughSession {
 
     /** A close reason must fit in a control frame: 123 bytes of UTF-8. */
     public static String fitReason(String reason) {
-        if (reason == null) {
-            return "";
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
-            return reason;
-        }
-        String cut = reason;
-        while (cut.getBytes(StandardCharsets.UTF_8).length > 120) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut + "...";
-    }
-
-    /** A numbered frame waiting for its write (and every earlier frame's) to complete. */
-    private static final class Pending {
-        RecordedFrame frame;
-        boolean done;
-        boolean published;
-        final long queuedAtNanos = System.nanoTime();
-
-        Pending(RecordedFrame frame) {
-            this.frame = frame;
-        }
-    }
-
-    /** One direction: its tap and where its bytes are in their way through the proxy. */
-    private static final class Passage {
-        final Direction direction;
-        final FrameTap tap;
-        /** Frames whose last byte is in the write in progress. */
-        final List<Pending> inFlight = new ArrayList<>(2);
-        boolean writing;
-        boolean closeWanted;
-        boolean swallowing;
-        boolean closeSeen;
-        boolean eof;
-        boolean shutDown;
-
-        Passage(Direction direction, FrameTap tap) {
-            this.direction = direction;
-            this.tap = tap;
-        }
+        return ProxyClose.fitReason(reason);
     }
 }

@@ -61,6 +61,9 @@ class SimulatorsTest {
                 Simulators.MAX_SESSION.frames().get(4).text());
         max.onText(state, peer, "{\"cmd\":0,\"seq\":43,\"opcode\":4242,\"payload\":{}}");
         assertThat(peer.sent.get(peer.sent.size() - 1)).contains("\"cmd\":3,\"seq\":43").contains("unknown opcode 4242");
+        max.onText(state, peer, "{\"cmd\":0,\"seq\":44,\"opcode\":19,\"payload\":{\"token\":\"edited\"}}");
+        assertThat(peer.sent.get(peer.sent.size() - 1)).as("a token not the demo account's").contains("\"cmd\":3,\"seq\":44")
+                .contains("login.token");
     }
 
     @Test

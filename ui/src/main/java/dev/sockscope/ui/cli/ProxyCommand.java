@@ -123,7 +123,8 @@ public final class ProxyCommand implements Callable<Integer> {
             if (r.protocol != null) {
                 if (!registry.knows(r.protocol)) {
                     throw new ParameterException(spec.commandLine(), "--protocol " + r.protocol + ": no such protocol (known: "
-                            + String.join(", ", registry.names()) + ")");
+                            + String.join(", ", registry.names()) + ")"
+                            + (r.protocol.equals("protobuf") ? "; protobuf needs its schema: --protobuf FILE.desc[:pkg.Message]" : ""));
                 }
                 route = route.withProtocol(r.protocol);
             }

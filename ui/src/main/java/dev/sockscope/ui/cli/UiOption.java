@@ -7,7 +7,8 @@ import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.ui.web.InspectorApp;
-import dev.sockscope.ui.web.ReplayLauncher;
+import dev.sockscope.ui.web.InProcessActions;
+import dev.sockscope.ui.web.RecordingProcess;
 import dev.sockscope.ui.web.InspectorOptions;
 import dev.sockscope.ui.web.LiveSource;
 import dev.sockscope.ui.web.DecodedLiveSource;
@@ -33,11 +34,15 @@ public final class UiOption {
      */
     AutoCloseable startBeside(ProxyRuntime runtime, ProtocolRegistry registry, PrintWriter out) throws IOException {
         DecodedLiveSource live = DecodedLiveSource.attach(runtime.decoded());
+        InProcessActions actions = new InProcessActions(runtime, registry);
         try {
-            InspectorApp app = start(runtime.store(), live, registry, out,
-                    (id, o) -> dev.sockscope.ui.replay.Replayer.run(runtime, id, registry, o));
+            InspectorApp app = start(runtime.store(), live, registry, out, actions);
             app.recordingLag(runtime::lag);
+            app.intercept(runtime.relay(), new dev.sockscope.ui.intercept.DecodedLabels(registry));
+            AutoCloseable announced = announce(runtime, app);
             return () -> {
+                announced.close();
+                actions.close();
                 app.close();
                 live.close();
             };
@@ -47,13 +52,28 @@ public final class UiOption {
         }
     }
 
+    /**
+     * Tells the command line where this inspector is ({@link RunningInspector}), so that {@code replay}, {@code import}
+     * and {@code mock} work through it while this process holds the folder. Without it they only refuse, so a failure
+     * is logged, not fatal.
+     */
+    private static AutoCloseable announce(ProxyRuntime runtime, InspectorApp app) {
+        try {
+            return RunningInspector.announce(runtime.store().directory(), app.baseUrl(), app.token());
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(UiOption.class).warn("cannot announce the inspector in {}: {}; replay, import and mock"
+                    + " on this folder will wait for this proxy to stop", runtime.store().directory(), e.getMessage());
+            return () -> { };
+        }
+    }
+
     /** Starts the inspector and prints where; the caller closes both it and {@code live}. */
     InspectorApp start(RecordingStore store, LiveSource live, ProtocolRegistry registry, PrintWriter out) throws IOException {
         return start(store, live, registry, out, null);
     }
 
     private InspectorApp start(RecordingStore store, LiveSource live, ProtocolRegistry registry, PrintWriter out,
-                               ReplayLauncher replays) throws IOException {
+                               RecordingProcess replays) throws IOException {
         InspectorOptions options = InspectorOptions.parse(address, token);
         InspectorApp app = new InspectorApp(store, live, registry, options, replays).start();
         if (!options.loopback()) {

@@ -167,6 +167,9 @@ public final class HarExport {
         if (f.note() != null) {
             g.writeStringField("note", f.note());
         }
+        if (f.provenance() != null) {
+            g.writeObjectField("provenance", dev.sockscope.ui.views.FrameView.ProvenanceView.of(f.provenance()));
+        }
         g.writeEndObject();
         g.writeEndObject();
     }

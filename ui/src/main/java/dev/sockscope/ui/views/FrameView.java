@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockscope.decode.FrameDecoding;
 import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Provenance;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.Utf8Validator;
 import dev.sockscope.wire.WireShape;
@@ -18,13 +19,40 @@ import dev.sockscope.wire.WireShape;
  * A frame as --json and the HTTP API show it: {@code text} for text frames (and {@code base64} as well
  * when the bytes are not valid UTF-8), {@code base64} for the others, close code and reason for close frames,
  * and what the decoder made of it: protocol, label, kind, summary, the request it answers and after how long,
- * warnings, and (on request) the decoded tree.
+ * warnings, (on request) the decoded tree, and, for a frame that was not simply relayed, its provenance: edited,
+ * injected or sent by the proxy, dropped, held.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FrameView(long seq, String time, long timeMicros, String from, String type, int size, int fragments,
                         String text, String base64, Integer closeCode, String closeReason, String note,
                         String protocol, String label, String kind, String summary, Long correlatesWith, Double latencyMs,
-                        List<String> warnings, WireShape wire, JsonNode decoded) {
+                        List<String> warnings, WireShape wire, JsonNode decoded, ProvenanceView provenance) {
+
+    /**
+     * Where a frame came from and what became of it: {@code origin} (wire, user-edited, user-injected, proxy, rule),
+     * {@code delivery} (delivered, dropped, not-sent), {@code heldMs} when it was held, and the original of an edited
+     * message ({@code originalText} for text, {@code originalBase64} otherwise).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProvenanceView(String origin, String delivery, Double heldMs, String originalType, String originalText,
+                                 String originalBase64) {
+        public static ProvenanceView of(Provenance p) {
+            if (p == null) {
+                return null;
+            }
+            String text = null;
+            String base64 = null;
+            if (p.original() != null) {
+                if (p.originalType() == FrameType.TEXT && Utf8Validator.isValid(p.original())) {
+                    text = new String(p.original(), java.nio.charset.StandardCharsets.UTF_8);
+                } else {
+                    base64 = Base64.getEncoder().encodeToString(p.original());
+                }
+            }
+            return new ProvenanceView(p.origin().label(), p.delivery().label(), p.heldMicros() == 0 ? null : p.heldMicros() / 1000.0,
+                    p.originalType() == null ? null : p.originalType().label(), text, base64);
+        }
+    }
 
     /**
      * @param unanswered whether the session ended with this request still waiting for its answer
@@ -49,13 +77,13 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
                 d == null ? null : d.protocol(), d == null ? null : d.label(), d == null ? null : d.kind().label(),
                 d == null ? null : d.summary(), d == null ? null : d.correlatesWith(),
                 d == null || d.latencyMicros() == null ? null : d.latencyMicros() / 1000.0,
-                d == null && warnings.isEmpty() ? null : warnings, f.wire(), decoded);
+                d == null && warnings.isEmpty() ? null : warnings, f.wire(), decoded, ProvenanceView.of(f.provenance()));
     }
 
     /** The same view without the payload ({@code text}, {@code base64}): a timeline row, light whatever the frame's size. */
     public FrameView withoutPayload() {
         return new FrameView(seq, time, timeMicros, from, type, size, fragments, null, null, closeCode, closeReason, note,
-                protocol, label, kind, summary, correlatesWith, latencyMs, warnings, wire, decoded);
+                protocol, label, kind, summary, correlatesWith, latencyMs, warnings, wire, decoded, provenance);
     }
 
     /**

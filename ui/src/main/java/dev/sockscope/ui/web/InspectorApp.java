@@ -26,22 +26,25 @@ public final class InspectorApp implements AutoCloseable {
     private final InspectorOptions options;
     private final LiveFeed live;
     private final Javalin app;
-    private final StatusApi status = new StatusApi();
+    private final StatusApi status;
+    private final InterceptApi intercept = new InterceptApi();
     private boolean started;
 
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options) {
         this(store, liveSource, registry, options, null);
     }
 
-    /** @param replays runs the Replay action; null where this process only reads the recordings */
+    /** @param process replays, imports and mocks in the process that records; null where this process only reads */
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options,
-                        ReplayLauncher replays) {
+                        RecordingProcess process) {
         this.options = options;
         this.live = new LiveFeed(liveSource);
+        this.status = new StatusApi(liveSource);
         Guard guard = new Guard(options);
         SessionsApi sessions = new SessionsApi(store);
         FramesApi frames = new FramesApi(store, registry);
-        ReplayApi replay = new ReplayApi(store, registry, replays);
+        ReplayApi replay = new ReplayApi(store, registry, process);
+        RecordingProcessApi writes = new RecordingProcessApi(process);
         OpenApiDocument openApi = new OpenApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -70,6 +73,15 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.post("/api/sessions/{id}/replay", replay::replay);
             config.routes.get("/api/sessions/{id}/replays", replay::replays);
             config.routes.get("/api/sessions/{id}/diff", replay::diff);
+            config.routes.post("/api/import", writes::importHar);
+            config.routes.get("/api/mocks", writes::mocks);
+            config.routes.post("/api/mocks", writes::startMock);
+            config.routes.delete("/api/mocks/{id}", writes::stopMock);
+            config.routes.post("/api/sessions/{id}/send", intercept::send);
+            config.routes.get("/api/intercept", intercept::state);
+            config.routes.post("/api/intercept/breakpoints", intercept::addBreakpoint);
+            config.routes.delete("/api/intercept/breakpoints/{id}", intercept::removeBreakpoint);
+            config.routes.post("/api/intercept/held/{id}", intercept::release);
             config.routes.sse("/api/live", live::connect);
             config.routes.get("/api/openapi.json", openApi::serve);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
@@ -109,6 +121,15 @@ public final class InspectorApp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The relay whose traffic the intercept routes act on (an inspector beside a proxy), and how they label held
+     * messages; without it they answer 409.
+     */
+    public InspectorApp intercept(dev.sockscope.proxy.Relay relay, dev.sockscope.proxy.intercept.MessageLabels labels) {
+        intercept.attach(relay, labels);
+        return this;
+    }
+
     /** Where {@code /api/status} learns how far behind recording is (an inspector beside a proxy). */
     public InspectorApp recordingLag(java.util.function.Supplier<dev.sockscope.capture.CaptureBus.Lag> lag) {
         status.recordingLag(lag);
@@ -132,18 +153,29 @@ public final class InspectorApp implements AutoCloseable {
         }
     }
 
+    /** The token its API requires, or null when it answers loopback without one. */
+    public String token() {
+        return options.token();
+    }
+
     public int port() {
         return app.port();
     }
 
     /** The address to open, with the token when one is required. */
     public String url() {
+        return baseUrl() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+    }
+
+    /** {@code http://HOST:PORT}, with no token and no trailing slash (a wildcard address as loopback). */
+    public String baseUrl() {
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         if (host.equals("0.0.0.0") || host.equals("[::]")) {
             host = "127.0.0.1";
         }
-        return "http://" + host + ":" + port() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+        return "http://" + host + ":" + port();
     }
+
 
     /** Every HTTP route registered, as {@code METHOD /path} ({@code GET /api/sessions/{id}}), for the OpenAPI test. */
     List<String> routes() {

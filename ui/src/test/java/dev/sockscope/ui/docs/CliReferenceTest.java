@@ -59,7 +59,7 @@ class CliReferenceTest {
         root.getCommandSpec().options().forEach(o -> known.addAll(Set.of(o.names())));
         root.getSubcommands().values().forEach(c -> c.getCommandSpec().options().forEach(o -> known.addAll(Set.of(o.names()))));
         Set<String> named = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("(?<![\\w-])--[a-z][a-z-]*").matcher(Files.readString(GUIDE));
+        Matcher m = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*").matcher(Files.readString(GUIDE));
         while (m.find()) {
             named.add(m.group());
         }

@@ -42,6 +42,12 @@ final class PeerProcess implements AutoCloseable {
         return new PeerProcess(name, new ProcessBuilder(command).directory(dir.toFile()).start());
     }
 
+    /** Writes one line to its standard input (a script that takes commands). */
+    void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     private void pump(boolean stdout) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 stdout ? process.getInputStream() : process.getErrorStream(), StandardCharsets.UTF_8))) {

@@ -38,6 +38,25 @@ final class IndexDamage {
         return false;
     }
 
+    /**
+     * A schema upgrade that stopped half way (a process killed between a migration's change and Flyway's note of it):
+     * the next upgrade fails on a column or table that is already there, and would on every open.
+     */
+    static boolean halfMigrated(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && HALF_MIGRATED_CODES.contains(sql.getErrorCode())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** H2's codes: duplicate column, table exists, index exists. */
+    private static final java.util.Set<Integer> HALF_MIGRATED_CODES = java.util.Set.of(42121, 42101, 42111);
+
     /** Renames the index file to {@code sockscope.mv.db.damaged-N} and says so; returns the new name. */
     static Path moveAside(Path dir, Throwable why) throws IOException {
         Path file = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db");

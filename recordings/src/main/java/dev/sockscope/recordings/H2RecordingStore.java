@@ -177,7 +177,8 @@ public final class H2RecordingStore implements RecordingStore {
         try {
             return connectAndCatchUp(dir, url);
         } catch (RecordingException e) {
-            if (isLocked(e) || !IndexDamage.looksDamaged(e) || !Files.exists(dir.resolve(FILE_NAME + ".mv.db"))) {
+            if (isLocked(e) || !(IndexDamage.looksDamaged(e) || IndexDamage.halfMigrated(e))
+                    || !Files.exists(dir.resolve(FILE_NAME + ".mv.db"))) {
                 throw e;
             }
             try {
@@ -348,6 +349,16 @@ public final class H2RecordingStore implements RecordingStore {
                 }
             }
         }
+    }
+
+    /** A failed read, saying so when the index looks damaged (H2 says "General error: StackOverflowError" and the like). */
+    private RecordingException readFailure(String what, Exception e) {
+        if (IndexDamage.looksDamaged(e) && !(e.getMessage() != null && e.getMessage().contains("recording file"))) {
+            return new RecordingException(what + ": the recording index " + directory.resolve(FILE_NAME + ".mv.db")
+                    + " is damaged (" + rootMessage(e) + "); run 'sockscope repair --db " + directory + "' to build it anew"
+                    + " from the recording files", e);
+        }
+        return new RecordingException(what + ": " + e.getMessage(), e);
     }
 
     /** Whether a recording file holds more than the index (a reader that finds so asks for a catch-up once). */
@@ -552,7 +563,7 @@ public final class H2RecordingStore implements RecordingStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new RecordingException("cannot read sessions from " + directory + ": " + e.getMessage(), e);
+            throw readFailure("cannot read sessions from " + directory, e);
         }
     }
 
@@ -642,7 +653,7 @@ public final class H2RecordingStore implements RecordingStore {
             List<SessionRecord> page = more ? out.subList(0, q.limit()) : out;
             return new SessionPage(List.copyOf(page), more ? page.get(page.size() - 1).id() : null);
         } catch (SQLException e) {
-            throw new RecordingException("cannot read sessions from " + directory + ": " + e.getMessage(), e);
+            throw readFailure("cannot read sessions from " + directory, e);
         }
     }
 
@@ -660,7 +671,7 @@ public final class H2RecordingStore implements RecordingStore {
             }
             return work.run(new FrameSearch(new SessionBlocks(c, sessionId, payloads, signed(c)), unanswered));
         } catch (SQLException | JsonProcessingException | IllegalArgumentException e) {
-            throw new RecordingException("cannot read frames of session " + sessionId + ": " + e.getMessage(), e);
+            throw readFailure("cannot read frames of session " + sessionId, e);
         }
     }
 
@@ -771,7 +782,7 @@ public final class H2RecordingStore implements RecordingStore {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new RecordingException("cannot read the replays of session " + sessionId + ": " + e.getMessage(), e);
+            throw readFailure("cannot read the replays of session " + sessionId, e);
         }
     }
 
@@ -788,7 +799,7 @@ public final class H2RecordingStore implements RecordingStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new RecordingException("cannot read the replays of session " + sessionId + ": " + e.getMessage(), e);
+            throw readFailure("cannot read the replays of session " + sessionId, e);
         }
     }
 

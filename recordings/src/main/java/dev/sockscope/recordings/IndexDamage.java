@@ -38,11 +38,40 @@ final class IndexDamage {
         return false;
     }
 
+    /**
+     * A schema upgrade that stopped half way (a process killed between a migration's change and Flyway's note of it):
+     * the next upgrade fails on a column or table that is already there, and would on every open.
+     */
+    static boolean halfMigrated(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && HALF_MIGRATED_CODES.contains(sql.getErrorCode())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** H2's codes: duplicate column, table exists, index exists. */
+    private static final java.util.Set<Integer> HALF_MIGRATED_CODES = java.util.Set.of(42121, 42101, 42111);
+
     /** Renames the index file to {@code sockscope.mv.db.damaged-N} and says so; returns the new name. */
     static Path moveAside(Path dir, Throwable why) throws IOException {
         Path file = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db");
         Path aside = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db.damaged-" + System.currentTimeMillis());
-        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        // Only a file nobody holds: H2 locks the file it has open, and a rename would pull it from under a live proxy.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new IOException(file + " is in use by another process");
+            }
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+            // This process's own lock: H2 keeps the lock of a file it failed to open (seen with damaged files).
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        }
         LOG.warn("the recording index {} is damaged ({}); it was moved to {}, and a new index is being built from the"
                 + " recording files in {} (sessions recorded before recording files existed are only in the moved file)",
                 file, dev.sockscope.wire.Failures.rootMessage(why), aside.getFileName(), Journal.folder(dir));

@@ -89,7 +89,10 @@ final class JournalSalvage {
     /** Writes the survey's readable records, in order, to a new recording file for the same session. */
     static void write(Survey s, long sessionId, Path out) throws IOException {
         try (FileChannel src = FileChannel.open(s.file(), StandardOpenOption.READ);
-             FileChannel dst = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             FileChannel dst = FileChannel.open(out, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                     OwnerOnly.supported(out.getParent()) ? new java.nio.file.attribute.FileAttribute<?>[] {
+                         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)}
+                         : new java.nio.file.attribute.FileAttribute<?>[0])) {
             ByteBuffer header = Journal.header(sessionId);
             while (header.hasRemaining()) {
                 dst.write(header);

@@ -2,18 +2,23 @@ package dev.sockscope.decode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.decode.binary.BinarySecrets;
+import dev.sockscope.decode.binary.NestedPayloads;
+import dev.sockscope.decode.binary.OpenedPayload;
+import dev.sockscope.decode.binary.PayloadFormats;
+import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 
 /**
  * What every frame gets when no decoder claims its session ({@code generic}): JSON labelled by a conventional field
- * (else by its keys, {@code {id,result}}), plain text, or a hex preview of binary. A JSON answer whose conventional id
+ * (else by its keys, {@code {id,result}}), plain text, a binary payload of a format {@link PayloadFormats} knows
+ * (MessagePack, CBOR, gzip, schema-less protobuf...) as its tree, or a hex preview of other binary. Payloads nested in
+ * a tree (base64 of gzip or JSON, compressed bytes) are opened when the tree is asked for ({@link NestedPayloads}). A JSON answer whose conventional id
  * ({@code id}, {@code seq}, {@code requestId}, ...) matches an earlier message from the other peer is paired with it,
  * as a guess: a message nobody answers is never listed as unanswered.
  */
@@ -23,13 +28,7 @@ public final class FallbackDecoder implements ProtocolDecoder {
     /** Fields that conventionally name a JSON message, tried in this order for a label. */
     private static final List<String> LABEL_FIELDS = List.of("type", "event", "name", "op", "action", "method", "cmd", "opcode", "t");
     /** Fields that conventionally carry a request's id back in its answer, tried in this order. */
-    static final List<String> ID_FIELDS = List.of("id", "seq", "requestId", "request_id", "reqId", "req_id", "correlationId",
-            "correlation_id", "ref", "rid");
-    /**
-     * Ids remembered per session to pair answers with; the oldest are forgotten beyond this, well before the
-     * correlator forgets its optional requests ({@link Correlator#MAX_OPTIONAL}), so a guessed answer always finds one.
-     */
-    private static final int REMEMBERED = Correlator.MAX_OPTIONAL / 4;
+    static final List<String> ID_FIELDS = GuessedPairs.ID_FIELDS;
     private static final int KEYS_IN_LABEL = 4;
 
     private FallbackDecoder() {
@@ -52,17 +51,17 @@ public final class FallbackDecoder implements ProtocolDecoder {
 
     @Override
     public FrameReader open(DecoderContext context) {
-        return new Reader();
+        return new Reader(context == null ? SecretMasker.ephemeral() : context.masker());
     }
 
     /** Remembers the ids each peer sent, to recognise answers. */
     private static final class Reader implements FrameReader {
-        private final Map<String, Integer> open = new LinkedHashMap<>(64, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-                return size() > REMEMBERED;
-            }
-        };
+        private final SecretMasker masker;
+        private final GuessedPairs pairs = new GuessedPairs();
+
+        Reader(SecretMasker masker) {
+            this.masker = masker;
+        }
 
         @Override
         public DecodeResult read(FrameInput frame) {
@@ -70,55 +69,47 @@ public final class FallbackDecoder implements ProtocolDecoder {
                 return DecodeResult.NotMine.CONTROL;
             }
             if (frame.type() == FrameType.BINARY) {
-                // Every frame of a binary protocol nobody claims comes here: one object, no copies.
-                return new DecodeResult.Decoded("binary", Kind.UNKNOWN, Previews.hex(frame.payload()), List.of(), null, List.of(), List.of(), "binary");
+                // Every frame of a binary protocol nobody claims comes here: most are none of the formats, rejected by
+                // their first bytes, and get one object, no copies.
+                OpenedPayload opened = PayloadFormats.open(frame.payload());
+                if (opened == null) {
+                    return new DecodeResult.Decoded("binary", Kind.UNKNOWN, Previews.hex(frame.payload()), List.of(), null, List.of(), List.of(),
+                            "binary");
+                }
+                return binary(frame, opened);
             }
             JsonText.Parsed parsed = frame.looksLikeJson() ? frame.parsed() : null;
             if (parsed instanceof JsonText.Ok ok) {
                 JsonNode tree = ok.tree();
                 DecodeResult.Decoded d = DecodeResult.Decoded.of(labelOf(tree), Kind.UNKNOWN,
-                        Previews.json(tree)).withProtocol("json").withTree(tree);
+                        Previews.json(tree)).withProtocol("json").withTree(() -> NestedPayloads.open(tree));
                 return paired(frame.from(), tree, d);
             }
             DecodeResult.Decoded text = DecodeResult.Decoded.of("text", Kind.UNKNOWN, Previews.text(frame.payload())).withProtocol("text");
             return parsed instanceof JsonText.Invalid invalid ? text.withWarning(Warning.of(Warning.Code.INVALID_JSON, invalid.reason())) : text;
         }
 
-        /** An answer to an earlier message of the other peer with the same conventional id, or a message that may get one. */
+        /**
+         * A binary payload of a known format: its tree, with credentials masked before anything is shown (and located in
+         * the payload, so that the stored copy is masked too); labelled by a
+         * conventional field when it has one, else by its format. A payload that claims a format and breaks it keeps its
+         * hex summary, with the warning.
+         */
+        private DecodeResult binary(FrameInput frame, OpenedPayload opened) {
+            JsonNode tree = opened.tree();
+            List<Secret> secrets = BinarySecrets.locate(opened, frame.payload());
+            PayloadMasker.maskTree(tree, masker, 0);
+            boolean broken = !opened.warnings().isEmpty();
+            String summary = broken ? Previews.hex(frame.payload())
+                    : tree.isTextual() ? Previews.text(tree.textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)) : Previews.json(tree);
+            String label = !opened.schemaless() && tree.isObject() && hasLabelField(tree) ? labelOf(tree) : opened.format();
+            DecodeResult.Decoded d = new DecodeResult.Decoded(label, Kind.UNKNOWN, summary, opened.warnings(), () -> NestedPayloads.open(tree),
+                    secrets, List.of(), opened.format());
+            return tree.isObject() && !opened.schemaless() ? paired(frame.from(), tree, d) : d;
+        }
+
         private DecodeResult.Decoded paired(Direction from, JsonNode tree, DecodeResult.Decoded d) {
-            String field = null;
-            String id = null;
-            if (tree.isObject()) {
-                for (String f : ID_FIELDS) {
-                    JsonNode v = tree.get(f);
-                    if (v != null && (v.isTextual() || v.isIntegralNumber()) && !v.asText().isEmpty() && v.asText().length() <= 64) {
-                        field = f;
-                        id = v.asText();
-                        break;
-                    }
-                }
-            }
-            if (id == null) {
-                return d;
-            }
-            String theirs = from.reverse().sender() + '\u0000' + field + '\u0000' + id;
-            Integer waiting = open.get(theirs);
-            if (waiting != null) {
-                if (waiting <= 1) {
-                    open.remove(theirs);
-                } else {
-                    open.put(theirs, waiting - 1);
-                }
-                JsonNode error = tree.get("error");
-                Kind kind = error != null && !error.isNull() && !(error.isBoolean() && !error.asBoolean()) ? Kind.ERROR : Kind.RESPONSE;
-                // An answer with a name of its own keeps it; one without is named after its request.
-                boolean named = hasLabelField(tree);
-                DecodeResult.Decoded answer = new DecodeResult.Decoded(d.label(), kind, d.summary(), d.warnings(), d.tree(), d.secrets(),
-                        d.correlations(), d.protocol());
-                return answer.with(new Correlation.Answer(field, id, true, !named));
-            }
-            open.merge(from.sender() + '\u0000' + field + '\u0000' + id, 1, Integer::sum);
-            return d.with(new Correlation.Request(field, id, false));
+            return pairs.pair(from, tree, d, hasLabelField(tree));
         }
     }
 
@@ -134,6 +125,14 @@ public final class FallbackDecoder implements ProtocolDecoder {
             return keys(tree);
         }
         return tree.isArray() ? "array" : "value";
+    }
+
+    /**
+     * The value of a tree's conventional name field ({@code type}, {@code event}, {@code name}, {@code op}, ...), or
+     * null when it has none: what a decoder of a self-describing format may label a message by.
+     */
+    public static String conventionalLabel(JsonNode tree) {
+        return tree != null && tree.isObject() && hasLabelField(tree) ? labelOf(tree) : null;
     }
 
     private static boolean hasLabelField(JsonNode tree) {

@@ -43,7 +43,17 @@ public final class PayloadMasker {
             "idtoken", "bearertoken", "password", "passwd", "pwd", "passphrase", "passcode", "secret", "clientsecret", "apikey", "apisecret",
             "authorization", "auth", "cookie", "jwt", "privatekey", "credentials", "credential", "sessionid", "sessionkey");
 
-    static boolean isConventionalSecret(String name) {
+    /** Whether a field of this name conventionally holds a credential ({@code password}, {@code access_token}, ...). */
+    public static boolean isCredentialName(String name) {
+        return isConventionalSecret(name);
+    }
+
+    /** Masks, in place, the conventionally named credentials and JWT signatures of a tree a decoder built. */
+    public static void maskSecrets(JsonNode tree, SecretMasker masker) {
+        maskTree(tree, masker, 0);
+    }
+
+    public static boolean isConventionalSecret(String name) {
         return name.length() <= 24 && CONVENTIONAL_SECRETS.contains(normalise(name));
     }
 
@@ -130,7 +140,7 @@ public final class PayloadMasker {
     }
 
     /** Masks, in place, the conventionally secret string fields of a decoded tree (for summaries and trees). */
-    static void maskTree(JsonNode node, SecretMasker masker, int depth) {
+    public static void maskTree(JsonNode node, SecretMasker masker, int depth) {
         if (depth > MAX_DEPTH) {
             return;
         }

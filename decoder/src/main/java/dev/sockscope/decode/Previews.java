@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Short, one-line previews of payloads for summaries. */
-final class Previews {
+public final class Previews {
     static final int TEXT_CHARS = 120;
     private static final int HEX_BYTES = 16;
 
@@ -24,7 +24,7 @@ final class Previews {
      * The tree as compact JSON, cut to {@link #TEXT_CHARS}: the same text as {@code truncate(tree.toString())}, but
      * written only until the cut, so a 10 MiB document costs a few kilobytes of writing, not a copy of itself.
      */
-    static String json(JsonNode tree) {
+    public static String json(JsonNode tree) {
         Prefix prefix = new Prefix(TEXT_CHARS + 1);
         try {
             JsonText.MAPPER.writeValue(prefix, tree);

@@ -108,7 +108,7 @@ public final class DecodeCompare {
                 frames.add(newFrame.newInstance(1L, i, i, i % 2 == 0 ? server : client, type.getField("BINARY").get(null), binary, 1, null));
             }
         } else if (input.equals("generic")) {
-            byte[] json = ("{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}")
+            byte[] json = ("{\"version\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}")
                     .getBytes(StandardCharsets.UTF_8);
             for (long i = 1; i <= 64; i++) {
                 frames.add(newFrame.newInstance(1L, i, i, server, type.getField("TEXT").get(null), json, 1, null));

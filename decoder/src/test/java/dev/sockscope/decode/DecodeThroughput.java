@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import dev.sockscope.wire.Capture;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
@@ -44,6 +45,23 @@ public final class DecodeThroughput {
             }
             report(protocol, registry, GoldenFrames.session(protocol), frames);
         }
+        // The real libraries' captures, one input per protocol folder, chosen as a live session would choose.
+        Path captures = Files.isDirectory(CapturesTest.ROOT) ? CapturesTest.ROOT : Path.of("decoder").resolve(CapturesTest.ROOT);
+        try (Stream<Path> folders = Files.list(captures)) {
+            for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
+                String name = "capture " + folder.getFileName();
+                if (!wanted.test(name) && !wanted.test(folder.getFileName().toString())) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.list(folder)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".frames")).sorted().toList()) {
+                        Capture capture = Capture.read(f, f.getFileName().toString());
+                        report(folder.getFileName() + "/" + f.getFileName().toString().replace(".frames", ""), registry,
+                                capture.session(null), capture.frames());
+                    }
+                }
+            }
+        }
         byte[] binary = new byte[1024];
         new java.util.Random(1).nextBytes(binary);
         List<RecordedFrame> bench = new ArrayList<>();
@@ -54,7 +72,7 @@ public final class DecodeThroughput {
         if (wanted.test("bench")) {
             report("bench 1KiB", registry, GoldenFrames.session("detect"), bench);
         }
-        String json = "{\"jsonrpc\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
+        String json = "{\"version\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";
         List<RecordedFrame> generic = new ArrayList<>();
         for (int i = 1; i <= 64; i++) {
             generic.add(new RecordedFrame(1, i, i, Direction.SERVER_TO_CLIENT, FrameType.TEXT, json.getBytes(StandardCharsets.UTF_8), 1, null));
@@ -62,6 +80,52 @@ public final class DecodeThroughput {
         if (wanted.test("generic")) {
             report("generic json", registry, GoldenFrames.session("detect"), generic);
         }
+        if (wanted.test("random")) {
+            report("random 1KiB", registry, GoldenFrames.session("detect"), randomBinary());
+        }
+        if (wanted.test("formats")) {
+            report("formats", registry, GoldenFrames.session("detect"), binaryFormats());
+        }
+    }
+
+    /** 64 different random 1 KiB payloads: every first byte, so every format's first-byte test is exercised. */
+    static List<RecordedFrame> randomBinary() {
+        java.util.Random random = new java.util.Random(2);
+        List<RecordedFrame> frames = new ArrayList<>();
+        for (int i = 1; i <= 64; i++) {
+            byte[] b = new byte[1024];
+            random.nextBytes(b);
+            frames.add(new RecordedFrame(1, i, i, Direction.SERVER_TO_CLIENT, FrameType.BINARY, b, 1, null));
+        }
+        return frames;
+    }
+
+    /** Binary frames no decoder claims that the fallback opens: MessagePack, CBOR, gzip of JSON, schema-less protobuf. */
+    static List<RecordedFrame> binaryFormats() throws Exception {
+        java.util.Map<String, Object> message = new java.util.LinkedHashMap<>();
+        message.put("type", "price");
+        message.put("id", 17);
+        message.put("symbol", "ACME");
+        message.put("bids", List.of(12.5, 12.4, 12.3));
+        message.put("text", "x".repeat(200));
+        byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(message);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write(json);
+        }
+        List<byte[]> payloads = List.of(
+                new com.fasterxml.jackson.databind.ObjectMapper(new org.msgpack.jackson.dataformat.MessagePackFactory()).writeValueAsBytes(message),
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory()).writeValueAsBytes(message),
+                gz.toByteArray(),
+                com.google.protobuf.DescriptorProtos.FileDescriptorProto.newBuilder().setName("chat.proto").setPackage("chat")
+                        .addMessageType(com.google.protobuf.DescriptorProtos.DescriptorProto.newBuilder().setName("Msg")
+                                .addField(com.google.protobuf.DescriptorProtos.FieldDescriptorProto.newBuilder().setName("text").setNumber(1)))
+                        .build().toByteArray());
+        List<RecordedFrame> frames = new ArrayList<>();
+        for (int i = 1; i <= 64; i++) {
+            frames.add(new RecordedFrame(1, i, i, Direction.SERVER_TO_CLIENT, FrameType.BINARY, payloads.get(i % payloads.size()), 1, null));
+        }
+        return frames;
     }
 
     private static void report(String name, ProtocolRegistry registry, SessionInfo session, List<RecordedFrame> frames) {

@@ -82,7 +82,7 @@ class DetectionTest {
     void unrecognisedTrafficFallsBackToGenericAfterThreeDataFramesAndStaysThere() {
         SessionDecoder d = REGISTRY.open(session("/", null, null));
         List<SessionDecoder.Step> steps = new ArrayList<>();
-        steps.add(d.decode(text(1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"method\":\"subscribe\",\"id\":1}")));
+        steps.add(d.decode(text(1, Direction.CLIENT_TO_SERVER, "{\"action\":\"subscribe\",\"id\":1}")));
         steps.add(d.decode(text(2, Direction.SERVER_TO_CLIENT, "hello there")));
         steps.add(d.decode(new RecordedFrame(1, 3, 3000, Direction.SERVER_TO_CLIENT, FrameType.BINARY, new byte[] {1, 2, 3}, 1, null)));
         steps.add(d.decode(text(4, Direction.SERVER_TO_CLIENT, MAX_FRAME)));

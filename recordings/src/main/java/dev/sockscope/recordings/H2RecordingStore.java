@@ -67,26 +67,6 @@ public final class H2RecordingStore implements RecordingStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String INSERT_SESSION = """
-            INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
-                handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String END_SESSION = """
-            UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
-            WHERE id = ?""";
-    private static final String INSERT_BLOCK = """
-            INSERT INTO frame_blocks (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us, data, data_lob, compression)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String INSERT_INDEX = """
-            INSERT INTO block_index (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us,
-                directions, types, kinds, warned, labels, entries, client_frames, client_bytes, server_frames, server_bytes, grams)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    /** A block's distinct labels are kept for skipping only up to this many (a block of mostly distinct labels is read). */
-    private static final int MAX_BLOCK_LABELS = 64;
-    /** A block is written once its frames reach this size (and at the end of every batch). */
-    static final int BLOCK_TARGET_BYTES = 256 * 1024;
-    /** Encoded blocks up to this size live in the row; H2's LOB storage costs several times more. */
-    static final int INLINE_BLOCK_MAX = 2 << 20;
     /** Back-off between attempts at a batch that failed (the recorder's thread waits; the relay never does). */
     private static final long[] RETRY_DELAYS_MS = {20, 100, 300, 1000, 2000};
     /**
@@ -114,10 +94,15 @@ public final class H2RecordingStore implements RecordingStore {
     private final JdbcConnectionPool pool;
     private final Connection writer;
     private final AtomicLong nextId;
-    /** The writer's; used inside {@link #append} only. */
-    private final BlockCompression.Compressor compressor = new BlockCompression.Compressor();
     /** Large payloads, outside H2: appended by the writer inside {@link #append}, read by any reader. */
     private final PayloadFiles payloads;
+    /** The writer's: the recording files, written before the index ({@link #append}); null in a reader. */
+    private Journal journal;
+    private FileSyncer syncer;
+    /** The writer's: each session it opened and has not ended, and the seq of its last frame in its recording file. */
+    private final Map<Long, Long> recordedUpTo = new HashMap<>();
+    private volatile boolean stopped;
+    private IndexWriter indexWriter;
     private LocalServer server;
     private SecretMasker masker;
     private volatile Boolean hasSignatures;
@@ -149,7 +134,7 @@ public final class H2RecordingStore implements RecordingStore {
                             + " proxy; stop it or choose another folder with --db", null);
                 }
                 try {
-                    store = connect(dir, url, true);
+                    store = openIndex(dir, url);
                     break;
                 } catch (RecordingException e) {
                     // Readers hold the file for a moment (a 'sessions' command), and a proxy starting up holds it before
@@ -173,7 +158,12 @@ public final class H2RecordingStore implements RecordingStore {
         }
         try {
             OwnerOnly.restrict(dir.resolve(FILE_NAME + ".mv.db"));
-            store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
+            try {
+                store.masker = SecretMasker.withKey(MaskingKey.loadOrCreate(dir));
+            } catch (java.io.IOException e) {
+                store.close();
+                throw new RecordingException(e.getMessage(), e);
+            }
             store.closeOrphans();
             store.server = LocalServer.start(dir, dir.resolve(FILE_NAME), store.writer);
         } catch (SQLException | java.io.IOException e) {
@@ -181,6 +171,93 @@ public final class H2RecordingStore implements RecordingStore {
             throw new RecordingException("cannot share the recordings in " + dir + " with other local processes: " + e.getMessage(), e);
         }
         return store;
+    }
+
+    /**
+     * Connects a writer to the index, catches it up with the recording files, and, when the index file is damaged,
+     * moves it aside and builds a new one from them.
+     */
+    private static H2RecordingStore openIndex(Path dir, String url) throws RecordingException {
+        try {
+            return connectAndCatchUp(dir, url);
+        } catch (RecordingException e) {
+            if (isLocked(e) || !IndexDamage.looksDamaged(e) || !Files.exists(dir.resolve(FILE_NAME + ".mv.db"))) {
+                throw e;
+            }
+            try {
+                IndexDamage.moveAside(dir, e);
+            } catch (java.io.IOException move) {
+                throw new RecordingException("the recording index " + dir.resolve(FILE_NAME + ".mv.db") + " is damaged ("
+                        + rootMessage(e) + ") and cannot be moved aside to build a new one: " + move.getMessage(), e);
+            }
+            return connectAndCatchUp(dir, url);
+        }
+    }
+
+    private static H2RecordingStore connectAndCatchUp(Path dir, String url) throws RecordingException {
+        H2RecordingStore store;
+        try {
+            store = connect(dir, url, true);
+        } catch (StackOverflowError | RuntimeException e) {
+            throw new RecordingException("cannot open the recordings in " + dir + ": " + rootMessage(e), e);
+        }
+        try {
+            store.syncer = new FileSyncer();
+            store.journal = new Journal(dir, store.syncer);
+            store.payloads.syncWith(store.syncer);
+            store.indexWriter = new IndexWriter(store.payloads, PID, PROCESS_STARTED);
+            store.journal.keepReserve();
+            JournalReplay.catchUp(store.writer, dir);
+            long lastFile = JournalReplay.files(dir).keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+            try (PreparedStatement ps = store.writer.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM sessions");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                store.nextId.set(Math.max(rs.getLong(1), lastFile) + 1); // never a new session in an old file
+            }
+            store.writer.commit();
+            return store;
+        } catch (SQLException | java.io.IOException | StackOverflowError | RuntimeException e) {
+            store.close();
+            throw new RecordingException("cannot bring the recording index of " + dir + " up to its recording files: "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The folder for this process alone, as a writer but serving nothing: for {@code sockscope repair}, which runs with
+     * no proxy on the folder. Sessions of recording processes that are gone are ended, as a proxy's open does.
+     */
+    static H2RecordingStore openAlone(Path directory) throws RecordingException {
+        Path dir = prepare(directory);
+        H2RecordingStore store = openIndex(dir, "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE");
+        try {
+            store.closeOrphans();
+        } catch (SQLException e) {
+            store.close();
+            throw new RecordingException("cannot end the sessions left open in " + dir + ": " + rootMessage(e), e);
+        }
+        return store;
+    }
+
+    /** Removes a session's rows from the index (its recording file is replayed into it again). */
+    synchronized void forgetIndexOf(long sessionId) throws SQLException {
+        for (String sql : List.of("DELETE FROM block_index WHERE session_id = ?", "DELETE FROM frame_blocks WHERE session_id = ?",
+                "DELETE FROM replays WHERE replay_id = ?", "DELETE FROM sessions WHERE id = ?")) {
+            try (PreparedStatement ps = writer.prepareStatement(sql)) {
+                ps.setLong(1, sessionId);
+                ps.executeUpdate();
+            }
+        }
+        writer.commit();
+    }
+
+    synchronized JournalReplay.Outcome catchUp() throws SQLException, java.io.IOException {
+        return JournalReplay.catchUp(writer, directory);
+    }
+
+    /** Catches the index up (or rebuilds it) as a writer would, alone, for a reader that found it behind or damaged. */
+    private static void catchUpAlone(Path dir, String url) throws RecordingException {
+        openIndex(dir, url).close();
     }
 
     /** Whether a live proxy is waiting for the file (a request left by a process that died is removed). */
@@ -228,6 +305,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
         String file = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
         long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
+        boolean caughtUp = false;
         while (true) {
             Optional<LocalServer.Announcement> live = LocalServer.findLive(dir);
             try {
@@ -235,12 +313,34 @@ public final class H2RecordingStore implements RecordingStore {
                     LocalServer.Announcement a = live.get();
                     return connect(dir, a.url(), a.user(), a.password(), Migrate.NEVER);
                 }
-                H2RecordingStore store = connect(dir, file + ";ACCESS_MODE_DATA=r", "sa", "", Migrate.CHECK);
-                if (store != null) {
+                if (!caughtUp && Files.size(dir.resolve(FILE_NAME + ".mv.db")) == 0) {
+                    // Empty (killed as it was created, or cut): H2 read-only would fail and keep the file locked.
+                    caughtUp = true;
+                    catchUpAlone(dir, file);
+                    continue;
+                }
+                H2RecordingStore store;
+                try {
+                    store = connect(dir, file + ";ACCESS_MODE_DATA=r", "sa", "", Migrate.CHECK);
+                } catch (RecordingException e) {
+                    if (caughtUp || isLocked(e) || !IndexDamage.looksDamaged(e)) {
+                        throw e;
+                    }
+                    caughtUp = true;
+                    catchUpAlone(dir, file); // a damaged index: built anew from the recording files
+                    continue;
+                }
+                if (store != null && (caughtUp || !store.behindItsFiles())) {
                     return store;
                 }
-                // An older schema: upgrade it (alone), then read it as everyone does.
-                connect(dir, file, "sa", "", Migrate.YES).close();
+                if (store != null) {
+                    store.close();
+                }
+                // An older schema, or an index behind its files (a proxy killed): bring it up (alone), then read it.
+                caughtUp = true;
+                catchUpAlone(dir, file);
+            } catch (java.io.IOException e) {
+                throw new RecordingException("cannot read the recordings in " + dir + ": " + e.getMessage(), e);
             } catch (RecordingException e) {
                 boolean serverGone = live.isPresent() && LocalServer.findLive(dir).isEmpty();
                 if (!(isLocked(e) || serverGone) || System.currentTimeMillis() > deadline) {
@@ -250,6 +350,16 @@ public final class H2RecordingStore implements RecordingStore {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** Whether a recording file holds more than the index (a reader that finds so asks for a catch-up once). */
+    private boolean behindItsFiles() {
+        try (Connection c = pool.getConnection()) {
+            return JournalReplay.behind(c, directory);
+        } catch (SQLException | java.io.IOException | RuntimeException e) {
+            LOG.debug("cannot compare the index with its recording files: {}", e.getMessage());
+            return false;
         }
     }
 
@@ -271,7 +381,7 @@ public final class H2RecordingStore implements RecordingStore {
         Path dir = directory.toAbsolutePath().normalize();
         try {
             if (Files.isDirectory(dir)) {
-                OwnerOnly.tightenFolder(dir, FILE_NAME + ".", MaskingKey.FILE_NAME, PayloadFiles.FOLDER);
+                OwnerOnly.tightenFolder(dir, FILE_NAME + ".", MaskingKey.FILE_NAME, PayloadFiles.FOLDER, Journal.FOLDER);
             } else {
                 OwnerOnly.createFolder(dir);
             }
@@ -296,7 +406,9 @@ public final class H2RecordingStore implements RecordingStore {
             throws RecordingException {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
         pool.setMaxConnections(16);
-        boolean flyway = migrate == Migrate.YES || (migrate == Migrate.CHECK && !SchemaHistory.isCurrent(pool));
+        // A folder at this version's schema needs no Flyway, writer or reader: its scan and validation cost a proxy's start
+        // about half a second.
+        boolean flyway = migrate != Migrate.NEVER && !SchemaHistory.isCurrent(pool);
         if (flyway) {
             try {
                 Flyway f = Flyway.configure(H2RecordingStore.class.getClassLoader())
@@ -362,7 +474,7 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         for (Object[] o : orphans) {
-            endSession((Long) o[0], (SessionEnd) o[1]);
+            IndexWriter.apply(writer, IndexWriter.end((Long) o[0], (SessionEnd) o[1]), 0);
         }
         writer.commit();
         if (!orphans.isEmpty()) {
@@ -398,41 +510,105 @@ public final class H2RecordingStore implements RecordingStore {
         return nextId.getAndIncrement();
     }
 
+    /**
+     * Writes a batch: its entries first to the sessions' recording files (the source of truth; one write per session,
+     * no retry: a file that cannot be written, such as on a full disk, fails the batch at once), then to the index in one
+     * transaction, retried and at last entry by entry should the database refuse it (what the files hold reaches the
+     * index at the next open anyway).
+     */
     @Override
     public synchronized void append(List<DecodedEvent> events) throws RecordingException {
+        if (stopped) {
+            throw new RecordingException("the recording in " + directory + " has stopped after a failed write", null);
+        }
+        List<JournalEntry> entries;
+        long[][] where;
+        try {
+            entries = indexWriter.plan(events);
+            where = journal(entries);
+            payloads.committed();
+        } catch (java.io.IOException e) {
+            payloads.rolledBack();
+            throw new RecordingException("cannot write the recording in " + directory + ": " + e.getMessage(), e);
+        }
+        index(entries, where);
+    }
+
+    /** Appends each entry to its session's file; for each, where its record starts and ends. */
+    private long[][] journal(List<JournalEntry> entries) throws java.io.IOException {
+        Map<Long, List<Integer>> bySession = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            bySession.computeIfAbsent(entries.get(i).sessionId(), k -> new ArrayList<>()).add(i);
+        }
+        long[][] where = new long[entries.size()][];
+        for (Map.Entry<Long, List<Integer>> s : bySession.entrySet()) {
+            List<byte[]> bodies = new ArrayList<>(s.getValue().size());
+            for (int i : s.getValue()) {
+                bodies.add(entries.get(i).encode());
+            }
+            long[] offsets = journal.append(s.getKey(), bodies);
+            for (int k = 0; k < s.getValue().size(); k++) {
+                where[s.getValue().get(k)] = new long[] {offsets[k], offsets[k + 1]};
+            }
+        }
+        for (JournalEntry e : entries) {
+            switch (e.kind()) {
+                case SESSION -> recordedUpTo.put(e.sessionId(), 0L);
+                case BLOCK -> recordedUpTo.computeIfPresent(e.sessionId(), (k, v) -> ((Number) e.values().get(1)).longValue());
+                case END -> {
+                    recordedUpTo.remove(e.sessionId());
+                    journal.forget(e.sessionId());
+                }
+                default -> { }
+            }
+        }
+        return where;
+    }
+
+    private void index(List<JournalEntry> entries, long[][] where) throws RecordingException {
         SQLException failure = null;
         for (int attempt = 0; attempt < RETRY_DELAYS_MS.length; attempt++) {
             try {
-                writeAll(events);
+                Map<Long, Long> ends = new LinkedHashMap<>();
+                for (int i = 0; i < entries.size(); i++) {
+                    IndexWriter.apply(writer, entries.get(i), where[i][0]);
+                    ends.put(entries.get(i).sessionId(), where[i][1]);
+                }
+                for (Map.Entry<Long, Long> e : ends.entrySet()) {
+                    IndexWriter.setJournalEnd(writer, e.getKey(), e.getValue());
+                }
                 writer.commit();
-                payloads.committed();
                 if (attempt > 0) {
-                    LOG.info("a batch of {} events was written on attempt {}", events.size(), attempt + 1);
+                    LOG.info("a batch of {} records was indexed on attempt {}", entries.size(), attempt + 1);
                 }
                 return;
             } catch (SQLException e) {
-                rollbackQuietly();
+                rollbackIndex();
                 failure = e;
+                String full = diskFull(e);
+                if (full != null) {
+                    throw new RecordingException(full, e);
+                }
                 // H2 2.x can fail an insert with a transient IO error while its background writer is still
                 // saving the chunk that holds a page the insert needs (seen with 1 MiB payloads under load).
                 // The same batch succeeds once the save has finished, so wait a little and try again.
-                LOG.warn("writing a batch of {} events failed (attempt {} of {}): {}", events.size(), attempt + 1,
+                LOG.warn("indexing a batch of {} records failed (attempt {} of {}): {}", entries.size(), attempt + 1,
                         RETRY_DELAYS_MS.length, rootMessage(e));
                 if (!pause(RETRY_DELAYS_MS[attempt])) {
                     break;
                 }
             }
         }
-        // Still failing: write what can be written, one event at a time, so that one bad row costs one row.
+        // Still failing: index what can be indexed, one record at a time, so that one bad row costs one row.
         int failed = 0;
         SQLException first = null;
-        for (DecodedEvent e : events) {
+        for (int i = 0; i < entries.size(); i++) {
             try {
-                writeAll(List.of(e));
+                IndexWriter.apply(writer, entries.get(i), where[i][0]);
+                IndexWriter.setJournalEnd(writer, entries.get(i).sessionId(), where[i][1]);
                 writer.commit();
-                payloads.committed();
             } catch (SQLException single) {
-                rollbackQuietly();
+                rollbackIndex();
                 failed++;
                 if (first == null) {
                     first = single;
@@ -440,10 +616,75 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         if (failed > 0) {
-            throw new RecordingException(failed + " of " + events.size() + " events could not be written: "
+            throw new RecordingException(failed + " of " + entries.size() + " records could not be indexed: "
                     + rootMessage(first), first);
         }
-        LOG.info("a batch of {} events was written event by event after: {}", events.size(), rootMessage(failure));
+        LOG.info("a batch of {} records was indexed one by one after: {}", entries.size(), rootMessage(failure));
+    }
+
+    /**
+     * Why retrying is pointless, or null: the database was closed under the writer (H2 closes it when its own write
+     * fails) or the disk holding the folder is full. Retries then only let the relay run on unrecorded.
+     */
+    private String diskFull(SQLException e) {
+        long free;
+        try {
+            free = Files.getFileStore(directory).getUsableSpace();
+        } catch (java.io.IOException | RuntimeException unknown) {
+            free = Long.MAX_VALUE;
+        }
+        if (free < Journal.RESERVE_BYTES) {
+            return "the disk holding " + directory + " is full (" + free + " bytes free): " + rootMessage(e);
+        }
+        if (e.getErrorCode() == 90098) {
+            return "the index " + directory.resolve(FILE_NAME + ".mv.db") + " was closed after a failed write: " + rootMessage(e);
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized String stopRecording(Throwable cause) {
+        if (journal == null || stopped) {
+            return "";
+        }
+        stopped = true;
+        journal.useReserve();
+        payloads.rolledBack();
+        long now = java.time.Instant.now().toEpochMilli() * 1000;
+        List<JournalEntry> ends = new ArrayList<>();
+        for (Map.Entry<Long, Long> open : recordedUpTo.entrySet()) {
+            ends.add(IndexWriter.end(open.getKey(), new SessionEnd(now, null, null, ClosedBy.PROXY, "recording stopped: "
+                    + rootMessage(cause) + "; frames from seq " + (open.getValue() + 1) + " on were relayed but not recorded,"
+                    + " and the proxy stopped reading")));
+        }
+        if (ends.isEmpty()) {
+            return "no session was open";
+        }
+        int noted = 0;
+        long[][] where = new long[ends.size()][];
+        List<JournalEntry> written = new ArrayList<>();
+        for (JournalEntry end : ends) {
+            try {
+                long[] offsets = journal.append(end.sessionId(), List.of(end.encode()));
+                where[written.size()] = new long[] {offsets[0], offsets[1]};
+                written.add(end);
+                noted++;
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("cannot end session {} in its recording file: {}", end.sessionId(), e.getMessage());
+            }
+        }
+        try {
+            for (int i = 0; i < written.size(); i++) {
+                IndexWriter.apply(writer, written.get(i), where[i][0]);
+                IndexWriter.setJournalEnd(writer, written.get(i).sessionId(), where[i][1]);
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackIndex(); // the recording files have them: the next open indexes them
+        }
+        recordedUpTo.clear();
+        return noted + " of " + ends.size() + " open sessions were ended in their recording files with the first seq not"
+                + " recorded";
     }
 
     private static boolean pause(long millis) {
@@ -453,190 +694,6 @@ public final class H2RecordingStore implements RecordingStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private void writeAll(List<DecodedEvent> events) throws SQLException {
-        // Frames are grouped per session into blocks; event order within a session is kept.
-        Map<Long, List<StoredFrame>> pending = new LinkedHashMap<>();
-        Map<Long, Integer> pendingBytes = new HashMap<>();
-        try (PreparedStatement blocks = writer.prepareStatement(INSERT_BLOCK);
-             PreparedStatement index = writer.prepareStatement(INSERT_INDEX)) {
-            for (DecodedEvent event : events) {
-                if (event instanceof DecodedEvent.SessionStarted started) {
-                    insertSession(started.session());
-                    if (started.protocol() != null) {
-                        setProtocol(started.sessionId(), started.protocol());
-                    }
-                } else if (event instanceof DecodedEvent.ProtocolChosen chosen) {
-                    setProtocol(chosen.sessionId(), chosen.choice());
-                } else if (event instanceof DecodedEvent.FrameDecoded frame) {
-                    RecordedFrame f = frame.frame();
-                    pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, frame.decoding()));
-                    int inBlock = PayloadFiles.external(f.payload()) ? 0 : f.payload().length;
-                    int bytes = pendingBytes.merge(f.sessionId(), inBlock + 32, Integer::sum);
-                    if (bytes >= BLOCK_TARGET_BYTES) {
-                        addBlock(blocks, index, pending.remove(f.sessionId()));
-                        pendingBytes.remove(f.sessionId());
-                    }
-                } else if (event instanceof DecodedEvent.SessionEnded ended) {
-                    // Frames queued before the close land before the session is marked ended.
-                    List<StoredFrame> rest = pending.remove(ended.sessionId());
-                    pendingBytes.remove(ended.sessionId());
-                    if (rest != null) {
-                        addBlock(blocks, index, rest);
-                    }
-                    compressor.forget(ended.sessionId());
-                    payloads.forget(ended.sessionId());
-                    if (ended.end() != null) {
-                        endSession(ended.sessionId(), ended.end());
-                    }
-                    setUnanswered(ended.sessionId(), ended.unanswered());
-                }
-            }
-            for (List<StoredFrame> rest : pending.values()) {
-                addBlock(blocks, index, rest);
-            }
-            blocks.executeBatch();
-            index.executeBatch();
-        }
-    }
-
-    private void setProtocol(long sessionId, ProtocolChoice choice) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement(
-                "UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ? WHERE id = ?")) {
-            ps.setString(1, choice.protocol());
-            ps.setString(2, choice.reason());
-            ps.setString(3, choice.handshake() == null ? null : choice.handshake().toString());
-            ps.setLong(4, sessionId);
-            ps.executeUpdate();
-        }
-    }
-
-    private void setUnanswered(long sessionId, List<Long> unanswered) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement("UPDATE sessions SET unanswered = ? WHERE id = ?")) {
-            ps.setString(1, unanswered.isEmpty() ? null : json(unanswered));
-            ps.setLong(2, sessionId);
-            ps.executeUpdate();
-        }
-    }
-
-    private void addBlock(PreparedStatement ps, PreparedStatement index, List<StoredFrame> frames) throws SQLException {
-        RecordedFrame first = frames.get(0).frame();
-        RecordedFrame last = frames.get(frames.size() - 1).frame();
-        long sessionId = first.sessionId();
-        byte[] encoded;
-        try {
-            encoded = FrameBlockCodec.encode(frames, payload -> payloads.append(sessionId, payload));
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot write a large payload of session " + sessionId + " to "
-                    + payloads.file(sessionId) + ": " + e.getMessage(), e);
-        }
-        BlockCompression.Stored data = compressor.compress(first.sessionId(), encoded);
-        ps.setLong(1, first.sessionId());
-        ps.setLong(2, first.seq());
-        ps.setLong(3, last.seq());
-        ps.setInt(4, frames.size());
-        ps.setLong(5, first.timeMicros());
-        ps.setLong(6, last.timeMicros());
-        if (data.bytes().length <= INLINE_BLOCK_MAX) {
-            ps.setBytes(7, data.bytes());
-            ps.setNull(8, Types.BLOB);
-        } else {
-            ps.setNull(7, Types.VARBINARY);
-            ps.setBytes(8, data.bytes());
-        }
-        ps.setInt(9, data.compression());
-        ps.addBatch();
-        addIndex(index, frames, FrameBlockCodec.leavesOutText(encoded) ? null : TextGrams.of(frames));
-    }
-
-    /** The block's index row: what filters skip blocks by, and one summary per frame (BlockIndexCodec). */
-    private static void addIndex(PreparedStatement ps, List<StoredFrame> frames, byte[] grams) throws SQLException {
-        List<FrameSummary> summaries = new ArrayList<>(frames.size());
-        int directions = 0;
-        int types = 0;
-        int kinds = 0;
-        int warned = 0;
-        long[] traffic = new long[4]; // client frames, client bytes, server frames, server bytes
-        java.util.Set<String> labels = new java.util.LinkedHashSet<>();
-        long firstTime = Long.MAX_VALUE;
-        long lastTime = Long.MIN_VALUE;
-        for (StoredFrame f : frames) {
-            FrameSummary s = FrameSummary.of(f);
-            summaries.add(s);
-            directions |= 1 << s.from().ordinal();
-            types |= SessionBlocks.typeBit(s.type());
-            kinds |= SessionBlocks.kindBit(s.kind());
-            warned += s.warned() ? 1 : 0;
-            int way = s.from() == Direction.CLIENT_TO_SERVER ? 0 : 2;
-            traffic[way]++;
-            traffic[way + 1] += s.size();
-            if (s.label() != null && labels.size() <= MAX_BLOCK_LABELS) {
-                labels.add(s.label());
-            }
-            firstTime = Math.min(firstTime, s.timeMicros());
-            lastTime = Math.max(lastTime, s.timeMicros());
-        }
-        ps.setLong(1, frames.get(0).frame().sessionId());
-        ps.setLong(2, frames.get(0).seq());
-        ps.setLong(3, frames.get(frames.size() - 1).seq());
-        ps.setInt(4, frames.size());
-        ps.setLong(5, firstTime);
-        ps.setLong(6, lastTime);
-        ps.setInt(7, directions);
-        ps.setInt(8, types);
-        ps.setInt(9, kinds);
-        ps.setInt(10, warned);
-        ps.setString(11, labels.size() > MAX_BLOCK_LABELS || labels.stream().anyMatch(l -> l.indexOf('\n') >= 0)
-                ? null : String.join("\n", labels));
-        ps.setBytes(12, BlockIndexCodec.encode(summaries));
-        ps.setInt(13, (int) traffic[0]);
-        ps.setLong(14, traffic[1]);
-        ps.setInt(15, (int) traffic[2]);
-        ps.setLong(16, traffic[3]);
-        ps.setBytes(17, grams);
-        ps.addBatch();
-    }
-
-    private void insertSession(SessionInfo s) throws SQLException {
-        Handshake h = s.handshake();
-        try (PreparedStatement ps = writer.prepareStatement(INSERT_SESSION)) {
-            ps.setLong(1, s.id());
-            ps.setString(2, s.listen());
-            ps.setString(3, s.upstream());
-            ps.setString(4, h.path());
-            ps.setString(5, h.query());
-            ps.setString(6, s.clientAddress());
-            ps.setString(7, headersToJson(h.requestHeaders()));
-            ps.setInt(8, h.status());
-            ps.setString(9, headersToJson(h.responseHeaders()));
-            ps.setString(10, h.subprotocol());
-            ps.setString(11, h.extensions().isEmpty() ? null : String.join(", ", h.extensions()));
-            ps.setLong(12, s.startedAtMicros());
-            ps.setLong(13, PID);
-            if (PROCESS_STARTED == null) {
-                ps.setNull(14, Types.BIGINT);
-            } else {
-                ps.setLong(14, PROCESS_STARTED);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private void endSession(long id, SessionEnd end) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement(END_SESSION)) {
-            ps.setLong(1, end.endedAtMicros());
-            if (end.closeCode() == null) {
-                ps.setNull(2, Types.INTEGER);
-            } else {
-                ps.setInt(2, end.closeCode());
-            }
-            ps.setString(3, end.closeReason());
-            ps.setString(4, end.closedBy() == null ? null : end.closedBy().label());
-            ps.setString(5, end.error());
-            ps.setLong(6, id);
-            ps.executeUpdate();
         }
     }
 
@@ -783,6 +840,11 @@ public final class H2RecordingStore implements RecordingStore {
             try (var st = c.createStatement(); var rs = st.executeQuery("SELECT grams FROM block_index LIMIT 0")) {
                 known = true;
             } catch (SQLException e) {
+                if (e.getErrorCode() != org.h2.api.ErrorCode.COLUMN_NOT_FOUND_1) {
+                    // Not an older schema but a failed read: this search reads every block; the next one asks again.
+                    LOG.warn("cannot tell whether {} has text signatures ({}); this search reads every block", directory, e.getMessage());
+                    return false;
+                }
                 known = false;
             }
             hasSignatures = known;
@@ -842,28 +904,35 @@ public final class H2RecordingStore implements RecordingStore {
             writer.commit();
             try {
                 payloads.delete(sessionId);
+                if (journal != null) {
+                    journal.delete(sessionId);
+                } else {
+                    Files.deleteIfExists(Journal.file(directory, sessionId));
+                }
             } catch (java.io.IOException e) {
                 LOG.warn("session {} is deleted, but its large payloads are still in {}: {}", sessionId,
                         payloads.file(sessionId), e.getMessage());
             }
             return new DeleteOutcome.Deleted(sessionId);
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackIndex();
             throw new RecordingException("cannot delete session " + sessionId + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized void linkReplay(long replayId, long originalId) throws RecordingException {
-        try (PreparedStatement ps = writer.prepareStatement("MERGE INTO replays (replay_id, original_id) KEY (replay_id) VALUES (?, ?)")) {
-            ps.setLong(1, replayId);
-            ps.setLong(2, originalId);
-            ps.executeUpdate();
-            writer.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
+        if (journal == null) {
+            throw new RecordingException("this process only reads the recordings in " + directory, null);
+        }
+        List<JournalEntry> entries = List.of(IndexWriter.replay(replayId, originalId));
+        long[][] where;
+        try {
+            where = journal(entries);
+        } catch (java.io.IOException e) {
             throw new RecordingException("cannot link replay " + replayId + " to session " + originalId + ": " + e.getMessage(), e);
         }
+        index(entries, where);
     }
 
     @Override
@@ -896,9 +965,20 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
+    /** Writes everything committed to the file now (tests that copy a live folder). */
+    synchronized void checkpoint() throws SQLException {
+        try (var st = writer.createStatement()) {
+            st.execute("CHECKPOINT");
+        }
+    }
+
     @Override
     public synchronized void close() {
         payloads.close();
+        if (journal != null) {
+            journal.close();
+            syncer.close();
+        }
         try {
             writer.commit();
             writer.close();
@@ -909,7 +989,10 @@ public final class H2RecordingStore implements RecordingStore {
             server.stop();
             // Only the process that holds the file shuts the database down; a reader just disconnects.
             try (Connection c = pool.getConnection(); var st = c.createStatement()) {
-                // SHUTDOWN writes everything and closes the file cleanly, so the next open is fast.
+                // SHUTDOWN writes everything and closes the file cleanly, so the next open is fast. The pool then
+                // rolls back the connection it closed, which H2 would trace into sockscope.trace.db ("Database is
+                // already closed") at every clean stop: nothing is left to trace by then.
+                st.execute("SET TRACE_LEVEL_FILE 0");
                 st.execute("SHUTDOWN");
             } catch (SQLException e) {
                 LOG.debug("shutdown of the recording database: {}", e.getMessage());
@@ -918,33 +1001,11 @@ public final class H2RecordingStore implements RecordingStore {
         pool.dispose();
     }
 
-    private void rollbackQuietly() {
+    private void rollbackIndex() {
         try {
             writer.rollback();
         } catch (SQLException e) {
             LOG.warn("rollback failed: {}", e.getMessage());
-        }
-        payloads.rolledBack();
-    }
-
-        /** The seqs of requests never answered, as a JSON array ({@code [3,7]}), read back with Jackson too. */
-    private static String json(List<Long> seqs) throws SQLException {
-        try {
-            return JSON.writeValueAsString(seqs);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SQLException("cannot write unanswered requests as JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-static String headersToJson(List<Header> headers) {
-        List<List<String>> pairs = new ArrayList<>(headers.size());
-        for (Header h : headers) {
-            pairs.add(List.of(h.name(), h.value()));
-        }
-        try {
-            return JSON.writeValueAsString(pairs);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a list of strings always serialises", e);
         }
     }
 

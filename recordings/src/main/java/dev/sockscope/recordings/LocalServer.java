@@ -67,7 +67,8 @@ final class LocalServer {
         Path file = dir.resolve(ANNOUNCEMENT);
         Path tmp = dir.resolve(ANNOUNCEMENT + ".tmp");
         String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/" + name;
-        String text = url + "\n" + ProcessHandle.current().pid() + "\n" + READER_USER + "\n" + password + "\n";
+        String text = url + "\n" + ProcessHandle.current().pid() + "\n" + READER_USER + "\n" + password + "\n"
+                + identity(dir) + "\n";
         try {
             Files.deleteIfExists(tmp);
             OwnerOnly.writeNew(tmp, text.getBytes(StandardCharsets.UTF_8));
@@ -102,31 +103,85 @@ final class LocalServer {
         }
     }
 
+    /**
+     * What tells this folder from a copy of it: its file key (device and inode on Unix) and real path. A copy has its own
+     * inode, so a {@code sockscope.server} copied with the folder never sends the copy's readers to the original's server;
+     * a folder moved while its proxy runs keeps its inode and still finds its server.
+     */
+    static String identity(Path dir) throws IOException {
+        Object key = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        return key != null ? "folder " + key : "folder " + dir.toRealPath();
+    }
+
     /** How to reach a live server for this folder, if a running process announced one. */
     static Optional<Announcement> findLive(Path dir) {
         Path file = dir.resolve(ANNOUNCEMENT);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
+        String[] lines;
+        long pid;
+        String folder;
         try {
-            String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
-            long pid = Long.parseLong(lines[1].trim());
-            if (lines.length < 4) {
-                return Optional.empty(); // written by a version before readers had their own user: not ours to use
-            }
-            if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                String url = lines[0].trim();
-                String hostPort = url.substring("jdbc:h2:tcp://".length(), url.indexOf('/', "jdbc:h2:tcp://".length()));
-                int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
-                try (Socket probe = new Socket()) {
-                    probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                    return Optional.of(new Announcement(url, lines[2].trim(), lines[3].trim(), pid));
-                }
-            }
-        } catch (IOException | RuntimeException stale) {
-            // A file left by a process that was killed: the database is free.
+            lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
+            pid = Long.parseLong(lines[1].trim());
+            folder = identity(dir);
+        } catch (IOException e) {
+            sayOnce(file + " cannot be read (" + e + "): taken as no running proxy; if one runs, opening the folder waits for it");
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            sayOnce(file + " is not a server announcement (" + e.getMessage() + "): ignored");
+            return Optional.empty();
         }
-        return Optional.empty();
+        if (lines.length < 4) {
+            return Optional.empty(); // written by a version before readers had their own user: not ours to use
+        }
+        if (lines.length < 5 || !lines[4].trim().equals(folder)) {
+            noteForeign(file, lines.length < 5 ? "(it names no folder)" : "(it was written for " + lines[4].trim() + ")");
+            return Optional.empty();
+        }
+        if (pid != ProcessHandle.current().pid() && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return Optional.empty(); // left by a process that was killed: the database is free
+        }
+        String url = lines[0].trim();
+        int port;
+        try {
+            String hostPort = url.substring("jdbc:h2:tcp://".length(), url.indexOf('/', "jdbc:h2:tcp://".length()));
+            port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+        } catch (RuntimeException e) {
+            sayOnce(file + " names no server port ('" + url + "'): ignored");
+            return Optional.empty();
+        }
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return Optional.of(new Announcement(url, lines[2].trim(), lines[3].trim(), pid));
+        } catch (IOException e) {
+            // Alive but not answering: a reused pid, or a proxy too busy to accept within a second. Opening the
+            // folder then meets the file lock if a proxy does hold it, and waits for it there.
+            sayOnce("process " + pid + " announced the recordings server of " + dir + " on port " + port + ", but it does not"
+                    + " answer (" + e.getMessage() + "): taken as no running proxy");
+            return Optional.empty();
+        }
+    }
+
+    private static final java.util.Set<String> SAID = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Logged once per process: findLive is asked every 50 ms while a folder is awaited. */
+    private static void sayOnce(String message) {
+        if (SAID.add(message)) {
+            org.slf4j.LoggerFactory.getLogger(LocalServer.class).warn(message);
+        }
+    }
+
+    /** Said once per file per process: readers ask for the server many times. */
+    private static final java.util.Set<Path> NOTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void noteForeign(Path file, String why) {
+        if (NOTED.add(file)) {
+            org.slf4j.LoggerFactory.getLogger(LocalServer.class).warn("ignoring {}: it announces the server of another"
+                    + " recordings folder {}, as a copy of a folder whose proxy was running carries; this folder is read"
+                    + " from its own files", file, why);
+        }
     }
 
     void stop() {

@@ -48,8 +48,20 @@ final class PayloadFiles implements AutoCloseable {
     /** Where each file ended before the batch being written: a batch that is rolled back is cut off there again. */
     private final Map<Long, Long> batchStart = new java.util.HashMap<>();
 
+    /** The writer's: forces what is appended to the disk within its interval. */
+    private FileSyncer syncer;
+
     PayloadFiles(Path directory) {
         this.folder = directory.resolve(FOLDER);
+    }
+
+    void syncWith(FileSyncer syncer) {
+        this.syncer = syncer;
+    }
+
+    /** The recordings folder. */
+    Path directory() {
+        return folder.getParent();
     }
 
     static boolean external(byte[] payload) {
@@ -66,7 +78,7 @@ final class PayloadFiles implements AutoCloseable {
         if (a == null) {
             FileChannel channel = openForAppend(sessionId);
             try {
-                a = new Appender(channel);
+                a = new Appender(channel, syncer);
             } catch (IOException e) {
                 channel.close();
                 throw e;
@@ -163,10 +175,12 @@ final class PayloadFiles implements AutoCloseable {
     /** One session's open file and where the next payload goes. */
     private static final class Appender {
         private final FileChannel channel;
+        private final FileSyncer syncer;
         private long end;
 
-        Appender(FileChannel channel) throws IOException {
+        Appender(FileChannel channel, FileSyncer syncer) throws IOException {
             this.channel = channel;
+            this.syncer = syncer;
             this.end = channel.size();
         }
 
@@ -180,10 +194,17 @@ final class PayloadFiles implements AutoCloseable {
                 }
             }
             end = position;
+            if (syncer != null) {
+                syncer.written(channel);
+            }
             return at;
         }
 
         void closeQuietly() {
+            if (syncer != null) {
+                syncer.close(channel);
+                return;
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {

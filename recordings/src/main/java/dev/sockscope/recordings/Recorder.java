@@ -35,7 +35,17 @@ public final class Recorder implements BusListener<DecodedEvent> {
             }
             return;
         }
-        store.append(events);
+        try {
+            store.append(events);
+        } catch (RecordingException e) {
+            // The bus fails with this at once (the relay reads nothing more); what was relayed and not written is noted
+            // in each open session's recording first, while the relay is stopping.
+            String done = store.stopRecording(e);
+            if (!done.isEmpty()) {
+                throw new RecordingException(e.getMessage() + "; " + done, e);
+            }
+            throw e;
+        }
     }
 
     /**

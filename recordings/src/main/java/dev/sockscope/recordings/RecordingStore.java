@@ -50,6 +50,15 @@ public interface RecordingStore extends AutoCloseable {
         return all;
     }
 
+    /**
+     * The store could not write a batch (a full disk) and the recording stops here: every session still open is ended
+     * where its recording ends, with {@code cause} and the first seq not recorded, using the little room kept for this.
+     * Returns one line that says what was done; never throws.
+     */
+    default String stopRecording(Throwable cause) {
+        return "";
+    }
+
     /** A page of sessions, newest first, filtered. */
     SessionPage sessions(SessionQuery query) throws RecordingException;
 

@@ -181,6 +181,11 @@ final class SessionBlocks {
          */
         void precheck(FrameFilter filter) {
             if (frames == null && data != null && textPossible == null) {
+                try {
+                    fromJournal();
+                } catch (SQLException e) {
+                    return; // read again, and reported, by the thread that decodes it
+                }
                 if (compression != BlockCompression.NONE) {
                     data = BlockCompression.expand(data, compression, 0);
                     compression = BlockCompression.NONE;
@@ -201,11 +206,24 @@ final class SessionBlocks {
             if (data == null) {
                 readData();
             }
+            fromJournal();
             if (compression != BlockCompression.NONE) {
                 data = BlockCompression.expand(data, compression, 0);
                 compression = BlockCompression.NONE;
             }
             return data;
+        }
+
+        /** A block whose row says where its record is: its bytes, from the session's recording file. */
+        private void fromJournal() throws SQLException {
+            if (compression >= IndexWriter.JOURNALED) {
+                try {
+                    data = Journal.readBlock(payloads.directory(), sessionId, java.nio.ByteBuffer.wrap(data).getLong());
+                } catch (java.io.IOException e) {
+                    throw new SQLException(e.getMessage(), e);
+                }
+                compression -= IndexWriter.JOURNALED;
+            }
         }
 
         private void readData() throws SQLException {

@@ -263,14 +263,50 @@ class H2RecordingStoreTest {
     }
 
     @Test
+    void aCopyOfALiveFolderIsReadFromItsOwnFilesNotFromTheOriginalsServer() throws Exception {
+        Path original = dir.resolve("original");
+        Path copy = dir.resolve("copy");
+        try (H2RecordingStore writer = H2RecordingStore.open(original)) {
+            writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
+            copyFolder(original, copy); // as cp -r would, while the proxy runs: the copy holds session 1 only
+            writer.append(Fixtures.decoded(writer, Fixtures.chatSession(writer.nextSessionId())));
+            assertThat(copy.resolve(LocalServer.ANNOUNCEMENT)).exists();
+            try (H2RecordingStore reader = H2RecordingStore.openReader(copy)) {
+                assertThat(reader.sessions(10)).as("the copy's own data, not the live original's").extracting(SessionRecord::id)
+                        .containsExactly(1L);
+            }
+            try (H2RecordingStore copyWriter = H2RecordingStore.open(copy)) {
+                assertThat(copyWriter.sessions(10)).extracting(SessionRecord::id).containsExactly(1L);
+            }
+            try (H2RecordingStore reader = H2RecordingStore.openReader(original)) {
+                assertThat(reader.sessions(10)).extracting(SessionRecord::id).containsExactly(2L, 1L);
+            }
+        }
+    }
+
+    private static void copyFolder(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    @Test
     void aBatchWithOneBadEventStillWritesTheOthersAndSaysWhatWasLost() throws Exception {
         try (H2RecordingStore store = H2RecordingStore.open(dir)) {
             store.append(Fixtures.decoded(store, Fixtures.chatSession(1)));
-            // The same session opened twice: that one event cannot be written, the new frames can.
+            // The same session opened twice: that one record (of its row, its protocol, the block) cannot be indexed, the
+            // new frames can.
             List<CaptureEvent> batch = new ArrayList<>(Fixtures.chatSession(1).subList(0, 1));
             batch.add(new CaptureEvent.FrameCaptured(Fixtures.text(1, 10, Direction.CLIENT_TO_SERVER, "late frame")));
             assertThatThrownBy(() -> store.append(Fixtures.decoded(store, batch)))
-                    .isInstanceOf(RecordingException.class).hasMessageStartingWith("1 of 2 events could not be written");
+                    .isInstanceOf(RecordingException.class).hasMessageStartingWith("1 of 3 records could not be indexed");
             assertThat(store.frames(1, 9, 10)).extracting(RecordedFrame::text).containsExactly("late frame");
         }
     }

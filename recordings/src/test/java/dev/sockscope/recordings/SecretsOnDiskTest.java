@@ -1,6 +1,7 @@
 package dev.sockscope.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,5 +130,17 @@ class SecretsOnDiskTest {
         assertThat(Files.readString(key).trim()).hasSize(64);
         Assumptions.assumeTrue(OwnerOnly.supported(dir), "POSIX permissions");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aDamagedMaskingKeyStopsTheWriterAndIsNeverReplaced() throws Exception {
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            store.masker();
+        }
+        Path key = dir.resolve(MaskingKey.FILE_NAME);
+        Files.writeString(key, "not a key\n");
+        assertThatThrownBy(() -> H2RecordingStore.open(dir)).isInstanceOf(RecordingException.class)
+                .hasMessageContaining("masking key").hasMessageContaining("never replaced silently");
+        assertThat(Files.readString(key)).as("left as it was").isEqualTo("not a key\n");
     }
 }

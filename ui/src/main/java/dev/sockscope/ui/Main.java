@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.sockscope.ui.cli.CaCommand;
+import dev.sockscope.ui.cli.CheckCommand;
+import dev.sockscope.ui.cli.RepairCommand;
 import dev.sockscope.ui.cli.DemoCommand;
 import dev.sockscope.ui.cli.ExportCommand;
 import dev.sockscope.ui.cli.ImportCommand;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Command;
         description = "WebSocket recording proxy and debugging inspector.",
         subcommands = {DemoCommand.class, ProxyCommand.class, UiCommand.class, SessionsCommand.class, FramesCommand.class,
                 ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, ProtocolsCommand.class, CaCommand.class,
-                SendCommand.class,
+                SendCommand.class, CheckCommand.class, RepairCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -34,7 +34,7 @@ class ExchangeTest {
     @BeforeAll
     void recordTheDemo() throws Exception {
         demo = dir.resolve("demo");
-        Cli.run("demo", "--exit", "--db", demo.toString(), "--listen", "127.0.0.1:0");
+        Cli.run("demo", "--exit", "--db", demo.toString(), "--listen", "127.0.0.1:0", "--no-ui");
         try (H2RecordingStore store = H2RecordingStore.openReader(demo)) {
             recorded = oldestFirst(store.sessions(100));
         }

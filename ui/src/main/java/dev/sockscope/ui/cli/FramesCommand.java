@@ -158,6 +158,9 @@ public final class FramesCommand implements Callable<Integer> {
         }
     }
 
+    /** A frames table's columns are sized by this many first rows. */
+    static final int TABLE_SAMPLE = 1000;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -190,7 +193,8 @@ public final class FramesCommand implements Callable<Integer> {
             if (session.protocol() != null) {
                 out.println("Session " + sessionId + ": " + session.protocol() + " (" + session.protocolReason() + ")");
             }
-            Table t = new Table("SEQ", "TIME", "FROM", "TYPE", "SIZE", "LABEL", "KIND", "ANSWERS", "SUMMARY");
+            // Streamed: columns sized by the first rows, the rest printed as read, so memory stays flat at any length.
+            Table t = Table.streaming(out, TABLE_SAMPLE, "SEQ", "TIME", "FROM", "TYPE", "SIZE", "LABEL", "KIND", "ANSWERS", "SUMMARY");
             forEachFrame(store, session, registry, filter, unanswered, f -> {
                 boolean waiting = unanswered.contains(f.seq());
                 FrameDecoding d = f.decoding();

@@ -6,14 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.sockscope.capture.CaptureEvent;
-import dev.sockscope.decode.CaptureDecoder;
-import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.ui.exchange.HarFile;
 import dev.sockscope.ui.exchange.HarImport;
+import dev.sockscope.ui.exchange.HarImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,14 +51,16 @@ public final class ImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        if (running.isPresent()) {
+            return throughRunningProxy(running.get(), out, err);
+        }
         var registry = protocols.load();
         try (H2RecordingStore store = H2RecordingStore.open(db.directory())) {
-            CaptureDecoder decoding = new CaptureDecoder(registry, store.masker(), keepSecrets);
             for (Path file : files) {
-                HarImport.Sessions read;
+                HarImporter.Imported imported;
                 try {
-                    JsonNode root = HarFile.read(file, maxMessageBytes());
-                    read = HarImport.read(root, file.getFileName().toString(), store::nextSessionId);
+                    imported = HarImporter.into(store, registry, keepSecrets, HarFile.read(file, maxMessageBytes()), file.getFileName().toString());
                 } catch (IOException e) {
                     err.println("sockscope: cannot read " + file + ": " + e.getMessage());
                     return 2;
@@ -70,20 +68,54 @@ public final class ImportCommand implements Callable<Integer> {
                     err.println("sockscope: " + file + ": " + e.getMessage());
                     return 2;
                 }
-                read.notices().forEach(n -> err.println("sockscope: " + file + ": " + n));
-                for (List<CaptureEvent> session : read.sessions()) {
-                    List<DecodedEvent> decoded = decoding.decodeAll(session);
-                    store.append(decoded);
-                    DecodedEvent.SessionStarted started = (DecodedEvent.SessionStarted) decoded.get(0);
-                    out.println("sockscope: imported session " + started.sessionId() + " (" + (session.size() - 2) + " frames, "
-                            + started.session().upstream() + started.session().handshake().path() + ")");
-                }
-                out.println("sockscope: " + file + ": " + read.sessions().size() + " WebSocket sessions imported"
-                        + (read.skipped() == 0 ? "" : ", " + read.skipped() + " other entries skipped")
-                        + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
+                report(file, imported, keepSecrets, out, err);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** The folder is held by a running proxy: each file is sent to its inspector, which imports it into the folder. */
+    private int throughRunningProxy(RunningInspector inspector, PrintWriter out, PrintWriter err) throws InterruptedException {
+        err.println("sockscope: " + db.directory() + " is recorded by a running proxy (pid " + inspector.pid() + "): importing"
+                + " through its inspector at " + inspector.url() + (protocols.given() ? " (with its decoders, not"
+                + " --protocols/--plugins)" : ""));
+        for (Path file : files) {
+            RunningInspector.Answer answer;
+            String name = file.getFileName().toString();
+            try {
+                answer = inspector.post("/api/import?name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                                + "&maxMessage=" + maxMessageBytes() + "&keepSecrets=" + keepSecrets,
+                        java.net.http.HttpRequest.BodyPublishers.ofFile(file), "application/json", java.time.Duration.ofHours(1));
+            } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+                err.println("sockscope: cannot read " + file + ": no such file");
+                return 2;
+            } catch (IOException e) {
+                err.println("sockscope: the running proxy's inspector at " + inspector.url() + " did not take " + file + ": " + e.getMessage());
+                return 2;
+            }
+            if (!answer.ok()) {
+                err.println("sockscope: " + answer.error());
+                return 2;
+            }
+            List<HarImporter.ImportedSession> sessions = new java.util.ArrayList<>();
+            answer.body().path("sessions").forEach(n -> sessions.add(new HarImporter.ImportedSession(n.path("id").asLong(),
+                    n.path("frames").asInt(), n.path("target").asText())));
+            List<String> notices = new java.util.ArrayList<>();
+            answer.body().path("notices").forEach(n -> notices.add(n.asText()));
+            report(file, new HarImporter.Imported(name, sessions, answer.body().path("skipped").asInt(), notices), keepSecrets, out, err);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void report(Path file, HarImporter.Imported imported, boolean keepSecrets, PrintWriter out, PrintWriter err) {
+        imported.notices().forEach(n -> err.println("sockscope: " + file + ": " + n));
+        for (HarImporter.ImportedSession s : imported.sessions()) {
+            out.println("sockscope: imported session " + s.id() + " (" + s.frames() + " frames, " + s.target() + ")");
+        }
+        out.println("sockscope: " + file + ": " + imported.sessions().size() + " WebSocket sessions imported"
+                + (imported.skipped() == 0 ? "" : ", " + imported.skipped() + " other entries skipped")
+                + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
     }
 }

@@ -65,6 +65,10 @@ public final class MockCommand implements Callable<Integer> {
             err.println("sockscope: --listen " + listen + ": the port is not a number (HOST:PORT)");
             return 2;
         }
+        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        if (running.isPresent()) {
+            return throughRunningProxy(running.get(), out, err);
+        }
         MockServer mock;
         try {
             mock = MockServer.start(db.directory(), sessionIds, where.host(), where.port(), protocols.load(), answer, latency,
@@ -78,10 +82,45 @@ public final class MockCommand implements Callable<Integer> {
         }
         StopOnSignal stop = new StopOnSignal(mock);
         out.println("sockscope mock: serving sessions " + sessionIds + " on ws://" + mock.listen()
-                + "; what clients do is recorded in " + mock.runtime().store().directory());
+                + "; what clients do is recorded in " + mock.directory());
         out.println("sockscope mock: press Ctrl-C to stop");
         out.flush();
         stop.await();
+        return 0;
+    }
+
+    /**
+     * The folder is held by a running proxy: the mock runs inside it (reading and recording there) until this command
+     * is stopped, which stops the mock; the proxy stops its mocks when it stops.
+     */
+    private int throughRunningProxy(RunningInspector inspector, java.io.PrintWriter out, java.io.PrintWriter err) throws Exception {
+        err.println("sockscope: " + db.directory() + " is recorded by a running proxy (pid " + inspector.pid() + "): the mock"
+                + " runs inside it, through its inspector at " + inspector.url() + (protocols.given() ? " (with its decoders,"
+                + " not --protocols/--plugins)" : ""));
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("sessions", sessionIds);
+        body.put("listen", listen);
+        body.put("unmatched", unmatched);
+        body.put("latency", latency.name().toLowerCase(java.util.Locale.ROOT));
+        RunningInspector.Answer answer = inspector.postJson("/api/mocks", body, java.time.Duration.ofSeconds(60));
+        if (!answer.ok()) {
+            err.println("sockscope: " + answer.error());
+            return 2;
+        }
+        long id = answer.body().path("id").asLong();
+        AutoCloseable stopMock = () -> inspector.delete("/api/mocks/" + id);
+        StopOnSignal stop = new StopOnSignal(stopMock);
+        out.println("sockscope mock: serving sessions " + sessionIds + " on ws://" + answer.body().path("listen").asText()
+                + " inside the running proxy (pid " + inspector.pid() + "); what clients do is recorded in " + db.directory());
+        out.println("sockscope mock: press Ctrl-C to stop");
+        out.flush();
+        java.util.concurrent.CompletableFuture<ProcessHandle> proxyGone = ProcessHandle.of(inspector.pid())
+                .map(ProcessHandle::onExit).orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+        stop.awaitOr(proxyGone);
+        if (proxyGone.isDone()) {
+            err.println("sockscope mock: the proxy (pid " + inspector.pid() + ") stopped, and the mock with it");
+            return 1;
+        }
         return 0;
     }
 }

@@ -123,7 +123,8 @@ public final class ProxyCommand implements Callable<Integer> {
             if (r.protocol != null) {
                 if (!registry.knows(r.protocol)) {
                     throw new ParameterException(spec.commandLine(), "--protocol " + r.protocol + ": no such protocol (known: "
-                            + String.join(", ", registry.names()) + ")");
+                            + String.join(", ", registry.names()) + ")"
+                            + (r.protocol.equals("protobuf") ? "; protobuf needs its schema: --protobuf FILE.desc[:pkg.Message]" : ""));
                 }
                 route = route.withProtocol(r.protocol);
             }
@@ -184,11 +185,13 @@ public final class ProxyCommand implements Callable<Integer> {
         out.flush();
         stop.awaitOr(failed);
         if (failed.isDone()) {
-            // The relay has stopped reading; close what is open (1001 both ways) and exit non-zero.
+            // The relay has stopped reading; close what is open (1001 both ways) and exit non-zero, with one line last that
+            // says why (the stop's own report, "everything queued was written", would not be true).
+            runtime.reportStopTo(line -> { });
+            stop.close();
             spec.commandLine().getErr().println("sockscope: recording failed, so the proxy stops rather than relay"
                     + " unrecorded traffic: " + failed.join().describe() + " (details above)");
             spec.commandLine().getErr().flush();
-            stop.close();
             return 1;
         }
         return 0;

@@ -95,6 +95,10 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("sockscope: --ignore: " + e.getMessage());
             return 2;
         }
+        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        if (running.isPresent()) {
+            return throughRunningProxy(running.get(), out, err);
+        }
         RelayOptions relay = RelayOptions.defaults().withInsecure(insecure).withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds));
         Replayer.Options options = new Replayer.Options(upstream, pace, Duration.ofSeconds(answerTimeoutSeconds), relay, ignored,
                 headers, query, set);
@@ -117,5 +121,50 @@ public final class ReplayCommand implements Callable<Integer> {
             Files.writeString(report, ReplayReport.json(result), StandardCharsets.UTF_8);
         }
         return result.same() ? 0 : 1;
+    }
+
+    /**
+     * The folder is held by a running proxy: the replay runs inside it (its inspector's Replay action), recorded into the
+     * same folder, and reports as a replay run here does.
+     */
+    private int throughRunningProxy(RunningInspector inspector, PrintWriter out, PrintWriter err) throws InterruptedException {
+        err.println("sockscope: " + db.directory() + " is recorded by a running proxy (pid " + inspector.pid() + "): replaying"
+                + " inside it, through its inspector at " + inspector.url() + (protocols.given() ? " (with its decoders, not"
+                + " --protocols/--plugins)" : ""));
+        err.flush();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("upstream", upstream.toString());
+        body.put("speed", speed);
+        body.put("ignore", ignore);
+        body.put("header", headers);
+        body.put("query", query);
+        body.put("set", set);
+        body.put("insecure", insecure);
+        body.put("answerTimeoutSeconds", answerTimeoutSeconds);
+        body.put("connectTimeoutSeconds", connectTimeoutSeconds);
+        RunningInspector.Answer answer;
+        try {
+            // The replay takes as long as the recording at --speed 1: the request waits for it.
+            answer = inspector.postJson("/api/sessions/" + sessionId + "/replay", body, Duration.ofHours(6));
+        } catch (java.io.IOException e) {
+            err.println("sockscope: the replay could not run: the running proxy's inspector at " + inspector.url()
+                    + " did not answer (" + e.getMessage() + ")");
+            return 2;
+        }
+        if (!answer.ok()) {
+            err.println("sockscope: " + (answer.body().has("missing") ? "nothing was sent: " : "") + answer.error()
+                    + (answer.body().has("missing") ? ": " + answer.body().get("missing") : ""));
+            return 2;
+        }
+        ReplayReport.text(answer.body(), out);
+        if (report != null) {
+            try {
+                Files.writeString(report, answer.body().toString(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                err.println("sockscope: cannot write the report to " + report + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        return answer.body().path("same").asBoolean() ? 0 : 1;
     }
 }

@@ -7,7 +7,8 @@ import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.ui.ProxyRuntime;
 import dev.sockscope.ui.web.InspectorApp;
-import dev.sockscope.ui.web.ReplayLauncher;
+import dev.sockscope.ui.web.InProcessActions;
+import dev.sockscope.ui.web.RecordingProcess;
 import dev.sockscope.ui.web.InspectorOptions;
 import dev.sockscope.ui.web.LiveSource;
 import dev.sockscope.ui.web.DecodedLiveSource;
@@ -33,14 +34,15 @@ public final class UiOption {
      */
     AutoCloseable startBeside(ProxyRuntime runtime, ProtocolRegistry registry, PrintWriter out) throws IOException {
         DecodedLiveSource live = DecodedLiveSource.attach(runtime.decoded());
+        InProcessActions actions = new InProcessActions(runtime, registry);
         try {
-            InspectorApp app = start(runtime.store(), live, registry, out,
-                    (id, o) -> dev.sockscope.ui.replay.Replayer.run(runtime, id, registry, o));
+            InspectorApp app = start(runtime.store(), live, registry, out, actions);
             app.recordingLag(runtime::lag);
             app.intercept(runtime.relay(), new dev.sockscope.ui.intercept.DecodedLabels(registry));
-            AutoCloseable announced = announce(runtime.store().directory(), app, out);
+            AutoCloseable announced = announce(runtime, app);
             return () -> {
                 announced.close();
+                actions.close();
                 app.close();
                 live.close();
             };
@@ -50,13 +52,17 @@ public final class UiOption {
         }
     }
 
-    /** Tells {@code sockscope send} where this inspector is; a folder that cannot take the file only costs that. */
-    private static AutoCloseable announce(java.nio.file.Path dir, InspectorApp app, PrintWriter out) {
+    /**
+     * Tells the command line where this inspector is ({@link RunningInspector}), so that {@code replay}, {@code import}
+     * and {@code mock} work through it while this process holds the folder. Without it they only refuse, so a failure
+     * is logged, not fatal.
+     */
+    private static AutoCloseable announce(ProxyRuntime runtime, InspectorApp app) {
         try {
-            return dev.sockscope.ui.web.InspectorAnnouncement.write(dir, app, app.token());
+            return RunningInspector.announce(runtime.store().directory(), app.baseUrl(), app.token());
         } catch (IOException e) {
-            out.println("sockscope: 'sockscope send' will need --ui: cannot write " + dir.resolve(
-                    dev.sockscope.ui.web.InspectorAnnouncement.FILE) + " (" + e.getMessage() + ")");
+            org.slf4j.LoggerFactory.getLogger(UiOption.class).warn("cannot announce the inspector in {}: {}; replay, import and mock"
+                    + " on this folder will wait for this proxy to stop", runtime.store().directory(), e.getMessage());
             return () -> { };
         }
     }
@@ -67,7 +73,7 @@ public final class UiOption {
     }
 
     private InspectorApp start(RecordingStore store, LiveSource live, ProtocolRegistry registry, PrintWriter out,
-                               ReplayLauncher replays) throws IOException {
+                               RecordingProcess replays) throws IOException {
         InspectorOptions options = InspectorOptions.parse(address, token);
         InspectorApp app = new InspectorApp(store, live, registry, options, replays).start();
         if (!options.loopback()) {

@@ -1,6 +1,8 @@
 package dev.sockscope.ui.exchange;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JsonLocation;
@@ -31,12 +33,23 @@ public final class HarFile {
 
     /** The file's JSON tree; {@link HarImport.NotHar} says what is wrong with the file, IOException that it cannot be read. */
     public static JsonNode read(Path file, long maxMessageBytes) throws HarImport.NotHar, IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, maxMessageBytes);
+        }
+    }
+
+    /** {@link #read(Path, long)} for a HAR arriving as a stream (the inspector's {@code POST /api/import}). */
+    public static JsonNode read(InputStream in, long maxMessageBytes) throws HarImport.NotHar, IOException {
         long maxString = maxStringChars(maxMessageBytes);
         ObjectMapper mapper = JsonMapper.builder().build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxString)).maxNestingDepth(MAX_DEPTH).build());
         try {
-            return mapper.readTree(file.toFile());
+            JsonNode root = mapper.readTree(in);
+            if (root == null || root.isMissingNode()) {
+                throw new HarImport.NotHar("it is empty");
+            }
+            return root;
         } catch (StreamConstraintsException e) {
             String message = e.getOriginalMessage();
             if (message.contains("getMaxStringLength")) {

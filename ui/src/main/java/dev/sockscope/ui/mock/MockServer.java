@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.demo.Simulator;
@@ -26,11 +27,16 @@ import dev.sockscope.ui.ProxyRuntime;
  */
 public final class MockServer implements AutoCloseable {
     private final SimulatorServer upstream;
-    private final ProxyRuntime runtime;
+    private final Relay relay;
+    /** The runtime this mock started and stops; null for a mock inside a running proxy's runtime. */
+    private final ProxyRuntime owned;
+    private final Path directory;
 
-    private MockServer(SimulatorServer upstream, ProxyRuntime runtime) {
+    private MockServer(SimulatorServer upstream, Relay relay, ProxyRuntime owned, Path directory) {
         this.upstream = upstream;
-        this.runtime = runtime;
+        this.relay = relay;
+        this.owned = owned;
+        this.directory = directory;
     }
 
     /** Thrown when a session to serve is not in the folder. */
@@ -44,34 +50,60 @@ public final class MockServer implements AutoCloseable {
                                    RecordedUpstream.Unmatched unmatched, RecordedUpstream.Latency latency,
                                    Consumer<String> report)
             throws RecordingException, IOException, NoSuchSession {
-        List<RecordedUpstream.Recording> recordings = new ArrayList<>();
         RecordedUpstream mock;
         try (H2RecordingStore store = H2RecordingStore.openReader(db)) {
-            for (long id : sessionIds) {
-                SessionRecord s = store.session(id).orElseThrow(() -> new NoSuchSession("no session " + id + " in "
-                        + store.directory() + " (see 'sockscope sessions')"));
-                recordings.add(new RecordedUpstream.Recording(s, frames(store, id)));
-            }
-            mock = new RecordedUpstream(recordings, protocols, store.masker(), unmatched, latency, report);
+            mock = upstreamOf(store, sessionIds, protocols, unmatched, latency, report);
         }
         SimulatorServer upstream = SimulatorServer.start("127.0.0.1", List.<Simulator<?>>of(mock));
         try {
             ProxyRuntime runtime = ProxyRuntime.start(List.of(new Route(listenHost, listenPort, upstream.uri(mock.name()))),
                     RelayOptions.defaults(), db, false, protocols);
-            return new MockServer(upstream, runtime);
+            return new MockServer(upstream, runtime.relay(), runtime, runtime.store().directory());
         } catch (RecordingException | IOException | RuntimeException e) {
             upstream.close();
             throw e;
         }
     }
 
-    /** Where clients connect ({@code host:port}). */
-    public String listen() {
-        return runtime.relay().boundRoutes().get(0).listen();
+    /**
+     * A mock inside a running proxy (or demo): read from and recorded into its store, on a relay of its runtime, so that
+     * {@code sockscope mock} works while that proxy holds the folder. Closing it leaves the runtime running.
+     */
+    public static MockServer startInside(ProxyRuntime runtime, List<Long> sessionIds, String listenHost, int listenPort,
+                                         ProtocolRegistry protocols, RecordedUpstream.Unmatched unmatched,
+                                         RecordedUpstream.Latency latency, Consumer<String> report)
+            throws RecordingException, IOException, NoSuchSession {
+        RecordedUpstream mock = upstreamOf(runtime.store(), sessionIds, protocols, unmatched, latency, report);
+        SimulatorServer upstream = SimulatorServer.start("127.0.0.1", List.<Simulator<?>>of(mock));
+        try {
+            Relay relay = runtime.startRelay(List.of(new Route(listenHost, listenPort, upstream.uri(mock.name()))), RelayOptions.defaults());
+            return new MockServer(upstream, relay, null, runtime.store().directory());
+        } catch (IOException | RuntimeException e) {
+            upstream.close();
+            throw e;
+        }
     }
 
-    public ProxyRuntime runtime() {
-        return runtime;
+    private static RecordedUpstream upstreamOf(H2RecordingStore store, List<Long> sessionIds, ProtocolRegistry protocols,
+                                               RecordedUpstream.Unmatched unmatched, RecordedUpstream.Latency latency,
+                                               Consumer<String> report) throws RecordingException, NoSuchSession {
+        List<RecordedUpstream.Recording> recordings = new ArrayList<>();
+        for (long id : sessionIds) {
+            SessionRecord s = store.session(id).orElseThrow(() -> new NoSuchSession("no session " + id + " in "
+                    + store.directory() + " (see 'sockscope sessions')"));
+            recordings.add(new RecordedUpstream.Recording(s, frames(store, id)));
+        }
+        return new RecordedUpstream(recordings, protocols, store.masker(), unmatched, latency, report);
+    }
+
+    /** Where clients connect ({@code host:port}). */
+    public String listen() {
+        return relay.boundRoutes().get(0).listen();
+    }
+
+    /** The recordings folder the mock reads and records into. */
+    public Path directory() {
+        return directory;
     }
 
     private static List<StoredFrame> frames(RecordingStore store, long id) throws RecordingException {
@@ -90,7 +122,11 @@ public final class MockServer implements AutoCloseable {
 
     @Override
     public void close() {
-        runtime.close();
+        if (owned != null) {
+            owned.close();
+        } else {
+            relay.close();
+        }
         upstream.close();
     }
 

@@ -1,8 +1,12 @@
 package dev.sockscope.ui.replay;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.ui.views.Json;
 
@@ -12,17 +16,29 @@ public final class ReplayReport {
     }
 
     public static void text(Replayer.Result r, PrintWriter out) {
-        out.println("sockscope replay: session " + r.original().id()
-                + (r.original().protocol() == null ? "" : " (" + r.original().protocol() + ")") + " against " + r.upstream()
-                + ", recorded as session " + r.replay().id());
-        out.println("  compared " + count(r.outcome().answersCompared(), "answer", "answers") + " and "
-                + count(r.outcome().pushesCompared(), "push", "pushes")
-                + (r.ignored().isEmpty() ? "" : "; not compared: " + String.join(", ", r.ignored().stream().map(Object::toString).toList())));
-        r.notes().forEach(n -> out.println("  note: " + n));
-        for (Difference d : r.outcome().differences()) {
-            out.println("  " + d.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + d.describe());
+        try {
+            text(Json.MAPPER.readTree(json(r)), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // our own JSON
         }
-        int n = r.outcome().differences().size();
+    }
+
+    /**
+     * The text of a JSON report: one rendering for a replay run here and one run inside a proxy's inspector
+     * ({@code POST /api/sessions/{id}/replay}), as the command line prints both.
+     */
+    public static void text(JsonNode r, PrintWriter out) {
+        String protocol = r.path("protocol").isTextual() ? " (" + r.get("protocol").asText() + ")" : "";
+        out.println("sockscope replay: session " + r.path("original").asLong() + protocol + " against " + r.path("upstream").asText()
+                + ", recorded as session " + r.path("replay").asLong());
+        List<String> ignored = new ArrayList<>();
+        r.path("ignored").forEach(n -> ignored.add(n.asText()));
+        out.println("  compared " + count(r.path("answersCompared").asInt(), "answer", "answers") + " and "
+                + count(r.path("pushesCompared").asInt(), "push", "pushes")
+                + (ignored.isEmpty() ? "" : "; not compared: " + String.join(", ", ignored)));
+        r.path("notes").forEach(n -> out.println("  note: " + n.asText()));
+        r.path("differences").forEach(d -> out.println("  " + d.path("kind").asText() + " " + d.path("text").asText()));
+        int n = r.path("differences").size();
         out.println(n == 0 ? "sockscope replay: no differences" : "sockscope replay: " + count(n, "difference", "differences"));
         out.flush();
     }
@@ -57,6 +73,7 @@ public final class ReplayReport {
         m.put("path", d.path());
         m.put("recorded", d.recorded());
         m.put("replayed", d.replayed());
+        m.put("text", d.describe());
         return m;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.decode.FallbackDecoder;
 import dev.sockscope.decode.PayloadMasker;
 import dev.sockscope.decode.ProtocolDecoder;
 import dev.sockscope.decode.ProtocolRegistry;
@@ -19,7 +20,7 @@ import dev.sockscope.wire.RecordedFrame;
 /**
  * A frame's decoded tree with secrets masked, as {@code frames --tree} and the frame detail of the HTTP API show it: by
  * the session's decoder when it decoded the frame (made again from the stored frame, after the stored frames before it
- * that the decoder asks for, {@link Trees}), else a text frame as plain JSON.
+ * that the decoder asks for, {@link Trees}), else as the generic fallback reads it (JSON, MessagePack, CBOR, gzip...).
  */
 public final class DecodedTree {
     private final SessionRecord session;
@@ -39,7 +40,12 @@ public final class DecodedTree {
         if (decoder != null && f.decoding() != null && decoder.name().equals(f.decoding().protocol())) {
             return Trees.of(decoder, session.info(), before(f.seq()), f.frame(), masker);
         }
-        return f.frame().type() == FrameType.TEXT ? PayloadMasker.maskedTree(f.frame().payload(), masker) : null;
+        // Frames the fallback read: JSON (with base64 and compressed payloads inside opened), binary formats it knows.
+        JsonNode generic = Trees.standalone(FallbackDecoder.INSTANCE, session.info(), f.frame(), masker);
+        if (generic != null || f.frame().type() != FrameType.TEXT) {
+            return generic;
+        }
+        return PayloadMasker.maskedTree(f.frame().payload(), masker);
     }
 
     /** The stored frames right before {@code seq} that the decoder needs, oldest first; none if they cannot be read. */

@@ -26,7 +26,7 @@ public final class InspectorApp implements AutoCloseable {
     private final InspectorOptions options;
     private final LiveFeed live;
     private final Javalin app;
-    private final StatusApi status = new StatusApi();
+    private final StatusApi status;
     private final InterceptApi intercept = new InterceptApi();
     private boolean started;
 
@@ -34,15 +34,17 @@ public final class InspectorApp implements AutoCloseable {
         this(store, liveSource, registry, options, null);
     }
 
-    /** @param replays runs the Replay action; null where this process only reads the recordings */
+    /** @param process replays, imports and mocks in the process that records; null where this process only reads */
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options,
-                        ReplayLauncher replays) {
+                        RecordingProcess process) {
         this.options = options;
         this.live = new LiveFeed(liveSource);
+        this.status = new StatusApi(liveSource);
         Guard guard = new Guard(options);
         SessionsApi sessions = new SessionsApi(store);
         FramesApi frames = new FramesApi(store, registry);
-        ReplayApi replay = new ReplayApi(store, registry, replays);
+        ReplayApi replay = new ReplayApi(store, registry, process);
+        RecordingProcessApi writes = new RecordingProcessApi(process);
         OpenApiDocument openApi = new OpenApiDocument();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -76,6 +78,10 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.post("/api/intercept/breakpoints", intercept::addBreakpoint);
             config.routes.delete("/api/intercept/breakpoints/{id}", intercept::removeBreakpoint);
             config.routes.post("/api/intercept/held/{id}", intercept::release);
+            config.routes.post("/api/import", writes::importHar);
+            config.routes.get("/api/mocks", writes::mocks);
+            config.routes.post("/api/mocks", writes::startMock);
+            config.routes.delete("/api/mocks/{id}", writes::stopMock);
             config.routes.sse("/api/live", live::connect);
             config.routes.get("/api/openapi.json", openApi::serve);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
@@ -147,22 +153,27 @@ public final class InspectorApp implements AutoCloseable {
         }
     }
 
-    /** The token its API requires, or null when it answers loopback without one. */
-    public String token() {
-        return options.token();
-    }
-
     public int port() {
         return app.port();
     }
 
     /** The address to open, with the token when one is required. */
     public String url() {
+        return baseUrl() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+    }
+
+    /** {@code http://HOST:PORT}, with no token and no trailing slash (a wildcard address as loopback). */
+    public String baseUrl() {
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         if (host.equals("0.0.0.0") || host.equals("[::]")) {
             host = "127.0.0.1";
         }
-        return "http://" + host + ":" + port() + "/" + (options.token() == null ? "" : "?token=" + options.token());
+        return "http://" + host + ":" + port();
+    }
+
+    /** The token it requires, or null. */
+    public String token() {
+        return options.token();
     }
 
     /** Every HTTP route registered, as {@code METHOD /path} ({@code GET /api/sessions/{id}}), for the OpenAPI test. */

@@ -33,10 +33,10 @@ import io.javalin.http.Context;
 final class ReplayApi {
     private final RecordingStore store;
     private final ProtocolRegistry registry;
-    private final ReplayLauncher launcher;
+    private final RecordingProcess launcher;
 
     /** @param launcher null where this process only reads the recordings ({@code sockscope ui}) */
-    ReplayApi(RecordingStore store, ProtocolRegistry registry, ReplayLauncher launcher) {
+    ReplayApi(RecordingStore store, ProtocolRegistry registry, RecordingProcess launcher) {
         this.store = store;
         this.registry = registry;
         this.launcher = launcher;
@@ -88,7 +88,8 @@ final class ReplayApi {
         }
         List<FieldPattern> ignore = new ArrayList<>();
         body.path("ignore").forEach(n -> ignore.add(FieldPattern.parse(n.asText())));
-        RelayOptions relay = RelayOptions.defaults().withInsecure(body.path("insecure").asBoolean(false));
+        RelayOptions relay = RelayOptions.defaults().withInsecure(body.path("insecure").asBoolean(false))
+                .withConnectTimeout(Duration.ofSeconds(body.path("connectTimeoutSeconds").asLong(15)));
         Replayer.Options options = new Replayer.Options(upstream, pace, Duration.ofSeconds(body.path("answerTimeoutSeconds").asLong(10)),
                 relay, ignore, strings(body.path("header")), strings(body.path("query")), strings(body.path("set")));
         Replayer.Result result;
@@ -141,9 +142,7 @@ final class ReplayApi {
     }
 
     private static Map<String, Object> difference(Difference d) {
-        Map<String, Object> m = ReplayReport.difference(d);
-        m.put("text", d.describe());
-        return m;
+        return ReplayReport.difference(d);
     }
 
     private static Map<String, String> strings(JsonNode object) {

@@ -8,11 +8,16 @@ import dev.sockscope.capture.CaptureBus;
 import io.javalin.http.Context;
 
 /**
- * {@code /api/status}: how far behind recording is, for the pages' indicator. {@code recording} is null where this
- * process does not record (the inspector of {@code sockscope ui}).
+ * {@code /api/status}: how far behind recording is, and whether live updates flow, for the pages' indicator.
+ * {@code recording} is null where this process does not record (the inspector of {@code sockscope ui}).
  */
 final class StatusApi {
     private volatile Supplier<CaptureBus.Lag> lag = () -> null;
+    private final LiveSource live;
+
+    StatusApi(LiveSource live) {
+        this.live = live;
+    }
 
     void recordingLag(Supplier<CaptureBus.Lag> source) {
         this.lag = source;
@@ -34,6 +39,9 @@ final class StatusApi {
             recording.put("framesRecordedInPart", now.cutFrames());
             body.put("recording", recording);
         }
+        LiveSource.Problem problem = live.problem();
+        body.put("live", problem == null ? Map.of("ok", true)
+                : Map.of("ok", false, "problem", problem.text(), "sinceMillis", problem.sinceMillis()));
         Responses.json(ctx, body);
     }
 }

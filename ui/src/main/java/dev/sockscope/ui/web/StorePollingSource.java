@@ -37,6 +37,7 @@ public final class StorePollingSource implements LiveSource {
     /** What was last seen of each watched session: its state, and the last frame seq delivered. */
     private final Map<Long, Seen> seen = new HashMap<>();
     private boolean primed;
+    private volatile Problem problem;
 
     private record Seen(SessionRecord session, long lastSeq) {
     }
@@ -83,9 +84,23 @@ public final class StorePollingSource implements LiveSource {
             }
             seen.keySet().retainAll(newest.stream().map(SessionRecord::id).toList());
             primed = true;
+            if (problem != null) {
+                LOG.info("live updates resumed: the recordings can be read again");
+                problem = null;
+            }
         } catch (RecordingException | RuntimeException e) {
-            LOG.debug("polling the recordings for live events failed: {}", e.getMessage());
+            String text = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (problem == null) {
+                // Once per streak: the user sees it here and in the pages' header (/api/status), not at every look.
+                LOG.warn("live updates stopped: reading the recordings failed: {} (trying again every look)", text);
+                problem = new Problem("live updates stopped: reading the recordings failed: " + text, System.currentTimeMillis());
+            }
         }
+    }
+
+    @Override
+    public Problem problem() {
+        return problem;
     }
 
     private long deliverFrames(long sessionId, long after) throws RecordingException {

@@ -1,12 +1,18 @@
 package dev.sockscope.ui.peers;
 
+import static dev.sockscope.ui.peers.StoredDecodings.assertAnswers;
+import static dev.sockscope.ui.peers.StoredDecodings.label;
+import static dev.sockscope.ui.peers.StoredDecodings.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sockscope.decode.Kind;
+import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 
@@ -22,7 +28,7 @@ class MqttPeersTest extends PeersTestBase {
 
     @Override
     Scenario scenario(Path temp) {
-        return Scenario.node("mqtt", List.of(PASSWORD));
+        return Scenario.node("mqtt", List.of(PASSWORD, "wrong-password"));
     }
 
     @Override
@@ -70,5 +76,77 @@ class MqttPeersTest extends PeersTestBase {
             assertThat(p.type()).isEqualTo(CONNACK);
             assertThat(p.bytes()[3]).as("return code: bad user name or password").isEqualTo((byte) 4);
         });
+    }
+
+    @Test
+    void theStoreHoldsEachPacketDecodedOnTheMessageThatCompletesItAndThePartsBefore() {
+        assertThat(run.sessions()).allSatisfy(s -> assertThat(s.session().protocol()).isEqualTo("mqtt"));
+        List<StoredFrame> frames = run.session(0).frames();
+        StoredFrame connect = one(frames, "CONNECT");
+        assertThat(connect.decoding().kind()).isEqualTo(Kind.REQUEST);
+        assertThat(connect.decoding().summary()).contains("MQTT 3.1.1", "user bot").doesNotContain(PASSWORD);
+        assertThat(frames).filteredOn(f -> f.seq() < connect.seq()).as("mqtt.js sends the CONNECT field by field")
+                .hasSizeGreaterThan(5).allSatisfy(f -> {
+                    assertThat(f.decoding().label()).isEqualTo("CONNECT (part)");
+                    assertThat(f.decoding().kind()).isEqualTo(Kind.UNKNOWN);
+                });
+        assertAnswers(one(frames, "CONNACK"), connect, Kind.RESPONSE);
+        assertThat(frames).filteredOn(f -> f.frame().type() != FrameType.CLOSE)
+                .allSatisfy(f -> assertThat(f.decoding().warnings()).as("frame %d", f.seq()).isEmpty());
+        assertThat(run.session(0).session().unanswered()).as("requests never answered (null: none)").isNull();
+    }
+
+    @Test
+    void publishesAreLabelledByTopicAndPairedWithTheirAcksAndTheQos2ChainLinkByLink() {
+        List<StoredFrame> frames = run.session(0).frames();
+        for (Direction publisher : Direction.values()) {
+            StoredFrame q0 = one(frames, "PUBLISH chat/qos0", publisher);
+            assertThat(q0.decoding().kind()).isEqualTo(Kind.EVENT);
+            assertThat(q0.decoding().summary()).contains("QoS 0", "“hello at most once”");
+            StoredFrame q1 = one(frames, "PUBLISH chat/qos1", publisher);
+            assertThat(q1.decoding().kind()).isEqualTo(Kind.REQUEST);
+            assertThat(q1.decoding().summary()).contains("QoS 1", "{\"text\":\"hello at least once\",\"n\":1}");
+            assertAnswers(one(frames, "PUBACK chat/qos1", publisher.reverse()), q1, Kind.RESPONSE);
+            StoredFrame q2 = one(frames, "PUBLISH chat/qos2", publisher);
+            StoredFrame pubrec = one(frames, "PUBREC chat/qos2", publisher.reverse());
+            StoredFrame pubrel = one(frames, "PUBREL chat/qos2", publisher);
+            StoredFrame pubcomp = one(frames, "PUBCOMP chat/qos2", publisher.reverse());
+            assertAnswers(pubrec, q2, Kind.RESPONSE);
+            assertAnswers(pubrel, pubrec, Kind.RESPONSE);
+            assertAnswers(pubcomp, pubrel, Kind.RESPONSE);
+        }
+        assertThat(one(frames, "PUBLISH status/bot", Direction.SERVER_TO_CLIENT).decoding().summary()).as("the retained message")
+                .contains("retained", "“online”");
+        StoredFrame refused = one(frames, "SUBACK forbidden/x");
+        assertThat(refused.decoding().kind()).isEqualTo(Kind.ERROR);
+        assertAnswers(refused, one(frames, "SUBSCRIBE forbidden/x"), Kind.ERROR);
+        assertAnswers(one(frames, "SUBACK chat/qos0, chat/qos1, chat/qos2"), one(frames, "SUBSCRIBE chat/qos0, chat/qos1, chat/qos2"),
+                Kind.RESPONSE);
+        assertAnswers(one(frames, "UNSUBACK chat/qos0"), one(frames, "UNSUBSCRIBE chat/qos0"), Kind.RESPONSE);
+        StoredFrame ping = frames.stream().filter(f -> label(f).equals("PINGREQ")).findFirst().orElseThrow();
+        assertThat(ping.decoding().kind()).isEqualTo(Kind.HEARTBEAT);
+        StoredFrame pong = frames.stream().filter(f -> label(f).equals("PINGRESP") && f.decoding().correlatesWith() == ping.seq())
+                .findFirst().orElseThrow();
+        assertThat(pong.decoding().kind()).isEqualTo(Kind.HEARTBEAT);
+    }
+
+    @Test
+    void theRefusingConnackIsAnErrorAnsweringTheConnect() {
+        List<StoredFrame> frames = run.session(1).frames();
+        StoredFrame connack = one(frames, "CONNACK");
+        assertAnswers(connack, one(frames, "CONNECT"), Kind.ERROR);
+        assertThat(connack.decoding().summary()).isEqualTo("refused: bad user name or password (4)");
+    }
+
+    @Test
+    void thePasswordIsNotInTheStoreButMaskedKeepingItsLength() {
+        for (PeerRun.Recorded s : run.sessions()) {
+            // Joined: a password may be split over messages.
+            String client = new String(MqttPackets.stream(s.frames().stream().map(StoredFrame::frame).toList(), Direction.CLIENT_TO_SERVER),
+                    StandardCharsets.ISO_8859_1);
+            assertThat(client).doesNotContain(PASSWORD).doesNotContain("wrong-password").contains("bot").contains("[hmac:");
+            List<MqttPackets.Packet> packets = MqttPackets.packets(client.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(packets.get(0).type()).as("the stored stream still parses").isEqualTo(CONNECT);
+        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.sockscope.ui.peers;
 
+import static dev.sockscope.ui.peers.StoredDecodings.assertAnswers;
+import static dev.sockscope.ui.peers.StoredDecodings.label;
+import static dev.sockscope.ui.peers.StoredDecodings.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -9,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sockscope.decode.Kind;
+import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 
@@ -23,7 +28,7 @@ class StompPeersTest extends PeersTestBase {
     @Override
     Scenario scenario(Path temp) throws Exception {
         broker = ArtemisBroker.start(temp.resolve("artemis"));
-        return Scenario.against(broker.uri(), "stomp", List.of(ArtemisBroker.PASSCODE));
+        return Scenario.against(broker.uri(), "stomp", List.of(ArtemisBroker.PASSCODE, "wrong-passcode"));
     }
 
     @AfterAll
@@ -80,6 +85,53 @@ class StompPeersTest extends PeersTestBase {
     @Test
     void aWrongPasscodeIsAnsweredWithError() {
         assertThat(stomp(1, Direction.SERVER_TO_CLIENT)).singleElement().asString().startsWith("ERROR\n");
+    }
+
+    @Test
+    void theStoreHoldsFramesLabelledByCommandAndDestinationAndPaired() {
+        assertThat(run.sessions()).allSatisfy(s -> assertThat(s.session().protocol()).isEqualTo("stomp"));
+        List<StoredFrame> frames = run.session(0).frames();
+        StoredFrame connect = one(frames, "CONNECT");
+        assertThat(connect.decoding().kind()).isEqualTo(Kind.REQUEST);
+        assertThat(connect.decoding().summary()).contains("login bot", "passcode s3c…[hmac:").doesNotContain(ArtemisBroker.PASSCODE);
+        assertAnswers(one(frames, "CONNECTED"), connect, Kind.RESPONSE);
+        StoredFrame send = one(frames, "SEND /queue/orders");
+        assertThat(send.decoding().kind()).as("it asks for a receipt").isEqualTo(Kind.REQUEST);
+        assertThat(send.decoding().summary()).contains("{\"order\":42,\"items\":[\"tea\",\"cake\"]}");
+        assertAnswers(one(frames, "RECEIPT /queue/orders"), send, Kind.RESPONSE);
+        StoredFrame orders = one(frames, "SUBSCRIBE /queue/orders");
+        StoredFrame chat = one(frames, "SUBSCRIBE /topic/chat");
+        StoredFrame message = one(frames, "MESSAGE /queue/orders");
+        assertAnswers(message, orders, Kind.EVENT);
+        assertAnswers(one(frames, "MESSAGE /topic/chat"), chat, Kind.EVENT);
+        assertAnswers(one(frames, "ACK /queue/orders"), message, Kind.RESPONSE);
+        assertThat(one(frames, "UNSUBSCRIBE /topic/chat").decoding().correlatesWith()).as("ends the subscription").isEqualTo(chat.seq());
+        assertAnswers(one(frames, "RECEIPT DISCONNECT"), one(frames, "DISCONNECT"), Kind.RESPONSE);
+        for (Direction from : Direction.values()) {
+            assertThat(frames).filteredOn(f -> f.frame().from() == from && label(f).equals("heart-beat")).as("heart-beats from %s", from)
+                    .isNotEmpty().allSatisfy(f -> assertThat(f.decoding().kind()).isEqualTo(Kind.HEARTBEAT));
+        }
+        assertThat(frames).filteredOn(f -> f.frame().type() != FrameType.CLOSE)
+                .allSatisfy(f -> assertThat(f.decoding().warnings()).as("frame %d", f.seq()).isEmpty());
+        assertThat(run.session(0).session().unanswered()).as("requests never answered (null: none)").isNull();
+    }
+
+    @Test
+    void theRefusingErrorIsAnErrorAnsweringTheConnect() {
+        List<StoredFrame> frames = run.session(1).frames();
+        StoredFrame error = one(frames, "ERROR");
+        assertAnswers(error, one(frames, "CONNECT"), Kind.ERROR);
+        assertThat(error.decoding().summary()).contains("password is invalid");
+    }
+
+    @Test
+    void thePasscodeIsNotInTheStoreAndTheStoredConnectStillParses() {
+        for (PeerRun.Recorded s : run.sessions()) {
+            String stored = s.frames().stream().map(f -> new String(f.frame().payload(), StandardCharsets.UTF_8)).reduce("", String::concat);
+            assertThat(stored).doesNotContain(ArtemisBroker.PASSCODE).doesNotContain("wrong-passcode");
+            String connect = new String(s.frames().get(0).frame().payload(), StandardCharsets.UTF_8);
+            assertThat(connect).startsWith("CONNECT\nlogin:bot\npasscode:").contains("[hmac:").endsWith("\n\n\0");
+        }
     }
 
     /** The data messages one side sent, as text whatever their frame type (STOMP frames are text, in either). */

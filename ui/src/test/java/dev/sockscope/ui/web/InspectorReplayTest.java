@@ -54,7 +54,7 @@ class InspectorReplayTest {
         runtime.awaitRecorded(Duration.ofSeconds(20));
         max = runtime.store().sessions(10).get(0);
         app = new InspectorApp(runtime.store(), new TestSource(), ProtocolRegistry.builtIn(), InspectorOptions.parse("127.0.0.1:0", null),
-                (id, o) -> Replayer.run(runtime, id, ProtocolRegistry.builtIn(), o)).start();
+                new dev.sockscope.ui.web.InProcessActions(runtime, ProtocolRegistry.builtIn())).start();
         http = new Http(app.port());
     }
 

@@ -54,7 +54,10 @@ class InterceptApiTest {
                 ProtocolRegistry.builtIn());
         app = new InspectorApp(runtime.store(), new TestSource(), ProtocolRegistry.builtIn(), InspectorOptions.parse("127.0.0.1:0", null))
                 .intercept(runtime.relay(), new DecodedLabels(ProtocolRegistry.builtIn())).start();
-        announced = InspectorAnnouncement.write(db, app, app.token());
+        // What a proxy's inspector writes into its folder (RunningInspector), so that 'send' finds it by itself.
+        java.nio.file.Files.writeString(db.resolve("sockscope.inspector"), "{\"url\":\"" + app.baseUrl() + "\",\"token\":null,\"pid\":"
+                + ProcessHandle.current().pid() + "}");
+        announced = () -> java.nio.file.Files.deleteIfExists(db.resolve("sockscope.inspector"));
         http = new Http(app.port());
     }
 

@@ -22,15 +22,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The system's headless Chromium (Debian's chromium and chromium-driver), started so that it never reaches for the
  * network: this machine, and CI's, may have none, and Chromium stalls on refused background connections.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
 
-    Browser(int width, int height) throws IOException {
+    public Browser(int width, int height) throws IOException {
         profile = Files.createTempDirectory("sockscope-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -46,32 +46,32 @@ final class Browser implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
-    WebDriverWait waiting(Duration deadline) {
+    public WebDriverWait waiting(Duration deadline) {
         return new WebDriverWait(driver, deadline);
     }
 
-    Object js(String script, Object... args) {
+    public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     /** Console messages since the last call: errors of the pages, and CSP violations, show here. */
-    List<LogEntry> console() {
+    public List<LogEntry> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll();
     }
 
     /** Saves what the browser shows as a build artefact, {@code target/screenshots/NAME.png}. */
-    Path screenshot(String name) throws IOException {
+    public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path to = SCREENSHOTS.resolve(name + ".png");
         Files.write(to, driver.getScreenshotAs(OutputType.BYTES));
         return to;
     }
 
-    void resize(int width, int height) {
+    public void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 

@@ -73,7 +73,7 @@ class InspectorReplayPagesTest {
         runtime.awaitRecorded(Duration.ofSeconds(20));
         max = runtime.store().sessions(10).get(0);
         app = new InspectorApp(runtime.store(), DecodedLiveSource.attach(runtime.decoded()), ProtocolRegistry.builtIn(), InspectorOptions.parse("127.0.0.1:0", null),
-                (id, o) -> Replayer.run(runtime, id, ProtocolRegistry.builtIn(), o)).start();
+                new dev.sockscope.ui.web.InProcessActions(runtime, ProtocolRegistry.builtIn())).start();
         base = "http://127.0.0.1:" + app.port() + "/";
         browser = new Browser(1400, 900);
     }

@@ -1,0 +1,239 @@
+package dev.sockscope.recordings;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.decode.ProtocolChoice;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.Handshake;
+import dev.sockscope.wire.Header;
+import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
+import dev.sockscope.wire.SessionInfo;
+
+/**
+ * The writer's two steps: decoded events become {@link JournalEntry entries} ({@link #plan}: frames grouped per
+ * session into blocks, encoded, compressed, large payloads appended to their files), and entries become rows of the
+ * index ({@link #apply}), live or replayed from the recording files.
+ */
+final class IndexWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A block row whose compression is at least this holds where its record starts in the session's file. */
+    static final int JOURNALED = 16;
+    /** A block is written once its frames reach this size (and at the end of every batch). */
+    static final int BLOCK_TARGET_BYTES = 256 * 1024;
+    /** A block's distinct labels are kept for skipping only up to this many (a block of mostly distinct labels is read). */
+    private static final int MAX_BLOCK_LABELS = 64;
+
+    static final String INSERT_SESSION = """
+            INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
+                handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String SET_PROTOCOL = "UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ? WHERE id = ?";
+    static final String END_SESSION = """
+            UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
+            WHERE id = ?""";
+    private static final String SET_UNANSWERED = "UPDATE sessions SET unanswered = ? WHERE id = ?";
+    private static final String INSERT_BLOCK = """
+            INSERT INTO frame_blocks (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us, data, data_lob, compression)
+            VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)""";
+    private static final String INSERT_INDEX = """
+            INSERT INTO block_index (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us,
+                directions, types, kinds, warned, labels, entries, client_frames, client_bytes, server_frames, server_bytes, grams)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String LINK_REPLAY = "MERGE INTO replays (replay_id, original_id) KEY (replay_id) VALUES (?, ?)";
+    private static final String SET_JOURNAL_END = "UPDATE sessions SET journal_end = ? WHERE id = ?";
+
+    private final BlockCompression.Compressor compressor = new BlockCompression.Compressor();
+    private final PayloadFiles payloads;
+    private final long pid;
+    private final Long processStarted;
+
+    IndexWriter(PayloadFiles payloads, long pid, Long processStarted) {
+        this.payloads = payloads;
+        this.pid = pid;
+        this.processStarted = processStarted;
+    }
+
+    /** The entries for a batch of events, in order (frames of one session grouped into blocks, in their order). */
+    List<JournalEntry> plan(List<DecodedEvent> events) throws IOException {
+        List<JournalEntry> out = new ArrayList<>();
+        Map<Long, List<StoredFrame>> pending = new LinkedHashMap<>();
+        Map<Long, Integer> pendingBytes = new HashMap<>();
+        for (DecodedEvent event : events) {
+            if (event instanceof DecodedEvent.SessionStarted started) {
+                out.add(session(started.session()));
+                if (started.protocol() != null) {
+                    out.add(protocol(started.sessionId(), started.protocol()));
+                }
+            } else if (event instanceof DecodedEvent.ProtocolChosen chosen) {
+                out.add(protocol(chosen.sessionId(), chosen.choice()));
+            } else if (event instanceof DecodedEvent.FrameDecoded frame) {
+                RecordedFrame f = frame.frame();
+                pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, frame.decoding()));
+                int inBlock = PayloadFiles.external(f.payload()) ? 0 : f.payload().length;
+                int bytes = pendingBytes.merge(f.sessionId(), inBlock + 32, Integer::sum);
+                if (bytes >= BLOCK_TARGET_BYTES) {
+                    out.add(block(pending.remove(f.sessionId())));
+                    pendingBytes.remove(f.sessionId());
+                }
+            } else if (event instanceof DecodedEvent.SessionEnded ended) {
+                // Frames queued before the close land before the session is marked ended.
+                List<StoredFrame> rest = pending.remove(ended.sessionId());
+                pendingBytes.remove(ended.sessionId());
+                if (rest != null) {
+                    out.add(block(rest));
+                }
+                compressor.forget(ended.sessionId());
+                payloads.forget(ended.sessionId());
+                if (ended.end() != null) {
+                    out.add(end(ended.sessionId(), ended.end()));
+                }
+                out.add(JournalEntry.of(JournalEntry.Kind.UNANSWERED, ended.sessionId(),
+                        ended.unanswered().isEmpty() ? null : json(ended.unanswered())));
+            }
+        }
+        for (List<StoredFrame> rest : pending.values()) {
+            out.add(block(rest));
+        }
+        return out;
+    }
+
+    private JournalEntry session(SessionInfo s) {
+        Handshake h = s.handshake();
+        return JournalEntry.of(JournalEntry.Kind.SESSION, s.id(), s.id(), s.listen(), s.upstream(), h.path(), h.query(),
+                s.clientAddress(), headersToJson(h.requestHeaders()), (long) h.status(), headersToJson(h.responseHeaders()),
+                h.subprotocol(), h.extensions().isEmpty() ? null : String.join(", ", h.extensions()), s.startedAtMicros(),
+                pid, processStarted);
+    }
+
+    private static JournalEntry protocol(long sessionId, ProtocolChoice choice) {
+        return JournalEntry.of(JournalEntry.Kind.PROTOCOL, sessionId, choice.protocol(), choice.reason(),
+                choice.handshake() == null ? null : choice.handshake().toString());
+    }
+
+    static JournalEntry end(long sessionId, SessionEnd end) {
+        return JournalEntry.of(JournalEntry.Kind.END, sessionId, end.endedAtMicros(),
+                end.closeCode() == null ? null : (long) end.closeCode(), end.closeReason(),
+                end.closedBy() == null ? null : end.closedBy().label(), end.error());
+    }
+
+    static JournalEntry replay(long replayId, long originalId) {
+        return JournalEntry.of(JournalEntry.Kind.REPLAY, replayId, originalId);
+    }
+
+    private JournalEntry block(List<StoredFrame> frames) throws IOException {
+        RecordedFrame first = frames.get(0).frame();
+        RecordedFrame last = frames.get(frames.size() - 1).frame();
+        long sessionId = first.sessionId();
+        byte[] encoded;
+        try {
+            encoded = FrameBlockCodec.encode(frames, payload -> payloads.append(sessionId, payload));
+        } catch (IOException e) {
+            throw new IOException("cannot write a large payload of session " + sessionId + " to "
+                    + payloads.file(sessionId) + ": " + e.getMessage(), e);
+        }
+        BlockCompression.Stored data = compressor.compress(sessionId, encoded);
+        byte[] grams = FrameBlockCodec.leavesOutText(encoded) ? null : TextGrams.of(frames);
+
+        List<FrameSummary> summaries = new ArrayList<>(frames.size());
+        int directions = 0;
+        int types = 0;
+        int kinds = 0;
+        int warned = 0;
+        long[] traffic = new long[4]; // client frames, client bytes, server frames, server bytes
+        java.util.Set<String> labels = new java.util.LinkedHashSet<>();
+        long firstTime = Long.MAX_VALUE;
+        long lastTime = Long.MIN_VALUE;
+        for (StoredFrame f : frames) {
+            FrameSummary s = FrameSummary.of(f);
+            summaries.add(s);
+            directions |= 1 << s.from().ordinal();
+            types |= SessionBlocks.typeBit(s.type());
+            kinds |= SessionBlocks.kindBit(s.kind());
+            warned += s.warned() ? 1 : 0;
+            int way = s.from() == Direction.CLIENT_TO_SERVER ? 0 : 2;
+            traffic[way]++;
+            traffic[way + 1] += s.size();
+            if (s.label() != null && labels.size() <= MAX_BLOCK_LABELS) {
+                labels.add(s.label());
+            }
+            firstTime = Math.min(firstTime, s.timeMicros());
+            lastTime = Math.max(lastTime, s.timeMicros());
+        }
+        String labelText = labels.size() > MAX_BLOCK_LABELS || labels.stream().anyMatch(l -> l.indexOf('\n') >= 0)
+                ? null : String.join("\n", labels);
+        return JournalEntry.of(JournalEntry.Kind.BLOCK, sessionId, first.seq(), last.seq(), (long) frames.size(),
+                first.timeMicros(), last.timeMicros(), (long) data.compression(),
+                firstTime, lastTime, (long) directions, (long) types, (long) kinds, (long) warned, labelText,
+                BlockIndexCodec.encode(summaries), traffic[0], traffic[1], traffic[2], traffic[3], grams, data.bytes());
+    }
+
+    /** Writes one entry's rows; {@code offset} is where its record starts in the session's recording file. */
+    static void apply(Connection c, JournalEntry e, long offset) throws SQLException {
+        List<Object> v = e.values();
+        long id = e.sessionId();
+        switch (e.kind()) {
+            case SESSION -> update(c, INSERT_SESSION, v.toArray());
+            case PROTOCOL -> update(c, SET_PROTOCOL, v.get(0), v.get(1), v.get(2), id);
+            case END -> update(c, END_SESSION, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), id);
+            case UNANSWERED -> update(c, SET_UNANSWERED, v.get(0), id);
+            case REPLAY -> update(c, LINK_REPLAY, id, v.get(0));
+            case BLOCK -> {
+                byte[] where = ByteBuffer.allocate(8).putLong(offset).array();
+                update(c, INSERT_BLOCK, id, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), where,
+                        ((Number) v.get(5)).longValue() + JOURNALED);
+                update(c, INSERT_INDEX, id, v.get(0), v.get(1), v.get(2), v.get(6), v.get(7), v.get(8), v.get(9), v.get(10),
+                        v.get(11), v.get(12), v.get(13), v.get(14), v.get(15), v.get(16), v.get(17), v.get(18));
+            }
+            default -> throw new SQLException("unknown entry " + e.kind());
+        }
+    }
+
+    /** How much of the session's recording file the index now holds. */
+    static void setJournalEnd(Connection c, long sessionId, long end) throws SQLException {
+        update(c, SET_JOURNAL_END, end, sessionId);
+    }
+
+    private static void update(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** The seqs of requests never answered, as a JSON array ({@code [3,7]}), read back with Jackson too. */
+    private static String json(List<Long> seqs) throws IOException {
+        try {
+            return JSON.writeValueAsString(seqs);
+        } catch (JsonProcessingException e) {
+            throw new IOException("cannot write unanswered requests as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static String headersToJson(List<Header> headers) {
+        List<List<String>> pairs = new ArrayList<>(headers.size());
+        for (Header h : headers) {
+            pairs.add(List.of(h.name(), h.value()));
+        }
+        try {
+            return JSON.writeValueAsString(pairs);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings always serialises", e);
+        }
+    }
+}

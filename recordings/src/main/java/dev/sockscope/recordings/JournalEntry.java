@@ -1,0 +1,132 @@
+package dev.sockscope.recordings;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One change to the index, as it is kept in a session's recording file ({@link Journal}): what kind of change and the
+ * values of its row, in the order its statement ({@link IndexWriter}) binds them. The same entries are written live
+ * and replayed when the index is caught up or rebuilt, so the two can never differ.
+ *
+ * <p>Body format (version 1): the kind's code (one byte), the number of values (one byte), then each value as a tag
+ * (0 null, 1 a long in 8 bytes, 2 UTF-8 text with its length in 4 bytes, 3 bytes with their length in 4 bytes).
+ */
+record JournalEntry(Kind kind, long sessionId, List<Object> values) {
+
+    enum Kind {
+        /** A session opened: its row (the sessions columns of {@link IndexWriter#INSERT_SESSION}). */
+        SESSION(1),
+        /** Its protocol was decided: protocol, reason, decoded handshake. */
+        PROTOCOL(2),
+        /** It ended: ended at, close code, reason, closed by, error. */
+        END(3),
+        /** The requests it left unanswered (JSON). */
+        UNANSWERED(4),
+        /** A block of frames: its row and index row, the block's bytes last. */
+        BLOCK(5),
+        /** It replays another session: the original's id. */
+        REPLAY(6);
+
+        final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        static Kind of(int code) {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown entry kind " + code);
+        }
+    }
+
+    JournalEntry {
+        values = Collections.unmodifiableList(new ArrayList<>(values)); // nulls allowed, unlike List.copyOf
+    }
+
+    static JournalEntry of(Kind kind, long sessionId, Object... values) {
+        return new JournalEntry(kind, sessionId, java.util.Arrays.asList(values));
+    }
+
+    /** A block entry's bytes (its last value). */
+    byte[] blockData() {
+        return (byte[]) values.get(values.size() - 1);
+    }
+
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (kind == Kind.BLOCK ? blockData().length : 0));
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(kind.code);
+            out.writeLong(sessionId);
+            out.writeByte(values.size());
+            for (Object v : values) {
+                if (v == null) {
+                    out.writeByte(0);
+                } else if (v instanceof Number n) {
+                    out.writeByte(1);
+                    out.writeLong(n.longValue());
+                } else if (v instanceof String s) {
+                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                    out.writeByte(2);
+                    out.writeInt(utf8.length);
+                    out.write(utf8);
+                } else if (v instanceof byte[] b) {
+                    out.writeByte(3);
+                    out.writeInt(b.length);
+                    out.write(b);
+                } else {
+                    throw new IllegalArgumentException("no journal form for " + v.getClass().getSimpleName());
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory does not fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException when the bytes are not an entry (a damaged record whose checksum matched) */
+    static JournalEntry decode(ByteBuffer body) {
+        try {
+            Kind kind = Kind.of(body.get());
+            long sessionId = body.getLong();
+            int count = body.get() & 0xff;
+            List<Object> values = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int tag = body.get();
+                values.add(switch (tag) {
+                    case 0 -> null;
+                    case 1 -> body.getLong();
+                    case 2 -> new String(bytes(body), StandardCharsets.UTF_8);
+                    case 3 -> bytes(body);
+                    default -> throw new IllegalArgumentException("unknown value tag " + tag);
+                });
+            }
+            if (body.hasRemaining()) {
+                throw new IllegalArgumentException(body.remaining() + " bytes after the last value");
+            }
+            return new JournalEntry(kind, sessionId, values);
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("the entry ends in the middle of a value", e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer body) {
+        int length = body.getInt();
+        if (length < 0 || length > body.remaining()) {
+            throw new IllegalArgumentException("a value of " + length + " bytes in " + body.remaining());
+        }
+        byte[] out = new byte[length];
+        body.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.sockscope.recordings;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the index up to its recording files: what a session's file holds past {@code sessions.journal_end} (a
+ * process killed between writing the file and the database writing its commit; a database rebuilt empty) is applied
+ * to the index. A record cut short at the end of a file (a crash in the middle of writing it) is cut off; damage
+ * before the end is reported and left for {@code sockscope repair}.
+ */
+final class JournalReplay {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
+
+    private JournalReplay() {
+    }
+
+    /** What catching up did: records applied, of them refused by the index, and files found damaged. */
+    record Outcome(long applied, long refused, List<String> damaged) {
+    }
+
+    /** How much of each session's file the index holds (sessions without a file, recorded before files: absent). */
+    static Map<Long, Long> indexed(Connection c) throws SQLException {
+        Map<Long, Long> ends = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, journal_end FROM sessions WHERE journal_end IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ends.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return ends;
+    }
+
+    /** The recording files of the folder, by session id. */
+    static Map<Long, Path> files(Path dir) throws IOException {
+        Map<Long, Path> out = new java.util.TreeMap<>();
+        Path folder = Journal.folder(dir);
+        if (!Files.isDirectory(folder)) {
+            return out;
+        }
+        try (Stream<Path> list = Files.list(folder)) {
+            list.forEach(p -> {
+                long id = Journal.sessionOf(p);
+                if (id >= 0) {
+                    out.put(id, p);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Whether some file holds more than the index does (a reader then asks for a catch-up). */
+    static boolean behind(Connection c, Path dir) throws SQLException, IOException {
+        Map<Long, Long> ends = indexed(c);
+        for (Map.Entry<Long, Path> f : files(dir).entrySet()) {
+            long size = Files.size(f.getValue());
+            if (size > ends.getOrDefault(f.getKey(), 0L) && size > Journal.HEADER) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Applies to the index what the files hold past it, committing file by file. */
+    static Outcome catchUp(Connection c, Path dir) throws SQLException, IOException {
+        Map<Long, Long> ends = indexed(c);
+        long applied = 0;
+        long[] refused = {0};
+        List<String> damaged = new ArrayList<>();
+        for (Map.Entry<Long, Path> f : files(dir).entrySet()) {
+            long id = f.getKey();
+            long from = ends.getOrDefault(id, 0L);
+            long size = Files.size(f.getValue());
+            if (from > size) {
+                String why = Journal.damaged(id, size, "it ends at " + size + " bytes, and the index holds " + from);
+                LOG.warn("{}", why);
+                damaged.add(why);
+                continue;
+            }
+            if (from == size) {
+                continue;
+            }
+            long[] count = {0};
+            Journal.Scan scan;
+            try {
+                scan = Journal.scan(f.getValue(), from, r -> {
+                    try {
+                        IndexWriter.apply(c, r.entry(), r.offset());
+                        count[0]++;
+                    } catch (SQLException e) {
+                        refused[0]++;
+                        LOG.warn("{}: the index refused the {} record at offset {}: {}", f.getValue().getFileName(),
+                                r.entry().kind(), r.offset(), e.getMessage());
+                    }
+                });
+            } catch (IOException | SQLException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            applied += count[0];
+            if (scan.goodEnd() > from || from == 0) {
+                IndexWriter.setJournalEnd(c, id, scan.goodEnd());
+            }
+            c.commit();
+            if (!scan.clean()) {
+                if (scan.torn()) {
+                    cutTornTail(f.getValue(), scan);
+                } else {
+                    String why = Journal.damaged(id, scan.damagedAt(), scan.damage());
+                    LOG.warn("{}; the session is read up to there", why);
+                    damaged.add(why);
+                }
+            }
+        }
+        if (applied > 0) {
+            LOG.info("the index of {} caught up with its recording files: {} records added", dir, applied);
+        }
+        return new Outcome(applied, refused[0], damaged);
+    }
+
+    /** A record cut short by a crash holds nothing readable: cut it off, so the file ends with whole records. */
+    private static void cutTornTail(Path file, Journal.Scan scan) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(scan.goodEnd());
+            LOG.info("{}: cut off {} bytes of a record the recording process did not finish writing (killed or crashed)",
+                    file.getFileName(), scan.size() - scan.goodEnd());
+        } catch (IOException e) {
+            LOG.warn("{}: cannot cut off the unfinished record at offset {}: {}", file.getFileName(), scan.goodEnd(), e.getMessage());
+        }
+    }
+}

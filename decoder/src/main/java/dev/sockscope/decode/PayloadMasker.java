@@ -43,16 +43,6 @@ public final class PayloadMasker {
             "idtoken", "bearertoken", "password", "passwd", "pwd", "passphrase", "passcode", "secret", "clientsecret", "apikey", "apisecret",
             "authorization", "auth", "cookie", "jwt", "privatekey", "credentials", "credential", "sessionid", "sessionkey");
 
-    /** Whether a field of this name conventionally holds a credential ({@code password}, {@code access_token}, ...). */
-    public static boolean isCredentialName(String name) {
-        return isConventionalSecret(name);
-    }
-
-    /** Masks, in place, the conventionally named credentials and JWT signatures of a tree a decoder built. */
-    public static void maskSecrets(JsonNode tree, SecretMasker masker) {
-        maskTree(tree, masker, 0);
-    }
-
     public static boolean isConventionalSecret(String name) {
         return name.length() <= 24 && CONVENTIONAL_SECRETS.contains(normalise(name));
     }

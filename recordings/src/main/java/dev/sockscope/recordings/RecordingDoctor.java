@@ -23,6 +23,9 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * read row by row, so that a damaged page anywhere in it shows.
  */
 public final class RecordingDoctor {
+    /** H2's "database is read only": a read-only open of a file that H2 would have to write to first. */
+    private static final int READ_ONLY = 90097;
+
     private RecordingDoctor() {
     }
 
@@ -60,12 +63,17 @@ public final class RecordingDoctor {
                 lines.add("index: " + counts[0] + " sessions, " + counts[1] + " blocks of frames, every row readable"
                         + (behind ? "; behind its recording files (a proxy was killed): the next open catches it up" : ""));
             } catch (SQLException | IOException | RuntimeException | StackOverflowError e) {
-                if (!IndexDamage.looksDamaged(e)) {
+                if (e instanceof SQLException sql && sql.getErrorCode() == READ_ONLY) {
+                    damaged = true;
+                    lines.add("index " + index(dir).getFileName() + ": cannot be read without being written to (" + rootMessage(e)
+                            + "): it is damaged or was left mid-write; run 'sockscope repair'");
+                } else if (!IndexDamage.looksDamaged(e)) {
                     throw new RecordingException("cannot check the index " + index(dir) + ": " + rootMessage(e), e);
+                } else {
+                    damaged = true;
+                    lines.add("index " + index(dir).getFileName() + ": damaged (" + rootMessage(e) + "); run 'sockscope repair'"
+                            + " to build a new one from the recording files");
                 }
-                damaged = true;
-                lines.add("index " + index(dir).getFileName() + ": damaged (" + rootMessage(e) + "); run 'sockscope repair'"
-                        + " to build a new one from the recording files");
             } finally {
                 pool.dispose();
             }
@@ -125,9 +133,9 @@ public final class RecordingDoctor {
         return file.resolveSibling(file.getFileName() + ".salvaged");
     }
 
-    /** Why the index does not read, or null. */
+    /** Why the index does not read, or null (opened for writing: H2 may mend what it can). */
     private static Throwable indexDamage(Path dir) {
-        String url = "jdbc:h2:file:" + dir.resolve(H2RecordingStore.FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;ACCESS_MODE_DATA=r";
+        String url = "jdbc:h2:file:" + dir.resolve(H2RecordingStore.FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         try (Connection c = pool.getConnection()) {
             readAll(c);

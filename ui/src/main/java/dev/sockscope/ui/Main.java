@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
         description = "WebSocket recording proxy and debugging inspector.",
         subcommands = {DemoCommand.class, ProxyCommand.class, UiCommand.class, SessionsCommand.class, FramesCommand.class,
                 ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, ProtocolsCommand.class, CaCommand.class,
-                SendCommand.class, CheckCommand.class, RepairCommand.class,
+                CheckCommand.class, RepairCommand.class, SendCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

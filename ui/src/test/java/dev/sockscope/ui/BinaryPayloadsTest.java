@@ -128,7 +128,7 @@ class BinaryPayloadsTest {
     }
 
     /** A feed in binary frames of several formats, sent when the client says "go". */
-    private static final class FeedServer implements Simulator<Void> {
+    static final class FeedServer implements Simulator<Void> {
         @Override
         public String name() {
             return "feed";

@@ -55,7 +55,7 @@ public final class BinarySecrets {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getValue().isTextual() && !e.getValue().textValue().isEmpty() && PayloadMasker.isCredentialName(e.getKey())) {
+                if (e.getValue().isTextual() && !e.getValue().textValue().isEmpty() && PayloadMasker.isConventionalSecret(e.getKey())) {
                     out.add(e.getValue().textValue());
                 } else {
                     collect(e.getValue(), out, depth + 1);

@@ -107,7 +107,7 @@ public final class ProtobufDecoder implements ProtocolDecoder {
         ObjectNode tree = ProtobufTrees.tree(message);
         String label = ProtobufTrees.label(message, tree);
         boolean named = !label.equals(message.getDescriptorForType().getFullName());
-        PayloadMasker.maskSecrets(tree, masker);
+        PayloadMasker.maskTree(tree, masker, 0);
         String fullName = message.getDescriptorForType().getFullName();
         String summary = fullName + " " + Previews.json(tree);
         List<Warning> warnings = new ArrayList<>();

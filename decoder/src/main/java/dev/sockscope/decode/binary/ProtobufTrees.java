@@ -133,7 +133,7 @@ final class ProtobufTrees {
                 if (length < 0 || start + length > to) {
                     return;
                 }
-                if (field.getType() == FieldDescriptor.Type.STRING && PayloadMasker.isCredentialName(field.getName())) {
+                if (field.getType() == FieldDescriptor.Type.STRING && PayloadMasker.isConventionalSecret(field.getName())) {
                     out.add(new Secret.Span(start, start + length));
                 } else if (field.getType() == FieldDescriptor.Type.MESSAGE && !field.isMapField()) {
                     secrets(field.getMessageType(), payload, start, start + length, depth + 1, out);

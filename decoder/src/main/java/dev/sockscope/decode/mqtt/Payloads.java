@@ -11,8 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sockscope.decode.JsonText;
 import dev.sockscope.decode.PayloadMasker;
 import dev.sockscope.secrets.SecretMasker;
+import dev.sockscope.decode.Previews;
+import dev.sockscope.decode.binary.OpenedPayload;
+import dev.sockscope.decode.binary.PayloadFormats;
 
-/** An application message's payload as people read it: JSON where it is JSON, text where it is UTF-8 text, else hex. */
+/**
+ * An application message's payload as people read it: JSON where it is JSON, text where it is UTF-8 text, a tree where
+ * it is a binary format {@link PayloadFormats} knows (MessagePack, CBOR, gzip...), else hex.
+ */
 final class Payloads {
     /** Payloads longer than this are shown in part in the tree (the stored frame keeps them whole). */
     static final int TREE_BYTES = 64 * 1024;
@@ -37,13 +43,18 @@ final class Payloads {
         }
         if (payload.length <= TREE_BYTES && JsonText.looksLikeJson(payload) && JsonText.parse(payload) instanceof JsonText.Ok ok) {
             boolean credentials = hasCredential(ok.tree(), 0);
-            PayloadMasker.maskSecrets(ok.tree(), masker);
+            PayloadMasker.maskTree(ok.tree(), masker, 0);
             return new Shown(ok.tree(), "json", cut(ok.tree().toString()), credentials);
         }
         String text = text(payload, Math.min(payload.length, TREE_BYTES));
         if (text != null) {
             String value = payload.length > TREE_BYTES ? text + "…" : text;
             return new Shown(Properties.NODES.textNode(value), "text", "“" + cut(text) + "”");
+        }
+        // Binary of a format apps put in messages (MessagePack, CBOR, gzip, protobuf...): its tree (PayloadFormats).
+        OpenedPayload opened = PayloadFormats.open(payload);
+        if (opened != null && opened.warnings().isEmpty()) {
+            return new Shown(opened.tree(), opened.format(), cut(Previews.json(opened.tree())));
         }
         String hex = HexFormat.ofDelimiter(" ").formatHex(payload, 0, Math.min(payload.length, TREE_BYTES / 3));
         return new Shown(Properties.NODES.textNode(hex), "hex", payload.length + " B: " + cut(hex));
@@ -56,7 +67,7 @@ final class Payloads {
         if (node.isObject()) {
             for (var it = node.fields(); it.hasNext(); ) {
                 var e = it.next();
-                if ((e.getValue().isTextual() && PayloadMasker.isCredentialName(e.getKey())) || hasCredential(e.getValue(), depth + 1)) {
+                if ((e.getValue().isTextual() && PayloadMasker.isConventionalSecret(e.getKey())) || hasCredential(e.getValue(), depth + 1)) {
                     return true;
                 }
             }

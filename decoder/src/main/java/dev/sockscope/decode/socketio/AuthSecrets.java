@@ -38,7 +38,7 @@ final class AuthSecrets {
         return new Masked(copy, paths);
     }
 
-    static boolean isCredentialName(String name) {
+    static boolean isConventionalSecret(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         for (String w : CREDENTIAL_WORDS) {
             if (n.contains(w)) {
@@ -55,7 +55,7 @@ final class AuthSecrets {
         if (node instanceof ObjectNode object) {
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                boolean under = secret || isCredentialName(e.getKey());
+                boolean under = secret || isConventionalSecret(e.getKey());
                 // A name FieldPattern cannot write (dots, brackets) is matched by any name at that place.
                 path.add(e.getKey().isEmpty() || e.getKey().matches(".*[.\\[\\]].*") ? "*" : e.getKey());
                 if (e.getValue().isTextual()) {

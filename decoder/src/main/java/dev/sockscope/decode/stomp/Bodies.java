@@ -42,7 +42,7 @@ final class Bodies {
             JsonText.Parsed parsed = JsonText.parse(body);
             if (parsed instanceof JsonText.Ok ok) {
                 String before = ok.tree().toString();
-                PayloadMasker.maskSecrets(ok.tree(), masker);
+                PayloadMasker.maskTree(ok.tree(), masker, 0);
                 String shown = ok.tree().toString();
                 return new Shown(ok.tree(), "json", cut(shown), null, !shown.equals(before));
             }

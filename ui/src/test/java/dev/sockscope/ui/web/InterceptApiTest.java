@@ -111,6 +111,10 @@ class InterceptApiTest {
         assertThat(held.get("text").asText()).contains("An9xQ2hY7tLp0s-secret");
         assertThat(state.get("breakpoints").get(0).get("label").asText()).isEqualTo("LOGIN");
         assertThat(client.received).as("nothing answered the held login").hasSize(1);
+        Http.Answer relabelled = http.post("/api/intercept/held/" + held.get("id").asLong() + "/label",
+                "{\"text\":\"{\\\"cmd\\\":0,\\\"seq\\\":2,\\\"opcode\\\":49,\\\"payload\\\":{}}\"}");
+        assertThat(relabelled.status()).as(relabelled.body()).isEqualTo(200);
+        assertThat(relabelled.json().get("label").asText()).startsWith("CHAT_HISTORY");
 
         Http.Answer crossSite = http.post("/api/intercept/held/" + held.get("id").asLong(), "{\"action\":\"drop\"}",
                 "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site");

@@ -162,6 +162,15 @@ class InterceptApiTest {
         assertThat(pushed.get("from").asText()).isEqualTo("server");
         assertThat(http.get("/api/sessions/" + session + "/frames/" + pushed.get("seq").asLong()).json().at("/frame/text").asText())
                 .contains("fake");
+
+        // HAR's _sockscope and JSONL carry the same typed fields.
+        JsonNode har = http.get("/api/sessions/" + session + "/export?format=har").json();
+        List<String> origins = new java.util.ArrayList<>();
+        har.at("/log/entries/0/_webSocketMessages").forEach(m -> origins.add(m.at("/_sockscope/provenance/origin").asText("")));
+        assertThat(origins).contains("user-edited", "user-injected");
+        String jsonl = http.get("/api/sessions/" + session + "/export?format=jsonl").body();
+        assertThat(jsonl.lines().filter(l -> l.contains("\"origin\":\"user-edited\"") && l.contains("\"originalText\""))).hasSize(1);
+        assertThat(jsonl.lines().filter(l -> l.contains("\"origin\":\"user-injected\""))).hasSize(1);
     }
 
     @Test

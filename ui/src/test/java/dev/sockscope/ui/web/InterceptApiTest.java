@@ -168,6 +168,14 @@ class InterceptApiTest {
         List<String> origins = new java.util.ArrayList<>();
         har.at("/log/entries/0/_webSocketMessages").forEach(m -> origins.add(m.at("/_sockscope/provenance/origin").asText("")));
         assertThat(origins).contains("user-edited", "user-injected");
+        // ... which 'import' reads back.
+        List<dev.sockscope.wire.RecordedFrame> imported = new java.util.ArrayList<>();
+        for (var session1 : dev.sockscope.ui.exchange.HarImport.read(har, "test", () -> 1).sessions()) {
+            session1.stream().filter(e -> e instanceof dev.sockscope.capture.CaptureEvent.FrameCaptured)
+                    .forEach(e -> imported.add(((dev.sockscope.capture.CaptureEvent.FrameCaptured) e).frame()));
+        }
+        assertThat(imported).anyMatch(f -> f.provenance() != null && f.provenance().origin() == dev.sockscope.wire.Provenance.Origin.USER_EDITED
+                && f.provenance().original() != null && f.provenance().heldMicros() > 0);
         String jsonl = http.get("/api/sessions/" + session + "/export?format=jsonl").body();
         assertThat(jsonl.lines().filter(l -> l.contains("\"origin\":\"user-edited\"") && l.contains("\"originalText\""))).hasSize(1);
         assertThat(jsonl.lines().filter(l -> l.contains("\"origin\":\"user-injected\""))).hasSize(1);

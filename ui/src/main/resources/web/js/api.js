@@ -73,5 +73,6 @@ export const api = {
   addBreakpoint: body => post('/api/intercept/breakpoints', body),
   removeBreakpoint: id => del(`/api/intercept/breakpoints/${id}`),
   release: (id, body) => post(`/api/intercept/held/${id}`, body),
+  heldLabel: (id, body) => post(`/api/intercept/held/${id}/label`, body),
   send: (id, body) => post(`/api/sessions/${id}/send`, body),
 };

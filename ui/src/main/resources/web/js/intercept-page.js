@@ -150,6 +150,27 @@ function payloadView(m) {
 
 /** The editor of a held message: text and JSON tree for text, hex for binary; `body()` is what Forward sends. */
 function openEditor(m, box) {
+  const editor = openEditorBody(m, box);
+  // The decoded label follows the edit as it is typed (asked of the decoders, a moment after the last key).
+  const label = h('p', {class: 'held-live-label muted'}, 'Label: ', h('strong', {class: 'held-label-value'}, m.label ?? m.type));
+  box.prepend(label);
+  let timer = null;
+  box.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        const {action, ...payload} = editor.body();
+        const r = await api.heldLabel(m.id, payload);
+        label.querySelector('.held-label-value').textContent = r.label ?? '(no label)';
+      } catch {
+        label.querySelector('.held-label-value').textContent = '(not decodable as typed)';
+      }
+    }, 250);
+  });
+  return editor;
+}
+
+function openEditorBody(m, box) {
   if (m.text === undefined) {
     const area = h('textarea', {class: 'held-hex', rows: 6, cols: 60, spellcheck: 'false', 'aria-label': 'Bytes in hex'},
         hex.format(hex.decode64(m.base64)));

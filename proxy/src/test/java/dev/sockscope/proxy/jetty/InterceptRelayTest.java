@@ -98,6 +98,46 @@ class InterceptRelayTest {
         return intercept.held().stream().filter(h -> h.message().text().equals(text)).findFirst().orElseThrow();
     }
 
+    @org.junit.jupiter.api.Test
+    void jettysJavaClientAtItsDefaultsGetsEveryEchoAfterAnEditOfItsCompressedStream() throws Exception {
+        startRelay("wide");
+        intercept.addBreakpoint(on(Direction.CLIENT_TO_SERVER, "EDIT-ME"));
+        try (ReplayClient client = new ReplayClient()) {
+            ReplayClient.Connection c = client.connect(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/"), List.of(), List.of(),
+                    true, Duration.ofSeconds(10)).get(15, java.util.concurrent.TimeUnit.SECONDS);
+            c.send(FrameType.TEXT, "EDIT-ME".getBytes(StandardCharsets.UTF_8));
+            HeldMessage held = awaitHeld("EDIT-ME");
+            intercept.release(held.id(), new Decision.Replace("EDITED".getBytes(StandardCharsets.UTF_8), FrameType.TEXT));
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < 1000; i++) {
+                int size = 16 + random.nextInt(4000);
+                byte[] payload = new byte[size];
+                if (i % 2 == 0) {
+                    byte[] words = ("message " + i + " chat token room ").getBytes(StandardCharsets.UTF_8);
+                    for (int k = 0; k < size; k++) {
+                        payload[k] = words[k % words.length];
+                    }
+                } else {
+                    random.nextBytes(payload);
+                }
+                c.send(i % 2 == 0 ? FrameType.TEXT : FrameType.BINARY, payload).get(15, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            SessionInfo session = events.awaitOpened();
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.frames(session.id()).stream()
+                    .filter(f -> f.from() == Direction.SERVER_TO_CLIENT && !f.type().isControl()).count() == 1001);
+            c.close(1000, "done").get(15, java.util.concurrent.TimeUnit.SECONDS);
+            List<RecordedFrame> frames = events.frames(session.id());
+            List<RecordedFrame> sent = frames.stream().filter(f -> f.from() == Direction.CLIENT_TO_SERVER && !f.type().isControl()).toList();
+            List<RecordedFrame> echoed = frames.stream().filter(f -> f.from() == Direction.SERVER_TO_CLIENT && !f.type().isControl()).toList();
+            assertThat(session.handshake().extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));
+            assertThat(sent.get(0).text()).isEqualTo("EDITED");
+            assertThat(sent).hasSize(1001).anyMatch(f -> f.wire().compressed());
+            for (int i = 0; i < sent.size(); i++) {
+                assertThat(echoed.get(i).payload()).as("echo %d", i).isEqualTo(sent.get(i).payload());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} windows, {1} messages")
     @CsvSource({"wide, 10000, permessage-deflate", "default, 3000, server_max_window_bits=12",
             "no-client-takeover, 3000, client_no_context_takeover"})

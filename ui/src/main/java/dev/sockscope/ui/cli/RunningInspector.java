@@ -70,6 +70,16 @@ final class RunningInspector {
                 && ProcessHandle.of(r.pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
+    /** As {@link #find}, this process's own inspector included: {@code send} may talk to the proxy it runs in. */
+    static Optional<RunningInspector> findAny(Path dir) {
+        return read(dir).filter(r -> ProcessHandle.of(r.pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /** The inspector at {@code baseUrl} ({@code http://HOST:PORT}), as named with {@code --ui}. */
+    static RunningInspector at(String baseUrl, String token) {
+        return new RunningInspector(baseUrl, token, -1);
+    }
+
     private static Optional<RunningInspector> read(Path dir) {
         try {
             JsonNode n = Json.MAPPER.readTree(Files.readString(dir.resolve(ANNOUNCEMENT), StandardCharsets.UTF_8));

@@ -1,19 +1,11 @@
 package dev.sockscope.ui.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.sockscope.ui.views.Json;
-import dev.sockscope.ui.web.InspectorAnnouncement;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,17 +61,10 @@ public final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        String base;
-        String bearer = token;
-        if (ui != null) {
-            base = "http://" + ui + "/";
-        } else {
-            InspectorAnnouncement a = InspectorAnnouncement.read(db.directory()).orElseThrow(() -> new IllegalStateException(
-                    "no running proxy records into " + db.directory() + " (or it runs with --no-ui): start 'sockscope proxy',"
-                            + " or say where its inspector is with --ui HOST:PORT"));
-            base = a.url().endsWith("/") ? a.url() : a.url() + "/";
-            bearer = bearer == null ? a.token() : bearer;
-        }
+        RunningInspector inspector = ui != null ? RunningInspector.at("http://" + ui, token)
+                : RunningInspector.findAny(db.directory()).orElseThrow(() -> new IllegalStateException(
+                        "no running proxy records into " + db.directory() + " (or it runs with --no-ui): start 'sockscope proxy',"
+                                + " or say where its inspector is with --ui HOST:PORT"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("to", to);
         if (what.text != null) {
@@ -92,19 +77,12 @@ public final class SendCommand implements Callable<Integer> {
             body.put("close", what.close);
             body.put("reason", reason == null ? "" : reason);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/sessions/" + session + "/send"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
+        RunningInspector.Answer answer = inspector.postJson("/api/sessions/" + session + "/send", body, Duration.ofSeconds(30));
+        if (!answer.ok()) {
+            throw new IllegalStateException(answer.error());
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode answer = Json.MAPPER.readTree(response.body().isEmpty() ? "{}" : response.body());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(answer.path("error").asText("the inspector answered HTTP " + response.statusCode()));
-        }
-        if (answer.hasNonNull("seq")) {
-            out.println("sent: frame " + answer.get("seq").asLong() + " of session " + session);
+        if (answer.body().hasNonNull("seq")) {
+            out.println("sent: frame " + answer.body().get("seq").asLong() + " of session " + session);
         } else {
             out.println("closing session " + session);
         }

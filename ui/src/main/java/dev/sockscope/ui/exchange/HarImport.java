@@ -16,6 +16,7 @@ import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
+import dev.sockscope.wire.Provenance;
 import dev.sockscope.wire.Handshake;
 import dev.sockscope.wire.Header;
 import dev.sockscope.wire.RecordedFrame;
@@ -227,7 +228,28 @@ public final class HarImport {
         }
         long time = ours.has("timeMicros") ? ours.get("timeMicros").asLong() : Math.round(m.path("time").asDouble() * 1_000_000);
         long seq = ours.has("seq") ? ours.get("seq").asLong() : fallbackSeq;
-        return new RecordedFrame(sessionId, seq, time, from, frameType, payload, ours.path("fragments").asInt(1), note);
+        return new RecordedFrame(sessionId, seq, time, from, frameType, payload, ours.path("fragments").asInt(1), note, null,
+                provenance(ours.path("provenance")));
+    }
+
+    /** Sockscope's own export says where a frame came from ({@code _sockscope.provenance}); anything unknown is left out. */
+    private static Provenance provenance(JsonNode p) {
+        if (!p.isObject()) {
+            return null;
+        }
+        try {
+            Provenance.Origin origin = Provenance.Origin.fromLabel(p.path("origin").asText("wire"));
+            Provenance.Delivery delivery = Provenance.Delivery.valueOf(p.path("delivery").asText("delivered").toUpperCase(java.util.Locale.ROOT)
+                    .replace('-', '_'));
+            long held = Math.round(p.path("heldMs").asDouble(0) * 1000);
+            byte[] original = p.has("originalText") ? p.get("originalText").asText().getBytes(StandardCharsets.UTF_8)
+                    : p.has("originalBase64") ? Base64.getDecoder().decode(p.get("originalBase64").asText()) : null;
+            FrameType originalType = original == null ? null : p.has("originalType") ? FrameType.fromLabel(p.get("originalType").asText())
+                    : FrameType.BINARY;
+            return new Provenance(origin, delivery, held, original, originalType);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
     }
 
     private static List<Header> headers(JsonNode array) {

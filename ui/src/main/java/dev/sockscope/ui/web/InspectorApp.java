@@ -82,6 +82,7 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.post("/api/intercept/breakpoints", intercept::addBreakpoint);
             config.routes.delete("/api/intercept/breakpoints/{id}", intercept::removeBreakpoint);
             config.routes.post("/api/intercept/held/{id}", intercept::release);
+            config.routes.post("/api/intercept/held/{id}/label", intercept::label);
             config.routes.sse("/api/live", live::connect);
             config.routes.get("/api/openapi.json", openApi::serve);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
@@ -151,11 +152,6 @@ public final class InspectorApp implements AutoCloseable {
                 JavalinLogger.enabled = enabled;
             }
         }
-    }
-
-    /** The token its API requires, or null when it answers loopback without one. */
-    public String token() {
-        return options.token();
     }
 
     public int port() {

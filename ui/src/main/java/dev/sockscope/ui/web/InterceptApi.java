@@ -21,6 +21,7 @@ import dev.sockscope.proxy.intercept.Decision;
 import dev.sockscope.proxy.intercept.HeldMessage;
 import dev.sockscope.proxy.intercept.Injection;
 import dev.sockscope.proxy.intercept.InterceptPoint;
+import dev.sockscope.proxy.intercept.InterceptedMessage;
 import dev.sockscope.proxy.intercept.MessageLabels;
 import dev.sockscope.ui.views.Json;
 import dev.sockscope.ui.views.Times;
@@ -156,6 +157,23 @@ final class InterceptApi {
             throw ApiError.notFound("nothing is held under " + id + " (it was released, or its session ended)");
         }
         Responses.json(ctx, Map.of("id", id, "action", action));
+    }
+
+    /** The decoded label and kind of a held message as edited ({@code text} or {@code base64}), for the editor. */
+    void label(Context ctx) {
+        new Params(ctx);
+        long id = Params.pathNumber(ctx, "id");
+        JsonNode body = body(ctx);
+        HeldMessage h = point().held().stream().filter(x -> x.id() == id).findFirst()
+                .orElseThrow(() -> ApiError.notFound("nothing is held under " + id));
+        Decision d = replacement(body);
+        InterceptedMessage edited = d instanceof Decision.Replace r
+                ? new InterceptedMessage(h.message().session(), h.message().from(), r.type(), r.payload()) : h.message();
+        MessageLabels.Labels l = labels.of(edited);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("label", l.label());
+        out.put("kind", l.kind());
+        Responses.json(ctx, out);
     }
 
     /** Forward as it came, or with the replacement in {@code text} or {@code base64}. */

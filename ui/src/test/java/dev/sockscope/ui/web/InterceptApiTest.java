@@ -54,7 +54,10 @@ class InterceptApiTest {
                 ProtocolRegistry.builtIn());
         app = new InspectorApp(runtime.store(), new TestSource(), ProtocolRegistry.builtIn(), InspectorOptions.parse("127.0.0.1:0", null))
                 .intercept(runtime.relay(), new DecodedLabels(ProtocolRegistry.builtIn())).start();
-        announced = InspectorAnnouncement.write(db, app, app.token());
+        // What a proxy's inspector writes into its folder (RunningInspector), so that 'send' finds it by itself.
+        java.nio.file.Files.writeString(db.resolve("sockscope.inspector"), "{\"url\":\"" + app.baseUrl() + "\",\"token\":null,\"pid\":"
+                + ProcessHandle.current().pid() + "}");
+        announced = () -> java.nio.file.Files.deleteIfExists(db.resolve("sockscope.inspector"));
         http = new Http(app.port());
     }
 
@@ -108,6 +111,10 @@ class InterceptApiTest {
         assertThat(held.get("text").asText()).contains("An9xQ2hY7tLp0s-secret");
         assertThat(state.get("breakpoints").get(0).get("label").asText()).isEqualTo("LOGIN");
         assertThat(client.received).as("nothing answered the held login").hasSize(1);
+        Http.Answer relabelled = http.post("/api/intercept/held/" + held.get("id").asLong() + "/label",
+                "{\"text\":\"{\\\"cmd\\\":0,\\\"seq\\\":2,\\\"opcode\\\":49,\\\"payload\\\":{}}\"}");
+        assertThat(relabelled.status()).as(relabelled.body()).isEqualTo(200);
+        assertThat(relabelled.json().get("label").asText()).startsWith("CHAT_HISTORY");
 
         Http.Answer crossSite = http.post("/api/intercept/held/" + held.get("id").asLong(), "{\"action\":\"drop\"}",
                 "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site");
@@ -155,6 +162,23 @@ class InterceptApiTest {
         assertThat(pushed.get("from").asText()).isEqualTo("server");
         assertThat(http.get("/api/sessions/" + session + "/frames/" + pushed.get("seq").asLong()).json().at("/frame/text").asText())
                 .contains("fake");
+
+        // HAR's _sockscope and JSONL carry the same typed fields.
+        JsonNode har = http.get("/api/sessions/" + session + "/export?format=har").json();
+        List<String> origins = new java.util.ArrayList<>();
+        har.at("/log/entries/0/_webSocketMessages").forEach(m -> origins.add(m.at("/_sockscope/provenance/origin").asText("")));
+        assertThat(origins).contains("user-edited", "user-injected");
+        // ... which 'import' reads back.
+        List<dev.sockscope.wire.RecordedFrame> imported = new java.util.ArrayList<>();
+        for (var session1 : dev.sockscope.ui.exchange.HarImport.read(har, "test", () -> 1).sessions()) {
+            session1.stream().filter(e -> e instanceof dev.sockscope.capture.CaptureEvent.FrameCaptured)
+                    .forEach(e -> imported.add(((dev.sockscope.capture.CaptureEvent.FrameCaptured) e).frame()));
+        }
+        assertThat(imported).anyMatch(f -> f.provenance() != null && f.provenance().origin() == dev.sockscope.wire.Provenance.Origin.USER_EDITED
+                && f.provenance().original() != null && f.provenance().heldMicros() > 0);
+        String jsonl = http.get("/api/sessions/" + session + "/export?format=jsonl").body();
+        assertThat(jsonl.lines().filter(l -> l.contains("\"origin\":\"user-edited\"") && l.contains("\"originalText\""))).hasSize(1);
+        assertThat(jsonl.lines().filter(l -> l.contains("\"origin\":\"user-injected\""))).hasSize(1);
     }
 
     @Test

@@ -122,6 +122,14 @@ class InterceptPagesTest {
         held.findElement(By.cssSelector(".held-edit")).click();
         WebElement token = browser.waiting(DEADLINE).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#held article.held input[data-pointer='/payload/token']")));
+        // The decoded label follows the edit as it is typed.
+        WebElement opcode = held.findElement(By.cssSelector("input[data-pointer='/opcode']"));
+        opcode.clear();
+        opcode.sendKeys("49");
+        browser.waiting(DEADLINE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".held-label-value"), "CHAT_HISTORY"));
+        opcode.clear();
+        opcode.sendKeys("19");
+        browser.waiting(DEADLINE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".held-label-value"), "LOGIN"));
         token.clear();
         token.sendKeys("expired-token");
         held.findElement(By.cssSelector(".held-forward")).click();

@@ -163,6 +163,11 @@ public final class InspectorApp implements AutoCloseable {
         return baseUrl() + "/" + (options.token() == null ? "" : "?token=" + options.token());
     }
 
+    /** The token it requires, or null. */
+    public String token() {
+        return options.token();
+    }
+
     /** {@code http://HOST:PORT}, with no token and no trailing slash (a wildcard address as loopback). */
     public String baseUrl() {
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();

@@ -20,6 +20,8 @@ import dev.sockscope.wire.MicroClock;
 public final class InterceptPoint {
     private final Breakpoints breakpoints;
     private final List<DecisionSource> sources = new CopyOnWriteArrayList<>();
+    /** The sources after the breakpoints, for {@link #active}: usually none, so that a read costs one volatile check. */
+    private volatile DecisionSource[] others = new DecisionSource[0];
     private final Map<Long, Entry> held = new ConcurrentSkipListMap<>();
     private final AtomicLong holdIds = new AtomicLong();
     private final MicroClock clock;
@@ -46,6 +48,7 @@ public final class InterceptPoint {
     /** Adds a source, asked after the breakpoints and the sources added before it. */
     public void addSource(DecisionSource source) {
         sources.add(source);
+        others = sources.subList(1, sources.size()).toArray(DecisionSource[]::new);
     }
 
     /** Runs {@code listener} whenever the held messages or the breakpoints change (for live views). */
@@ -55,7 +58,10 @@ public final class InterceptPoint {
 
     /** True when some source may decide anything: sessions then read message by message. */
     public boolean active() {
-        for (DecisionSource s : sources) {
+        if (breakpoints.active()) {
+            return true;
+        }
+        for (DecisionSource s : others) {
             if (s.active()) {
                 return true;
             }

@@ -107,6 +107,7 @@ function heldCard(m, refresh, status) {
   const reason = h('input', {type: 'text', class: 'held-reason', value: '', size: 16, placeholder: 'reason', 'aria-label': 'Close reason'});
   let edit = null;
   const act = async (body) => {
+    edit?.stopLabels(); // a label asked after the release would ask about a message that is gone
     try {
       await api.release(m.id, body);
       refresh();
@@ -155,8 +156,10 @@ function openEditor(m, box) {
   const label = h('p', {class: 'held-live-label muted'}, 'Label: ', h('strong', {class: 'held-label-value'}, m.label ?? m.type));
   box.prepend(label);
   let timer = null;
+  let stopped = false;
   box.addEventListener('input', () => {
     clearTimeout(timer);
+    if (stopped) return;
     timer = setTimeout(async () => {
       try {
         const {action, ...payload} = editor.body();
@@ -167,6 +170,10 @@ function openEditor(m, box) {
       }
     }, 250);
   });
+  editor.stopLabels = () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
   return editor;
 }
 

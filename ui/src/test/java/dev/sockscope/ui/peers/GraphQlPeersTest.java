@@ -137,8 +137,8 @@ class GraphQlPeersTest extends PeersTestBase {
         List<StoredFrame> pings = all(0, "{\"type\":\"ping\"}");
         List<StoredFrame> pongs = all(0, "{\"type\":\"pong\"}");
         assertThat(pings).extracting(f -> f.decoding().kind()).containsOnly(Kind.HEARTBEAT);
-        // graphql-ws pings as its keep-alive sees fit: at least twice here, each answered (the last perhaps after the close).
-        assertThat(pongs).as("pongs").hasSizeGreaterThanOrEqualTo(2).allSatisfy(pong -> {
+        // graphql-ws pings as its keep-alive sees fit: once on a quick machine, more on a slow one; each pong answers one.
+        assertThat(pongs).as("pongs").isNotEmpty().allSatisfy(pong -> {
             assertThat(pong.decoding()).extracting(FrameDecoding::label, FrameDecoding::kind).containsExactly("pong", Kind.HEARTBEAT);
             assertThat(pings).extracting(StoredFrame::seq).contains(pong.decoding().correlatesWith());
         });

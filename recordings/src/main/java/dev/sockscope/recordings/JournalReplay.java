@@ -99,10 +99,15 @@ final class JournalReplay {
             Journal.Scan scan;
             try {
                 scan = Journal.scan(f.getValue(), from, r -> {
+                    // A record goes into the index whole or not at all: a refused one (already indexed before a kill
+                    // cut the index's note of how far it had read) is rolled back to here, leaving no half-applied
+                    // statement in the transaction the rest of the catch-up still uses.
+                    java.sql.Savepoint before = c.setSavepoint();
                     try {
                         IndexWriter.apply(c, r.entry(), r.offset());
                         count[0]++;
                     } catch (SQLException e) {
+                        c.rollback(before);
                         refused[0]++;
                         LOG.warn("{}: the index refused the {} record at offset {}: {}", f.getValue().getFileName(),
                                 r.entry().kind(), r.offset(), e.getMessage());

@@ -54,6 +54,7 @@ public final class PassThroughSession {
     private final SessionFacts facts;
     private final Host host = new Host();
     private final PublishOrder published;
+    private final ReadGates gates;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private final SessionEnding ending = new SessionEnding();
@@ -84,6 +85,7 @@ public final class PassThroughSession {
         this.sockets = sockets;
         this.onEnded = onEnded;
         this.published = new PublishOrder(bus);
+        this.gates = new ReadGates(sockets);
         for (Direction d : Direction.values()) {
             passages.put(d, new Passage(d, new FrameTap(id, d, extensions, maxRecordedBytes, budget, clock)));
         }
@@ -95,6 +97,9 @@ public final class PassThroughSession {
 
     /** True if {@code d} may be read now; if not, {@code resume} runs once it may (the capture bus drained). */
     public boolean mayRead(Direction d, Runnable resume) {
+        if (!gates.mayRead(d, resume)) {
+            return false; // a rule stalls or throttles this sender
+        }
         Passage p = passages.get(d);
         if (p.mode != null) {
             synchronized (this) {
@@ -122,6 +127,7 @@ public final class PassThroughSession {
      */
     public ByteBuffer[] onRead(Direction d, ByteBuffer read) {
         Passage p = passages.get(d);
+        gates.read(d, read.remaining());
         List<RecordedFrame> frames = new ArrayList<>(2);
         ByteBuffer[] out;
         boolean closingNow;
@@ -546,6 +552,43 @@ public final class PassThroughSession {
         @Override
         public void flush(Direction d) {
             PassThroughSession.this.flush(d);
+        }
+
+        @Override
+        public void answer(Direction to, FrameType type, byte[] payload, RecordedFrame recorded) {
+            Passage p = passages.get(to);
+            if (ended || closing || p.swallowing || p.closeSeen || p.shutDown) {
+                record(to, recorded.withProvenance(recorded.provenance().with(Provenance.Delivery.NOT_SENT)), true);
+                return;
+            }
+            (p.mode == null ? enter(p) : p.mode).inject(type, payload, recorded, null);
+            later(Duration.ZERO, () -> PassThroughSession.this.flush(to));
+        }
+
+        @Override
+        public void abort(String why) {
+            later(Duration.ZERO, () -> {
+                synchronized (PassThroughSession.this) {
+                    noteEnding(ClosedBy.PROXY, null, null, why);
+                }
+                hangUp();
+            });
+        }
+
+        // Stalls and throttles resume reading, which must not happen under this lock: they run on the timer.
+        @Override
+        public void stall(Direction d, Duration duration, CompletableFuture<Void> releasedBy) {
+            later(Duration.ZERO, () -> gates.stall(d, duration, releasedBy));
+        }
+
+        @Override
+        public void throttle(Direction d, long bytesPerSecond) {
+            later(Duration.ZERO, () -> gates.throttle(d, bytesPerSecond));
+        }
+
+        @Override
+        public void later(Duration delay, Runnable task) {
+            sockets.schedule(delay, task);
         }
     }
 

@@ -384,6 +384,24 @@ class RuleEffectsTest {
     }
 
     @Test
+    void suppressedPongsNeverReachTheClient() throws Exception {
+        rules.pings = true;
+        rules.fallback = m -> m.type() == FrameType.PONG ? new Decision.Drop(CAUSE) : null;
+        client.send(new Frame(OpCode.PING, "are you there"));
+        send("after the ping");
+        assertThat(upstream.nextFrame().opcode()).as("the ping went on").isEqualTo(OpCode.PING);
+        assertThat(upstream.nextFrame().text()).isEqualTo("after the ping");
+        assertThat(nextText()).as("the upstream's pong never came").isEqualTo("after the ping");
+        long id = sessionId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.frames(id).stream().anyMatch(f -> f.type() == FrameType.PONG));
+        RecordedFrame pong = events.frames(id).stream().filter(f -> f.type() == FrameType.PONG).findFirst().orElseThrow();
+        assertThat(pong.from()).isEqualTo(Direction.SERVER_TO_CLIENT);
+        assertRule(pong, "pong suppressed", Provenance.Delivery.DROPPED);
+        RecordedFrame ping = events.frames(id).stream().filter(f -> f.type() == FrameType.PING).findFirst().orElseThrow();
+        assertThat(ping.provenance()).as("the ping itself was untouched").isNull();
+    }
+
+    @Test
     void aDroppedMessageIsRecordedAsDroppedByTheRule() throws Exception {
         rules.byText.put("lost push", new Decision.Drop(CAUSE));
         send("lost push");

@@ -118,6 +118,7 @@ public final class H2RecordingStore implements RecordingStore {
      */
     public static H2RecordingStore open(Path directory) throws RecordingException {
         Path dir = prepare(directory);
+        setAsideLiveCopy(dir);
         String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS
                 + ";CACHE_SIZE=" + CACHE_KIB;
         long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
@@ -258,6 +259,15 @@ public final class H2RecordingStore implements RecordingStore {
         openIndex(dir, url).close();
     }
 
+    private static boolean setAsideLiveCopy(Path dir) throws RecordingException {
+        try {
+            return IndexDamage.setAsideLiveCopy(dir);
+        } catch (java.io.IOException e) {
+            throw new RecordingException(dir + " was copied from a folder whose proxy was running, and its recording index"
+                    + " cannot be set aside to build a new one from the recording files: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether a live proxy is waiting for the file (a request left by a process that died is removed). */
     static boolean handoverRequested(Path dir) {
         Path request = dir.resolve(HANDOVER_REQUEST);
@@ -304,6 +314,10 @@ public final class H2RecordingStore implements RecordingStore {
         String file = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
         long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
         boolean caughtUp = false;
+        if (setAsideLiveCopy(dir)) {
+            caughtUp = true;
+            catchUpAlone(dir, file);
+        }
         while (true) {
             Optional<LocalServer.Announcement> live = LocalServer.findLive(dir);
             try {

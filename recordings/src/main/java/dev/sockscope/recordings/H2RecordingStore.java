@@ -395,8 +395,10 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     private static RecordingException inUse(Path dir, RecordingException e) {
+        List<String> holders = FileHolders.of(dir.resolve(FILE_NAME + ".mv.db"));
         return new RecordingException("the recordings in " + dir + " stayed in use by another process for "
-                + LOCKED_WAIT_MS / 1000 + " s: " + rootMessage(e), e);
+                + LOCKED_WAIT_MS / 1000 + " s" + (holders.isEmpty() ? "" : " (held by " + String.join("; ", holders) + ")")
+                + ": " + rootMessage(e), e);
     }
 
     private static Path prepare(Path directory) throws RecordingException {
@@ -448,8 +450,9 @@ public final class H2RecordingStore implements RecordingStore {
                 throw new RecordingException("cannot open or upgrade the recordings in " + dir + ": " + rootMessage(e), e);
             }
         }
+        Connection writer = null;
         try {
-            Connection writer = pool.getConnection();
+            writer = pool.getConnection();
             writer.setAutoCommit(false);
             long firstFree;
             try (PreparedStatement ps = writer.prepareStatement("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions");
@@ -460,6 +463,7 @@ public final class H2RecordingStore implements RecordingStore {
             writer.commit();
             return new H2RecordingStore(dir, pool, writer, firstFree);
         } catch (SQLException e) {
+            closeQuietly(writer); // the pool closes only the connections it holds: an open one keeps the database open
             pool.dispose();
             throw new RecordingException("cannot open the recordings in " + dir + ": " + e.getMessage(), e);
         }
@@ -833,10 +837,13 @@ public final class H2RecordingStore implements RecordingStore {
         }
         try {
             writer.commit();
-            writer.close();
         } catch (SQLException e) {
-            LOG.warn("closing the recording writer failed: {}", e.getMessage());
+            LOG.warn("committing the recording writer's last changes failed: {}", e.getMessage());
+            rollbackIndex();
         }
+        // Closed whatever the commit did: a connection left open keeps H2's database open in this process, with its
+        // transaction's row locks, for whoever opens the folder next in this process.
+        closeQuietly(writer);
         if (server != null) {
             server.stop();
             // Only the process that holds the file shuts the database down; a reader just disconnects.
@@ -851,6 +858,17 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         pool.dispose();
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.warn("closing a connection to the recording index failed: {}", e.getMessage());
+        }
     }
 
     private void rollbackIndex() {

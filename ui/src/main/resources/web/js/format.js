@@ -84,5 +84,6 @@ export function provenance(p) {
   const origin = {wire: 'from the wire', 'user-edited': 'edited by the user', 'user-injected': 'injected by the user',
     proxy: 'sent by the proxy', rule: 'by a rule'}[p.origin] ?? p.origin;
   const delivery = {delivered: 'delivered', dropped: 'dropped', 'not-sent': 'not sent'}[p.delivery] ?? p.delivery;
-  return `${origin}, ${delivery}${p.heldMs ? `, held ${millis(p.heldMs)}` : ''}`;
+  const rule = p.effect ? `: ${p.effect}${p.by ? ` by ${p.by}` : ''}` : '';
+  return `${origin}, ${delivery}${p.heldMs ? `, held ${millis(p.heldMs)}` : ''}${rule}`;
 }

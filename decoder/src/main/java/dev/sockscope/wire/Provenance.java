@@ -12,8 +12,11 @@ import java.util.Locale;
  * @param heldMicros how long the message was held before it went (or was dropped); 0 if it never was
  * @param original   the message as the sender sent it, when it was edited (its payload type in {@code originalType});
  *                   else null
+ * @param by         who asked for what was done, when a rule did ({@code rule slow-login}); else null
+ * @param effect     what was done, in words ({@code delayed 250 ms}, {@code duplicate (copy 1)}); else null
  */
-public record Provenance(Origin origin, Delivery delivery, long heldMicros, byte[] original, FrameType originalType) {
+public record Provenance(Origin origin, Delivery delivery, long heldMicros, byte[] original, FrameType originalType,
+                         String by, String effect) {
     /** Who made the bytes. */
     public enum Origin {
         /** A peer sent them; the proxy relayed them. */
@@ -52,6 +55,28 @@ public record Provenance(Origin origin, Delivery delivery, long heldMicros, byte
     public static final Provenance INJECTED = new Provenance(Origin.USER_INJECTED, Delivery.DELIVERED, 0, null, null);
     public static final Provenance PROXY = new Provenance(Origin.PROXY, Delivery.DELIVERED, 0, null, null);
 
+    /** Provenance without a rule's say (the user's and the proxy's own doings). */
+    public Provenance(Origin origin, Delivery delivery, long heldMicros, byte[] original, FrameType originalType) {
+        this(origin, delivery, heldMicros, original, originalType, null, null);
+    }
+
+    /**
+     * What a rule did: {@code by} names it ({@code rule slow-login}), {@code effect} says what it did; {@code original}
+     * is the message as its sender sent it when the rule sent something else instead (else null).
+     */
+    public static Provenance rule(String by, String effect, Delivery delivery, long heldMicros, byte[] original,
+                                  FrameType originalType) {
+        return new Provenance(Origin.RULE, delivery, heldMicros, original, originalType, by, effect);
+    }
+
+    /** "delayed 250 ms by rule slow-login", or null when no rule had a say. */
+    public String ruleSays() {
+        if (effect == null) {
+            return null;
+        }
+        return by == null ? effect : effect + " by " + by;
+    }
+
     public static Provenance edited(byte[] original, FrameType originalType, long heldMicros) {
         return new Provenance(Origin.USER_EDITED, Delivery.DELIVERED, heldMicros, original, originalType);
     }
@@ -63,11 +88,11 @@ public record Provenance(Origin origin, Delivery delivery, long heldMicros, byte
 
     /** The same with another delivery (a held message the session's close left unsent). */
     public Provenance with(Delivery other) {
-        return new Provenance(origin, other, heldMicros, original, originalType);
+        return new Provenance(origin, other, heldMicros, original, originalType, by, effect);
     }
 
     /** The same with the original replaced (masked for storage), or dropped (null). */
     public Provenance withOriginal(byte[] other) {
-        return new Provenance(origin, delivery, heldMicros, other, other == null ? null : originalType);
+        return new Provenance(origin, delivery, heldMicros, other, other == null ? null : originalType, by, effect);
     }
 }

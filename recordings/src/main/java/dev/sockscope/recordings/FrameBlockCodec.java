@@ -59,6 +59,11 @@ import dev.sockscope.wire.WireShape;
  *             2 not sent), varlong held µs,
  *     varint  original length + 1 (0: none), original bytes, byte original type (as the frame type's low nibble)
  * </pre>
+ * Version 7 (rules, issue 18) is version 6 with, after a provenance that follows, who had a say and what was done
+ * ({@link Provenance#by()}, {@link Provenance#effect()}: "rule slow-login", "delayed 250 ms"):
+ * <pre>
+ *     varint  length + 1 (0: none), UTF-8 bytes of by; the same for effect
+ * </pre>
  * Never change a released version: add the next one beside it, so that old recordings stay readable.
  */
 public final class FrameBlockCodec {
@@ -68,6 +73,7 @@ public final class FrameBlockCodec {
     static final int VERSION_CODED = 4;
     static final int VERSION_EXTERNAL = 5;
     static final int VERSION_PROVENANCE = 6;
+    static final int VERSION_RULES = 7;
     private static final int FLAG_EXTERNAL_TEXT = 1;
     private static final FrameType[] TYPES = {FrameType.TEXT, FrameType.BINARY, FrameType.PING, FrameType.PONG, FrameType.CLOSE};
 
@@ -105,7 +111,7 @@ public final class FrameBlockCodec {
     }
 
     /**
-     * The current version (6): frames with their decodings and wire shapes; payloads that {@link PayloadFiles#external}
+     * The current version (7): frames with their decodings and wire shapes; payloads that {@link PayloadFiles#external}
      * are handed to {@code sink} and the block keeps where they went.
      */
     static byte[] encode(List<StoredFrame> frames, PayloadSink sink) throws IOException {
@@ -119,7 +125,7 @@ public final class FrameBlockCodec {
                     + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
         }
         Bytes.Out out = new Bytes.Out(estimate);
-        out.write(VERSION_PROVENANCE);
+        out.write(VERSION_RULES);
         out.write(externalText ? FLAG_EXTERNAL_TEXT : 0);
         out.varlong(frames.size());
         for (StoredFrame sf : frames) {
@@ -173,9 +179,26 @@ public final class FrameBlockCodec {
             out.write(p.original());
             out.write(typeCode(p.originalType() == null ? FrameType.BINARY : p.originalType()));
         }
+        optionalString(out, p.by());
+        optionalString(out, p.effect());
     }
 
-    private static Provenance readProvenance(Bytes.In in) {
+    private static void optionalString(Bytes.Out out, String s) {
+        if (s == null) {
+            out.varlong(0);
+        } else {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            out.varlong(b.length + 1L);
+            out.write(b);
+        }
+    }
+
+    private static String optionalString(Bytes.In in) {
+        int length = (int) in.varlong();
+        return length == 0 ? null : new String(in.bytes(length - 1), StandardCharsets.UTF_8);
+    }
+
+    private static Provenance readProvenance(Bytes.In in, int version) {
         if (in.read() == 0) {
             return null;
         }
@@ -189,7 +212,11 @@ public final class FrameBlockCodec {
             original = in.bytes(length - 1);
             originalType = TYPES[in.read() & 0x0F];
         }
-        return new Provenance(origin, delivery, held, original, originalType);
+        if (version < VERSION_RULES) {
+            return new Provenance(origin, delivery, held, original, originalType);
+        }
+        String by = optionalString(in);
+        return new Provenance(origin, delivery, held, original, originalType, by, optionalString(in));
     }
 
     private static void writeDecoding(Bytes.Out out, FrameDecoding d) {
@@ -244,7 +271,7 @@ public final class FrameBlockCodec {
     static List<StoredFrame> decode(long sessionId, byte[] data, PayloadSource payloads) {
         Bytes.In in = new Bytes.In(data, "frame block");
         int version = in.read();
-        if (version < VERSION || version > VERSION_PROVENANCE) {
+        if (version < VERSION || version > VERSION_RULES) {
             throw new IllegalArgumentException("frame block version " + version + " is newer than this Sockscope understands");
         }
         if (version >= VERSION_EXTERNAL) {
@@ -298,7 +325,7 @@ public final class FrameBlockCodec {
                 int flags = in.read();
                 wire = new WireShape(codes & 0x0F, (codes >> 4) & 0x07, in.varlong(), in.varlong(), (flags & 1) != 0, (flags & 2) != 0);
             }
-            Provenance provenance = version >= VERSION_PROVENANCE ? readProvenance(in) : null;
+            Provenance provenance = version >= VERSION_PROVENANCE ? readProvenance(in, version) : null;
             RecordedFrame frame = new RecordedFrame(sessionId, seq, time, from, type, payload, fragments, note, wire, provenance);
             frames.add(new StoredFrame(frame, decoding));
         }

@@ -109,7 +109,7 @@ class DecodedRecordingTest {
     }
 
     /**
-     * Version 6 (current) is version 5 with, after the wire shape, the frame's provenance: 0 for one from the wire
+     * Version 6 is version 5 with, after the wire shape, the frame's provenance: 0 for one from the wire
      * delivered at once, or 1, origin, delivery, held µs and the original of an edited message.
      */
     private static final String GOLDEN_V6 = "06" + "01" + "03"          // version 6, some text payload outside, three frames
@@ -130,16 +130,37 @@ class DecodedRecordingTest {
                         Provenance.INJECTED), null),
                 new StoredFrame(new RecordedFrame(5, 3, 3000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "ok".getBytes(StandardCharsets.UTF_8), 1, null, null,
                         Provenance.edited("no".getBytes(StandardCharsets.UTF_8), FrameType.TEXT, 1000)), null));
-        List<byte[]> appended = new java.util.ArrayList<>();
-        byte[] block = FrameBlockCodec.encode(frames, payload -> {
-            appended.add(payload);
-            return 1000;
-        });
-        assertThat(HexFormat.of().formatHex(block)).isEqualTo(GOLDEN_V6);
-        assertThat(appended).containsExactly(large);
+        byte[] block = HexFormat.of().parseHex(GOLDEN_V6);
         assertThat(FrameBlockCodec.leavesOutText(block)).isTrue();
         assertThat(FrameBlockCodec.decode(5, block, (offset, length) -> offset == 1000 && length == large.length ? large : null))
                 .usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(frames);
+    }
+
+    /**
+     * Version 7 (current) is version 6 with, after a provenance, who had a say and what was done: each a UTF-8 string
+     * behind its length + 1 (0: none).
+     */
+    private static final String GOLDEN_V7 = "07" + "00" + "02"          // version 7, every payload inside, two frames
+            + "01" + "e807" + "10" + "01" + "00" + "02" + "00" + "6869" // seq 1, t 1000, server text, "hi"
+            + "00" + "00" + "01" + "04" + "00" + "d00f" + "00"            // no decoding, no wire shape; rule, delivered, held 2000 µs
+            + "0a" + "72756c6520736c6f77" + "0b" + "64656c61796564203273"  // by "rule slow", effect "delayed 2s"
+            + "02" + "d00f" + "00" + "01" + "00" + "02" + "00" + "6f6b" // seq 2, t 2000, client text, "ok"
+            + "00" + "00" + "01" + "02" + "00" + "00" + "00" + "00" + "00"; // injected by the user, delivered; no by, no effect
+
+    @Test
+    void version7BlocksSayWhichRuleDidWhatExactlyAsDocumented() throws Exception {
+        List<StoredFrame> frames = List.of(
+                new StoredFrame(new RecordedFrame(5, 1, 1000, Direction.SERVER_TO_CLIENT, FrameType.TEXT, "hi".getBytes(StandardCharsets.UTF_8), 1, null, null,
+                        Provenance.rule("rule slow", "delayed 2s", Provenance.Delivery.DELIVERED, 2000, null, null)), null),
+                new StoredFrame(new RecordedFrame(5, 2, 2000, Direction.CLIENT_TO_SERVER, FrameType.TEXT, "ok".getBytes(StandardCharsets.UTF_8), 1, null, null,
+                        Provenance.INJECTED), null));
+        byte[] block = FrameBlockCodec.encode(frames, payload -> {
+            throw new AssertionError("nothing is large");
+        });
+        assertThat(HexFormat.of().formatHex(block)).isEqualTo(GOLDEN_V7);
+        List<StoredFrame> read = FrameBlockCodec.decode(5, block);
+        assertThat(read).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(frames);
+        assertThat(read.get(0).frame().provenance().ruleSays()).isEqualTo("delayed 2s by rule slow");
     }
 
     @Test

@@ -36,7 +36,7 @@ class FrameBlockCodecTest {
 
     @Test
     void refusesBlocksItDoesNotUnderstand() {
-        assertThatThrownBy(() -> FrameBlockCodec.decode(1, new byte[] {7, 0})).hasMessageContaining("version 7");
+        assertThatThrownBy(() -> FrameBlockCodec.decode(1, new byte[] {8, 0})).hasMessageContaining("version 8");
         assertThatThrownBy(() -> FrameBlockCodec.decode(1, new byte[] {1, 1, 1})).hasMessageContaining("truncated");
     }
 }

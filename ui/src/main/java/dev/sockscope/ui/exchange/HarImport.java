@@ -246,7 +246,7 @@ public final class HarImport {
                     : p.has("originalBase64") ? Base64.getDecoder().decode(p.get("originalBase64").asText()) : null;
             FrameType originalType = original == null ? null : p.has("originalType") ? FrameType.fromLabel(p.get("originalType").asText())
                     : FrameType.BINARY;
-            return new Provenance(origin, delivery, held, original, originalType);
+            return new Provenance(origin, delivery, held, original, originalType, p.path("by").textValue(), p.path("effect").textValue());
         } catch (IllegalArgumentException unknown) {
             return null;
         }

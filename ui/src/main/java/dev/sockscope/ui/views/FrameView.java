@@ -31,11 +31,12 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
     /**
      * Where a frame came from and what became of it: {@code origin} (wire, user-edited, user-injected, proxy, rule),
      * {@code delivery} (delivered, dropped, not-sent), {@code heldMs} when it was held, and the original of an edited
-     * message ({@code originalText} for text, {@code originalBase64} otherwise).
+     * message ({@code originalText} for text, {@code originalBase64} otherwise); for what a rule did, {@code by}
+     * ({@code rule slow-login}) and {@code effect} ({@code delayed 250 ms}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProvenanceView(String origin, String delivery, Double heldMs, String originalType, String originalText,
-                                 String originalBase64) {
+                                 String originalBase64, String by, String effect) {
         public static ProvenanceView of(Provenance p) {
             if (p == null) {
                 return null;
@@ -50,7 +51,7 @@ public record FrameView(long seq, String time, long timeMicros, String from, Str
                 }
             }
             return new ProvenanceView(p.origin().label(), p.delivery().label(), p.heldMicros() == 0 ? null : p.heldMicros() / 1000.0,
-                    p.originalType() == null ? null : p.originalType().label(), text, base64);
+                    p.originalType() == null ? null : p.originalType().label(), text, base64, p.by(), p.effect());
         }
     }
 

@@ -118,6 +118,7 @@ public final class H2RecordingStore implements RecordingStore {
      */
     public static H2RecordingStore open(Path directory) throws RecordingException {
         Path dir = prepare(directory);
+        setAsideLiveCopy(dir);
         String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS
                 + ";CACHE_SIZE=" + CACHE_KIB;
         long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
@@ -258,6 +259,15 @@ public final class H2RecordingStore implements RecordingStore {
         openIndex(dir, url).close();
     }
 
+    private static boolean setAsideLiveCopy(Path dir) throws RecordingException {
+        try {
+            return IndexDamage.setAsideLiveCopy(dir);
+        } catch (java.io.IOException e) {
+            throw new RecordingException(dir + " was copied from a folder whose proxy was running, and its recording index"
+                    + " cannot be set aside to build a new one from the recording files: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether a live proxy is waiting for the file (a request left by a process that died is removed). */
     static boolean handoverRequested(Path dir) {
         Path request = dir.resolve(HANDOVER_REQUEST);
@@ -304,6 +314,10 @@ public final class H2RecordingStore implements RecordingStore {
         String file = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
         long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
         boolean caughtUp = false;
+        if (setAsideLiveCopy(dir)) {
+            caughtUp = true;
+            catchUpAlone(dir, file);
+        }
         while (true) {
             Optional<LocalServer.Announcement> live = LocalServer.findLive(dir);
             try {
@@ -381,8 +395,10 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     private static RecordingException inUse(Path dir, RecordingException e) {
+        List<String> holders = FileHolders.of(dir.resolve(FILE_NAME + ".mv.db"));
         return new RecordingException("the recordings in " + dir + " stayed in use by another process for "
-                + LOCKED_WAIT_MS / 1000 + " s: " + rootMessage(e), e);
+                + LOCKED_WAIT_MS / 1000 + " s" + (holders.isEmpty() ? "" : " (held by " + String.join("; ", holders) + ")")
+                + ": " + rootMessage(e), e);
     }
 
     private static Path prepare(Path directory) throws RecordingException {
@@ -434,8 +450,9 @@ public final class H2RecordingStore implements RecordingStore {
                 throw new RecordingException("cannot open or upgrade the recordings in " + dir + ": " + rootMessage(e), e);
             }
         }
+        Connection writer = null;
         try {
-            Connection writer = pool.getConnection();
+            writer = pool.getConnection();
             writer.setAutoCommit(false);
             long firstFree;
             try (PreparedStatement ps = writer.prepareStatement("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions");
@@ -446,6 +463,7 @@ public final class H2RecordingStore implements RecordingStore {
             writer.commit();
             return new H2RecordingStore(dir, pool, writer, firstFree);
         } catch (SQLException e) {
+            closeQuietly(writer); // the pool closes only the connections it holds: an open one keeps the database open
             pool.dispose();
             throw new RecordingException("cannot open the recordings in " + dir + ": " + e.getMessage(), e);
         }
@@ -819,10 +837,13 @@ public final class H2RecordingStore implements RecordingStore {
         }
         try {
             writer.commit();
-            writer.close();
         } catch (SQLException e) {
-            LOG.warn("closing the recording writer failed: {}", e.getMessage());
+            LOG.warn("committing the recording writer's last changes failed: {}", e.getMessage());
+            rollbackIndex();
         }
+        // Closed whatever the commit did: a connection left open keeps H2's database open in this process, with its
+        // transaction's row locks, for whoever opens the folder next in this process.
+        closeQuietly(writer);
         if (server != null) {
             server.stop();
             // Only the process that holds the file shuts the database down; a reader just disconnects.
@@ -837,6 +858,17 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         pool.dispose();
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.warn("closing a connection to the recording index failed: {}", e.getMessage());
+        }
     }
 
     private void rollbackIndex() {

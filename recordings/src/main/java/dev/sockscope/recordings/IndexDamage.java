@@ -77,4 +77,26 @@ final class IndexDamage {
                 file, dev.sockscope.wire.Failures.rootMessage(why), aside.getFileName(), Journal.folder(dir));
         return aside;
     }
+
+    /**
+     * A folder copied while its proxy was running: its index file is set aside (the recording files, which the index
+     * is built from, are kept) and the copied announcement removed, so that the index is built anew from the recording
+     * files, once (true when it was). Sessions recorded before recording files existed stay in the file set aside.
+     */
+    static boolean setAsideLiveCopy(Path dir) throws IOException {
+        if (!LocalServer.copiedWhileLive(dir)) {
+            return false;
+        }
+        Path file = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db");
+        if (Files.exists(file)) {
+            Path aside = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db.copied-live-" + System.currentTimeMillis());
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("{} was copied from a folder whose proxy was running (its {} names another folder), so its recording"
+                    + " index is a snapshot taken in the middle of a write: it was moved to {}, and a new index is being"
+                    + " built from the recording files in {}", dir, LocalServer.ANNOUNCEMENT, aside.getFileName(),
+                    Journal.folder(dir));
+        }
+        Files.deleteIfExists(dir.resolve(LocalServer.ANNOUNCEMENT));
+        return true;
+    }
 }

@@ -99,12 +99,11 @@ final class JournalReplay {
             Journal.Scan scan;
             try {
                 scan = Journal.scan(f.getValue(), from, r -> {
-                    // A record goes into the index whole or not at all: a refused one (already indexed before a kill
-                    // cut the index's note of how far it had read) is rolled back to here, leaving no half-applied
-                    // statement in the transaction the rest of the catch-up still uses.
+                    // A record already indexed (before a kill cut the index's note of how far it had read) is left
+                    // out; one refused all the same goes into the index whole or not at all: rolled back to here.
                     java.sql.Savepoint before = c.setSavepoint();
                     try {
-                        IndexWriter.apply(c, r.entry(), r.offset());
+                        IndexWriter.applyMissing(c, r.entry(), r.offset());
                         count[0]++;
                     } catch (SQLException e) {
                         c.rollback(before);

@@ -113,6 +113,24 @@ final class LocalServer {
         return key != null ? "folder " + key : "folder " + dir.toRealPath();
     }
 
+    /**
+     * Whether this folder's announcement was written for another folder: the folder is a copy made while its proxy was
+     * running (a proxy that stops removes its announcement), so its index file is a snapshot H2 was in the middle of
+     * writing and cannot be trusted (seen: a schema history ahead of its tables, a schema upgrade that never ends).
+     */
+    static boolean copiedWhileLive(Path dir) {
+        Path file = dir.resolve(ANNOUNCEMENT);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
+            return lines.length >= 5 && !lines[4].trim().equals(identity(dir));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** How to reach a live server for this folder, if a running process announced one. */
     static Optional<Announcement> findLive(Path dir) {
         Path file = dir.resolve(ANNOUNCEMENT);

@@ -275,6 +275,12 @@ class H2RecordingStoreTest {
                 assertThat(reader.sessions(10)).as("the copy's own data, not the live original's").extracting(SessionRecord::id)
                         .containsExactly(1L);
             }
+            // The copied index was a snapshot H2 was in the middle of writing (it once failed with tables missing, once
+            // never finished upgrading): set aside, and the index built from the recording files instead.
+            try (var files = Files.list(copy)) {
+                assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("sockscope.mv.db.copied-live-"))
+                        .contains("sockscope.mv.db").doesNotContain(LocalServer.ANNOUNCEMENT);
+            }
             try (H2RecordingStore copyWriter = H2RecordingStore.open(copy)) {
                 assertThat(copyWriter.sessions(10)).extracting(SessionRecord::id).containsExactly(1L);
             }

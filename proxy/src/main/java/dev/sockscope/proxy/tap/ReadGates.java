@@ -43,7 +43,8 @@ final class ReadGates {
         Gate g = gates.get(d);
         g.stall(duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos());
         if (releasedBy != null) {
-            releasedBy.whenComplete((done, failed) -> g.release());
+            // Reading resumes on the timer, not on the thread of whoever released it.
+            releasedBy.whenComplete((done, failed) -> sockets.schedule(Duration.ZERO, g::release));
         }
     }
 

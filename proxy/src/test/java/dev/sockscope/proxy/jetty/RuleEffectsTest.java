@@ -202,6 +202,35 @@ class RuleEffectsTest {
         }
     }
 
+    /**
+     * 5 000 messages a second for two seconds, each delayed 50 ms in order: none goes early, none is reordered, and a
+     * delay counted from arrival keeps the rate (the waits do not add up). The measured waits are printed.
+     */
+    @Test
+    void atFiveThousandMessagesASecondEachDelayedMessageWaitsItsOwnDelayFromItsArrival() throws Exception {
+        rules.fallback = m -> m.from() == Direction.CLIENT_TO_SERVER ? new Decision.Delay(Duration.ofMillis(50), false, CAUSE) : null;
+        int count = 10_000;
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (i % 50 == 0) {
+                long due = start + i * 200_000L; // 50 messages every 10 ms
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+            }
+            client.session.sendFrame(new Frame(OpCode.TEXT, "m" + i), org.eclipse.jetty.util.Callback.NOOP, false);
+        }
+        for (int i = 0; i < count; i++) {
+            assertThat(upstream.frames.next("message " + i, Duration.ofSeconds(30)).text()).isEqualTo("m" + i);
+        }
+        List<RecordedFrame> sent = recorded(count).stream().filter(f -> f.from() == Direction.CLIENT_TO_SERVER).limit(count).toList();
+        long[] waits = sent.stream().mapToLong(f -> f.provenance().heldMicros()).sorted().toArray();
+        System.out.printf("delay 50 ms in order at 5000 msg/s: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                waits[count / 2] / 1000.0, waits[count * 9 / 10] / 1000.0, waits[count * 99 / 100] / 1000.0, waits[count - 1] / 1000.0);
+        assertThat(waits[0]).as("no message went early").isGreaterThanOrEqualTo(50_000);
+        assertThat(waits[count / 2]).as("the waits do not add up").isLessThan(150_000);
+    }
+
     @Test
     void aDuplicatedMessageReachesTheUpstreamThreeTimes() throws Exception {
         rules.byText.put("dup", new Decision.Duplicate(2, CAUSE));

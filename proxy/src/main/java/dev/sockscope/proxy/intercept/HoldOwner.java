@@ -7,4 +7,9 @@ public interface HoldOwner {
 
     /** How many messages of its direction wait behind the held one. */
     int queuedBehind();
+
+    /** Runs {@code task} once after {@code delay}, on a timer (a delayed message's release), never on the caller's thread. */
+    default void later(java.time.Duration delay, Runnable task) {
+        throw new UnsupportedOperationException("this lane's owner has no timer: it cannot delay a message");
+    }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The order of one direction of one session while intercepting: each message is decided when it reaches the head;
- * a held message blocks only this lane, and later messages wait behind it so that nothing is reordered. Not
+ * a held message blocks only this lane, and later messages wait behind it so that nothing is reordered. A message a
+ * source delays (in order) blocks it the same way until its time, counted from its arrival, has come. Not
  * thread-safe: its session calls it under its own lock, and carries out the {@link Outcome}s it returns in order.
  *
  * @param <T> what the relay keeps with each message (its wire bytes, its recording)
@@ -22,7 +23,9 @@ public final class MessageLane<T> {
     private final InterceptPoint point;
     private final HoldOwner owner;
     private final ArrayDeque<Waiting<T>> queue = new ArrayDeque<>();
+    /** The head's hold: a user's hold id (positive), a delay (negative, this lane's own), or 0 when the head is free. */
     private long headHold;
+    private long delays;
     private long headHeldNanos;
     private long waitingBytes;
     private boolean closed;
@@ -71,9 +74,24 @@ public final class MessageLane<T> {
                 headHeldNanos = System.nanoTime();
                 return out;
             }
+            long waited = 0;
+            java.time.Duration delay = Plan.orderedDelay(d);
+            if (!delay.isZero()) {
+                long now = System.nanoTime();
+                long wait = w.arrivedNanos() + delay.toNanos() - now;
+                if (wait > 0) {
+                    long id = -(++delays);
+                    headHold = id;
+                    headHeldNanos = w.arrivedNanos();
+                    Decision decided = d;
+                    owner.later(java.time.Duration.ofNanos(wait), () -> owner.release(id, decided));
+                    return out;
+                }
+                waited = Math.max(1, (now - w.arrivedNanos()) / 1000); // its time came while it waited behind others
+            }
             queue.poll();
             waitingBytes -= w.message().payload().length;
-            out.add(new Outcome<>(w.message(), w.item(), d, 0));
+            out.add(new Outcome<>(w.message(), w.item(), d, waited));
             if (d instanceof Decision.Close) {
                 closed = true;
                 return out;
@@ -99,10 +117,10 @@ public final class MessageLane<T> {
 
     /** The session ended: what still waits is returned (never sent), and its hold is forgotten. */
     public List<T> abandon() {
-        if (headHold != 0) {
+        if (headHold > 0) {
             point.forget(headHold);
-            headHold = 0;
         }
+        headHold = 0;
         List<T> left = new ArrayList<>();
         for (Waiting<T> w : queue) {
             left.add(w.item());

@@ -137,6 +137,6 @@ final class PassThroughLink implements Sockets, OpenSessions.Live {
 
     @Override
     public void schedule(Duration delay, Runnable task) {
-        scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS); // a delayed message never goes early
     }
 }

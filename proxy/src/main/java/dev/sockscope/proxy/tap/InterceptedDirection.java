@@ -38,6 +38,21 @@ final class InterceptedDirection implements HoldOwner {
 
         /** Writes the outbox now if the receiver's connection is free (called outside the lock). */
         void flush(Direction d);
+
+        /** Sends a rule's message to the receiver of {@code to} (the sender of the message it answers), recorded as {@code recorded}. */
+        void answer(Direction to, FrameType type, byte[] payload, RecordedFrame recorded);
+
+        /** Cuts both connections without a close frame; {@code why} says so in the session's end. */
+        void abort(String why);
+
+        /** Stops reading the sender of {@code d} for {@code duration} or until {@code releasedBy} completes. */
+        void stall(Direction d, java.time.Duration duration, java.util.concurrent.CompletableFuture<Void> releasedBy);
+
+        /** Reads the sender of {@code d} at most this fast from now on (0: no cap). */
+        void throttle(Direction d, long bytesPerSecond);
+
+        /** Runs {@code task} once after {@code delay}, on a timer. */
+        void later(java.time.Duration delay, Runnable task);
     }
 
     /** A message waiting in the lane: its wire bytes, the tap's recording of it (whole payload), whether it was compressed. */
@@ -69,6 +84,7 @@ final class InterceptedDirection implements HoldOwner {
     /** A message of the pass-through was in progress when intercepting began: it passes before this takes over. */
     boolean passUntilBoundary;
     private MessageEncoder encoder;
+    private final PlannedCarry planned;
 
     InterceptedDirection(Direction direction, FrameTap tap, NegotiatedExtensions extensions, InterceptPoint point,
                          SessionFacts facts, long maxRecorded, Host host) {
@@ -80,6 +96,7 @@ final class InterceptedDirection implements HoldOwner {
         this.maxRecorded = maxRecorded;
         this.host = host;
         this.lane = new MessageLane<>(point, this);
+        this.planned = new PlannedCarry(this, direction, host);
         this.passUntilBoundary = !tap.atMessageBoundary();
         tap.keepWhole(true);
         byte[] history = tap.receiverWindow();
@@ -97,7 +114,7 @@ final class InterceptedDirection implements HoldOwner {
 
     /** Whether it may go back to plain pass-through: nothing waits, nothing was changed, no source is active. */
     boolean idle() {
-        return !touched() && lane.empty() && outbox.isEmpty() && !passUntilBoundary && tap.atMessageBoundary() && !point.active();
+        return !touched() && lane.empty() && outbox.isEmpty() && planned.idle() && !passUntilBoundary && tap.atMessageBoundary() && !point.active();
     }
 
     /** Leaves message-by-message reading. */
@@ -107,7 +124,7 @@ final class InterceptedDirection implements HoldOwner {
 
     /** Bytes waiting here (held, queued, in the outbox): the session stops reading this direction past a limit. */
     long backlog() {
-        return lane.waitingBytes() + outboxBytes;
+        return lane.waitingBytes() + outboxBytes + planned.backlog();
     }
 
     boolean outboxEmpty() {
@@ -189,6 +206,11 @@ final class InterceptedDirection implements HoldOwner {
     }
 
     @Override
+    public void later(java.time.Duration delay, Runnable task) {
+        host.later(delay, task);
+    }
+
+    @Override
     public int queuedBehind() {
         synchronized (host.lock()) {
             return lane.queuedBehind();
@@ -202,18 +224,17 @@ final class InterceptedDirection implements HoldOwner {
     }
 
     private void carry(Item item, Decision decision, long heldMicros) {
+        if (!dev.sockscope.proxy.intercept.Plan.plain(decision)) {
+            planned.carry(item, dev.sockscope.proxy.intercept.Plan.of(decision), heldMicros);
+            return;
+        }
         RecordedFrame frame = item.frame();
         Provenance held = heldMicros > 0 ? Provenance.wire(Provenance.Delivery.DELIVERED, heldMicros) : null;
         if (decision instanceof Decision.Forward) {
-            if (touched() && item.compressed()) {
-                out(encoder.encode(frame.type(), frame.payload()), frame.withProvenance(held));
-            } else {
-                delivered(item);
-                out(ByteBuffer.wrap(item.raw()), frame.withProvenance(held));
-            }
+            out(encodeOwn(item), frame.withProvenance(held));
         } else if (decision instanceof Decision.Replace r) {
             touch(item);
-            ByteBuffer bytes = touched() ? encoder.encode(r.type(), r.payload()) : MessageEncoder.plain(direction, r.type(), r.payload());
+            ByteBuffer bytes = encodeExtra(r.type(), r.payload());
             RecordedFrame sent = new RecordedFrame(frame.sessionId(), 0, frame.timeMicros(), direction, r.type(), r.payload(), 1,
                     frame.note(), frame.wire(), Provenance.edited(cutBytes(frame.payload()), frame.type(), heldMicros));
             out(bytes, sent);
@@ -229,12 +250,25 @@ final class InterceptedDirection implements HoldOwner {
 
     /** Sends a message of the user's at the next message boundary of what is written (the outbox holds whole messages). */
     void inject(FrameType type, byte[] payload, RecordedFrame recorded, java.util.function.LongConsumer numbered) {
-        ByteBuffer bytes = touched() && !type.isControl() ? encoder.encode(type, payload) : MessageEncoder.plain(direction, type, payload);
-        out(bytes, recorded, numbered);
+        out(encodeExtra(type, payload), recorded, numbered);
+    }
+
+    /** A message that is not the sender's own bytes: uncompressed while untouched, else through the encoder. */
+    ByteBuffer encodeExtra(FrameType type, byte[] payload) {
+        return touched() && !type.isControl() ? encoder.encode(type, payload) : MessageEncoder.plain(direction, type, payload);
+    }
+
+    /** The sender's own message: its bytes as read while untouched (and remembered as delivered), else re-encoded. */
+    ByteBuffer encodeOwn(Item item) {
+        if (touched() && item.compressed()) {
+            return encoder.encode(item.frame().type(), item.frame().payload());
+        }
+        delivered(item);
+        return ByteBuffer.wrap(item.raw());
     }
 
     /** A compressed message the receiver will not inflate as the sender compressed it: from now on the proxy compresses. */
-    private void touch(Item item) {
+    void touch(Item item) {
         if (touched() || !item.compressed() || extensions.noContextTakeover(direction)) {
             return;
         }
@@ -249,7 +283,7 @@ final class InterceptedDirection implements HoldOwner {
         }
     }
 
-    private void out(ByteBuffer bytes, RecordedFrame frame) {
+    void out(ByteBuffer bytes, RecordedFrame frame) {
         out(bytes, frame, null);
     }
 
@@ -279,6 +313,9 @@ final class InterceptedDirection implements HoldOwner {
         for (Item item : lane.abandon()) {
             left.add(notSent(cut(note(item.frame(), null, why))));
         }
+        for (RecordedFrame f : planned.abandon()) {
+            left.add(notSent(cut(note(f, null, why))));
+        }
         return left;
     }
 
@@ -287,12 +324,12 @@ final class InterceptedDirection implements HoldOwner {
         return f.withProvenance(p);
     }
 
-    private byte[] cutBytes(byte[] original) {
+    byte[] cutBytes(byte[] original) {
         return original.length <= maxRecorded ? original : java.util.Arrays.copyOf(original, (int) maxRecorded);
     }
 
     /** The recording keeps what the recording limit allows, as the tap would have. */
-    private RecordedFrame cut(RecordedFrame f) {
+    RecordedFrame cut(RecordedFrame f) {
         if (f.payload().length <= maxRecorded) {
             return f;
         }

@@ -95,11 +95,36 @@ public final class MessageEncoder {
         };
     }
 
+    /**
+     * A data message sent uncompressed in {@code count} frames (the first with its opcode, then continuations, the last
+     * final), its payload split as evenly as it goes: a frame may be empty when there are more frames than bytes.
+     */
+    public static ByteBuffer fragments(Direction d, FrameType type, byte[] payload, int count) {
+        boolean mask = d == Direction.CLIENT_TO_SERVER;
+        ByteBuffer[] parts = new ByteBuffer[count];
+        int size = 0;
+        for (int i = 0; i < count; i++) {
+            int from = (int) ((long) payload.length * i / count);
+            int to = (int) ((long) payload.length * (i + 1) / count);
+            parts[i] = frame(i == 0 ? opcode(type) : 0x0, false, i == count - 1, Arrays.copyOfRange(payload, from, to), mask);
+            size += parts[i].remaining();
+        }
+        ByteBuffer all = ByteBuffer.allocate(size);
+        for (ByteBuffer part : parts) {
+            all.put(part);
+        }
+        return all.flip();
+    }
+
     static ByteBuffer frame(int opcode, boolean rsv1, byte[] payload, boolean mask) {
+        return frame(opcode, rsv1, true, payload, mask);
+    }
+
+    private static ByteBuffer frame(int opcode, boolean rsv1, boolean fin, byte[] payload, boolean mask) {
         int n = payload.length;
         int lengthBytes = n < 126 ? 0 : n < 65536 ? 2 : 8;
         ByteBuffer b = ByteBuffer.allocate(2 + lengthBytes + (mask ? 4 : 0) + n);
-        b.put((byte) (0x80 | (rsv1 ? 0x40 : 0) | opcode));
+        b.put((byte) ((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode));
         int maskBit = mask ? 0x80 : 0;
         if (lengthBytes == 0) {
             b.put((byte) (maskBit | n));

@@ -52,8 +52,9 @@ public final class PassThroughSession {
     private final long maxRecorded;
     private final InterceptPoint intercept;
     private final SessionFacts facts;
-    private final Host host = new Host();
+    private final SessionHost host;
     private final PublishOrder published;
+    private final ReadGates gates;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private final SessionEnding ending = new SessionEnding();
@@ -84,6 +85,8 @@ public final class PassThroughSession {
         this.sockets = sockets;
         this.onEnded = onEnded;
         this.published = new PublishOrder(bus);
+        this.gates = new ReadGates(sockets);
+        this.host = new SessionHost(this, sockets, gates);
         for (Direction d : Direction.values()) {
             passages.put(d, new Passage(d, new FrameTap(id, d, extensions, maxRecordedBytes, budget, clock)));
         }
@@ -95,6 +98,9 @@ public final class PassThroughSession {
 
     /** True if {@code d} may be read now; if not, {@code resume} runs once it may (the capture bus drained). */
     public boolean mayRead(Direction d, Runnable resume) {
+        if (!gates.mayRead(d, resume)) { // a rule stalls or throttles this sender
+            return false;
+        }
         Passage p = passages.get(d);
         if (p.mode != null) {
             synchronized (this) {
@@ -122,6 +128,7 @@ public final class PassThroughSession {
      */
     public ByteBuffer[] onRead(Direction d, ByteBuffer read) {
         Passage p = passages.get(d);
+        gates.read(d, read.remaining());
         List<RecordedFrame> frames = new ArrayList<>(2);
         ByteBuffer[] out;
         boolean closingNow;
@@ -229,27 +236,46 @@ public final class PassThroughSession {
             return seqOf;
         }
         Injection.Message m = (Injection.Message) what;
-        Passage p = passages.get(d);
-        synchronized (this) {
-            if (ended || closing || p.swallowing || p.closeSeen || p.shutDown) {
-                seqOf.completeExceptionally(new IllegalStateException("session " + id + " is closing or closed"));
-                return seqOf;
-            }
-            if (p.mode == null) {
-                enter(p);
-            }
-            boolean masked = d == Direction.CLIENT_TO_SERVER;
-            RecordedFrame recorded = new RecordedFrame(id, 0, clock.nowMicros(), d, m.type(), m.payload(), 1, null,
-                    new WireShape(MessageEncoder.opcode(m.type()), 0, m.payload().length, m.payload().length, false, masked),
-                    Provenance.INJECTED);
-            p.mode.inject(m.type(), m.payload(), recorded, seqOf::complete);
+        RecordedFrame recorded = new RecordedFrame(id, 0, clock.nowMicros(), d, m.type(), m.payload(), 1, null,
+                new WireShape(MessageEncoder.opcode(m.type()), 0, m.payload().length, m.payload().length, false,
+                        d == Direction.CLIENT_TO_SERVER), Provenance.INJECTED);
+        if (!send(d, m.type(), m.payload(), recorded, seqOf::complete)) {
+            seqOf.completeExceptionally(new IllegalStateException("session " + id + " is closing or closed"));
         }
-        flush(d);
         return seqOf;
     }
 
+    /** Sends the user's or a rule's message at the next message boundary; false when closing. Not under this lock. */
+    boolean send(Direction d, FrameType type, byte[] payload, RecordedFrame recorded, java.util.function.LongConsumer numbered) {
+        Passage p = passages.get(d);
+        synchronized (this) {
+            if (ended || closing || p.swallowing || p.closeSeen || p.shutDown) {
+                return false;
+            }
+            (p.mode == null ? enter(p) : p.mode).inject(type, payload, recorded, numbered);
+        }
+        flush(d);
+        return true;
+    }
+
+    /** Cuts both connections without a close frame (a rule's abort); {@code why} says so in the session's end. */
+    void abort(String why) {
+        synchronized (this) {
+            noteEnding(ClosedBy.PROXY, null, null, why);
+        }
+        hangUp();
+    }
+
+    /** Numbers and queues {@code frame} of direction {@code d} for publishing; {@code written} false while its write is to come. */
+    void record(Direction d, RecordedFrame frame, boolean written) {
+        synchronized (this) {
+            queue(passages.get(d), frame, written);
+            drain();
+        }
+    }
+
     /** Writes what an intercepted direction's outbox holds, if the receiver's connection is free. */
-    private void flush(Direction d) {
+    void flush(Direction d) {
         Passage p = passages.get(d);
         ByteBuffer[] bytes;
         synchronized (this) {
@@ -514,7 +540,6 @@ public final class PassThroughSession {
         ending.note(by, code, reason, why);
     }
 
-
     /** Numbers {@code frame} and queues it for publishing (see {@link PublishOrder}); called under this lock. */
     private long queue(Passage p, RecordedFrame frame, boolean done) {
         return published.queue(p.inFlight, frame, done);
@@ -523,32 +548,6 @@ public final class PassThroughSession {
     private void drain() {
         published.drain();
     }
-
-    /** What an intercepted direction asks of its session. */
-    private final class Host implements InterceptedDirection.Host {
-        @Override
-        public Object lock() {
-            return PassThroughSession.this;
-        }
-
-        @Override
-        public void record(Direction d, RecordedFrame frame, boolean written) {
-            queue(passages.get(d), frame, written);
-            drain();
-        }
-
-        @Override
-        public void closeSession(int code, String reason, String why) {
-            // Decided under the lock; closing writes, so it runs after the lock is let go.
-            sockets.schedule(java.time.Duration.ZERO, () -> closeByProxy(code, reason, why));
-        }
-
-        @Override
-        public void flush(Direction d) {
-            PassThroughSession.this.flush(d);
-        }
-    }
-
 
     private ByteBuffer closeFrame(Direction d) {
         return ProxyClose.frame(d, proxyCloseCode, proxyCloseReason);

@@ -17,6 +17,8 @@ import dev.sockscope.wire.FrameType;
 class MessageLaneTest {
     private InterceptPoint point;
     private final List<String> carriedOut = new ArrayList<>();
+    /** The timer the lanes ask for delays: the test runs its tasks when it says time has passed. */
+    private final List<Runnable> timers = new ArrayList<>();
     private Lane client;
     private Lane server;
 
@@ -52,6 +54,17 @@ class MessageLaneTest {
         public int queuedBehind() {
             return lane.queuedBehind();
         }
+
+        @Override
+        public void later(java.time.Duration delay, Runnable task) {
+            timers.add(task);
+        }
+    }
+
+    private void timersFire() {
+        List<Runnable> due = new ArrayList<>(timers);
+        timers.clear();
+        due.forEach(Runnable::run);
     }
 
     private static String describe(Decision d) {
@@ -60,6 +73,9 @@ class MessageLaneTest {
         }
         if (d instanceof Decision.Close c) {
             return "close " + c.code();
+        }
+        if (d instanceof Decision.Delay delay) {
+            return "delay " + delay.after().toMillis();
         }
         return d instanceof Decision.Drop ? "drop" : d instanceof Decision.Hold ? "hold" : "forward";
     }
@@ -181,5 +197,52 @@ class MessageLaneTest {
         assertThat(carriedOut).isEmpty();
         point.release(point.held().get(0).id(), Decision.FORWARD);
         assertThat(carriedOut).containsExactly("x1:forward", "close:forward");
+    }
+
+    private void delaySource(long millis, boolean reorder) {
+        point.addSource(new DecisionSource() {
+            @Override
+            public Decision decide(InterceptedMessage message) {
+                return message.text().startsWith("slow") ? new Decision.Delay(java.time.Duration.ofMillis(millis), reorder, null) : null;
+            }
+
+            @Override
+            public boolean active() {
+                return true;
+            }
+        });
+    }
+
+    @Test
+    void aDelayedMessageBlocksItsLaneUntilItsTimerAndTheOnesBehindItFollowInOrder() {
+        delaySource(60_000, false);
+        client.offer("first");
+        client.offer("slow 1");
+        client.offer("behind");
+        server.offer(Direction.SERVER_TO_CLIENT, "other lane");
+        assertThat(carriedOut).containsExactly("first:forward", "other lane:forward");
+        assertThat(point.held()).as("a delay is not a hold for the user").isEmpty();
+        assertThat(client.lane.queuedBehind()).isEqualTo(1);
+        timersFire();
+        assertThat(carriedOut).containsExactly("first:forward", "other lane:forward", "slow 1:delay 60000", "behind:forward");
+        assertThat(client.lane.empty()).isTrue();
+    }
+
+    @Test
+    void aDelayThatMayReorderDoesNotBlockItsLane() {
+        delaySource(60_000, true);
+        client.offer("slow 1");
+        client.offer("behind");
+        assertThat(timers).as("its carrier waits, not the lane").isEmpty();
+        assertThat(carriedOut).containsExactly("slow 1:delay 60000", "behind:forward");
+    }
+
+    @Test
+    void abandoningALaneThatWaitsForADelayLeavesNothingToRelease() {
+        delaySource(60_000, false);
+        client.offer("slow 1");
+        assertThat(client.lane.abandon()).containsExactly("slow 1");
+        timersFire();
+        assertThat(carriedOut).isEmpty();
     }
 }

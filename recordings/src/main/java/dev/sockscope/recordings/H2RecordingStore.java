@@ -240,13 +240,7 @@ public final class H2RecordingStore implements RecordingStore {
 
     /** Removes a session's rows from the index (its recording file is replayed into it again). */
     synchronized void forgetIndexOf(long sessionId) throws SQLException {
-        for (String sql : List.of("DELETE FROM block_index WHERE session_id = ?", "DELETE FROM frame_blocks WHERE session_id = ?",
-                "DELETE FROM replays WHERE replay_id = ?", "DELETE FROM sessions WHERE id = ?")) {
-            try (PreparedStatement ps = writer.prepareStatement(sql)) {
-                ps.setLong(1, sessionId);
-                ps.executeUpdate();
-            }
-        }
+        JournalReplay.forget(writer, sessionId);
         writer.commit();
     }
 

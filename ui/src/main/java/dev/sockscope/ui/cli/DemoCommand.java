@@ -52,6 +52,9 @@ public final class DemoCommand implements Callable<Integer> {
     boolean exit;
 
     @Mixin
+    RulesOption rules = new RulesOption();
+
+    @Mixin
     UiOption ui = new UiOption();
 
     @Option(names = "--no-ui", description = "Do not start the web inspector.")
@@ -81,9 +84,19 @@ public final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         AutoCloseable inspector;
+        dev.sockscope.proxy.rules.RuleFiles ruleFiles = null;
         try {
-            inspector = noUi ? () -> { } : ui.startBeside(runtime, registry, out);
+            ruleFiles = rules.attach(runtime.relay().intercept(), registry, spec.commandLine());
+            AutoCloseable app = noUi ? () -> { } : ui.startBeside(runtime, registry, out, ruleFiles);
+            dev.sockscope.proxy.rules.RuleFiles watched = ruleFiles;
+            inspector = () -> {
+                watched.close();
+                app.close();
+            };
         } catch (Exception e) {
+            if (ruleFiles != null) {
+                ruleFiles.close();
+            }
             runtime.close();
             sims.close();
             throw e;
@@ -100,6 +113,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("sockscope demo: started five protocol simulators, each behind the proxy:");
         started.print(out);
         out.println("sockscope demo: recording to " + runtime.store().directory());
+        String rulesLine = rules.announce(ruleFiles);
+        if (rulesLine != null) {
+            out.println(rulesLine);
+        }
         out.flush();
         long before = runtime.store().sessions(1).stream().mapToLong(r -> r.id()).max().orElse(0);
         for (String line : new ScriptedClients().runAll(proxied)) {

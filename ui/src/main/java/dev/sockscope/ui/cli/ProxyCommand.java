@@ -109,6 +109,9 @@ public final class ProxyCommand implements Callable<Integer> {
     boolean terminate;
 
     @Mixin
+    RulesOption rules = new RulesOption();
+
+    @Mixin
     UiOption ui = new UiOption();
 
     @Option(names = "--no-ui", description = "Do not start the web inspector.")
@@ -154,9 +157,19 @@ public final class ProxyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AutoCloseable inspector;
+        dev.sockscope.proxy.rules.RuleFiles ruleFiles = null;
         try {
-            inspector = noUi ? () -> { } : ui.startBeside(runtime, registry, out);
+            ruleFiles = rules.attach(runtime.relay().intercept(), registry, spec.commandLine());
+            AutoCloseable app = noUi ? () -> { } : ui.startBeside(runtime, registry, out, ruleFiles);
+            dev.sockscope.proxy.rules.RuleFiles watched = ruleFiles;
+            inspector = () -> {
+                watched.close();
+                app.close();
+            };
         } catch (Exception e) {
+            if (ruleFiles != null) {
+                ruleFiles.close();
+            }
             // Nothing was relayed yet: the one line that says why is the error's, not a stop report.
             runtime.reportStopTo(line -> { });
             runtime.close();
@@ -181,6 +194,10 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         out.println("sockscope: recording to " + runtime.store().directory()
                 + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
+        String rulesLine = rules.announce(ruleFiles);
+        if (rulesLine != null) {
+            out.println(rulesLine);
+        }
         out.println("sockscope: press Ctrl-C to stop");
         out.flush();
         stop.awaitOr(failed);

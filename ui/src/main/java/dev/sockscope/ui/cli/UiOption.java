@@ -33,12 +33,21 @@ public final class UiOption {
      * Closing the handle stops both. A taken port closes nothing else: the caller decides.
      */
     AutoCloseable startBeside(ProxyRuntime runtime, ProtocolRegistry registry, PrintWriter out) throws IOException {
+        return startBeside(runtime, registry, out, null);
+    }
+
+    /** The same, with the rules of the run for the Rules page and {@code /api/rules} (null: none). */
+    AutoCloseable startBeside(ProxyRuntime runtime, ProtocolRegistry registry, PrintWriter out,
+                              dev.sockscope.proxy.rules.RuleFiles rules) throws IOException {
         DecodedLiveSource live = DecodedLiveSource.attach(runtime.decoded());
         InProcessActions actions = new InProcessActions(runtime, registry);
         try {
             InspectorApp app = start(runtime.store(), live, registry, out, actions);
             app.recordingLag(runtime::lag);
             app.intercept(runtime.relay(), new dev.sockscope.ui.intercept.DecodedLabels(registry));
+            if (rules != null) {
+                app.rules(rules);
+            }
             AutoCloseable announced = announce(runtime, app);
             return () -> {
                 announced.close();

@@ -28,6 +28,7 @@ public final class InspectorApp implements AutoCloseable {
     private final Javalin app;
     private final StatusApi status;
     private final InterceptApi intercept = new InterceptApi();
+    private final RulesApi rules = new RulesApi();
     private boolean started;
 
     public InspectorApp(RecordingStore store, LiveSource liveSource, ProtocolRegistry registry, InspectorOptions options) {
@@ -83,6 +84,9 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.delete("/api/intercept/breakpoints/{id}", intercept::removeBreakpoint);
             config.routes.post("/api/intercept/held/{id}", intercept::release);
             config.routes.post("/api/intercept/held/{id}/label", intercept::label);
+            config.routes.get("/api/rules", rules::state);
+            config.routes.put("/api/rules", rules::replace);
+            config.routes.post("/api/rules/{name}/enabled", rules::setEnabled);
             config.routes.sse("/api/live", live::connect);
             config.routes.get("/api/openapi.json", openApi::serve);
             config.routes.exception(ApiError.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
@@ -128,6 +132,12 @@ public final class InspectorApp implements AutoCloseable {
      */
     public InspectorApp intercept(dev.sockscope.proxy.Relay relay, dev.sockscope.proxy.intercept.MessageLabels labels) {
         intercept.attach(relay, labels);
+        return this;
+    }
+
+    /** The rules of the proxy this inspector runs beside ({@code /api/rules}); without them those routes answer 409. */
+    public InspectorApp rules(dev.sockscope.proxy.rules.RuleFiles files) {
+        rules.attach(files);
         return this;
     }
 

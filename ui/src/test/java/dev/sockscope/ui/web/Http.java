@@ -47,6 +47,11 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    Answer put(String path, String contentType, String body, String... headers) {
+        return send(request(path, headers).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     Answer delete(String path, String... headers) {
         return send(request(path, headers).DELETE().build());
     }

@@ -121,10 +121,11 @@ class OpenApiDocumentTest {
             }
             String method = op.substring(0, op.indexOf(' '));
             String template = op.substring(op.indexOf(' ') + 1);
-            String path = template.replace("{id}", String.valueOf(chat.id)).replace("{seq}", "1") + "?zz_unknown=1";
+            String path = template.replace("{id}", String.valueOf(chat.id)).replace("{seq}", "1").replace("{name}", "r") + "?zz_unknown=1";
             Http.Answer a = switch (method) {
                 case "GET" -> http.get(path);
                 case "POST" -> http.post(path, "{}");
+                case "PUT" -> http.put(path, "application/json", "{}");
                 case "DELETE" -> http.delete(path);
                 default -> throw new AssertionError("no request for " + method);
             };

@@ -1,0 +1,127 @@
+package dev.sockscope.proxy.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.sockscope.capture.CaptureBus;
+import dev.sockscope.proxy.Relay;
+import dev.sockscope.proxy.RelayOptions;
+import dev.sockscope.proxy.Route;
+import dev.sockscope.proxy.demo.Simulators;
+import dev.sockscope.proxy.intercept.InterceptPoint;
+import dev.sockscope.proxy.intercept.MessageLabels;
+import dev.sockscope.proxy.jetty.JettyRelay;
+import dev.sockscope.proxy.jetty.SimulatorServer;
+import dev.sockscope.proxy.testing.DeflateClient;
+import dev.sockscope.proxy.testing.EventRecorder;
+import dev.sockscope.wire.Direction;
+import dev.sockscope.wire.Provenance;
+import dev.sockscope.wire.RecordedFrame;
+
+/**
+ * The issue's two example files against the demo's MAX simulator, through the real relay, with Jetty's client at its
+ * defaults (permessage-deflate): what the client sees and what is recorded. Rules whose relay mechanics are not merged
+ * yet (slow-login's delay, kill-after-history's close after the message) are checked as decided and counted only.
+ */
+class MaxRulesRelayTest {
+    private SimulatorServer sims;
+    private final List<Relay> relays = new ArrayList<>();
+    private final List<CaptureBus> buses = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        sims = SimulatorServer.start("127.0.0.1", Simulators.all());
+    }
+
+    @AfterEach
+    void stop() {
+        relays.forEach(r -> r.stop(Duration.ofSeconds(2)));
+        buses.forEach(b -> b.close(Duration.ofSeconds(5)));
+        sims.close();
+    }
+
+    private record Proxy(URI uri, RuleEngine engine, EventRecorder events) {
+    }
+
+    private Proxy proxy(long seed, String rules) throws Exception {
+        CaptureBus bus = new CaptureBus();
+        buses.add(bus);
+        EventRecorder events = new EventRecorder();
+        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        InterceptPoint point = InterceptPoint.withoutLabels();
+        RuleEngine engine = RuleEngineTest.engine(seed, rules);
+        point.addSource(engine);
+        Relay relay = JettyRelay.start(List.of(new Route("127.0.0.1", 0, sims.uri("max"))), null, RelayOptions.defaults(), bus,
+                new AtomicLong(1)::getAndIncrement, point);
+        relays.add(relay);
+        return new Proxy(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/websocket"), engine, events);
+    }
+
+    private static final String HANDSHAKE = "{\"cmd\":0,\"seq\":1,\"opcode\":6,\"payload\":{\"userAgent\":{\"deviceType\":\"WEB\"}}}";
+    private static final String LOGIN = "{\"cmd\":0,\"seq\":2,\"opcode\":19,\"payload\":{\"token\":\"An9xQ2hY7tLp0s-secret\",\"chatsCount\":40}}";
+    private static final String HEARTBEAT = "{\"cmd\":0,\"seq\":3,\"opcode\":1,\"payload\":{\"interactive\":false}}";
+
+    @Test
+    void renameRewritesTheProfileNameTheClientSeesAndTheRecordingKeepsTheOriginal() throws Exception {
+        Proxy p = proxy(1, RuleLoaderTest.ISSUE_SECOND);
+        try (DeflateClient c = DeflateClient.connect(p.uri())) {
+            c.send(HANDSHAKE);
+            c.send(LOGIN);
+            // The LOGIN answer and the NOTIF_SYNC push both carry the profile.
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() >= 3);
+            assertThat(c.extensions).contains("permessage-deflate");
+            assertThat(c.texts.get(1)).contains("\"opcode\":19").contains("\"name\":\"Mallory\"").doesNotContain("Anna");
+            assertThat(c.texts.get(2)).contains("\"opcode\":6").contains("\"name\":\"Mallory\"").doesNotContain("Anna");
+        }
+        RuleStatus rename = p.engine().status().get(1);
+        assertThat(rename.taken()).containsEntry("rewrite", 2L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> p.events().frames(1).stream()
+                .filter(f -> f.from() == Direction.SERVER_TO_CLIENT).count() >= 3);
+        RecordedFrame login = p.events().frames(1).stream()
+                .filter(f -> f.from() == Direction.SERVER_TO_CLIENT && f.text().contains("\"opcode\":19")).findFirst().orElseThrow();
+        assertThat(login.text()).contains("Mallory");
+        assertThat(login.provenance()).isNotNull();
+        assertThat(new String(login.provenance().original(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"name\":\"Anna\"");
+    }
+
+    /** Which of 16 sessions had their NOTIF_MESSAGE push (answer to a heartbeat) lost. */
+    private List<Integer> lostPushes(long seed) throws Exception {
+        Proxy p = proxy(seed, RuleLoaderTest.ISSUE_FIRST);
+        List<Integer> lost = new ArrayList<>();
+        for (int s = 1; s <= 16; s++) {
+            try (DeflateClient c = DeflateClient.connect(p.uri())) {
+                c.send(HANDSHAKE);
+                c.send(HEARTBEAT);
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() >= 2);
+                // The push follows the heartbeat's answer; a marker request after it says when everything has come.
+                c.send("{\"cmd\":0,\"seq\":9,\"opcode\":4242,\"payload\":{}}");
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.stream().anyMatch(t -> t.contains("\"seq\":9")));
+                if (c.texts.stream().noneMatch(t -> t.contains("\"opcode\":128"))) {
+                    lost.add(s);
+                }
+            }
+        }
+        long sessionsWithDrop = p.events().events().stream().filter(e -> e instanceof dev.sockscope.capture.CaptureEvent.FrameCaptured f
+                && f.frame().provenance() != null && f.frame().provenance().delivery() == Provenance.Delivery.DROPPED).count();
+        assertThat(sessionsWithDrop).as("each lost push is recorded as dropped").isEqualTo(lost.size());
+        assertThat(p.engine().status().get(1).taken().getOrDefault("drop", 0L)).isEqualTo(lost.size());
+        return lost;
+    }
+
+    @Test
+    void lossyPushLosesAboutHalfThePushesAndTheSameSeedLosesTheSameOnes() throws Exception {
+        List<Integer> first = lostPushes(2026);
+        assertThat(first.size()).as("lost of 16: " + first).isBetween(3, 13);
+        assertThat(lostPushes(2026)).isEqualTo(first);
+    }
+}

@@ -107,6 +107,14 @@ public sealed interface Decision {
     record Abort(Cause cause) implements Decision {
     }
 
+    /** Sent, and then the proxy closes the session (both sides) with this code and reason; nothing behind it goes. */
+    record CloseAfter(int code, String reason, Cause cause) implements Decision {
+    }
+
+    /** Sent, and once it is written both TCP connections are cut without a close frame; nothing behind it goes. */
+    record AbortAfter(Cause cause) implements Decision {
+    }
+
     /**
      * The message goes on, and from now on the sender of {@code direction} is not read (a slow consumer: TCP pushes
      * back on it) for {@code duration}, or until {@code releasedBy} completes, whichever comes first; both null: until
@@ -130,7 +138,7 @@ public sealed interface Decision {
     /**
      * Several at once, say a rewrite and a delay: content ({@link Replace}), timing ({@link Delay}), copies, framing,
      * what follows, stalls and throttles add up; of the fates ({@link Drop}, {@link Answer}, {@link Close},
-     * {@link Abort}) the last one counts. Never a {@link Hold}.
+     * {@link Abort}) the last one counts, and so of {@link CloseAfter} and {@link AbortAfter}. Never a {@link Hold}.
      */
     record All(List<Decision> steps) implements Decision {
         public All {

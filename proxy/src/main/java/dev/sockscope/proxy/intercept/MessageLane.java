@@ -58,7 +58,7 @@ public final class MessageLane<T> {
         headHold = 0;
         List<Outcome<T>> out = new ArrayList<>();
         out.add(new Outcome<>(w.message(), w.item(), decision, (System.nanoTime() - headHeldNanos) / 1000));
-        if (decision instanceof Decision.Close) {
+        if (Plan.endsSession(decision)) {
             closed = true;
             return out;
         }
@@ -92,7 +92,7 @@ public final class MessageLane<T> {
             queue.poll();
             waitingBytes -= w.message().payload().length;
             out.add(new Outcome<>(w.message(), w.item(), d, waited));
-            if (d instanceof Decision.Close) {
+            if (Plan.endsSession(d)) {
                 closed = true;
                 return out;
             }

@@ -14,22 +14,37 @@ import dev.sockscope.wire.FrameType;
  * @param fate      what becomes of the message: forwarded (perhaps changed), or one of the others
  * @param content   what is sent instead of the message, or null (its own bytes)
  * @param answer    for {@link Fate#ANSWER}: the reply that goes back to the sender
- * @param close     for {@link Fate#CLOSE}: the close
+ * @param close     for {@link Fate#CLOSE} or {@link Then#CLOSE}: the close
  * @param delay     how long after its arrival it goes (zero: now)
  * @param reorder   whether only it waits (later messages may overtake it)
  * @param copies    how many copies follow it
  * @param frames    how many frames carry it (0: as it came)
  * @param after     messages that follow it (and its copies) in its direction
  * @param effects   stalls and throttles, carried out as it goes
+ * @param then      what happens to the session once the message is sent: nothing, a close ({@code close}), an abort
  * @param by        who asked (the causes' sources, each once), or null when none said
  * @param words     what is done, for the recording ("delayed 250 ms"), by step
  */
 public record Plan(Fate fate, Decision.Replace content, Decision.Answer answer, Decision.Close close, Duration delay,
                    boolean reorder, int copies, int frames, List<Decision.InjectAfter> after, List<Decision> effects,
-                   String by, List<String> words) {
+                   Then then, String by, List<String> words) {
     /** What becomes of the message itself. */
     public enum Fate {
         FORWARD, DROP, ANSWER, CLOSE, ABORT
+    }
+
+    /** What happens to the session once the message went. */
+    public enum Then {
+        NOTHING, CLOSE, ABORT
+    }
+
+    /** Whether nothing of the direction goes after a message decided {@code d}: the session is closed or cut. */
+    public static boolean endsSession(Decision d) {
+        if (d instanceof Decision.All all) {
+            return all.steps().stream().anyMatch(Plan::endsSession);
+        }
+        return d instanceof Decision.Close || d instanceof Decision.Abort || d instanceof Decision.CloseAfter
+                || d instanceof Decision.AbortAfter;
     }
 
     /** The plan of {@code d}, never a hold. */
@@ -69,6 +84,7 @@ public record Plan(Fate fate, Decision.Replace content, Decision.Answer answer, 
         Decision.Replace content;
         Decision.Answer answer;
         Decision.Close close;
+        Then then = Then.NOTHING;
         Duration delay = Duration.ZERO;
         boolean reorder;
         int copies;
@@ -100,6 +116,13 @@ public record Plan(Fate fate, Decision.Replace content, Decision.Answer answer, 
             } else if (d instanceof Decision.Abort a) {
                 fate = Fate.ABORT;
                 said(a.cause(), null);
+            } else if (d instanceof Decision.CloseAfter x) {
+                then = Then.CLOSE;
+                close = new Decision.Close(x.code(), x.reason(), x.cause());
+                said(x.cause(), "then closed the session with " + x.code() + (x.reason() == null || x.reason().isEmpty() ? "" : " " + x.reason()));
+            } else if (d instanceof Decision.AbortAfter x) {
+                then = Then.ABORT;
+                said(x.cause(), "then aborted the connections");
             } else if (d instanceof Decision.Delay x) {
                 delay = delay.plus(x.after());
                 reorder |= x.reorder();
@@ -143,7 +166,7 @@ public record Plan(Fate fate, Decision.Replace content, Decision.Answer answer, 
             if (!after.isEmpty()) {
                 words.add((after.size() == 1 ? "1 message" : after.size() + " messages") + " injected after it");
             }
-            return new Plan(fate, content, answer, close, delay, reorder, copies, frames, List.copyOf(after), List.copyOf(effects),
+            return new Plan(fate, content, answer, close, delay, reorder, copies, frames, List.copyOf(after), List.copyOf(effects), then,
                     by.isEmpty() ? null : String.join(", ", by), List.copyOf(words));
         }
     }

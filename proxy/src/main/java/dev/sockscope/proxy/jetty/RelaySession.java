@@ -145,7 +145,7 @@ final class RelaySession implements OpenSessions.Live {
 
     /** A close reason must fit in a control frame: 123 bytes of UTF-8 (null stays null). */
     static String fitReason(String reason) {
-        return reason == null ? null : PassThroughSession.fitReason(reason);
+        return reason == null ? null : dev.sockscope.proxy.tap.ProxyClose.fitReason(reason);
     }
 
     /** One side of the session. Frames it receives are relayed to the other leg. */

@@ -61,9 +61,9 @@ final class InterceptedDirection implements HoldOwner {
 
     /**
      * Bytes to write and the frame they carry, recorded once written (null: nothing to record); {@code numbered} is told
-     * the frame's seq (an injection's caller waits for it).
+     * the frame's seq (an injection's caller waits for it); {@code then} runs once the write is done (or failed), or null.
      */
-    record Out(ByteBuffer bytes, RecordedFrame frame, java.util.function.LongConsumer numbered) {
+    record Out(ByteBuffer bytes, RecordedFrame frame, java.util.function.LongConsumer numbered, Runnable then) {
     }
 
     private final Direction direction;
@@ -288,8 +288,13 @@ final class InterceptedDirection implements HoldOwner {
     }
 
     private void out(ByteBuffer bytes, RecordedFrame frame, java.util.function.LongConsumer numbered) {
-        outbox.add(new Out(bytes, frame == null ? null : cut(frame), numbered));
+        outbox.add(new Out(bytes, frame == null ? null : cut(frame), numbered, null));
         outboxBytes += bytes.remaining();
+    }
+
+    /** Runs {@code then} once what the outbox holds now has been written. */
+    void afterWritten(Runnable then) {
+        outbox.add(new Out(ByteBuffer.allocate(0), null, null, then));
     }
 
     /** Everything in the outbox, to write now; the session records each frame in it. */

@@ -180,7 +180,7 @@ public final class PassThroughSession {
                 noteFrame(d, f);
                 queue(p, f, out.length == 0);
             }
-            drain();
+            published.drain();
             closingNow = closing;
         }
         if (closingNow) {
@@ -270,7 +270,7 @@ public final class PassThroughSession {
     void record(Direction d, RecordedFrame frame, boolean written) {
         synchronized (this) {
             queue(passages.get(d), frame, written);
-            drain();
+            published.drain();
         }
     }
 
@@ -278,6 +278,7 @@ public final class PassThroughSession {
     void flush(Direction d) {
         Passage p = passages.get(d);
         ByteBuffer[] bytes;
+        List<Runnable> then = new ArrayList<>(0);
         synchronized (this) {
             if (p.mode == null || p.writing || p.mode.passUntilBoundary || p.swallowing || ended || p.mode.outboxEmpty()) {
                 return;
@@ -288,6 +289,9 @@ public final class PassThroughSession {
             for (int i = 0; i < batch.size(); i++) {
                 InterceptedDirection.Out o = batch.get(i);
                 bytes[i] = o.bytes();
+                if (o.then() != null) {
+                    then.add(o.then());
+                }
                 if (o.frame() != null) {
                     long seq = queue(p, o.frame(), false);
                     if (o.numbered() != null) {
@@ -296,7 +300,10 @@ public final class PassThroughSession {
                 }
             }
         }
-        sockets.write(d, bytes, failure -> written(d, failure));
+        sockets.write(d, bytes, failure -> {
+            written(d, failure);
+            then.forEach(Runnable::run);
+        });
     }
 
     /** The write that {@link #onRead} asked for is done (failure null) or failed. */
@@ -313,7 +320,7 @@ public final class PassThroughSession {
                 pending.done = true;
             }
             p.inFlight.clear();
-            drain();
+            published.drain();
             if (failure != null && !hungUp) {
                 noteEnding(d == Direction.CLIENT_TO_SERVER ? ClosedBy.SERVER : ClosedBy.CLIENT, null, null,
                         "writing to the " + to + " failed: " + Describe.failure(failure));
@@ -440,7 +447,7 @@ public final class PassThroughSession {
                     queue(p, unfinished, true);
                 }
             }
-            drain();
+            published.drain();
             if (!ending.decided()) {
                 noteEnding(ClosedBy.PROXY, null, null, "the connections closed without a close handshake");
             }
@@ -545,10 +552,6 @@ public final class PassThroughSession {
         return published.queue(p.inFlight, frame, done);
     }
 
-    private void drain() {
-        published.drain();
-    }
-
     private ByteBuffer closeFrame(Direction d) {
         return ProxyClose.frame(d, proxyCloseCode, proxyCloseReason);
     }
@@ -567,10 +570,5 @@ public final class PassThroughSession {
 
     private static String join(String a, String b) {
         return a == null ? b : a + "; " + b;
-    }
-
-    /** A close reason must fit in a control frame: 123 bytes of UTF-8. */
-    public static String fitReason(String reason) {
-        return ProxyClose.fitReason(reason);
     }
 }

@@ -91,6 +91,7 @@ final class PlannedCarry {
                 String what = frame.type().isControl() ? frame.type().label() + " suppressed" : "dropped";
                 record(frame, by, said(plan, what), Provenance.Delivery.DROPPED, heldMicros);
                 effects(plan);
+                then(plan);
             }
             case ANSWER -> {
                 dir.touch(item);
@@ -100,6 +101,7 @@ final class PlannedCarry {
                 host.answer(back, a.type(), a.payload(), extra(frame, back, a.type(), a.payload(), by, "answered instead of the "
                         + (direction == Direction.CLIENT_TO_SERVER ? "upstream" : "client")));
                 effects(plan);
+                then(plan);
             }
             case CLOSE -> {
                 Decision.Close c = plan.close();
@@ -145,6 +147,20 @@ final class PlannedCarry {
                     x.cause() == null ? plan.by() : x.cause().source(), "injected after the message before it"));
         }
         effects(plan);
+        then(plan);
+    }
+
+    /** After the message (and what follows it) is written: the session's close, or the connections cut. */
+    private void then(Plan plan) {
+        String by = plan.by() == null ? "" : " (" + plan.by() + ")";
+        if (plan.then() == Plan.Then.CLOSE) {
+            Decision.Close c = plan.close();
+            // The proxy's close waits for what the outbox holds, then goes at the next boundary of each direction.
+            host.closeSession(c.code(), c.reason(), "closed after a message with " + c.code()
+                    + (c.reason() == null || c.reason().isEmpty() ? "" : " " + c.reason()) + by);
+        } else if (plan.then() == Plan.Then.ABORT) {
+            dir.afterWritten(() -> host.abort("aborted without a close frame after a message" + by));
+        }
     }
 
     /** What the plan's steps did (a delay, a rewrite), then what became of the message. */

@@ -10,7 +10,7 @@ import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.WireShape;
 
 /** The close frame the proxy sends itself (shutdown, idle timeout, the user's close), and how it is recorded. */
-final class ProxyClose {
+public final class ProxyClose {
     private ProxyClose() {
     }
 
@@ -35,7 +35,7 @@ final class ProxyClose {
     }
 
     /** A close reason must fit in a control frame: 123 bytes of UTF-8. */
-    static String fitReason(String reason) {
+    public static String fitReason(String reason) {
         if (reason == null) {
             return "";
         }

@@ -330,6 +330,40 @@ class RuleEffectsTest {
     }
 
     @Test
+    void theUpstreamsAnswerGoesThroughAndThenTheSessionClosesWith1011() throws Exception {
+        rules.fallback = m -> m.from() == Direction.SERVER_TO_CLIENT && m.text().equals("history")
+                ? new Decision.CloseAfter(1011, "chaos", CAUSE) : null;
+        send("history");
+        assertThat(upstream.nextFrame().text()).isEqualTo("history");
+        assertThat(nextText()).as("the answer first").isEqualTo("history");
+        CloseStatus seen = client.nextClose();
+        assertThat(seen.getCode()).isEqualTo(1011);
+        assertThat(seen.getReason()).isEqualTo("chaos");
+        assertThat(upstream.nextClose().getCode()).isEqualTo(1011);
+        long id = sessionId();
+        assertThat(events.awaitClosed(id).closeCode()).isEqualTo(1011);
+        RecordedFrame answer = data(id).stream().filter(f -> f.from() == Direction.SERVER_TO_CLIENT).findFirst().orElseThrow();
+        assertRule(answer, "then closed the session with 1011 chaos", Provenance.Delivery.DELIVERED);
+    }
+
+    @Test
+    void theUpstreamsAnswerGoesThroughAndThenBothConnectionsAreCut() throws Exception {
+        rules.fallback = m -> m.from() == Direction.SERVER_TO_CLIENT && m.text().equals("last words")
+                ? new Decision.AbortAfter(CAUSE) : null;
+        send("last words");
+        assertThat(upstream.nextFrame().text()).isEqualTo("last words");
+        assertThat(nextText()).as("the answer first").isEqualTo("last words");
+        assertThat(client.nextClose().getCode()).isEqualTo(1006);
+        assertThat(upstream.nextClose().getCode()).isEqualTo(1006);
+        long id = sessionId();
+        SessionEnd end = events.awaitClosed(id);
+        assertThat(end.error()).contains("aborted without a close frame after a message (rule chaos)");
+        assertThat(events.frames(id)).noneMatch(x -> x.type() == FrameType.CLOSE);
+        RecordedFrame answer = data(id).stream().filter(f -> f.from() == Direction.SERVER_TO_CLIENT).findFirst().orElseThrow();
+        assertRule(answer, "then aborted the connections", Provenance.Delivery.DELIVERED);
+    }
+
+    @Test
     void aRewriteAndADelayTogetherSendTheNewTextLateAndKeepTheOriginal() throws Exception {
         rules.byText.put("{\"name\":\"Alice\"}", new Decision.All(List.of(
                 new Decision.Replace("{\"name\":\"Mallory\"}".getBytes(StandardCharsets.UTF_8), FrameType.TEXT, CAUSE),

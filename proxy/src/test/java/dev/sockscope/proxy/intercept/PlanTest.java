@@ -46,6 +46,21 @@ class PlanTest {
     }
 
     @Test
+    void aCloseOrAbortAfterTheMessageForwardsItAndEndsTheLane() {
+        Decision d = new Decision.All(List.of(new Decision.Delay(Duration.ofMillis(10), false, SLOW),
+                new Decision.CloseAfter(1011, "chaos", SLOW)));
+        Plan p = Plan.of(d);
+        assertThat(p.fate()).isEqualTo(Plan.Fate.FORWARD);
+        assertThat(p.then()).isEqualTo(Plan.Then.CLOSE);
+        assertThat(p.close().code()).isEqualTo(1011);
+        assertThat(p.effect(null)).isEqualTo("delayed 10 ms; then closed the session with 1011 chaos");
+        assertThat(Plan.endsSession(d)).isTrue();
+        assertThat(Plan.of(new Decision.AbortAfter(SLOW)).then()).isEqualTo(Plan.Then.ABORT);
+        assertThat(Plan.endsSession(new Decision.Abort(SLOW))).isTrue();
+        assertThat(Plan.endsSession(new Decision.Duplicate(1, SLOW))).isFalse();
+    }
+
+    @Test
     void theUsersOwnDecisionsTakeThePlainPathsAndARulesDoNot() {
         assertThat(Plan.plain(Decision.FORWARD)).isTrue();
         assertThat(Plan.plain(Decision.DROP)).isTrue();

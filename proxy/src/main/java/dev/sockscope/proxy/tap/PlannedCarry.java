@@ -123,7 +123,7 @@ final class PlannedCarry {
         byte[] payload = plan.payloadOr(frame.payload());
         ByteBuffer bytes;
         int fragments = frame.fragments();
-        if (plan.frames() > 0) {
+        if (plan.frames() > 0 && !type.isControl()) { // a control frame is never fragmented
             dir.touch(item);
             bytes = MessageEncoder.fragments(direction, type, payload, plan.frames());
             fragments = plan.frames();

@@ -37,9 +37,14 @@ public final class MessageLane<T> {
 
     /**
      * The next message of this direction. With {@code decide} false (a close frame, a control frame nobody asked for,
-     * a message that began before intercepting did) it is not offered to the sources but still keeps its place.
+     * a message that began before intercepting did) it is not offered to the sources but still keeps its place, unless
+     * a decision closed the lane: then it goes at once.
      */
     public List<Outcome<T>> offer(InterceptedMessage message, T item, boolean decide) {
+        if (closed && !decide) {
+            // The session is closing: a peer's close frame goes on past what waits (which never will).
+            return List.of(new Outcome<>(message, item, Decision.FORWARD, 0));
+        }
         queue.add(new Waiting<>(message, item, decide, System.nanoTime()));
         waitingBytes += message.payload().length;
         if (headHold != 0 || closed) {

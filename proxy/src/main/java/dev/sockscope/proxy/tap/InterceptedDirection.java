@@ -127,6 +127,11 @@ final class InterceptedDirection implements HoldOwner {
         return lane.waitingBytes() + outboxBytes + planned.backlog();
     }
 
+    /** Nothing waits here any more: all that was read has been written (or recorded as not). */
+    boolean sentAll() {
+        return lane.empty() && outbox.isEmpty();
+    }
+
     boolean outboxEmpty() {
         return outbox.isEmpty();
     }

@@ -462,6 +462,9 @@ public final class PassThroughSession {
         Passage p = passages.get(d);
         ByteBuffer close;
         synchronized (this) {
+            if (p.closeSeen && !p.writing && p.mode != null && p.mode.sentAll()) {
+                p.closeWanted = false; // its sender's own close went through: the proxy's would be one too many
+            }
             if (!p.closeWanted || p.swallowing || p.writing || p.eof || p.closeSeen
                     || (p.mode == null ? !p.tap.atFrameBoundary() : p.mode.passUntilBoundary || !p.mode.outboxEmpty())) {
                 return;

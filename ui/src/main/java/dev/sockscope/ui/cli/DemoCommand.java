@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("sockscope demo: started five protocol simulators, each behind the proxy:");
         started.print(out);
-        out.println("sockscope demo: recording to " + runtime.store().directory());
+        out.println("sockscope demo: recording to " + runtime.location());
         out.flush();
         long before = runtime.store().sessions(1).stream().mapToLong(r -> r.id()).max().orElse(0);
         for (String line : new ScriptedClients().runAll(proxied)) {
@@ -115,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("sockscope demo: recorded " + sessions.size() + " sessions:");
         recorded.print(out);
-        String dbArg = " --db " + runtime.store().directory();
+        String dbArg = " --db " + runtime.location();
         out.println("sockscope demo: look at them with, for example:");
         out.println("    java -jar ui/target/sockscope.jar frames " + sessions.get(0).id() + dbArg);
         out.println("    java -jar ui/target/sockscope.jar frames " + sessions.get(1).id() + dbArg + " --tree");

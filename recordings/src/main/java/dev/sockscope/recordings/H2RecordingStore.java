@@ -216,7 +216,15 @@ public final class H2RecordingStore implements RecordingStore {
 
     /** Catches the index up (or rebuilds it) as a writer would, alone, for a reader that found it behind or damaged. */
     private static void catchUpAlone(Path dir, String url) throws RecordingException {
-        openIndex(dir, url).close();
+        H2RecordingStore store = openIndex(dir, url);
+        try {
+            // Ended now, as the next proxy would: otherwise every reader would find them left open and build them again.
+            store.closeOrphans();
+        } catch (SQLException e) {
+            throw new RecordingException("cannot end the sessions left open in " + dir + ": " + rootMessage(e), e);
+        } finally {
+            store.close();
+        }
     }
 
     private static boolean setAsideLiveCopy(Path dir) throws RecordingException {
@@ -365,7 +373,8 @@ public final class H2RecordingStore implements RecordingStore {
         } catch (SQLException e) {
             closeQuietly(writer); // the pool closes only the connections it holds: an open one keeps the database open
             pool.dispose();
-            throw new RecordingException("cannot open the recordings in " + dir + ": " + e.getMessage(), e);
+            throw new RecordingException(dir + " was copied from a folder whose proxy was running, and its recording index"
+                    + " cannot be set aside to build a new one from the recording files: " + e.getMessage(), e);
         }
     }
 

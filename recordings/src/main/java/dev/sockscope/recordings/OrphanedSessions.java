@@ -26,7 +26,7 @@ final class OrphanedSessions {
 
     /**
      * Ends them now, by the proxy, with an error that says so, at the time of their last frame. Only the writer does
-     * this, while it holds the file exclusively; a session whose recording process is still alive (the same pid,
+     * this, while it holds the file exclusively (a proxy, or a reader that caught the index up alone); a session whose recording process is still alive (the same pid,
      * started at the same time) is left alone.
      */
     static void end(Connection writer) throws SQLException {
@@ -62,7 +62,7 @@ final class OrphanedSessions {
         }
     }
 
-    private static boolean stillAlive(long pid, Long processStarted) {
+    static boolean stillAlive(long pid, Long processStarted) {
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
         if (p.isEmpty() || !p.get().isAlive()) {
             return false;

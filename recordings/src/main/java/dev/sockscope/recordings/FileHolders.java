@@ -41,12 +41,29 @@ final class FileHolders {
                 if (command.length() > 160) {
                     command = command.substring(0, 160) + "…";
                 }
-                out.add("process " + pid + (pid == self ? " (this one)" : "") + ": " + command);
+                out.add("process " + pid + (pid == self ? " (this one" + ownThreads() + ")" : "") + ": " + command);
             }
         } catch (IOException | RuntimeException e) {
             return out;
         }
         return out;
+    }
+
+    /**
+     * This process holding a folder it is opening is a defect: H2's threads (a database left open has its background
+     * writer) and where they are, for the report.
+     */
+    private static String ownThreads() {
+        StringBuilder b = new StringBuilder();
+        for (var t : Thread.getAllStackTraces().entrySet()) {
+            String name = t.getKey().getName();
+            if (name.contains("MVStore") || name.contains("H2")) {
+                StackTraceElement[] stack = t.getValue();
+                b.append("; thread '").append(name).append("' at ")
+                        .append(stack.length > 0 ? stack[0] + (stack.length > 1 ? " < " + stack[1] : "") : "?");
+            }
+        }
+        return b.toString();
     }
 
     private static boolean holds(Path fds, Path target) {

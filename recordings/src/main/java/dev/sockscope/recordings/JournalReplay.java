@@ -64,8 +64,11 @@ final class JournalReplay {
         return out;
     }
 
-    /** Whether some file holds more than the index does (a reader then asks for a catch-up). */
+    /** Whether some file holds more than the index does, or a recorder left sessions open (a reader then asks for a catch-up). */
     static boolean behind(Connection c, Path dir) throws SQLException, IOException {
+        if (!leftOpen(c).isEmpty()) {
+            return true; // a recorder that ended without closing them: what its index holds of them is not to be trusted
+        }
         Map<Long, Long> ends = indexed(c);
         for (Map.Entry<Long, Path> f : files(dir).entrySet()) {
             long size = Files.size(f.getValue());
@@ -77,19 +80,24 @@ final class JournalReplay {
     }
 
     /**
-     * Sessions left open (their recorder died) whose index holds a block's summary without its frames or the other way
-     * round: seen once in about 150 kills, H2 having kept part of its last transactions. Their index is built anew from
-     * their recording files.
+     * Sessions left open, their recorder gone: their index is
+     * built anew from their recording files, whatever it holds. After a kill, H2 has been seen to keep part of its last
+     * transactions (once in about 150 kills, a block's summary without its frames), and what it kept of a session that
+     * was being written cannot be told from what it lost; the recording files can.
      */
-    static List<Long> halfIndexed(Connection c) throws SQLException {
+    static List<Long> leftOpen(Connection c) throws SQLException {
         List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.id FROM sessions s WHERE s.ended_at IS NULL"
-                + " AND s.journal_end IS NOT NULL"
-                + " AND (SELECT COUNT(*) FROM block_index b WHERE b.session_id = s.id)"
-                + " <> (SELECT COUNT(*) FROM frame_blocks f WHERE f.session_id = s.id)");
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, recorder_pid, recorder_started_at FROM sessions"
+                + " WHERE ended_at IS NULL AND journal_end IS NOT NULL");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(rs.getLong(1));
+                long pid = rs.getLong(2);
+                boolean noPid = rs.wasNull();
+                long started = rs.getLong(3);
+                Long startedOrNull = rs.wasNull() ? null : started;
+                if (noPid || !OrphanedSessions.stillAlive(pid, startedOrNull)) {
+                    out.add(rs.getLong(1));
+                }
             }
         }
         return out;
@@ -110,10 +118,10 @@ final class JournalReplay {
     static Outcome catchUp(Connection c, Path dir) throws SQLException, IOException {
         Map<Long, Long> ends = indexed(c);
         Map<Long, Path> files = files(dir);
-        for (long id : halfIndexed(c)) {
+        for (long id : leftOpen(c)) {
             if (files.containsKey(id)) {
-                LOG.warn("the index of session {} holds part of a block (its recorder was killed as it wrote): built anew"
-                        + " from {}", id, files.get(id));
+                LOG.info("session {} was being recorded when its recorder ended without closing it: its index is built"
+                        + " anew from {}", id, files.get(id));
                 forget(c, id);
                 ends.remove(id);
             }

@@ -24,7 +24,7 @@ import java.util.Set;
  * The writer's side (append, forget) is used by the store's writer alone; reading is safe from any thread and any
  * process on the folder.
  */
-final class PayloadFiles implements AutoCloseable {
+class PayloadFiles implements AutoCloseable {
     /** Payloads of at least this many bytes go to the session's file; smaller ones stay in the (deflated) block. */
     static final int MIN_EXTERNAL = 64 << 10;
     static final String FOLDER = "payloads";

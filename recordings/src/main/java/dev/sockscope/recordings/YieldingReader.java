@@ -14,7 +14,7 @@ import dev.sockscope.secrets.SecretMasker;
 /**
  * A long-lived reader of a recordings folder ({@code sockscope ui}) that gives the folder up to a proxy. Reading the
  * file itself locks it, so a proxy started on the folder would wait and then fail. A proxy that finds the file locked
- * asks for it ({@link H2RecordingStore#HANDOVER_REQUEST}); this reader then closes the file, waits for the proxy to
+ * asks for it ({@link H2Folder#HANDOVER_REQUEST}); this reader then closes the file, waits for the proxy to
  * serve the folder, and reads through the proxy's local server from then on. When that proxy stops, it opens the file
  * again. Calls made meanwhile wait for the new store (up to {@link #WAIT_MS}).
  */
@@ -53,6 +53,11 @@ public final class YieldingReader implements RecordingStore {
         return directory;
     }
 
+    @Override
+    public String location() {
+        return directory.toString();
+    }
+
     /** Whether calls go through a running proxy's server (otherwise to the file, or nowhere during a handover). */
     public synchronized boolean throughProxy() {
         return current != null && served;
@@ -63,7 +68,7 @@ public final class YieldingReader implements RecordingStore {
             try {
                 TimeUnit.MILLISECONDS.sleep(WATCH_MS);
                 String proxy = LocalServer.findLive(directory).map(LocalServer.Announcement::url).orElse(null);
-                boolean asked = H2RecordingStore.handoverRequested(directory);
+                boolean asked = H2Folder.handoverRequested(directory);
                 boolean onFile = isOnFile();
                 if (onFile && asked) {
                     LOG.info("a proxy is starting on {}: handing the recordings over to it", directory);
@@ -112,7 +117,7 @@ public final class YieldingReader implements RecordingStore {
             }
         }
         long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (waitForHandover && H2RecordingStore.handoverRequested(directory)
+        while (waitForHandover && H2Folder.handoverRequested(directory)
                 && System.currentTimeMillis() < deadline && !isClosed()) {
             TimeUnit.MILLISECONDS.sleep(WATCH_MS / 4);
         }

@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.ProtocolRegistry;
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.StoreLocation;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Conversation;
 import dev.sockscope.wire.Handshake;
@@ -64,7 +66,7 @@ public final class ClassDataTraining {
 
     /** MAX's golden session as a proxy would have recorded it, decoded by the same stage. */
     private static void record(Path dir) throws Exception {
-        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+        try (RecordingStore store = Stores.openWriter(new StoreLocation.Folder(dir))) {
             long start = System.currentTimeMillis() * 1000;
             Handshake h = new Handshake("/websocket", null, List.of(), 101, List.of(), null, List.of());
             List<CaptureEvent> events = new ArrayList<>();

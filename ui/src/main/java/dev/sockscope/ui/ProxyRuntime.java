@@ -24,7 +24,9 @@ import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.jetty.JettyRelay;
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.StoreLocation;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.Recorder;
 import dev.sockscope.recordings.RecordingException;
 
@@ -43,7 +45,8 @@ public final class ProxyRuntime implements AutoCloseable {
      */
     static final Duration STAGE_LINGER = Duration.ofMillis(2);
 
-    private final H2RecordingStore store;
+    private final RecordingStore store;
+    private final StoreLocation location;
     private final CaptureBus bus;
     private final DecodingStage decoding;
     private final Relay relay;
@@ -53,9 +56,10 @@ public final class ProxyRuntime implements AutoCloseable {
     private volatile Consumer<String> say = LOG::info;
     private boolean closed;
 
-    private ProxyRuntime(H2RecordingStore store, CaptureBus bus, DecodingStage decoding, Recorder writer,
+    private ProxyRuntime(RecordingStore store, StoreLocation location, CaptureBus bus, DecodingStage decoding, Recorder writer,
                          EventBus<DecodedEvent>.Subscription recorder, Relay relay, RecordingOptions recording) {
         this.store = store;
+        this.location = location;
         this.bus = bus;
         this.decoding = decoding;
         this.writer = writer;
@@ -83,7 +87,14 @@ public final class ProxyRuntime implements AutoCloseable {
     /** As above, with how long recording may hold the relay and the stop up. */
     public static ProxyRuntime start(List<Route> routes, ForwardProxy forward, RelayOptions options, RecordingOptions recording,
                                      Path db, boolean keepSecrets, ProtocolRegistry protocols) throws RecordingException, IOException {
-        H2RecordingStore store = H2RecordingStore.open(db);
+        return start(routes, forward, options, recording, new StoreLocation.Folder(db), keepSecrets, protocols);
+    }
+
+    /** As above, recording into the store at {@code location} (a folder or a team database). */
+    public static ProxyRuntime start(List<Route> routes, ForwardProxy forward, RelayOptions options, RecordingOptions recording,
+                                     StoreLocation location, boolean keepSecrets, ProtocolRegistry protocols)
+            throws RecordingException, IOException {
+        RecordingStore store = Stores.openWriter(location);
         CaptureBus bus = new CaptureBus(recording.recordWait());
         DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
                 EventBus.Limits.forThisHeap().withLinger(STAGE_LINGER));
@@ -94,7 +105,7 @@ public final class ProxyRuntime implements AutoCloseable {
             dev.sockscope.proxy.intercept.InterceptPoint intercept = new dev.sockscope.proxy.intercept.InterceptPoint(
                     new dev.sockscope.ui.intercept.DecodedLabels(protocols), new dev.sockscope.wire.MicroClock());
             Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId, intercept);
-            return new ProxyRuntime(store, bus, decoding, writer, recorder, relay, recording);
+            return new ProxyRuntime(store, location, bus, decoding, writer, recorder, relay, recording);
         } catch (IOException | RuntimeException e) {
             bus.close(Duration.ofSeconds(5));
             store.close();
@@ -106,8 +117,13 @@ public final class ProxyRuntime implements AutoCloseable {
         return relay;
     }
 
-    public H2RecordingStore store() {
+    public RecordingStore store() {
         return store;
+    }
+
+    /** Where the store is: a recordings folder, or a team database. */
+    public StoreLocation location() {
+        return location;
     }
 
     /** The relay's bus; it fails when the recorder behind the decoding stage fails. */

@@ -2,6 +2,8 @@ package dev.sockscope.ui.cli;
 
 import java.nio.file.Path;
 
+import dev.sockscope.recordings.StoreLocation;
+
 import picocli.CommandLine.Option;
 
 /** {@code --db DIR}: where recordings live. Default: $SOCKSCOPE_DB, else ~/.sockscope/recordings. */
@@ -19,5 +21,10 @@ public final class DbOption {
             return Path.of(env);
         }
         return Path.of(System.getProperty("user.home"), ".sockscope", "recordings");
+    }
+
+    /** The store to open. */
+    public StoreLocation location() {
+        return new StoreLocation.Folder(directory());
     }
 }

@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("sockscope demo: started five protocol simulators, each behind the proxy:");
         started.print(out);
-        out.println("sockscope demo: recording to " + runtime.store().directory());
+        out.println("sockscope demo: recording to " + runtime.location());
         String rulesLine = rules.announce(ruleFiles);
         if (rulesLine != null) {
             out.println(rulesLine);
@@ -132,7 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("sockscope demo: recorded " + sessions.size() + " sessions:");
         recorded.print(out);
-        String dbArg = " --db " + runtime.store().directory();
+        String dbArg = " --db " + runtime.location();
         out.println("sockscope demo: look at them with, for example:");
         out.println("    java -jar ui/target/sockscope.jar frames " + sessions.get(0).id() + dbArg);
         out.println("    java -jar ui/target/sockscope.jar frames " + sessions.get(1).id() + dbArg + " --tree");

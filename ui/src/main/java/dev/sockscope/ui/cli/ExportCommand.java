@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.ui.exchange.HarExport;
 import dev.sockscope.ui.exchange.JsonlExport;
@@ -44,12 +45,12 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (H2RecordingStore store = H2RecordingStore.openReader(db.directory())) {
+        try (RecordingStore store = Stores.openReader(db.location())) {
             List<SessionRecord> sessions = new ArrayList<>();
             for (long id : sessionIds) {
                 var found = store.session(id);
                 if (found.isEmpty()) {
-                    spec.commandLine().getErr().println("sockscope: no session " + id + " in " + store.directory()
+                    spec.commandLine().getErr().println("sockscope: no session " + id + " in " + store.location()
                             + " (see 'sockscope sessions')");
                     return 2;
                 }

@@ -19,7 +19,8 @@ import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.FrameFilter;
 import dev.sockscope.recordings.FramePage;
 import dev.sockscope.recordings.FrameQuery;
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.SearchRegex;
 import dev.sockscope.recordings.SessionRecord;
@@ -122,7 +123,7 @@ public final class FramesCommand implements Callable<Integer> {
      * before decoding existed are decoded now, through the same decoding the recorder uses, from the session's start
      * (correlation needs every frame), and filtered here by the same filter.
      */
-    private void forEachFrame(H2RecordingStore store, SessionRecord session, Supplier<ProtocolRegistry> registry, FrameFilter filter,
+    private void forEachFrame(RecordingStore store, SessionRecord session, Supplier<ProtocolRegistry> registry, FrameFilter filter,
                               Set<Long> unanswered, Consumer<StoredFrame> action) throws RecordingException {
         List<StoredFrame> head = store.storedFrames(sessionId, 0, 1);
         boolean undecoded = !head.isEmpty() && head.get(0).decoding() == null;
@@ -165,10 +166,10 @@ public final class FramesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Supplier<ProtocolRegistry> registry = protocols.lazily(); // only --tree and old recordings decode
-        try (H2RecordingStore store = H2RecordingStore.openReader(db.directory())) {
+        try (RecordingStore store = Stores.openReader(db.location())) {
             var found = store.session(sessionId);
             if (found.isEmpty()) {
-                spec.commandLine().getErr().println("sockscope: no session " + sessionId + " in " + store.directory()
+                spec.commandLine().getErr().println("sockscope: no session " + sessionId + " in " + store.location()
                         + " (see 'sockscope sessions')");
                 return 2;
             }

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.ui.exchange.HarFile;
 import dev.sockscope.ui.exchange.HarImport;
 import dev.sockscope.ui.exchange.HarImporter;
@@ -56,7 +57,7 @@ public final class ImportCommand implements Callable<Integer> {
             return throughRunningProxy(running.get(), out, err);
         }
         var registry = protocols.load();
-        try (H2RecordingStore store = H2RecordingStore.open(db.directory())) {
+        try (RecordingStore store = Stores.openWriter(db.location())) {
             for (Path file : files) {
                 HarImporter.Imported imported;
                 try {

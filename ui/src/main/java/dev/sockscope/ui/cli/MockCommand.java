@@ -82,7 +82,7 @@ public final class MockCommand implements Callable<Integer> {
         }
         StopOnSignal stop = new StopOnSignal(mock);
         out.println("sockscope mock: serving sessions " + sessionIds + " on ws://" + mock.listen()
-                + "; what clients do is recorded in " + mock.directory());
+                + "; what clients do is recorded in " + mock.location());
         out.println("sockscope mock: press Ctrl-C to stop");
         out.flush();
         stop.await();

@@ -192,7 +192,7 @@ public final class ProxyCommand implements Callable<Integer> {
                     + (intercept.isEmpty() ? ", intercepting TLS to every host" : ", intercepting TLS to " + String.join(", ", intercept))
                     + " with the CA in " + forward.ca().certificateFile() + " ('sockscope ca' says how to trust it)");
         }
-        out.println("sockscope: recording to " + runtime.store().directory()
+        out.println("sockscope: recording to " + runtime.location()
                 + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
         String rulesLine = rules.announce(ruleFiles);
         if (rulesLine != null) {

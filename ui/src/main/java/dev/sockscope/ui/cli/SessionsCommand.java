@@ -4,7 +4,8 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.ui.views.Json;
 import dev.sockscope.ui.views.Preview;
@@ -35,7 +36,7 @@ public final class SessionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (H2RecordingStore store = H2RecordingStore.openReader(db.directory())) {
+        try (RecordingStore store = Stores.openReader(db.location())) {
             List<SessionRecord> sessions = store.sessions(limit);
             if (json) {
                 out.println(Json.write(sessions.stream().map(SessionView::of).toList()));
@@ -58,7 +59,7 @@ public final class SessionsCommand implements Callable<Integer> {
                         note);
             }
             if (t.size() == 0) {
-                out.println("No sessions recorded in " + store.directory() + " yet.");
+                out.println("No sessions recorded in " + store.location() + " yet.");
             } else {
                 t.print(out);
             }

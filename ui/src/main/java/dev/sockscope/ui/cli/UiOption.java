@@ -67,11 +67,14 @@ public final class UiOption {
      * is logged, not fatal.
      */
     private static AutoCloseable announce(ProxyRuntime runtime, InspectorApp app) {
+        if (!(runtime.location() instanceof dev.sockscope.recordings.StoreLocation.Folder folder)) {
+            return () -> { }; // only a folder is held by one process; the command line opens a database itself
+        }
         try {
-            return RunningInspector.announce(runtime.store().directory(), app.baseUrl(), app.token());
+            return RunningInspector.announce(folder.directory(), app.baseUrl(), app.token());
         } catch (IOException e) {
             org.slf4j.LoggerFactory.getLogger(UiOption.class).warn("cannot announce the inspector in {}: {}; replay, import and mock"
-                    + " on this folder will wait for this proxy to stop", runtime.store().directory(), e.getMessage());
+                    + " on this folder will wait for this proxy to stop", folder.directory(), e.getMessage());
             return () -> { };
         }
     }

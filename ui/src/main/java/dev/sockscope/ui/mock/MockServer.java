@@ -13,12 +13,14 @@ import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.demo.Simulator;
 import dev.sockscope.proxy.jetty.SimulatorServer;
 import dev.sockscope.proxy.mock.RecordedUpstream;
-import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.StoreLocation;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.ui.ProxyRuntime;
+import dev.sockscope.ui.RecordingOptions;
 
 /**
  * Recorded sessions served as the upstream ({@code sockscope mock}): a {@link RecordedUpstream} hosted like the demo's
@@ -30,13 +32,13 @@ public final class MockServer implements AutoCloseable {
     private final Relay relay;
     /** The runtime this mock started and stops; null for a mock inside a running proxy's runtime. */
     private final ProxyRuntime owned;
-    private final Path directory;
+    private final StoreLocation location;
 
-    private MockServer(SimulatorServer upstream, Relay relay, ProxyRuntime owned, Path directory) {
+    private MockServer(SimulatorServer upstream, Relay relay, ProxyRuntime owned, StoreLocation location) {
         this.upstream = upstream;
         this.relay = relay;
         this.owned = owned;
-        this.directory = directory;
+        this.location = location;
     }
 
     /** Thrown when a session to serve is not in the folder. */
@@ -50,15 +52,23 @@ public final class MockServer implements AutoCloseable {
                                    RecordedUpstream.Unmatched unmatched, RecordedUpstream.Latency latency,
                                    Consumer<String> report)
             throws RecordingException, IOException, NoSuchSession {
+        return start(new StoreLocation.Folder(db), sessionIds, listenHost, listenPort, protocols, unmatched, latency, report);
+    }
+
+    /** A mock of its own, read from and recorded into the store at {@code db}. */
+    public static MockServer start(StoreLocation db, List<Long> sessionIds, String listenHost, int listenPort, ProtocolRegistry protocols,
+                                   RecordedUpstream.Unmatched unmatched, RecordedUpstream.Latency latency,
+                                   Consumer<String> report)
+            throws RecordingException, IOException, NoSuchSession {
         RecordedUpstream mock;
-        try (H2RecordingStore store = H2RecordingStore.openReader(db)) {
+        try (RecordingStore store = Stores.openReader(db)) {
             mock = upstreamOf(store, sessionIds, protocols, unmatched, latency, report);
         }
         SimulatorServer upstream = SimulatorServer.start("127.0.0.1", List.<Simulator<?>>of(mock));
         try {
             ProxyRuntime runtime = ProxyRuntime.start(List.of(new Route(listenHost, listenPort, upstream.uri(mock.name()))),
-                    RelayOptions.defaults(), db, false, protocols);
-            return new MockServer(upstream, runtime.relay(), runtime, runtime.store().directory());
+                    null, RelayOptions.defaults(), RecordingOptions.DEFAULTS, db, false, protocols);
+            return new MockServer(upstream, runtime.relay(), runtime, runtime.location());
         } catch (RecordingException | IOException | RuntimeException e) {
             upstream.close();
             throw e;
@@ -77,20 +87,20 @@ public final class MockServer implements AutoCloseable {
         SimulatorServer upstream = SimulatorServer.start("127.0.0.1", List.<Simulator<?>>of(mock));
         try {
             Relay relay = runtime.startRelay(List.of(new Route(listenHost, listenPort, upstream.uri(mock.name()))), RelayOptions.defaults());
-            return new MockServer(upstream, relay, null, runtime.store().directory());
+            return new MockServer(upstream, relay, null, runtime.location());
         } catch (IOException | RuntimeException e) {
             upstream.close();
             throw e;
         }
     }
 
-    private static RecordedUpstream upstreamOf(H2RecordingStore store, List<Long> sessionIds, ProtocolRegistry protocols,
+    private static RecordedUpstream upstreamOf(RecordingStore store, List<Long> sessionIds, ProtocolRegistry protocols,
                                                RecordedUpstream.Unmatched unmatched, RecordedUpstream.Latency latency,
                                                Consumer<String> report) throws RecordingException, NoSuchSession {
         List<RecordedUpstream.Recording> recordings = new ArrayList<>();
         for (long id : sessionIds) {
             SessionRecord s = store.session(id).orElseThrow(() -> new NoSuchSession("no session " + id + " in "
-                    + store.directory() + " (see 'sockscope sessions')"));
+                    + store.location() + " (see 'sockscope sessions')"));
             recordings.add(new RecordedUpstream.Recording(s, frames(store, id)));
         }
         return new RecordedUpstream(recordings, protocols, store.masker(), unmatched, latency, report);
@@ -101,9 +111,9 @@ public final class MockServer implements AutoCloseable {
         return relay.boundRoutes().get(0).listen();
     }
 
-    /** The recordings folder the mock reads and records into. */
-    public Path directory() {
-        return directory;
+    /** The store the mock reads and records into. */
+    public StoreLocation location() {
+        return location;
     }
 
     private static List<StoredFrame> frames(RecordingStore store, long id) throws RecordingException {

@@ -25,7 +25,6 @@ import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.jetty.ReplayClient;
-import dev.sockscope.recordings.H2RecordingStore;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.recordings.SessionRecord;
@@ -84,9 +83,9 @@ public final class Replayer {
 
     /** @param route a relay with the one route to the upstream, or null to start one (and stop it after) */
     private static Result run(ProxyRuntime runtime, Relay route, long sessionId, ProtocolRegistry registry, Options o) throws Exception {
-        H2RecordingStore store = runtime.store();
+        RecordingStore store = runtime.store();
         SessionRecord original = store.session(sessionId).orElseThrow(() -> new CannotReplay("no session " + sessionId
-                + " in " + store.directory() + " (see 'sockscope sessions')"));
+                + " in " + store.location() + " (see 'sockscope sessions')"));
         List<StoredFrame> frames = all(store, sessionId);
         ReplayPlan plan = ReplayPlan.of(original, frames, o.headers(), o.query(), o.set());
         ReplayWatcher watcher = new ReplayWatcher();

@@ -90,8 +90,28 @@ class MaxRulesRelayTest {
         RecordedFrame login = p.events().frames(1).stream()
                 .filter(f -> f.from() == Direction.SERVER_TO_CLIENT && f.text().contains("\"opcode\":19")).findFirst().orElseThrow();
         assertThat(login.text()).contains("Mallory");
-        assertThat(login.provenance()).isNotNull();
+        assertThat(login.provenance().origin()).isEqualTo(Provenance.Origin.RULE);
+        assertThat(login.provenance().by()).isEqualTo("rule rename");
         assertThat(new String(login.provenance().original(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"name\":\"Anna\"");
+    }
+
+    @Test
+    void slowLoginDelaysTheLoginAnswerByOneAndAHalfSecondsAndSaysSoInTheRecording() throws Exception {
+        Proxy p = proxy(1, RuleLoaderTest.ISSUE_FIRST);
+        try (DeflateClient c = DeflateClient.connect(p.uri())) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            long sent = System.nanoTime();
+            c.send(LOGIN);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.stream().anyMatch(t -> t.contains("\"opcode\":19")));
+            long waitedMillis = (System.nanoTime() - sent) / 1_000_000;
+            assertThat(waitedMillis).isBetween(1500L, 4000L);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> p.events().frames(1).stream()
+                .anyMatch(f -> f.from() == Direction.SERVER_TO_CLIENT && f.text().contains("\"opcode\":19")));
+        RecordedFrame login = p.events().frames(1).stream()
+                .filter(f -> f.from() == Direction.SERVER_TO_CLIENT && f.text().contains("\"opcode\":19")).findFirst().orElseThrow();
+        assertThat(login.provenance().ruleSays()).isEqualTo("delayed 1500 ms by rule slow-login");
     }
 
     /** Which of 16 sessions had their NOTIF_MESSAGE push (answer to a heartbeat) lost. */
@@ -112,7 +132,8 @@ class MaxRulesRelayTest {
             }
         }
         long sessionsWithDrop = p.events().events().stream().filter(e -> e instanceof dev.sockscope.capture.CaptureEvent.FrameCaptured f
-                && f.frame().provenance() != null && f.frame().provenance().delivery() == Provenance.Delivery.DROPPED).count();
+                && f.frame().provenance() != null && f.frame().provenance().delivery() == Provenance.Delivery.DROPPED
+                && "rule lossy-push".equals(f.frame().provenance().by())).count();
         assertThat(sessionsWithDrop).as("each lost push is recorded as dropped").isEqualTo(lost.size());
         assertThat(p.engine().status().get(1).taken().getOrDefault("drop", 0L)).isEqualTo(lost.size());
         return lost;

@@ -46,6 +46,19 @@ export async function post(path, data) {
   return body;
 }
 
+/** PUT a body of `type`; an error answer throws ApiError with the app's own message. */
+export async function put(path, type, data) {
+  let response;
+  try {
+    response = await fetch(new URL(path, location.origin), {method: 'PUT', headers: {Accept: 'application/json', 'Content-Type': type}, body: data});
+  } catch (e) {
+    throw new ApiError(0, 'The inspector does not answer: is sockscope still running?');
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body?.error ?? `${response.status} ${response.statusText}`);
+  return body;
+}
+
 /** DELETE; an error answer throws ApiError. */
 export async function del(path) {
   let response;
@@ -75,4 +88,7 @@ export const api = {
   release: (id, body) => post(`/api/intercept/held/${id}`, body),
   heldLabel: (id, body) => post(`/api/intercept/held/${id}/label`, body),
   send: (id, body) => post(`/api/sessions/${id}/send`, body),
+  rules: signal => get('/api/rules', null, signal),
+  enableRule: (name, enabled) => post(`/api/rules/${encodeURIComponent(name)}/enabled`, {enabled}),
+  replaceRules: text => put('/api/rules', 'application/yaml', text),
 };

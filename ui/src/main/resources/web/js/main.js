@@ -5,6 +5,7 @@ import * as route from './route.js';
 import {sessionsPage} from './sessions-page.js';
 import {sessionPage} from './session-page.js';
 import {interceptPage} from './intercept-page.js';
+import {rulesPage} from './rules-page.js';
 import {watchRecordingLag} from './recording-lag.js';
 
 const view = document.getElementById('view');
@@ -18,8 +19,9 @@ function show() {
   page?.destroy();
   document.title = 'Sockscope';
   fill(crumbs, h('a', {href: '#/'}, 'Sessions'), r.page === 'session' ? [' / ', h('span', null, `Session ${r.id}`)] : null,
-      r.page === 'intercept' ? [' / ', h('span', null, 'Intercept')] : null);
-  page = r.page === 'session' ? sessionPage(view, r) : r.page === 'intercept' ? interceptPage(view) : sessionsPage(view, r);
+      r.page === 'intercept' ? [' / ', h('span', null, 'Intercept')] : null, r.page === 'rules' ? [' / ', h('span', null, 'Rules')] : null);
+  page = r.page === 'session' ? sessionPage(view, r) : r.page === 'intercept' ? interceptPage(view)
+      : r.page === 'rules' ? rulesPage(view) : sessionsPage(view, r);
 }
 
 window.addEventListener('popstate', show);

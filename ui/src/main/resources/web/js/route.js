@@ -2,6 +2,7 @@
 //   #/                          the sessions (#/?q=…&protocol=…&state=open&errors=true&sort=frames&dir=asc)
 //   #/sessions/12?label=LOGIN&frame=57&search=token&tab=charts
 //   #/intercept                 breakpoints and held messages
+//   #/rules                     the rules of the running proxy
 
 /** The route of a location hash: {page, id, params}. */
 export function parse(hash) {
@@ -10,11 +11,13 @@ export function parse(hash) {
   const m = path.match(/^\/sessions\/(\d+)\/?$/);
   if (m) return {page: 'session', id: Number(m[1]), params};
   if (/^\/intercept\/?$/.test(path)) return {page: 'intercept', id: null, params};
+  if (/^\/rules\/?$/.test(path)) return {page: 'rules', id: null, params};
   return {page: 'sessions', id: null, params};
 }
 
 export function format(route) {
-  const path = route.page === 'session' ? `/sessions/${route.id}` : route.page === 'intercept' ? '/intercept' : '/';
+  const path = route.page === 'session' ? `/sessions/${route.id}` : route.page === 'intercept' ? '/intercept'
+      : route.page === 'rules' ? '/rules' : '/';
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(route.params ?? {})) {
     if (v !== undefined && v !== null && v !== '' && v !== false) query.set(k, String(v));

@@ -21,10 +21,22 @@ import dev.sockscope.wire.RecordedFrame;
  * @param warningsOnly only frames with a note, a decoder warning, or a request the session ended without answering
  * @param sinceMicros  from this time on (µs since the epoch, inclusive)
  * @param untilMicros  up to this time (inclusive)
+ * @param rule         only frames this rule did something to (their provenance names it: {@code rule NAME})
  */
 public record FrameFilter(Direction from, Set<FrameType> types, String protocol, String label, Set<Kind> kinds,
-                          String text, Pattern regex, boolean warningsOnly, Long sinceMicros, Long untilMicros) {
+                          String text, Pattern regex, boolean warningsOnly, Long sinceMicros, Long untilMicros, String rule) {
     public static final FrameFilter ALL = new FrameFilter(null, Set.of(), null, null, Set.of(), null, null, false, null, null);
+
+    /** Without the rule criterion. */
+    public FrameFilter(Direction from, Set<FrameType> types, String protocol, String label, Set<Kind> kinds,
+                       String text, Pattern regex, boolean warningsOnly, Long sinceMicros, Long untilMicros) {
+        this(from, types, protocol, label, kinds, text, regex, warningsOnly, sinceMicros, untilMicros, null);
+    }
+
+    /** The same filter, only for frames {@code ruleName} touched (null: any). */
+    public FrameFilter withRule(String ruleName) {
+        return new FrameFilter(from, types, protocol, label, kinds, text, regex, warningsOnly, sinceMicros, untilMicros, ruleName);
+    }
 
     public FrameFilter {
         types = types == null ? Set.of() : Set.copyOf(types);
@@ -32,6 +44,7 @@ public record FrameFilter(Direction from, Set<FrameType> types, String protocol,
         label = blankToNull(label) == null ? null : label.toLowerCase(Locale.ROOT);
         protocol = blankToNull(protocol);
         text = blankToNull(text) == null ? null : text.toLowerCase(Locale.ROOT);
+        rule = blankToNull(rule);
     }
 
     private static String blankToNull(String s) {
@@ -41,7 +54,7 @@ public record FrameFilter(Direction from, Set<FrameType> types, String protocol,
     /** True when every frame matches: pages are then found by seq alone. */
     public boolean isAll() {
         return equals(ALL) || (from == null && types.isEmpty() && protocol == null && label == null && kinds.isEmpty()
-                && text == null && regex == null && !warningsOnly && sinceMicros == null && untilMicros == null);
+                && text == null && regex == null && !warningsOnly && sinceMicros == null && untilMicros == null && rule == null);
     }
 
     /** Whether the payload must be read to decide (a text or regex search). */
@@ -121,18 +134,35 @@ public record FrameFilter(Direction from, Set<FrameType> types, String protocol,
         return true;
     }
 
-    /** The text and regex searches, over the payload as text and the decoded summary. */
+    /** The rule criterion, then the text and regex searches, over the payload as text and the decoded summary. */
     public boolean matchesContent(StoredFrame f) {
+        RecordedFrame frame = f.frame();
+        if (rule != null && !touchedBy(frame, rule)) {
+            return false;
+        }
         if (!needsContent()) {
             return true;
         }
-        RecordedFrame frame = f.frame();
         String body = frame.type() == FrameType.BINARY ? "" : new String(frame.payload(), StandardCharsets.UTF_8);
         String summary = f.decoding() == null ? "" : f.decoding().summary();
         if (text != null && !containsIgnoreCase(body, text) && !containsIgnoreCase(summary, text)) {
             return false;
         }
         return regex == null || regex.matcher(body).find() || regex.matcher(summary).find();
+    }
+
+    /** Whether the frame's provenance names {@code rule} among who asked ({@code rule a, rule b}). */
+    static boolean touchedBy(RecordedFrame frame, String rule) {
+        String by = frame.provenance() == null ? null : frame.provenance().by();
+        if (by == null) {
+            return false;
+        }
+        for (String source : by.split(", ")) {
+            if (source.equals("rule " + rule)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,47 +1,65 @@
 package dev.sockscope.proxy.rules;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import dev.sockscope.proxy.intercept.Decision;
+import dev.sockscope.wire.Direction;
 
 /**
- * Turns a {@link Verdict} into what the relay can carry out today: forward, replace, drop, close. The other actions
- * (delay, duplicate, answer, inject, refragment, close or abort after the message, abort, stall, throttle) need
- * relay mechanics that are not in {@link Decision} yet: they are decided, drawn and counted, and listed as pending.
+ * Turns a {@link Verdict} into the relay's {@link Decision}s, each with the rule as its cause so that the recording
+ * says "delayed 250 ms by rule slow-login". A close or abort {@code after:} the message (forward, then close) has no
+ * relay mechanics yet: it is decided and counted, listed as pending, and the message goes on.
  */
 final class RelayDecisions {
-    /** The actions this class carries out. */
-    private static final Set<Class<? extends Action>> CARRIED = Set.of(Action.Drop.class, Action.Rewrite.class, Action.Suppress.class);
-
     private RelayDecisions() {
     }
 
     static boolean carried(Action a) {
-        return CARRIED.contains(a.getClass()) || (a instanceof Action.Close c && !c.afterForward());
+        return !afterForward(a);
     }
 
     static List<String> pending(List<Action> actions) {
-        return actions.stream().filter(a -> !carried(a)).map(a -> a instanceof Action.Close || a instanceof Action.Abort
-                ? a.label() + (afterForward(a) ? " after" : "") : a.label()).toList();
+        return actions.stream().filter(a -> !carried(a)).map(a -> a.label() + " after").toList();
     }
 
     private static boolean afterForward(Action a) {
         return (a instanceof Action.Close c && c.afterForward()) || (a instanceof Action.Abort ab && ab.afterForward());
     }
 
-    static Decision of(Verdict v) {
+    /** The decision for a message from {@code from} that the rule of {@code v} took. */
+    static Decision of(Verdict v, Direction from) {
+        Decision.Cause cause = Decision.Cause.rule(v.rule());
+        List<Decision> steps = new ArrayList<>();
         for (Action a : v.actions()) {
             if (a instanceof Action.Drop || a instanceof Action.Suppress) {
-                return Decision.DROP;
-            }
-            if (a instanceof Action.Close c && !c.afterForward()) {
-                return new Decision.Close(c.code(), c.reason());
+                steps.add(new Decision.Drop(cause));
+            } else if (a instanceof Action.Close c && !c.afterForward()) {
+                steps.add(new Decision.Close(c.code(), c.reason(), cause));
+            } else if (a instanceof Action.Abort ab && !ab.afterForward()) {
+                steps.add(new Decision.Abort(cause));
+            } else if (a instanceof Action.Delay d) {
+                steps.add(new Decision.Delay(Duration.ofNanos(v.delayMicros() * 1000), d.reorder(), cause));
+            } else if (a instanceof Action.Duplicate d) {
+                steps.add(new Decision.Duplicate(d.copies(), cause));
+            } else if (a instanceof Action.Rewrite && v.payload() != null && !v.type().isControl()) {
+                steps.add(new Decision.Replace(v.payload(), v.type(), cause));
+            } else if (a instanceof Action.Answer x) {
+                steps.add(new Decision.Answer(v.answer(), x.content().type(), cause));
+            } else if (a instanceof Action.Inject x) {
+                steps.add(new Decision.InjectAfter(v.inject(), x.content().type(), cause));
+            } else if (a instanceof Action.Refragment r) {
+                steps.add(new Decision.Refragment(r.frames(), cause));
+            } else if (a instanceof Action.Stall s) {
+                steps.add(new Decision.Stall(from, s.micros() == 0 ? null : Duration.ofNanos(s.micros() * 1000), cause));
+            } else if (a instanceof Action.Throttle t) {
+                steps.add(new Decision.Throttle(from, t.bytesPerSecond(), cause));
             }
         }
-        if (v.payload() != null && !v.type().isControl()) {
-            return new Decision.Replace(v.payload(), v.type());
+        if (steps.isEmpty()) {
+            return Decision.FORWARD;
         }
-        return Decision.FORWARD;
+        return steps.size() == 1 ? steps.get(0) : new Decision.All(steps);
     }
 }

@@ -113,7 +113,7 @@ public final class RuleEngine implements DecisionSource {
     @Override
     public Decision decide(InterceptedMessage message) {
         Verdict v = verdict(message);
-        return v == null ? null : RelayDecisions.of(v);
+        return v == null ? null : RelayDecisions.of(v, message.from());
     }
 
     /** What the rules decide for {@code message}, or null when no enabled rule takes it. */

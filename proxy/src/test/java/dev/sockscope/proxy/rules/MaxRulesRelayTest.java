@@ -90,8 +90,70 @@ class MaxRulesRelayTest {
         RecordedFrame login = p.events().frames(1).stream()
                 .filter(f -> f.from() == Direction.SERVER_TO_CLIENT && f.text().contains("\"opcode\":19")).findFirst().orElseThrow();
         assertThat(login.text()).contains("Mallory");
-        assertThat(login.provenance()).isNotNull();
+        assertThat(login.provenance().origin()).isEqualTo(Provenance.Origin.RULE);
+        assertThat(login.provenance().by()).isEqualTo("rule rename");
         assertThat(new String(login.provenance().original(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"name\":\"Anna\"");
+    }
+
+    @Test
+    void slowLoginDelaysTheLoginAnswerByOneAndAHalfSecondsAndSaysSoInTheRecording() throws Exception {
+        Proxy p = proxy(1, RuleLoaderTest.ISSUE_FIRST);
+        try (DeflateClient c = DeflateClient.connect(p.uri())) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            long sent = System.nanoTime();
+            c.send(LOGIN);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.stream().anyMatch(t -> t.contains("\"opcode\":19")));
+            long waitedMillis = (System.nanoTime() - sent) / 1_000_000;
+            assertThat(waitedMillis).isBetween(1500L, 4000L);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> p.events().frames(1).stream()
+                .anyMatch(f -> f.from() == Direction.SERVER_TO_CLIENT && f.text().contains("\"opcode\":19")));
+        RecordedFrame login = p.events().frames(1).stream()
+                .filter(f -> f.from() == Direction.SERVER_TO_CLIENT && f.text().contains("\"opcode\":19")).findFirst().orElseThrow();
+        assertThat(login.provenance().ruleSays()).isEqualTo("delayed 1500 ms by rule slow-login");
+    }
+
+    private static String example(String name) throws Exception {
+        return java.nio.file.Files.readString(RuleExamplesTest.EXAMPLES.resolve(name));
+    }
+
+    @Test
+    void theShippedExamplesDoWhatTheySayToTheMaxClient() throws Exception {
+        // stub-contacts: the proxy answers the contacts request with the request's seq; MAX never sees it.
+        Proxy stub = proxy(1, example("stub-contacts.yaml"));
+        try (DeflateClient c = DeflateClient.connect(stub.uri())) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            c.send("{\"cmd\":0,\"seq\":41,\"opcode\":32,\"payload\":{\"contactIds\":[8]}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() >= 2);
+            assertThat(c.texts.get(1)).isEqualTo("{\"cmd\":1,\"seq\":41,\"opcode\":32,\"payload\":{\"contacts\":[]}}");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> stub.events().frames(1).stream()
+                .anyMatch(f -> f.provenance() != null && "rule stub-contacts".equals(f.provenance().by())
+                        && f.from() == Direction.SERVER_TO_CLIENT));
+
+        // close-1011-mid-sync: the login is answered, then the session closes with 1011 instead of the sync push.
+        Proxy sync = proxy(1, example("close-1011-mid-sync.yaml"));
+        try (DeflateClient c = DeflateClient.connect(sync.uri())) {
+            c.send(HANDSHAKE);
+            c.send(LOGIN);
+            org.eclipse.jetty.websocket.core.CloseStatus closed = c.closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(closed.getCode()).isEqualTo(1011);
+            assertThat(closed.getReason()).isEqualTo("sync failed");
+            assertThat(c.texts).anyMatch(t -> t.contains("\"opcode\":19")).noneMatch(t -> t.contains("\"contacts\""));
+        }
+
+        // duplicated-message: the push after a heartbeat comes twice.
+        Proxy twice = proxy(1, example("duplicated-message.yaml"));
+        try (DeflateClient c = DeflateClient.connect(twice.uri())) {
+            c.send(HANDSHAKE);
+            c.send(HEARTBEAT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.stream().filter(t -> t.contains("\"opcode\":128")).count() == 2);
+            c.send("{\"cmd\":0,\"seq\":9,\"opcode\":4242,\"payload\":{}}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.stream().anyMatch(t -> t.contains("\"seq\":9")));
+            assertThat(c.texts.stream().filter(t -> t.contains("\"opcode\":128")).count()).isEqualTo(2);
+        }
     }
 
     /** Which of 16 sessions had their NOTIF_MESSAGE push (answer to a heartbeat) lost. */
@@ -112,7 +174,8 @@ class MaxRulesRelayTest {
             }
         }
         long sessionsWithDrop = p.events().events().stream().filter(e -> e instanceof dev.sockscope.capture.CaptureEvent.FrameCaptured f
-                && f.frame().provenance() != null && f.frame().provenance().delivery() == Provenance.Delivery.DROPPED).count();
+                && f.frame().provenance() != null && f.frame().provenance().delivery() == Provenance.Delivery.DROPPED
+                && "rule lossy-push".equals(f.frame().provenance().by())).count();
         assertThat(sessionsWithDrop).as("each lost push is recorded as dropped").isEqualTo(lost.size());
         assertThat(p.engine().status().get(1).taken().getOrDefault("drop", 0L)).isEqualTo(lost.size());
         return lost;

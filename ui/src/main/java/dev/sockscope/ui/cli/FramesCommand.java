@@ -86,6 +86,9 @@ public final class FramesCommand implements Callable<Integer> {
     @Option(names = "--regex", paramLabel = "REGEX", description = "Only frames whose payload or summary matches this regular expression, in RE2 syntax (no back references or lookaround; matching takes linear time).")
     String regex;
 
+    @Option(names = "--rule", paramLabel = "NAME", description = "Only frames this rule did something to (delayed, dropped, rewrote, sent...).")
+    String rule;
+
     @Option(names = "--after", paramLabel = "SEQ", defaultValue = "0", description = "Only frames after this seq (to page on from the last one shown).")
     long after;
 
@@ -115,7 +118,7 @@ public final class FramesCommand implements Callable<Integer> {
             kinds.forEach(x -> k.add(Kind.fromLabel(x)));
         }
         return new FrameFilter(from == null ? null : Direction.fromSender(from), t, null, label, k, text,
-                regex == null ? null : regexOption(), onlyWarnings, null, null);
+                regex == null ? null : regexOption(), onlyWarnings, null, null, rule);
     }
 
     /**

@@ -45,6 +45,9 @@ public final class MockCommand implements Callable<Integer> {
     @Mixin
     ProtocolsOption protocols = new ProtocolsOption();
 
+    @Mixin
+    RulesOption rules = new RulesOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -67,8 +70,14 @@ public final class MockCommand implements Callable<Integer> {
         }
         java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
         if (running.isPresent()) {
+            if (rules.given()) {
+                err.println("sockscope: --rules: " + db.directory() + " is recorded by a running proxy, and a mock inside it"
+                        + " runs without rules of its own; stop that proxy, or serve a copy of the folder");
+                return 2;
+            }
             return throughRunningProxy(running.get(), out, err);
         }
+        dev.sockscope.proxy.rules.RuleFiles ruleFiles = rules.given() ? rules.load(protocols.load(), spec.commandLine()) : null;
         MockServer mock;
         try {
             mock = MockServer.start(db.directory(), sessionIds, where.host(), where.port(), protocols.load(), answer, latency,
@@ -77,10 +86,20 @@ public final class MockCommand implements Callable<Integer> {
                         err.flush();
                     });
         } catch (MockServer.NoSuchSession e) {
+            if (ruleFiles != null) {
+                ruleFiles.close();
+            }
             err.println("sockscope: " + e.getMessage());
             return 2;
         }
-        StopOnSignal stop = new StopOnSignal(mock);
+        StopOnSignal stop;
+        if (ruleFiles != null) {
+            mock.withRules(ruleFiles.engine());
+            stop = new StopOnSignal(ruleFiles, mock);
+            out.println(rules.announce(ruleFiles));
+        } else {
+            stop = new StopOnSignal(mock);
+        }
         out.println("sockscope mock: serving sessions " + sessionIds + " on ws://" + mock.listen()
                 + "; what clients do is recorded in " + mock.location());
         out.println("sockscope mock: press Ctrl-C to stop");

@@ -74,6 +74,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ProtocolsOption protocols = new ProtocolsOption();
 
+    @Mixin
+    RulesOption rules = new RulesOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -97,13 +100,23 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
         if (running.isPresent()) {
+            if (rules.given()) {
+                err.println("sockscope: --rules: " + db.directory() + " is recorded by a running proxy, and a replay inside it"
+                        + " runs without rules of its own; stop that proxy, or replay from a copy of the folder");
+                return 2;
+            }
             return throughRunningProxy(running.get(), out, err);
+        }
+        dev.sockscope.proxy.rules.RuleFiles ruleFiles = rules.given() ? rules.load(protocols.load(), spec.commandLine()) : null;
+        if (ruleFiles != null) {
+            err.println(rules.announce(ruleFiles));
+            err.flush();
         }
         RelayOptions relay = RelayOptions.defaults().withInsecure(insecure).withConnectTimeout(Duration.ofSeconds(connectTimeoutSeconds));
         Replayer.Options options = new Replayer.Options(upstream, pace, Duration.ofSeconds(answerTimeoutSeconds), relay, ignored,
-                headers, query, set);
+                headers, query, set, ruleFiles == null ? null : ruleFiles.engine());
         Replayer.Result result;
-        try {
+        try (AutoCloseable watching = ruleFiles == null ? () -> { } : ruleFiles) {
             result = Replayer.run(db.directory(), sessionId, protocols.load(), options);
         } catch (ReplayPlan.MaskedSecrets e) {
             err.println("sockscope: nothing was sent: " + e.getMessage());

@@ -28,8 +28,20 @@ public final class RulesOption {
                     + " one, printed at start).")
     Long seed;
 
+    /** Whether {@code --rules} was given. */
+    boolean given() {
+        return !files.isEmpty();
+    }
+
     /** The files' rules as a source of the intercept point, watched for changes; a bad file is a usage error. */
     RuleFiles attach(InterceptPoint point, ProtocolRegistry registry, CommandLine cl) {
+        RuleFiles loaded = load(registry, cl);
+        point.addSource(loaded.engine());
+        return loaded;
+    }
+
+    /** The files' rules, watched for changes, for the caller to add to an intercept point; a bad file is a usage error. */
+    RuleFiles load(ProtocolRegistry registry, CommandLine cl) {
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong();
         RuleEngine engine = new RuleEngine(s, new DecodedLabels(registry));
         RuleFiles loaded;
@@ -38,7 +50,6 @@ public final class RulesOption {
         } catch (RuleFileException e) {
             throw new ParameterException(cl, "--rules " + e.getMessage());
         }
-        point.addSource(engine);
         PrintWriter err = cl.getErr();
         loaded.reportTo(line -> {
             err.println(line);

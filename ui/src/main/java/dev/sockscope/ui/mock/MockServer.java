@@ -106,6 +106,12 @@ public final class MockServer implements AutoCloseable {
         return new RecordedUpstream(recordings, protocols, store.masker(), unmatched, latency, report);
     }
 
+    /** Adds a source of decisions (a rules engine) for what the mock's relay carries: latency and faults on recorded answers. */
+    public MockServer withRules(dev.sockscope.proxy.intercept.DecisionSource rules) {
+        relay.intercept().addSource(rules);
+        return this;
+    }
+
     /** Where clients connect ({@code host:port}). */
     public String listen() {
         return relay.boundRoutes().get(0).listen();

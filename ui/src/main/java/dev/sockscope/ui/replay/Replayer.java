@@ -46,9 +46,15 @@ public final class Replayer {
     /**
      * @param speed         1 replays the recorded pauses, N divides them by N, 0 sends without pausing (max)
      * @param answerTimeout how long a frame waits for the answers that came before it in the recording
+     * @param rules         decides what the replay's relay does to the messages ({@code replay --rules}); null: nothing
      */
     public record Options(URI upstream, double speed, Duration answerTimeout, RelayOptions relay, List<FieldPattern> ignore,
-                          Map<String, String> headers, Map<String, String> query, Map<String, String> set) {
+                          Map<String, String> headers, Map<String, String> query, Map<String, String> set,
+                          dev.sockscope.proxy.intercept.DecisionSource rules) {
+        public Options(URI upstream, double speed, Duration answerTimeout, RelayOptions relay, List<FieldPattern> ignore,
+                       Map<String, String> headers, Map<String, String> query, Map<String, String> set) {
+            this(upstream, speed, answerTimeout, relay, ignore, headers, query, set, null);
+        }
     }
 
     /** The replay ran: the comparison, and what happened on the way (answers that never came in time, a refusal). */
@@ -90,6 +96,9 @@ public final class Replayer {
         ReplayPlan plan = ReplayPlan.of(original, frames, o.headers(), o.query(), o.set());
         ReplayWatcher watcher = new ReplayWatcher();
         Relay relay = route != null ? route : runtime.startRelay(List.of(new Route("127.0.0.1", 0, o.upstream())), o.relay());
+        if (o.rules() != null) {
+            relay.intercept().addSource(o.rules());
+        }
         EventBus<DecodedEvent>.Subscription watching = runtime.decoded().subscribe("replay", watcher,
                 EventBus.Delivery.LOSSLESS, EventBus.Limits.DEFAULT);
         List<String> notes = new ArrayList<>();

@@ -37,7 +37,7 @@ final class FramesApi {
      */
     static final int CHART_POINTS = 120;
     private static final String[] FILTERS = {"from", "type", "protocol", "label", "kind", "text", "regex", "warnings",
-            "sinceMicros", "untilMicros"};
+            "sinceMicros", "untilMicros", "rule"};
 
     private final RecordingStore store;
     private final ProtocolRegistry registry;
@@ -112,7 +112,7 @@ final class FramesApi {
         }
         return new FrameFilter(from, types, p.text("protocol"), p.text("label"), kinds, p.text("text"), pattern,
                 p.flag("warnings"), p.number("sinceMicros", Long.MIN_VALUE, Long.MAX_VALUE),
-                p.number("untilMicros", Long.MIN_VALUE, Long.MAX_VALUE));
+                p.number("untilMicros", Long.MIN_VALUE, Long.MAX_VALUE), p.text("rule"));
     }
 
     private static Set<Long> unanswered(SessionRecord s) {

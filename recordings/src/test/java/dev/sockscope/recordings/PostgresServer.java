@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  * binaries is created in a temporary folder, on a free loopback port, as user {@code nobody} when run as root (initdb
  * refuses root), and stopped and removed by {@link #close}. Without either, the test is skipped, saying why.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private final String baseUrl;
@@ -42,7 +42,7 @@ final class PostgresServer implements AutoCloseable {
         this.asUser = asUser;
     }
 
-    static PostgresServer start() throws Exception {
+    public static PostgresServer start() throws Exception {
         String url = System.getProperty("sockscope.pg.url");
         if (url != null && !url.isBlank()) {
             return new PostgresServer(url.replaceAll("/[^/?]*(\\?.*)?$", "/"), System.getProperty("sockscope.pg.user", "postgres"),
@@ -87,7 +87,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A new, empty database on the server, for one store. */
-    StoreLocation.Postgres newDatabase() throws SQLException {
+    public StoreLocation.Postgres newDatabase() throws SQLException {
         String name = "sockscope_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(baseUrl + "postgres", user, System.getenv("PGPASSWORD"));
              Statement st = c.createStatement()) {

@@ -65,13 +65,13 @@ public final class MockCommand implements Callable<Integer> {
             err.println("sockscope: --listen " + listen + ": the port is not a number (HOST:PORT)");
             return 2;
         }
-        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        java.util.Optional<RunningInspector> running = db.runningInspector();
         if (running.isPresent()) {
             return throughRunningProxy(running.get(), out, err);
         }
         MockServer mock;
         try {
-            mock = MockServer.start(db.directory(), sessionIds, where.host(), where.port(), protocols.load(), answer, latency,
+            mock = MockServer.start(db.location(), sessionIds, where.host(), where.port(), protocols.load(), answer, latency,
                     line -> {
                         err.println(line);
                         err.flush();

@@ -95,7 +95,7 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("sockscope: --ignore: " + e.getMessage());
             return 2;
         }
-        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        java.util.Optional<RunningInspector> running = db.runningInspector();
         if (running.isPresent()) {
             return throughRunningProxy(running.get(), out, err);
         }
@@ -104,7 +104,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 headers, query, set);
         Replayer.Result result;
         try {
-            result = Replayer.run(db.directory(), sessionId, protocols.load(), options);
+            result = Replayer.run(db.location(), sessionId, protocols.load(), options);
         } catch (ReplayPlan.MaskedSecrets e) {
             err.println("sockscope: nothing was sent: " + e.getMessage());
             return 2;

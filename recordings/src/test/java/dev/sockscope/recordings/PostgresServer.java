@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real PostgreSQL for tests. With {@code -Dsockscope.pg.url=jdbc:postgresql://HOST:PORT/DB} (user from
  * {@code -Dsockscope.pg.user}, else postgres; password from PGPASSWORD) the tests use that server, each in a database
- * of its own that it creates (the user needs CREATEDB). Otherwise a throwaway cluster of Debian's {@code postgresql}
+ * of its own that it creates (the user needs CREATEDB) and drops at {@link #close}. Otherwise a throwaway cluster of Debian's {@code postgresql}
  * binaries is created in a temporary folder, on a free loopback port, as user {@code nobody} when run as root (initdb
  * refuses root), and stopped and removed by {@link #close}. Without either, the test is skipped, saying why.
  */
@@ -33,6 +33,7 @@ public final class PostgresServer implements AutoCloseable {
     private final Path folder;
     private final Path bin;
     private final List<String> asUser;
+    private final List<String> created = new ArrayList<>();
 
     private PostgresServer(String baseUrl, String user, Path folder, Path bin, List<String> asUser) {
         this.baseUrl = baseUrl;
@@ -93,12 +94,14 @@ public final class PostgresServer implements AutoCloseable {
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
+        created.add(name);
         return new StoreLocation.Postgres(baseUrl + name, user, System.getenv("PGPASSWORD"));
     }
 
     @Override
     public void close() {
         if (folder == null) {
+            dropCreated(); // another's server: leave it as it was
             return;
         }
         try {
@@ -114,6 +117,17 @@ public final class PostgresServer implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("cannot remove " + folder + ": " + e.getMessage());
             }
+        }
+    }
+
+    private void dropCreated() {
+        try (Connection c = DriverManager.getConnection(baseUrl + "postgres", user, System.getenv("PGPASSWORD"));
+             Statement st = c.createStatement()) {
+            for (String name : created) {
+                st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            System.err.println("cannot drop the test databases " + created + ": " + e.getMessage());
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Optional;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.postgresql.ds.PGConnectionPoolDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,11 @@ public final class PgRecordingStore implements RecordingStore {
     /** Ids taken from the sequence at a time: one round trip per this many new sessions. */
     private static final int IDS_PER_FETCH = 16;
     private static final String KEY_SETTING = "masking_key";
+    /** Connections per process: the writer's, the lease's, and the inspector's readers. */
+    private static final int MAX_CONNECTIONS = 16;
 
     private final StoreLocation.Postgres location;
-    private final PGSimpleDataSource source;
+    private final JdbcConnectionPool source;
     private final DatabasePayloads payloads;
     private final SessionQueries sessions;
     private final FrameReads frames;
@@ -47,7 +50,7 @@ public final class PgRecordingStore implements RecordingStore {
     private final IndexWriter planner;
     private final Deque<Long> freeIds = new ArrayDeque<>();
 
-    private PgRecordingStore(StoreLocation.Postgres location, PGSimpleDataSource source, SecretMasker masker,
+    private PgRecordingStore(StoreLocation.Postgres location, JdbcConnectionPool source, SecretMasker masker,
             RecorderLease lease, Connection writer) {
         this.location = location;
         this.source = source;
@@ -68,7 +71,7 @@ public final class PgRecordingStore implements RecordingStore {
 
     static PgRecordingStore openWriter(StoreLocation.Postgres location, String host, String proxyName, Duration heartbeat,
             Duration leaseTime) throws RecordingException {
-        PGSimpleDataSource source = migrated(location);
+        JdbcConnectionPool source = migrated(location);
         RecorderLease lease = null;
         Connection writer = null;
         try {
@@ -82,30 +85,38 @@ public final class PgRecordingStore implements RecordingStore {
                 lease.close();
             }
             closeQuietly(writer);
+            source.dispose();
             throw new RecordingException("cannot record into " + location + ": " + e.getMessage(), e);
         }
     }
 
     /** Opens the store for reading (the command line, an inspector); reading a store with no schema yet creates it. */
     public static PgRecordingStore openReader(StoreLocation.Postgres location) throws RecordingException {
-        PGSimpleDataSource source = migrated(location);
+        JdbcConnectionPool source = migrated(location);
         try {
             SecretMasker masker = sharedKey(source, false).map(SecretMasker::withKey).orElseGet(SecretMasker::ephemeral);
             return new PgRecordingStore(location, source, masker, null, null);
         } catch (SQLException e) {
+            source.dispose();
             throw new RecordingException("cannot read " + location + ": " + e.getMessage(), e);
         }
     }
 
-    private static PGSimpleDataSource migrated(StoreLocation.Postgres location) throws RecordingException {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setUrl(location.jdbcUrl());
-        source.setUser(location.user());
+    /**
+     * Connections to the store, kept open for reuse (H2's pool works over any driver's pooled connections): an
+     * inspector's request then costs no TCP and authentication round trips.
+     */
+    private static JdbcConnectionPool migrated(StoreLocation.Postgres location) throws RecordingException {
+        PGConnectionPoolDataSource driver = new PGConnectionPoolDataSource();
+        driver.setUrl(location.jdbcUrl());
+        driver.setUser(location.user());
         if (location.password() != null) {
-            source.setPassword(location.password());
+            driver.setPassword(location.password());
         }
-        source.setApplicationName("sockscope");
-        source.setConnectTimeout(10);
+        driver.setApplicationName("sockscope");
+        driver.setConnectTimeout(10);
+        JdbcConnectionPool source = JdbcConnectionPool.create(driver);
+        source.setMaxConnections(MAX_CONNECTIONS);
         try {
             Flyway.configure(PgRecordingStore.class.getClassLoader())
                     .dataSource(source)
@@ -113,13 +124,14 @@ public final class PgRecordingStore implements RecordingStore {
                     .load()
                     .migrate();
         } catch (FlywayException e) {
+            source.dispose();
             throw new RecordingException("cannot open or upgrade the team store " + location + ": " + rootMessage(e), e);
         }
         return source;
     }
 
     /** The store's masking key; a writer creates it if the store has none (the first writer's key wins). */
-    private static Optional<byte[]> sharedKey(PGSimpleDataSource source, boolean create) throws SQLException {
+    private static Optional<byte[]> sharedKey(JdbcConnectionPool source, boolean create) throws SQLException {
         try (Connection c = source.getConnection()) {
             if (create) {
                 byte[] key = new byte[32];
@@ -292,6 +304,7 @@ public final class PgRecordingStore implements RecordingStore {
             lease.close();
         }
         closeQuietly(writer);
+        source.dispose();
     }
 
     private void rollback() {

@@ -30,9 +30,10 @@ public sealed interface StoreLocation {
      * @param password null for none (trust, peer or certificate authentication)
      */
     record Postgres(String jdbcUrl, String user, String password) implements StoreLocation {
+        /** As {@code --db} takes it: {@code postgresql://USER@HOST[:PORT]/DB[?…]}, never with the password. */
         @Override
         public String toString() {
-            return jdbcUrl.substring("jdbc:".length()) + " (user " + user + ")";
+            return "postgresql://" + user + "@" + jdbcUrl.substring("jdbc:postgresql://".length());
         }
     }
 

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real PostgreSQL for tests. With {@code -Dsockscope.pg.url=jdbc:postgresql://HOST:PORT/DB} (user from
  * {@code -Dsockscope.pg.user}, else postgres; password from PGPASSWORD) the tests use that server, each in a database
- * of its own that it creates (the user needs CREATEDB). Otherwise a throwaway cluster of Debian's {@code postgresql}
+ * of its own that it creates (the user needs CREATEDB) and drops at {@link #close}. Otherwise a throwaway cluster of Debian's {@code postgresql}
  * binaries is created in a temporary folder, on a free loopback port, as user {@code nobody} when run as root (initdb
  * refuses root), and stopped and removed by {@link #close}. Without either, the test is skipped, saying why.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private final String baseUrl;
@@ -33,6 +33,7 @@ final class PostgresServer implements AutoCloseable {
     private final Path folder;
     private final Path bin;
     private final List<String> asUser;
+    private final List<String> created = new ArrayList<>();
 
     private PostgresServer(String baseUrl, String user, Path folder, Path bin, List<String> asUser) {
         this.baseUrl = baseUrl;
@@ -42,7 +43,7 @@ final class PostgresServer implements AutoCloseable {
         this.asUser = asUser;
     }
 
-    static PostgresServer start() throws Exception {
+    public static PostgresServer start() throws Exception {
         String url = System.getProperty("sockscope.pg.url");
         if (url != null && !url.isBlank()) {
             return new PostgresServer(url.replaceAll("/[^/?]*(\\?.*)?$", "/"), System.getProperty("sockscope.pg.user", "postgres"),
@@ -87,18 +88,20 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A new, empty database on the server, for one store. */
-    StoreLocation.Postgres newDatabase() throws SQLException {
+    public StoreLocation.Postgres newDatabase() throws SQLException {
         String name = "sockscope_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(baseUrl + "postgres", user, System.getenv("PGPASSWORD"));
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
+        created.add(name);
         return new StoreLocation.Postgres(baseUrl + name, user, System.getenv("PGPASSWORD"));
     }
 
     @Override
     public void close() {
         if (folder == null) {
+            dropCreated(); // another's server: leave it as it was
             return;
         }
         try {
@@ -114,6 +117,17 @@ final class PostgresServer implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("cannot remove " + folder + ": " + e.getMessage());
             }
+        }
+    }
+
+    private void dropCreated() {
+        try (Connection c = DriverManager.getConnection(baseUrl + "postgres", user, System.getenv("PGPASSWORD"));
+             Statement st = c.createStatement()) {
+            for (String name : created) {
+                st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            System.err.println("cannot drop the test databases " + created + ": " + e.getMessage());
         }
     }
 

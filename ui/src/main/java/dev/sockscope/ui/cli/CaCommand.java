@@ -34,7 +34,7 @@ public final class CaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path folder = ca.folder(db.directory(), spec.commandLine().getErr());
+        Path folder = ca.folder(db.folder().orElse(null), spec.commandLine().getErr());
         CertificateAuthority authority = regenerate ? CertificateAuthority.regenerate(folder) : CertificateAuthority.openOrCreate(folder);
         PrintWriter out = spec.commandLine().getOut();
         if (pem) {

@@ -26,6 +26,9 @@ public final class CaOption {
             return ca;
         }
         Path mine = userFolder();
+        if (recordings == null) {
+            return mine; // a team store: no folder for an old CA to sit beside
+        }
         Path parent = recordings.toAbsolutePath().getParent();
         Path beside = (parent == null ? recordings.toAbsolutePath() : parent).resolve("ca");
         if (!beside.normalize().equals(mine.toAbsolutePath().normalize()) && Files.exists(beside.resolve(CertificateAuthority.CERT_FILE))) {

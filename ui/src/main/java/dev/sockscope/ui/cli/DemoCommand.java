@@ -74,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ProxyRuntime runtime;
         try {
-            runtime = ProxyRuntime.start(routes, RelayOptions.defaults(), db.directory(), false, registry);
+            runtime = ProxyRuntime.start(routes, null, RelayOptions.defaults(), dev.sockscope.ui.RecordingOptions.DEFAULTS, db.location(), false, registry);
         } catch (java.io.IOException e) {
             sims.close();
             throw TakenAddress.explain(e, address -> "choose another first port with --listen HOST:PORT (the demo's "

@@ -52,7 +52,7 @@ public final class ImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        java.util.Optional<RunningInspector> running = db.runningInspector();
         if (running.isPresent()) {
             return throughRunningProxy(running.get(), out, err);
         }

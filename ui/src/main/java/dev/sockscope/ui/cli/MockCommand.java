@@ -68,7 +68,7 @@ public final class MockCommand implements Callable<Integer> {
             err.println("sockscope: --listen " + listen + ": the port is not a number (HOST:PORT)");
             return 2;
         }
-        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        java.util.Optional<RunningInspector> running = db.runningInspector();
         if (running.isPresent()) {
             if (rules.given()) {
                 err.println("sockscope: --rules: " + db.directory() + " is recorded by a running proxy, and a mock inside it"
@@ -80,7 +80,7 @@ public final class MockCommand implements Callable<Integer> {
         dev.sockscope.proxy.rules.RuleFiles ruleFiles = rules.given() ? rules.load(protocols.load(), spec.commandLine()) : null;
         MockServer mock;
         try {
-            mock = MockServer.start(db.directory(), sessionIds, where.host(), where.port(), protocols.load(), answer, latency,
+            mock = MockServer.start(db.location(), sessionIds, where.host(), where.port(), protocols.load(), answer, latency,
                     line -> {
                         err.println(line);
                         err.flush();

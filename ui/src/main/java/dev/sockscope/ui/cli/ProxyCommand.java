@@ -148,7 +148,7 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         ProxyRuntime runtime;
         try {
-            runtime = ProxyRuntime.start(parsed, forward, options, recording, db.directory(), keepSecrets, registry);
+            runtime = ProxyRuntime.start(parsed, forward, options, recording, db.location(), keepSecrets, registry);
         } catch (java.io.IOException e) {
             throw TakenAddress.explain(e, address -> forward != null && TakenAddress.port(address) == forward.listenPort()
                     ? "choose another with --forward [HOST:]PORT (port 0 picks a free one)"
@@ -247,7 +247,7 @@ public final class ProxyCommand implements Callable<Integer> {
                     + ", open to " + String.join(", ", forwardAllow) + ": anyone there can send traffic through this machine");
             spec.commandLine().getErr().flush();
         }
-        CertificateAuthority authority = CertificateAuthority.openOrCreate(ca.folder(db.directory(), spec.commandLine().getErr()));
+        CertificateAuthority authority = CertificateAuthority.openOrCreate(ca.folder(db.folder().orElse(null), spec.commandLine().getErr()));
         return new ForwardProxy(host, p, intercept, allowed, authority);
     }
 }

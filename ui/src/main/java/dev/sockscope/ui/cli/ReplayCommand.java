@@ -98,7 +98,7 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("sockscope: --ignore: " + e.getMessage());
             return 2;
         }
-        java.util.Optional<RunningInspector> running = RunningInspector.find(db.directory());
+        java.util.Optional<RunningInspector> running = db.runningInspector();
         if (running.isPresent()) {
             if (rules.given()) {
                 err.println("sockscope: --rules: " + db.directory() + " is recorded by a running proxy, and a replay inside it"
@@ -117,7 +117,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 headers, query, set, ruleFiles == null ? null : ruleFiles.engine());
         Replayer.Result result;
         try (AutoCloseable watching = ruleFiles == null ? () -> { } : ruleFiles) {
-            result = Replayer.run(db.directory(), sessionId, protocols.load(), options);
+            result = Replayer.run(db.location(), sessionId, protocols.load(), options);
         } catch (ReplayPlan.MaskedSecrets e) {
             err.println("sockscope: nothing was sent: " + e.getMessage());
             return 2;

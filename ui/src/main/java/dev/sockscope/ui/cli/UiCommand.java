@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.YieldingReader;
 import dev.sockscope.ui.web.InspectorApp;
 import dev.sockscope.ui.web.StorePollingSource;
@@ -35,7 +37,7 @@ public final class UiCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ProtocolRegistry registry = protocols.load();
         // Gives the folder up to a proxy started on it later, and reads through that proxy while it runs.
-        YieldingReader store = YieldingReader.open(db.directory());
+        RecordingStore store = db.folder().isPresent() ? YieldingReader.open(db.folder().get()) : Stores.openReader(db.location());
         StorePollingSource live = new StorePollingSource(store, UiOption.POLL_MILLIS);
         InspectorApp app;
         try {
@@ -45,7 +47,8 @@ public final class UiCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
-        out.println("sockscope: browsing " + store.directory() + " (read-only); press Ctrl-C to stop");
+        out.println("sockscope: browsing " + store.location() + (db.folder().isPresent() ? " (read-only)" : "")
+                + "; press Ctrl-C to stop");
         out.flush();
         new StopOnSignal(app, live, store).await();
         return 0;

@@ -27,6 +27,7 @@ import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.jetty.ReplayClient;
 import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.StoreLocation;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.recordings.StoredFrame;
 import dev.sockscope.secrets.SecretMasker;
@@ -77,7 +78,13 @@ public final class Replayer {
 
     /** Replays from the command line: a runtime of its own on the folder (which no proxy may hold). */
     public static Result run(Path db, long sessionId, ProtocolRegistry registry, Options o) throws Exception {
-        try (ProxyRuntime runtime = ProxyRuntime.start(List.of(new Route("127.0.0.1", 0, o.upstream())), o.relay(), db, false, registry)) {
+        return run(new StoreLocation.Folder(db), sessionId, registry, o);
+    }
+
+    /** Replays from the command line, recording into the store at {@code db} (a folder no proxy holds, or a team store). */
+    public static Result run(StoreLocation db, long sessionId, ProtocolRegistry registry, Options o) throws Exception {
+        try (ProxyRuntime runtime = ProxyRuntime.start(List.of(new Route("127.0.0.1", 0, o.upstream())), null, o.relay(),
+                dev.sockscope.ui.RecordingOptions.DEFAULTS, db, false, registry)) {
             return run(runtime, runtime.relay(), sessionId, registry, o);
         }
     }

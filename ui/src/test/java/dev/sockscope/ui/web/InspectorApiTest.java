@@ -16,11 +16,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.Header;
 
-/** The JSON API against a real H2 folder, through real sockets, the app on port 0. */
+/** The JSON API against a real H2 folder (and PostgreSQL: {@link PgInspectorApiTest}), through real sockets, the app on port 0. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InspectorApiTest {
     static final String HOSTILE = "<img src=x onerror=alert(1)>";
@@ -28,7 +29,7 @@ class InspectorApiTest {
 
     @TempDir
     static Path dir;
-    private H2RecordingStore store;
+    private RecordingStore store;
     private InspectorApp app;
     private Http http;
     private Recordings.Session chat;
@@ -36,9 +37,14 @@ class InspectorApiTest {
     private Recordings.Session other;
     private Recordings.Session policy;
 
+    /** The store the inspector reads, written first by the test. */
+    RecordingStore openStore() throws Exception {
+        return H2RecordingStore.open(dir);
+    }
+
     @BeforeAll
     void start() throws Exception {
-        store = H2RecordingStore.open(dir);
+        store = openStore();
         Recordings rec = new Recordings(store);
         policy = rec.open("/strict", null).text(Direction.CLIENT_TO_SERVER, "{\"hello\":2}").close(1008);
         other = rec.open("/other", "room=7").text(Direction.CLIENT_TO_SERVER, "{\"hello\":1}").close(1000);
@@ -57,8 +63,12 @@ class InspectorApiTest {
 
     @AfterAll
     void stop() {
-        app.close();
-        store.close();
+        if (app != null) {
+            app.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     private static List<Long> seqs(JsonNode frames) {

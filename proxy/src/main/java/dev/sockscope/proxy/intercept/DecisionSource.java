@@ -8,6 +8,10 @@ package dev.sockscope.proxy.intercept;
  * (holding is done by answering {@link Decision#hold}, never by waiting). Sessions read messages one by one only
  * while some source is {@link #active}; otherwise bytes pass through untouched, so a source with nothing to do
  * should say so.
+ *
+ * <p>A source that is not the user (a rules engine) puts a {@link Decision.Cause} in what it decides, so that the
+ * recording says which rule did what ("delayed 250 ms by rule slow-login"); the relay carries each decision out as
+ * docs/intercept.md ("What rules can do to a message") describes.
  */
 public interface DecisionSource {
     /** The decision for {@code message}, or null when this source has no opinion. */

@@ -127,7 +127,6 @@ public final class H2RecordingStore implements RecordingStore {
                 store.close();
                 throw new RecordingException(e.getMessage(), e);
             }
-            store.closeOrphans();
             store.server = LocalServer.start(dir, dir.resolve(FILE_NAME), store.writer);
         } catch (SQLException | java.io.IOException e) {
             store.close();
@@ -172,7 +171,15 @@ public final class H2RecordingStore implements RecordingStore {
             store.journaled = new JournaledWriter(dir, store.writer, store.journal, store.payloads,
                     new IndexWriter(store.payloads, PID, PROCESS_STARTED));
             store.journal.keepReserve();
-            JournalReplay.catchUp(store.writer, dir);
+        } catch (java.io.IOException | RuntimeException e) {
+            store.close();
+            throw new RecordingException("cannot open the recording files of " + dir + ": " + rootMessage(e), e);
+        }
+        IndexWatchdog watchdog = IndexWatchdog.watch(store.pool, "bringing the index of " + dir + " up to its recording files");
+        try (watchdog) {
+            JournalReplay.catchUp(store.writer, dir, watchdog::progressed);
+            // Sessions left open by a recording process that is gone are ended, by whoever opens the folder alone.
+            store.closeOrphans();
             long lastFile = JournalReplay.files(dir).keySet().stream().mapToLong(Long::longValue).max().orElse(0);
             try (PreparedStatement ps = store.writer.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM sessions");
                  ResultSet rs = ps.executeQuery()) {
@@ -183,8 +190,8 @@ public final class H2RecordingStore implements RecordingStore {
             return store;
         } catch (SQLException | java.io.IOException | StackOverflowError | RuntimeException e) {
             store.close();
-            throw new RecordingException("cannot bring the recording index of " + dir + " up to its recording files: "
-                    + rootMessage(e), e);
+            String why = "cannot bring the recording index of " + dir + " up to its recording files: " + rootMessage(e);
+            throw new RecordingException(why, watchdog.fired() ? new IndexWatchdog.Stalled(why, e) : e);
         }
     }
 
@@ -194,14 +201,7 @@ public final class H2RecordingStore implements RecordingStore {
      */
     static H2RecordingStore openAlone(Path directory) throws RecordingException {
         Path dir = H2Folder.prepare(directory);
-        H2RecordingStore store = openIndex(dir, "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE");
-        try {
-            store.closeOrphans();
-        } catch (SQLException e) {
-            store.close();
-            throw new RecordingException("cannot end the sessions left open in " + dir + ": " + rootMessage(e), e);
-        }
-        return store;
+        return openIndex(dir, "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE");
     }
 
     /** Removes a session's rows from the index (its recording file is replayed into it again). */
@@ -216,15 +216,7 @@ public final class H2RecordingStore implements RecordingStore {
 
     /** Catches the index up (or rebuilds it) as a writer would, alone, for a reader that found it behind or damaged. */
     private static void catchUpAlone(Path dir, String url) throws RecordingException {
-        H2RecordingStore store = openIndex(dir, url);
-        try {
-            // Ended now, as the next proxy would: otherwise every reader would find them left open and build them again.
-            store.closeOrphans();
-        } catch (SQLException e) {
-            throw new RecordingException("cannot end the sessions left open in " + dir + ": " + rootMessage(e), e);
-        } finally {
-            store.close();
-        }
+        openIndex(dir, url).close(); // sessions left open are ended too: no reader finds them left open and builds them again
     }
 
     private static boolean setAsideLiveCopy(Path dir) throws RecordingException {

@@ -25,6 +25,7 @@ final class IndexDamage {
     static boolean looksDamaged(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StackOverflowError || t instanceof java.nio.channels.NonWritableChannelException
+                    || t instanceof IndexWatchdog.Stalled
                     || t.getClass().getName().equals("org.h2.mvstore.MVStoreException")) {
                 return true;
             }

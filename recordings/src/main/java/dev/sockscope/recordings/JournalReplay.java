@@ -116,6 +116,11 @@ final class JournalReplay {
 
     /** Applies to the index what the files hold past it, committing file by file. */
     static Outcome catchUp(Connection c, Path dir) throws SQLException, IOException {
+        return catchUp(c, dir, () -> { });
+    }
+
+    /** As {@link #catchUp(Connection, Path)}, telling {@code progressed} of each record applied and each session removed. */
+    static Outcome catchUp(Connection c, Path dir, Runnable progressed) throws SQLException, IOException {
         Map<Long, Long> ends = indexed(c);
         Map<Long, Path> files = files(dir);
         for (long id : leftOpen(c)) {
@@ -124,6 +129,7 @@ final class JournalReplay {
                         + " anew from {}", id, files.get(id));
                 forget(c, id);
                 ends.remove(id);
+                progressed.run();
             }
         }
         c.commit();
@@ -153,6 +159,7 @@ final class JournalReplay {
                     try {
                         IndexWriter.applyMissing(c, r.entry(), r.offset());
                         count[0]++;
+                        progressed.run();
                     } catch (SQLException e) {
                         c.rollback(before);
                         refused[0]++;

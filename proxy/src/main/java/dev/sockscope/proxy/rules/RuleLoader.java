@@ -34,7 +34,7 @@ public final class RuleLoader {
     static final List<String> ACTIONS = List.of("delay", "drop", "duplicate", "set", "remove", "replace", "template", "file",
             "answer", "inject", "refragment", "close", "abort", "stall", "throttle", "suppress", "after");
     static final List<String> RULE_KEYS = List.of("name", "enabled", "match", "probability", "reorder");
-    static final List<String> MATCH_KEYS = List.of("path", "query", "direction", "type", "protocol", "label", "kind",
+    static final List<String> MATCH_KEYS = List.of("path", "query", "header", "direction", "type", "protocol", "label", "kind",
             "pointer", "equals", "exists", "matches", "contains", "regex", "size", "every", "first", "elapsed", "probability");
     static final List<String> AFTER_KEYS = List.of("close", "abort", "inject");
 
@@ -222,6 +222,17 @@ public final class RuleLoader {
                     throw bad(sAt, "size min " + min + " is above max " + max);
                 }
             }
+            Map<String, String> headers = new LinkedHashMap<>();
+            if (m.has("header")) {
+                JsonNode hs = m.get("header");
+                if (!hs.isObject() || hs.isEmpty()) {
+                    throw bad(at + "/header", "header maps handshake header names to text their value contains ({ platform: default })");
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> f = hs.fields(); f.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = f.next();
+                    headers.put(e.getKey(), text(e.getValue(), at + "/header/" + esc(e.getKey())));
+                }
+            }
             boolean control = type == FrameType.PING || type == FrameType.PONG;
             Breakpoint like = new Breakpoint(0, null, null, direction, type,
                     m.has("protocol") ? text(m.get("protocol"), at + "/protocol") : null,
@@ -231,7 +242,7 @@ public final class RuleLoader {
                     regex, exists && valueRegex == null ? pointer : null, equals, control);
             return new Match(like,
                     m.has("path") ? text(m.get("path"), at + "/path") : null,
-                    m.has("query") ? text(m.get("query"), at + "/query") : null,
+                    m.has("query") ? text(m.get("query"), at + "/query") : null, Map.copyOf(headers),
                     exists ? null : pointer, pointer, valueRegex, min, max);
         }
 

@@ -156,6 +156,26 @@ class MaxRulesRelayTest {
         }
     }
 
+    @Test
+    void handshakePathQueryAndHeadersAreMatched() throws Exception {
+        Proxy p = proxy(1, """
+                rules:
+                  - name: deflating-clients
+                    match: { direction: server, path: /websocket, query: v=2, header: { Sec-WebSocket-Extensions: permessage-deflate } }
+                    set: { /payload/seen: true }
+                """);
+        try (DeflateClient c = DeflateClient.connect(URI.create(p.uri() + "?v=2"))) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            assertThat(c.texts.get(0)).contains("\"seen\":true");
+        }
+        try (DeflateClient c = DeflateClient.connect(URI.create(p.uri() + "?v=1"))) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            assertThat(c.texts.get(0)).doesNotContain("seen");
+        }
+    }
+
     /** Which of 16 sessions had their NOTIF_MESSAGE push (answer to a heartbeat) lost. */
     private List<Integer> lostPushes(long seed) throws Exception {
         Proxy p = proxy(seed, RuleLoaderTest.ISSUE_FIRST);

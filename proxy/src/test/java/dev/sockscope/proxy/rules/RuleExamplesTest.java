@@ -53,7 +53,7 @@ class RuleExamplesTest {
             assertThat(new RuleLoader().file(EXAMPLES.resolve(f))).as(f).isNotEmpty();
         }
         assertThat(files).containsExactly("close-1011-mid-sync.yaml", "duplicated-message.yaml", "kill-after-history-rename.yaml",
-                "late-login-answer.yaml", "lost-push.yaml", "pongs-stop.yaml", "slow-login-lossy-push.yaml", "stub-contacts.yaml");
+                "late-login-answer.yaml", "lost-push.yaml", "never-matches.yaml", "pongs-stop.yaml", "slow-login-lossy-push.yaml", "stub-contacts.yaml");
     }
 
     @Test
@@ -117,6 +117,17 @@ class RuleExamplesTest {
         assertThat(second.status().get(0).pending()).containsExactly("close after");
         Decision.Replace renamed = (Decision.Replace) second.decide(server(SYNC));
         assertThat(new String(renamed.payload(), StandardCharsets.UTF_8)).contains("\"name\":\"Mallory\"").doesNotContain("Anna");
+    }
+
+    @Test
+    void neverMatchesTakesNothingButKeepsTheRulesActive() throws Exception {
+        RuleEngine e = engine("never-matches.yaml");
+        assertThat(e.active()).isTrue();
+        for (String m : List.of(LOGIN_ANSWER, SYNC, PUSH, HISTORY_ANSWER)) {
+            assertThat(e.decide(server(m))).isNull();
+        }
+        assertThat(e.decide(from(Direction.CLIENT_TO_SERVER, CONTACTS_REQUEST))).isNull();
+        assertThat(e.status().get(0).matched()).isZero();
     }
 
     @Test

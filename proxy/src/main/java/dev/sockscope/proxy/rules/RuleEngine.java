@@ -99,8 +99,7 @@ public final class RuleEngine implements DecisionSource {
         for (Rule r : rules) {
             RuleCounters c = counters.get(r.name());
             out.add(new RuleStatus(r.name(), enabled.get(r.name()).get(), r.origin(), r.line(),
-                    r.actions().stream().map(Action::label).toList(), c.matched.sum(), c.taken(),
-                    RelayDecisions.pending(r.actions())));
+                    r.actions().stream().map(Action::label).toList(), c.matched.sum(), c.taken()));
         }
         return out;
     }

@@ -12,7 +12,7 @@ export function rulesPage(view) {
   const facts = h('p', {class: 'muted', id: 'rules-facts'});
   const body = h('tbody', {id: 'rules-body'});
   const table = h('table', {class: 'rules-table', id: 'rules-table'},
-      h('thead', null, h('tr', null, ['On', 'Rule', 'File', 'Actions', 'Matched', 'Taken', 'Pending'].map(t => h('th', null, t)))), body);
+      h('thead', null, h('tr', null, ['On', 'Rule', 'File', 'Actions', 'Matched', 'Taken'].map(t => h('th', null, t)))), body);
   const text = h('textarea', {id: 'rules-text', rows: 16, cols: 90, spellcheck: 'false', 'aria-label': 'Rules text'});
   const apply = h('button', {type: 'button', id: 'rules-apply'}, 'Apply');
   fill(view, h('section', {class: 'page rules-page'}, h('h1', null, 'Rules'),
@@ -42,7 +42,7 @@ export function rulesPage(view) {
       if (stopped) return;
       fill(facts, `Seed ${state.seed}`, state.files.length ? ` · ${state.files.join(', ')}` : ' · no file (edits are kept in memory)');
       fill(error, state.lastError ? notice('error', 'The last reload or edit was refused; the rules before it still run', state.lastError) : null);
-      fill(body, state.rules.length ? state.rules.map(row) : h('tr', null, h('td', {colspan: 7, class: 'muted'}, 'No rules.')));
+      fill(body, state.rules.length ? state.rules.map(row) : h('tr', null, h('td', {colspan: 6, class: 'muted'}, 'No rules.')));
       if (!edited && document.activeElement !== text) text.value = state.text;
     } catch (err) {
       fill(status, notice('error', 'Cannot read the rules', err.message));
@@ -62,8 +62,7 @@ export function rulesPage(view) {
     });
     const taken = Object.entries(r.taken).map(([k, v]) => `${k} ${v}`).join(', ');
     return h('tr', {'data-rule': r.name}, h('td', null, toggle), h('td', null, r.name), h('td', null, `${r.file}:${r.line}`),
-        h('td', null, r.actions.join(', ')), h('td', {class: 'num'}, String(r.matched)), h('td', null, taken || '–'),
-        h('td', null, r.pending.join(', ')));
+        h('td', null, r.actions.join(', ')), h('td', {class: 'num'}, String(r.matched)), h('td', null, taken || '–'));
   }
 
   refresh();

@@ -3,6 +3,8 @@ package dev.sockscope.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,6 +111,30 @@ class ProxyRulesTest {
             assertThat(JSON.readTree(replaced.body()).get("rules")).extracting(r -> r.get("name").asText()).containsExactly("only");
             assertThat(Files.readString(rules)).contains("name: only");
         }
+    }
+
+    @Test
+    void theDemoRunsWithRulesToo() throws Exception {
+        Path rules = Path.of("..", "docs", "examples", "rules", "duplicated-message.yaml");
+        ProxyProcess.Result r = ProxyProcess.finish(ProxyProcess.launch("demo", "--exit", "--no-ui", "--listen", "127.0.0.1:0",
+                "--db", dir.resolve("demo").toString(), "--rules", rules.toString(), "--rules-seed", "3"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("sockscope: 1 rules from " + rules + ", seed 3 (--rules-seed 3 makes the same decisions)");
+        StringWriter out = new StringWriter();
+        // The scripted MAX session's one push went twice: the recording says so, by the rule.
+        int code = Main.commandLine(new PrintWriter(out), new PrintWriter(new StringWriter()))
+                .execute("sessions", "--db", dir.resolve("demo").toString(), "--json");
+        assertThat(code).isZero();
+        long max = 0;
+        for (JsonNode s : JSON.readTree(out.toString())) {
+            if ("max".equals(s.path("protocol").asText())) {
+                max = s.get("id").asLong();
+            }
+        }
+        StringWriter frames = new StringWriter();
+        Main.commandLine(new PrintWriter(frames), new PrintWriter(new StringWriter()))
+                .execute("frames", String.valueOf(max), "--db", dir.resolve("demo").toString(), "--rule", "twice", "--json");
+        assertThat(JSON.readTree(frames.toString())).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test

@@ -127,7 +127,7 @@ final class PassThroughUpgrade {
         OpenSessions sessions = context.sessions();
         PassThroughLink link = new PassThroughLink(scheduler, context.options().idleTimeout());
         SessionFacts facts = new SessionFacts(id, target.listen(), String.valueOf(target.upstream(dialled)),
-                subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, target.route().protocol());
+                subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, target.route().protocol(), path, query, requestHeaders);
         PassThroughSession session = new PassThroughSession(id, extensions, context.options().maxMessageBytes(), budget,
                 context.bus(), context.clock(), link, ended -> sessions.ended(link), context.intercept(), facts);
         EndPoint clientEnd = request.getConnectionMetaData().getConnection().getEndPoint();

@@ -18,16 +18,18 @@ import dev.sockscope.proxy.intercept.MessageLabels;
  * need state and are the engine's ({@link Rule}).
  *
  * @param like        the breakpoint that checks the conditions it knows
- * @param path        the upstream URI's path contains this (null: any)
- * @param query       the upstream URI's query contains this (null: any)
+ * @param path        the handshake's path contains this (null: any); the upstream URI's when the handshake is unknown
+ * @param query       the handshake's query contains this (null: any); likewise
+ * @param headers     each of these handshake request headers (name any case) is present with a value containing this
+ *                    text (any case); empty: any
  * @param absent      a JSON pointer that must have no value (null: no such condition)
  * @param pointer     with {@code valueRegex}: the pointer whose value is matched
  * @param valueRegex  the value at {@code pointer}, as text, has a match of this (null: no such condition)
  * @param minSize     payload bytes at least this
  * @param maxSize     payload bytes at most this
  */
-public record Match(Breakpoint like, String path, String query, String absent, String pointer, Pattern valueRegex,
-                    long minSize, long maxSize) {
+public record Match(Breakpoint like, String path, String query, java.util.Map<String, String> headers, String absent,
+                    String pointer, Pattern valueRegex, long minSize, long maxSize) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public boolean matches(InterceptedMessage m, Supplier<MessageLabels.Labels> labels) {
@@ -35,7 +37,10 @@ public record Match(Breakpoint like, String path, String query, String absent, S
         if (size < minSize || size > maxSize) {
             return false;
         }
-        if ((path != null || query != null) && !handshakeMatches(m.session().upstream())) {
+        if ((path != null || query != null) && !handshakeMatches(m.session())) {
+            return false;
+        }
+        if (!headers.isEmpty() && !headersMatch(m.session().headers())) {
             return false;
         }
         if (!like.matches(m, labels)) {
@@ -60,7 +65,11 @@ public record Match(Breakpoint like, String path, String query, String absent, S
         return true;
     }
 
-    private boolean handshakeMatches(String upstream) {
+    private boolean handshakeMatches(dev.sockscope.proxy.intercept.SessionFacts s) {
+        if (s.path() != null) {
+            return (path == null || s.path().contains(path)) && (query == null || (s.query() != null && s.query().contains(query)));
+        }
+        String upstream = s.upstream();
         URI uri;
         try {
             uri = upstream == null ? null : URI.create(upstream);
@@ -74,5 +83,22 @@ public record Match(Breakpoint like, String path, String query, String absent, S
             return false;
         }
         return query == null || (uri.getRawQuery() != null && uri.getRawQuery().contains(query));
+    }
+
+    private boolean headersMatch(java.util.List<dev.sockscope.wire.Header> sent) {
+        for (java.util.Map.Entry<String, String> want : headers.entrySet()) {
+            String needle = want.getValue().toLowerCase(java.util.Locale.ROOT);
+            boolean found = false;
+            for (dev.sockscope.wire.Header h : sent) {
+                if (h.name().equalsIgnoreCase(want.getKey()) && h.value().toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
     }
 }

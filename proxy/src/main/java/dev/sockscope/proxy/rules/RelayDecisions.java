@@ -9,23 +9,10 @@ import dev.sockscope.wire.Direction;
 
 /**
  * Turns a {@link Verdict} into the relay's {@link Decision}s, each with the rule as its cause so that the recording
- * says "delayed 250 ms by rule slow-login". A close or abort {@code after:} the message (forward, then close) has no
- * relay mechanics yet: it is decided and counted, listed as pending, and the message goes on.
+ * says "delayed 250 ms by rule slow-login".
  */
 final class RelayDecisions {
     private RelayDecisions() {
-    }
-
-    static boolean carried(Action a) {
-        return !afterForward(a);
-    }
-
-    static List<String> pending(List<Action> actions) {
-        return actions.stream().filter(a -> !carried(a)).map(a -> a.label() + " after").toList();
-    }
-
-    private static boolean afterForward(Action a) {
-        return (a instanceof Action.Close c && c.afterForward()) || (a instanceof Action.Abort ab && ab.afterForward());
     }
 
     /** The decision for a message from {@code from} that the rule of {@code v} took. */
@@ -35,10 +22,10 @@ final class RelayDecisions {
         for (Action a : v.actions()) {
             if (a instanceof Action.Drop || a instanceof Action.Suppress) {
                 steps.add(new Decision.Drop(cause));
-            } else if (a instanceof Action.Close c && !c.afterForward()) {
-                steps.add(new Decision.Close(c.code(), c.reason(), cause));
-            } else if (a instanceof Action.Abort ab && !ab.afterForward()) {
-                steps.add(new Decision.Abort(cause));
+            } else if (a instanceof Action.Close c) {
+                steps.add(c.afterForward() ? new Decision.CloseAfter(c.code(), c.reason(), cause) : new Decision.Close(c.code(), c.reason(), cause));
+            } else if (a instanceof Action.Abort ab) {
+                steps.add(ab.afterForward() ? new Decision.AbortAfter(cause) : new Decision.Abort(cause));
             } else if (a instanceof Action.Delay d) {
                 steps.add(new Decision.Delay(Duration.ofNanos(v.delayMicros() * 1000), d.reorder(), cause));
             } else if (a instanceof Action.Duplicate d) {

@@ -39,6 +39,8 @@ public final class RuleEngine implements DecisionSource {
     };
     private volatile boolean active;
     private volatile boolean pings;
+    /** Whether an enabled rule counts session age: then every message's session is looked up, to know its first one. */
+    private volatile boolean ages;
 
     public RuleEngine(long seed, MessageLabels labels) {
         this.seed = seed;
@@ -79,14 +81,17 @@ public final class RuleEngine implements DecisionSource {
     private void changed() {
         boolean any = false;
         boolean p = false;
+        boolean a = false;
         for (Rule r : rules) {
             if (enabled.get(r.name()).get()) {
                 any = true;
                 p |= r.wantsControlFrames();
+                a |= r.elapsedMicros() > 0;
             }
         }
         active = any;
         pings = p;
+        ages = a;
     }
 
     public List<RuleStatus> status() {
@@ -94,8 +99,7 @@ public final class RuleEngine implements DecisionSource {
         for (Rule r : rules) {
             RuleCounters c = counters.get(r.name());
             out.add(new RuleStatus(r.name(), enabled.get(r.name()).get(), r.origin(), r.line(),
-                    r.actions().stream().map(Action::label).toList(), c.matched.sum(), c.taken(),
-                    RelayDecisions.pending(r.actions())));
+                    r.actions().stream().map(Action::label).toList(), c.matched.sum(), c.taken()));
         }
         return out;
     }
@@ -122,7 +126,9 @@ public final class RuleEngine implements DecisionSource {
             return null;
         }
         MessageLabels.Labels[] decoded = new MessageLabels.Labels[1];
-        SessionState session = session(message.session().id());
+        // The session's state is looked up (under a lock shared by all sessions) only once a rule matches, unless a rule
+        // counts session age: rules that never match then cost no lock.
+        SessionState session = ages ? session(message.session().id()) : null;
         for (Rule r : rules) {
             if (!enabled.get(r.name()).get()
                     || !r.match().matches(message, () -> decoded[0] == null ? decoded[0] = labels.of(message) : decoded[0])) {
@@ -130,6 +136,9 @@ public final class RuleEngine implements DecisionSource {
             }
             RuleCounters c = counters.get(r.name());
             c.matched.increment();
+            if (session == null) {
+                session = session(message.session().id());
+            }
             Verdict v;
             synchronized (session) {
                 v = session.take(r, message);

@@ -35,6 +35,8 @@ public final class RuleFiles implements AutoCloseable {
     private volatile String lastError;
     private volatile Consumer<String> say = LOG::info;
     private ScheduledExecutorService watcher;
+    /** Run once before the first rules given through {@link #replaceText} apply (to attach the engine then); or null. */
+    private Runnable beforeFirstEdit;
 
     private record Stamp(FileTime modified, long size) {
     }
@@ -70,6 +72,14 @@ public final class RuleFiles implements AutoCloseable {
     /** Where reloads are reported (default: the log); the command line prints them. */
     public void reportTo(Consumer<String> out) {
         this.say = out;
+    }
+
+    /**
+     * Runs {@code attach} once, before rules given through {@link #replaceText} first apply: a run without rules files
+     * adds its engine to the relay only then, so that until then the relay asks no source but the breakpoints.
+     */
+    public synchronized void beforeFirstEdit(Runnable attach) {
+        this.beforeFirstEdit = attach;
     }
 
     /** Starts looking at the files every {@link #POLL}. */
@@ -127,6 +137,10 @@ public final class RuleFiles implements AutoCloseable {
             }
             stamps.clear();
             stamps.addAll(stampAll());
+        }
+        if (beforeFirstEdit != null) {
+            beforeFirstEdit.run();
+            beforeFirstEdit = null;
         }
         engine.replace(next);
         lastError = null;

@@ -1,8 +1,6 @@
 package dev.sockscope.proxy.rules;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +32,7 @@ public final class RuleLoader {
     static final List<String> ACTIONS = List.of("delay", "drop", "duplicate", "set", "remove", "replace", "template", "file",
             "answer", "inject", "refragment", "close", "abort", "stall", "throttle", "suppress", "after");
     static final List<String> RULE_KEYS = List.of("name", "enabled", "match", "probability", "reorder");
-    static final List<String> MATCH_KEYS = List.of("path", "query", "direction", "type", "protocol", "label", "kind",
+    static final List<String> MATCH_KEYS = List.of("path", "query", "header", "direction", "type", "protocol", "label", "kind",
             "pointer", "equals", "exists", "matches", "contains", "regex", "size", "every", "first", "elapsed", "probability");
     static final List<String> AFTER_KEYS = List.of("close", "abort", "inject");
 
@@ -69,10 +67,10 @@ public final class RuleLoader {
     }
 
     /** One file being read: where errors point. */
-    private static final class Reading {
+    static final class Reading {
         private final LinedTree tree;
         private final String origin;
-        private final Path folder;
+        final Path folder;
         private String rule;
 
         Reading(LinedTree tree, String origin, Path folder) {
@@ -81,7 +79,7 @@ public final class RuleLoader {
             this.folder = folder;
         }
 
-        private RuleFileException bad(String pointer, String reason) {
+        RuleFileException bad(String pointer, String reason) {
             return new RuleFileException(origin + ":" + tree.lineOf(pointer) + ":" + (rule == null ? "" : " rule '" + rule + "':") + " " + reason);
         }
 
@@ -148,7 +146,7 @@ public final class RuleLoader {
                 }
                 probability = p.asDouble();
             }
-            List<Action> actions = actions(node, at);
+            List<Action> actions = new ActionReading(this).actions(node, at);
             Match match = match(m, mat, actions);
             int every = m.has("every") ? positive(m.get("every"), mat + "/every") : 1;
             int first = m.has("first") ? positive(m.get("first"), mat + "/first") : 0;
@@ -222,6 +220,17 @@ public final class RuleLoader {
                     throw bad(sAt, "size min " + min + " is above max " + max);
                 }
             }
+            Map<String, String> headers = new LinkedHashMap<>();
+            if (m.has("header")) {
+                JsonNode hs = m.get("header");
+                if (!hs.isObject() || hs.isEmpty()) {
+                    throw bad(at + "/header", "header maps handshake header names to text their value contains ({ platform: default })");
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> f = hs.fields(); f.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = f.next();
+                    headers.put(e.getKey(), text(e.getValue(), at + "/header/" + esc(e.getKey())));
+                }
+            }
             boolean control = type == FrameType.PING || type == FrameType.PONG;
             Breakpoint like = new Breakpoint(0, null, null, direction, type,
                     m.has("protocol") ? text(m.get("protocol"), at + "/protocol") : null,
@@ -231,253 +240,11 @@ public final class RuleLoader {
                     regex, exists && valueRegex == null ? pointer : null, equals, control);
             return new Match(like,
                     m.has("path") ? text(m.get("path"), at + "/path") : null,
-                    m.has("query") ? text(m.get("query"), at + "/query") : null,
+                    m.has("query") ? text(m.get("query"), at + "/query") : null, Map.copyOf(headers),
                     exists ? null : pointer, pointer, valueRegex, min, max);
         }
 
-        private List<Action> actions(JsonNode node, String at) throws RuleFileException {
-            List<Action> actions = new ArrayList<>();
-            Content body = null;
-            Map<String, JsonNode> set = new LinkedHashMap<>();
-            List<String> remove = new ArrayList<>();
-            List<Action.RegexReplace> replace = new ArrayList<>();
-            boolean rewrite = false;
-            if (node.has("reorder") && !node.has("delay")) {
-                throw bad(at + "/reorder", "'reorder' goes with a delay (it lets later messages overtake the delayed one)");
-            }
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                JsonNode v = node.get(k);
-                String a = at + "/" + esc(k);
-                switch (k) {
-                    case "delay" -> actions.add(new Action.Delay(jitter(v, a),
-                            node.has("reorder") && bool(node.get("reorder"), at + "/reorder")));
-                    case "drop" -> {
-                        if (bool(v, a)) {
-                            actions.add(new Action.Drop());
-                        }
-                    }
-                    case "duplicate" -> {
-                        int copies = v.isBoolean() ? (v.asBoolean() ? 1 : 0) : positive(v, a);
-                        if (copies > 0) {
-                            actions.add(new Action.Duplicate(copies));
-                        }
-                    }
-                    case "set" -> {
-                        if (!v.isObject()) {
-                            throw bad(a, "'set' maps JSON pointers to values ({ /payload/profile/name: Mallory })");
-                        }
-                        for (Iterator<Map.Entry<String, JsonNode>> f = v.fields(); f.hasNext(); ) {
-                            Map.Entry<String, JsonNode> e = f.next();
-                            set.put(pointer(e.getKey(), a + "/" + esc(e.getKey())), e.getValue());
-                        }
-                        rewrite = true;
-                    }
-                    case "remove" -> {
-                        if (v.isArray()) {
-                            for (int i = 0; i < v.size(); i++) {
-                                remove.add(pointer(v.get(i), a + "/" + i));
-                            }
-                        } else {
-                            remove.add(pointer(v, a));
-                        }
-                        rewrite = true;
-                    }
-                    case "replace" -> {
-                        if (v.isArray()) {
-                            for (int i = 0; i < v.size(); i++) {
-                                replace.add(regexReplace(v.get(i), a + "/" + i));
-                            }
-                        } else {
-                            replace.add(regexReplace(v, a));
-                        }
-                        rewrite = true;
-                    }
-                    case "template" -> {
-                        body = setOnce(body, new Content.FromTemplate(template(v, a)), a);
-                        rewrite = true;
-                    }
-                    case "file" -> {
-                        body = setOnce(body, file(text(v, a), a), a);
-                        rewrite = true;
-                    }
-                    case "answer" -> actions.add(new Action.Answer(content(v, a)));
-                    case "inject" -> actions.add(new Action.Inject(content(v, a)));
-                    case "refragment" -> {
-                        int n = positive(v, a);
-                        if (n < 2) {
-                            throw bad(a, "refragment takes the number of frames, at least 2");
-                        }
-                        actions.add(new Action.Refragment(n));
-                    }
-                    case "close" -> actions.add(close(v, a, false));
-                    case "abort" -> {
-                        if (bool(v, a)) {
-                            actions.add(new Action.Abort(false));
-                        }
-                    }
-                    case "stall" -> actions.add(new Action.Stall(v.isBoolean() && v.asBoolean() ? 0 : Units.micros(v, t -> bad(a, t))));
-                    case "throttle" -> actions.add(new Action.Throttle(Units.bytesPerSecond(v, t -> bad(a, t))));
-                    case "suppress" -> {
-                        String what = text(v, a).toLowerCase(Locale.ROOT);
-                        actions.add(new Action.Suppress(switch (what) {
-                            case "ping", "pings" -> FrameType.PING;
-                            case "pong", "pongs" -> FrameType.PONG;
-                            default -> throw bad(a, "suppress takes pings or pongs, not '" + what + "'");
-                        }));
-                    }
-                    case "after" -> actions.addAll(after(v, a));
-                    default -> {
-                        // name, enabled, match, probability, reorder: read by rule()
-                    }
-                }
-            }
-            if (rewrite) {
-                actions.add(new Action.Rewrite(body, set, remove, replace));
-            }
-            if (actions.isEmpty()) {
-                throw bad(at, "the rule does nothing: give it an action (" + String.join(", ", ACTIONS) + ")");
-            }
-            boolean fate = false;
-            for (Action x : actions) {
-                boolean instead = x instanceof Action.Drop || x instanceof Action.Answer
-                        || (x instanceof Action.Close c && !c.afterForward()) || (x instanceof Action.Abort ab && !ab.afterForward());
-                if (instead && fate) {
-                    throw bad(at, "the rule both " + "drops/answers/closes/aborts in more than one way: keep one");
-                }
-                fate |= instead;
-            }
-            return actions;
-        }
-
-        private List<Action> after(JsonNode v, String at) throws RuleFileException {
-            if (!v.isObject()) {
-                throw bad(at, "'after' is a map of what happens once the message has gone: close, abort or inject");
-            }
-            keys(v, at, AFTER_KEYS, "action after the message");
-            List<Action> out = new ArrayList<>();
-            if (v.has("inject")) {
-                out.add(new Action.Inject(content(v.get("inject"), at + "/inject")));
-            }
-            if (v.has("close")) {
-                out.add(close(v.get("close"), at + "/close", true));
-            }
-            if (v.has("abort") && bool(v.get("abort"), at + "/abort")) {
-                out.add(new Action.Abort(true));
-            }
-            return out;
-        }
-
-        private Action.Close close(JsonNode v, String at, boolean after) throws RuleFileException {
-            int code;
-            String reason = "";
-            if (v.isInt()) {
-                code = v.asInt();
-            } else if (v.isObject()) {
-                keys(v, at, List.of("code", "reason"), "key");
-                if (!v.has("code") || !v.get("code").isInt()) {
-                    throw bad(at, "close needs a code ({ code: 1011, reason: chaos })");
-                }
-                code = v.get("code").asInt();
-                reason = v.has("reason") ? v.get("reason").asText() : "";
-            } else {
-                throw bad(at, "close is a code (1011) or { code: 1011, reason: chaos }");
-            }
-            if (code < 1000 || code > 4999 || code == 1004 || code == 1005 || code == 1006 || code == 1015) {
-                throw bad(at, "close code " + code + " cannot be sent (1000-4999, not 1004, 1005, 1006 or 1015; abort gives 1006)");
-            }
-            if (reason.getBytes(StandardCharsets.UTF_8).length > 123) {
-                throw bad(at, "a close reason is at most 123 bytes");
-            }
-            return new Action.Close(code, reason, after);
-        }
-
-        private Jitter jitter(JsonNode v, String at) throws RuleFileException {
-            if (!v.isObject()) {
-                return new Jitter.Fixed(Units.micros(v, t -> bad(at, t)));
-            }
-            keys(v, at, List.of("min", "max", "mean", "stddev"), "key");
-            if (v.has("mean") || v.has("stddev")) {
-                if (!v.has("mean") || !v.has("stddev") || v.has("min")) {
-                    throw bad(at, "a normal delay has mean and stddev (and perhaps max): { mean: 200ms, stddev: 50ms }");
-                }
-                long mean = Units.micros(v.get("mean"), t -> bad(at + "/mean", t));
-                long sd = Units.micros(v.get("stddev"), t -> bad(at + "/stddev", t));
-                long max = v.has("max") ? Units.micros(v.get("max"), t -> bad(at + "/max", t)) : mean + 4 * sd;
-                return new Jitter.Normal(mean, sd, max);
-            }
-            if (!v.has("min") || !v.has("max")) {
-                throw bad(at, "a delay is fixed (1500ms), { min: 100ms, max: 400ms } or { mean: 200ms, stddev: 50ms }");
-            }
-            long min = Units.micros(v.get("min"), t -> bad(at + "/min", t));
-            long max = Units.micros(v.get("max"), t -> bad(at + "/max", t));
-            if (min > max) {
-                throw bad(at, "delay min is above max");
-            }
-            return new Jitter.Uniform(min, max);
-        }
-
-        private Content content(JsonNode v, String at) throws RuleFileException {
-            if (v.isTextual()) {
-                return v.asText().contains("${") ? new Content.FromTemplate(template(v, at)) : new Content.Text(v.asText());
-            }
-            if (v.isObject()) {
-                keys(v, at, List.of("text", "template", "file"), "key");
-                if (v.size() != 1) {
-                    throw bad(at, "give one of text, template or file");
-                }
-                if (v.has("text")) {
-                    return new Content.Text(text(v.get("text"), at + "/text"));
-                }
-                if (v.has("template")) {
-                    return new Content.FromTemplate(template(v.get("template"), at + "/template"));
-                }
-                return file(text(v.get("file"), at + "/file"), at + "/file");
-            }
-            throw bad(at, "a message is text, { template: ... } or { file: ... }");
-        }
-
-        private Content file(String name, String at) throws RuleFileException {
-            Path p = folder == null ? Path.of(name) : folder.resolve(name);
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(p);
-            } catch (IOException e) {
-                throw bad(at, "cannot read " + p + ": " + e.getMessage());
-            }
-            FrameType type = FrameType.TEXT;
-            try {
-                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
-            } catch (CharacterCodingException e) {
-                type = FrameType.BINARY;
-            }
-            return new Content.FileBytes(name, bytes, type);
-        }
-
-        private Template template(JsonNode v, String at) throws RuleFileException {
-            try {
-                return Template.parse(text(v, at));
-            } catch (IllegalArgumentException e) {
-                throw bad(at, "template: " + e.getMessage());
-            }
-        }
-
-        private Action.RegexReplace regexReplace(JsonNode v, String at) throws RuleFileException {
-            if (!v.isObject() || !v.has("regex") || !v.has("with")) {
-                throw bad(at, "replace is { regex: ..., with: ... } (or a list of them)");
-            }
-            keys(v, at, List.of("regex", "with"), "key");
-            return new Action.RegexReplace(regex(v.get("regex"), at + "/regex"), text(v.get("with"), at + "/with"));
-        }
-
-        private Content setOnce(Content body, Content next, String at) throws RuleFileException {
-            if (body != null) {
-                throw bad(at, "template and file both replace the whole message: keep one");
-            }
-            return next;
-        }
-
-        private void keys(JsonNode node, String at, List<String> known, String what) throws RuleFileException {
+        void keys(JsonNode node, String at, List<String> known, String what) throws RuleFileException {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 if (!known.contains(k)) {
@@ -486,7 +253,7 @@ public final class RuleLoader {
             }
         }
 
-        private Pattern regex(JsonNode v, String at) throws RuleFileException {
+        Pattern regex(JsonNode v, String at) throws RuleFileException {
             String r = text(v, at);
             try {
                 return Pattern.compile(r);
@@ -495,11 +262,11 @@ public final class RuleLoader {
             }
         }
 
-        private String pointer(JsonNode v, String at) throws RuleFileException {
+        String pointer(JsonNode v, String at) throws RuleFileException {
             return pointer(text(v, at), at);
         }
 
-        private String pointer(String p, String at) throws RuleFileException {
+        String pointer(String p, String at) throws RuleFileException {
             try {
                 Pointers.check(p);
                 return p;
@@ -508,28 +275,28 @@ public final class RuleLoader {
             }
         }
 
-        private String text(JsonNode v, String at) throws RuleFileException {
+        String text(JsonNode v, String at) throws RuleFileException {
             if (v == null || !v.isValueNode() || v.isNull()) {
                 throw bad(at, "expected a text value here");
             }
             return v.asText();
         }
 
-        private String scalar(JsonNode v, String at) throws RuleFileException {
+        String scalar(JsonNode v, String at) throws RuleFileException {
             if (v == null || v.isNull()) {
                 throw bad(at, "expected a value here");
             }
             return v.isValueNode() ? v.asText() : v.toString();
         }
 
-        private boolean bool(JsonNode v, String at) throws RuleFileException {
+        boolean bool(JsonNode v, String at) throws RuleFileException {
             if (!v.isBoolean()) {
                 throw bad(at, "expected true or false, not '" + v.asText() + "'");
             }
             return v.asBoolean();
         }
 
-        private int positive(JsonNode v, String at) throws RuleFileException {
+        int positive(JsonNode v, String at) throws RuleFileException {
             if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 1) {
                 throw bad(at, "expected a whole number of at least 1, not '" + v.asText() + "'");
             }

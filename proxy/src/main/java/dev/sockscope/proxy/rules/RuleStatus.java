@@ -13,8 +13,7 @@ import java.util.Map;
  * @param actions  its actions' names
  * @param matched  messages that met its conditions (before every/first/probability)
  * @param taken    how often each action was taken
- * @param pending  actions the relay cannot carry out yet: decided and counted, the message forwarded as it came
  */
 public record RuleStatus(String name, boolean enabled, String origin, int line, List<String> actions, long matched,
-                         Map<String, Long> taken, List<String> pending) {
+                         Map<String, Long> taken) {
 }

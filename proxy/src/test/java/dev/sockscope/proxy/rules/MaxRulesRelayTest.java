@@ -30,8 +30,7 @@ import dev.sockscope.wire.RecordedFrame;
 
 /**
  * The issue's two example files against the demo's MAX simulator, through the real relay, with Jetty's client at its
- * defaults (permessage-deflate): what the client sees and what is recorded. Rules whose relay mechanics are not merged
- * yet (slow-login's delay, kill-after-history's close after the message) are checked as decided and counted only.
+ * defaults (permessage-deflate): what the client sees and what is recorded.
  */
 class MaxRulesRelayTest {
     private SimulatorServer sims;
@@ -154,6 +153,42 @@ class MaxRulesRelayTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.stream().anyMatch(t -> t.contains("\"seq\":9")));
             assertThat(c.texts.stream().filter(t -> t.contains("\"opcode\":128")).count()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void handshakePathQueryAndHeadersAreMatched() throws Exception {
+        Proxy p = proxy(1, """
+                rules:
+                  - name: deflating-clients
+                    match: { direction: server, path: /websocket, query: v=2, header: { Sec-WebSocket-Extensions: permessage-deflate } }
+                    set: { /payload/seen: true }
+                """);
+        try (DeflateClient c = DeflateClient.connect(URI.create(p.uri() + "?v=2"))) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            assertThat(c.texts.get(0)).contains("\"seen\":true");
+        }
+        try (DeflateClient c = DeflateClient.connect(URI.create(p.uri() + "?v=1"))) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            assertThat(c.texts.get(0)).doesNotContain("seen");
+        }
+    }
+
+    @Test
+    void killAfterHistoryClosesWith1011RightAfterTheHistoryAnswer() throws Exception {
+        Proxy p = proxy(1, RuleLoaderTest.ISSUE_SECOND);
+        try (DeflateClient c = DeflateClient.connect(p.uri())) {
+            c.send(HANDSHAKE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.texts.size() == 1);
+            c.send("{\"cmd\":0,\"seq\":4,\"opcode\":49,\"payload\":{\"chatId\":\"12345\",\"from\":\"m1\",\"forward\":0,\"backward\":30}}");
+            org.eclipse.jetty.websocket.core.CloseStatus closed = c.closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(closed.getCode()).isEqualTo(1011);
+            assertThat(closed.getReason()).isEqualTo("chaos");
+            assertThat(c.texts).hasSize(2);
+            assertThat(c.texts.get(1)).as("the history answer came before the close").contains("\"opcode\":49");
+        }
+        assertThat(p.engine().status().get(0).taken()).containsEntry("close", 1L);
     }
 
     /** Which of 16 sessions had their NOTIF_MESSAGE push (answer to a heartbeat) lost. */

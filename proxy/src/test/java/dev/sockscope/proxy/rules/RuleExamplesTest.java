@@ -53,7 +53,7 @@ class RuleExamplesTest {
             assertThat(new RuleLoader().file(EXAMPLES.resolve(f))).as(f).isNotEmpty();
         }
         assertThat(files).containsExactly("close-1011-mid-sync.yaml", "duplicated-message.yaml", "kill-after-history-rename.yaml",
-                "late-login-answer.yaml", "lost-push.yaml", "pongs-stop.yaml", "slow-login-lossy-push.yaml", "stub-contacts.yaml");
+                "late-login-answer.yaml", "lost-push.yaml", "never-matches.yaml", "pongs-stop.yaml", "slow-login-lossy-push.yaml", "stub-contacts.yaml");
     }
 
     @Test
@@ -113,10 +113,20 @@ class RuleExamplesTest {
         RuleEngine first = engine("slow-login-lossy-push.yaml");
         assertThat(first.decide(server(LOGIN_ANSWER))).isEqualTo(new Decision.Delay(Duration.ofMillis(1500), false, Decision.Cause.rule("slow-login")));
         RuleEngine second = engine("kill-after-history-rename.yaml");
-        assertThat(second.decide(server(HISTORY_ANSWER))).as("close after: pending in the relay").isEqualTo(Decision.FORWARD);
-        assertThat(second.status().get(0).pending()).containsExactly("close after");
+        assertThat(second.decide(server(HISTORY_ANSWER))).isEqualTo(new Decision.CloseAfter(1011, "chaos", Decision.Cause.rule("kill-after-history")));
         Decision.Replace renamed = (Decision.Replace) second.decide(server(SYNC));
         assertThat(new String(renamed.payload(), StandardCharsets.UTF_8)).contains("\"name\":\"Mallory\"").doesNotContain("Anna");
+    }
+
+    @Test
+    void neverMatchesTakesNothingButKeepsTheRulesActive() throws Exception {
+        RuleEngine e = engine("never-matches.yaml");
+        assertThat(e.active()).isTrue();
+        for (String m : List.of(LOGIN_ANSWER, SYNC, PUSH, HISTORY_ANSWER)) {
+            assertThat(e.decide(server(m))).isNull();
+        }
+        assertThat(e.decide(from(Direction.CLIENT_TO_SERVER, CONTACTS_REQUEST))).isNull();
+        assertThat(e.status().get(0).matched()).isZero();
     }
 
     @Test

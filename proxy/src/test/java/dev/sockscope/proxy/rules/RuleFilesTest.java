@@ -81,6 +81,23 @@ class RuleFilesTest {
     }
 
     @Test
+    void withoutFilesTheFirstEditAttachesTheEngineOnceAndIsKeptInMemory() throws Exception {
+        RuleEngine engine = new RuleEngine(1, MessageLabels.NONE);
+        try (RuleFiles files = RuleFiles.load(List.of(), engine)) {
+            java.util.concurrent.atomic.AtomicInteger attached = new java.util.concurrent.atomic.AtomicInteger();
+            files.beforeFirstEdit(attached::incrementAndGet);
+            assertThat(engine.active()).isFalse();
+            assertThatThrownBy(() -> files.replaceText("rules:\n  - name: y\n    explode: 1\n")).hasMessageStartingWith("rules.yaml:3:");
+            assertThat(attached).as("a refused edit attaches nothing").hasValue(0);
+            files.replaceText(RuleLoaderTest.ISSUE_FIRST);
+            files.replaceText(RuleLoaderTest.ISSUE_SECOND);
+            assertThat(attached).hasValue(1);
+            assertThat(engine.rules()).extracting(Rule::name).containsExactly("kill-after-history", "rename");
+            assertThat(engine.active()).isTrue();
+        }
+    }
+
+    @Test
     void aBadFileAtStartIsRefused() throws Exception {
         Path f = dir.resolve("bad.yaml");
         write(f, "rules:\n  - name: b\n    match: { pointer: opcode }\n    drop: true\n", 0);

@@ -33,10 +33,18 @@ public final class RulesOption {
         return !files.isEmpty();
     }
 
-    /** The files' rules as a source of the intercept point, watched for changes; a bad file is a usage error. */
+    /**
+     * The files' rules as a source of the intercept point, watched for changes; a bad file is a usage error. Without
+     * {@code --rules} the engine joins the intercept point only when rules are first given through the API, so that a
+     * run without rules asks no source but the breakpoints.
+     */
     RuleFiles attach(InterceptPoint point, ProtocolRegistry registry, CommandLine cl) {
         RuleFiles loaded = load(registry, cl);
-        point.addSource(loaded.engine());
+        if (given()) {
+            point.addSource(loaded.engine());
+        } else {
+            loaded.beforeFirstEdit(() -> point.addSource(loaded.engine()));
+        }
         return loaded;
     }
 

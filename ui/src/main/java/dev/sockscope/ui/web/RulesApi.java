@@ -56,7 +56,6 @@ final class RulesApi {
         m.put("actions", s.actions());
         m.put("matched", s.matched());
         m.put("taken", s.taken());
-        m.put("pending", s.pending());
         return m;
     }
 

@@ -14,6 +14,11 @@ enum Dialect {
         boolean missingColumn(SQLException e) {
             return e.getErrorCode() == org.h2.api.ErrorCode.COLUMN_NOT_FOUND_1;
         }
+
+        @Override
+        boolean recordsProxies() {
+            return false;
+        }
     },
     POSTGRESQL {
         @Override
@@ -25,6 +30,11 @@ enum Dialect {
         boolean missingColumn(SQLException e) {
             return "42703".equals(e.getSQLState());
         }
+
+        @Override
+        boolean recordsProxies() {
+            return true;
+        }
     };
 
     /** A condition that holds when {@code haystack} (an SQL expression) contains the next parameter, ignoring case. */
@@ -32,4 +42,7 @@ enum Dialect {
 
     /** Whether {@code e} says a column does not exist (an older schema read through an older proxy's server). */
     abstract boolean missingColumn(SQLException e);
+
+    /** Whether sessions say which proxy recorded them ({@code proxy_host}, {@code proxy_name}): a team store's do. */
+    abstract boolean recordsProxies();
 }

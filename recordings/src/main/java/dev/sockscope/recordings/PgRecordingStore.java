@@ -35,6 +35,8 @@ public final class PgRecordingStore implements RecordingStore {
     /** Ids taken from the sequence at a time: one round trip per this many new sessions. */
     private static final int IDS_PER_FETCH = 16;
     private static final String KEY_SETTING = "masking_key";
+    /** How often a writer applies the store's retention policy ({@link Retention}). */
+    private static final long RETENTION_EVERY_MINUTES = 10;
     /** Connections per process: the writer's, the lease's, and the inspector's readers. */
     private static final int MAX_CONNECTIONS = 16;
 
@@ -49,6 +51,8 @@ public final class PgRecordingStore implements RecordingStore {
     private final Connection writer;
     private final IndexWriter planner;
     private final Deque<Long> freeIds = new ArrayDeque<>();
+    /** The writer's: applies the retention policy now and then; null in a reader. */
+    private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private PgRecordingStore(StoreLocation.Postgres location, JdbcConnectionPool source, SecretMasker masker,
             RecorderLease lease, Connection writer) {
@@ -61,6 +65,55 @@ public final class PgRecordingStore implements RecordingStore {
         this.lease = lease;
         this.writer = writer;
         this.planner = writer == null ? null : new IndexWriter(payloads, ProcessHandle.current().pid(), null);
+        this.housekeeping = writer == null ? null : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sockscope-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        if (housekeeping != null) {
+            housekeeping.scheduleWithFixedDelay(this::retainQuietly, 0, RETENTION_EVERY_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
+        }
+    }
+
+    /** The store's retention policy: ended sessions are kept this many days; empty: kept for ever. */
+    public Optional<Integer> retentionDays() throws RecordingException {
+        try (Connection c = source.getConnection()) {
+            return Retention.days(c);
+        } catch (SQLException | NumberFormatException e) {
+            throw new RecordingException("cannot read the retention policy of " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets the store's retention policy for every writer ({@code days} null: keep everything). */
+    public void setRetentionDays(Integer days) throws RecordingException {
+        if (days != null && days < 1) {
+            throw new IllegalArgumentException("keep sessions at least one day");
+        }
+        try (Connection c = source.getConnection()) {
+            Retention.setDays(c, days);
+        } catch (SQLException e) {
+            throw new RecordingException("cannot set the retention policy of " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the ended sessions the policy lets go (not those a replay refers to); returns how many. */
+    public int applyRetention() throws RecordingException {
+        try (Connection c = source.getConnection()) {
+            return Retention.apply(c);
+        } catch (SQLException | NumberFormatException e) {
+            throw new RecordingException("cannot apply the retention policy of " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void retainQuietly() {
+        try {
+            int deleted = applyRetention();
+            if (deleted > 0) {
+                LOG.info("deleted {} sessions older than the store's retention policy", deleted);
+            }
+        } catch (RecordingException e) {
+            LOG.warn("{}", e.getMessage());
+        }
     }
 
     /** Opens the store for a proxy that records into it as {@code proxyName} on {@code host}, migrating it if needed. */
@@ -299,6 +352,9 @@ public final class PgRecordingStore implements RecordingStore {
 
     @Override
     public synchronized void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
         payloads.close();
         if (lease != null) {
             lease.close();

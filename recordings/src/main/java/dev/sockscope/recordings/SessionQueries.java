@@ -74,6 +74,14 @@ final class SessionQueries {
             sql.append(" AND (s.error IS NOT NULL OR s.handshake_status <> 101 OR s.close_code NOT IN ")
                     .append(SessionQuery.CLEAN_CLOSE_CODES).append(")");
         }
+        if (q.proxy() != null && !q.proxy().isEmpty()) {
+            if (dialect.recordsProxies()) {
+                sql.append(" AND ").append(dialect.contains("CONCAT_WS(' ', s.proxy_name, s.proxy_host)"));
+                args.add(q.proxy());
+            } else {
+                sql.append(" AND 1 = 0"); // a folder records no proxy
+            }
+        }
         if (q.text() != null && !q.text().isEmpty()) {
             sql.append(" AND ").append(dialect.contains("CONCAT_WS(' ', s.listen, s.upstream, s.path, s.query,"
                     + " s.client_address, s.subprotocol, s.protocol, s.close_reason, s.error)"));
@@ -119,7 +127,7 @@ final class SessionQueries {
             List<SessionRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(readSession(rs));
+                    out.add(readSession(rs, dialect));
                 }
             }
             return out;
@@ -128,7 +136,7 @@ final class SessionQueries {
         }
     }
 
-    private static SessionRecord readSession(ResultSet rs) throws SQLException {
+    private static SessionRecord readSession(ResultSet rs, Dialect dialect) throws SQLException {
         String extensions = rs.getString("extensions");
         Handshake h = new Handshake(rs.getString("path"), rs.getString("query"),
                 headersFromJson(rs.getString("request_headers")), rs.getInt("handshake_status"),
@@ -147,7 +155,17 @@ final class SessionQueries {
         long original = rs.getLong("replay_of");
         Long replayOf = rs.wasNull() ? null : original;
         return new SessionRecord(info, end, rs.getLong("frame_count"), rs.getString("protocol"), rs.getString("protocol_reason"),
-                rs.getString("handshake_decoded"), unanswered(rs.getString("unanswered")), traffic(rs), replayOf);
+                rs.getString("handshake_decoded"), unanswered(rs.getString("unanswered")), traffic(rs), replayOf,
+                recordedBy(rs, dialect));
+    }
+
+    private static SessionRecord.RecordedBy recordedBy(ResultSet rs, Dialect dialect) throws SQLException {
+        if (!dialect.recordsProxies()) {
+            return null;
+        }
+        String host = rs.getString("proxy_host");
+        String name = rs.getString("proxy_name");
+        return host == null && name == null ? null : new SessionRecord.RecordedBy(host, name);
     }
 
     /** The requests a session ended without answering, from their JSON array; null when not known. */

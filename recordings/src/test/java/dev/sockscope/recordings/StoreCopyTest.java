@@ -42,7 +42,7 @@ class StoreCopyTest {
             var i = s.info();
             SessionRecord withoutIds = new SessionRecord(new dev.sockscope.wire.SessionInfo(0, i.listen(), i.upstream(),
                     i.clientAddress(), i.handshake(), i.startedAtMicros(), i.protocol()), s.end(), s.frames(), s.protocol(),
-                    s.protocolReason(), s.handshakeDecoded(), s.unanswered(), s.traffic(), s.replayOf() == null ? null : 0L);
+                    s.protocolReason(), s.handshakeDecoded(), s.unanswered(), s.traffic(), s.replayOf() == null ? null : 0L, null);
             List<StoredFrame> frames = new ArrayList<>();
             for (StoredFrame f : store.storedFrames(s.id(), 0, Integer.MAX_VALUE)) {
                 RecordedFrame r = f.frame();

@@ -13,6 +13,7 @@ import dev.sockscope.ui.cli.CheckCommand;
 import dev.sockscope.ui.cli.RepairCommand;
 import dev.sockscope.ui.cli.DemoCommand;
 import dev.sockscope.ui.cli.CopyCommand;
+import dev.sockscope.ui.cli.RetentionCommand;
 import dev.sockscope.ui.cli.ExportCommand;
 import dev.sockscope.ui.cli.ImportCommand;
 import dev.sockscope.ui.cli.MockCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sockscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSocket recording proxy and debugging inspector.",
         subcommands = {DemoCommand.class, ProxyCommand.class, UiCommand.class, SessionsCommand.class, FramesCommand.class,
-                ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, CopyCommand.class, ProtocolsCommand.class, CaCommand.class,
+                ReplayCommand.class, MockCommand.class, ExportCommand.class, ImportCommand.class, CopyCommand.class, RetentionCommand.class, ProtocolsCommand.class, CaCommand.class,
                 CheckCommand.class, RepairCommand.class, SendCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

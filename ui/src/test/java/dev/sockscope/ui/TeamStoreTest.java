@@ -70,5 +70,11 @@ class TeamStoreTest {
         long first = sessions.get(sessions.size() - 1).id();
         String frames = Cli.run("frames", String.valueOf(first), "--db", db);
         assertThat(frames.lines().count()).isGreaterThan(1);
+
+        assertThat(Cli.run("retention", "--db", db)).contains("keeps every session");
+        assertThat(Cli.run("retention", "--db", db, "--keep-days", "30")).contains("deleted 0 sessions")
+                .contains("keeps ended sessions 30 days");
+        assertThat(Cli.run("retention", "--db", db)).contains("keeps ended sessions 30 days");
+        assertThat(Cli.run("sessions", "--db", db)).as("recent sessions stay").contains(sessions.get(0).info().upstream());
     }
 }

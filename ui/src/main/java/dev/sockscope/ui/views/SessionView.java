@@ -16,7 +16,8 @@ import dev.sockscope.wire.SessionInfo;
  * fields (protocol, why it was chosen, the handshake explained, requests never answered) are null in recordings made
  * before decoding; the traffic each way ({@code clientFrames}, {@code clientBytes}, {@code serverFrames},
  * {@code serverBytes}) is null in recordings made before it was counted. {@code replayOf} is the session a replay
- * replayed (null for any other session).
+ * replayed (null for any other session). {@code proxyHost} and {@code proxyName} say which proxy recorded the session
+ * into a team store (null in a recordings folder).
  */
 public record SessionView(long id, String listen, String upstream, String path, String query, String clientAddress,
                           int status, String subprotocol, List<String> extensions,
@@ -25,7 +26,7 @@ public record SessionView(long id, String listen, String upstream, String path, 
                           Integer closeCode, String closeReason, String closedBy, String error,
                           List<List<String>> requestHeaders, List<List<String>> responseHeaders,
                           String protocol, String protocolReason, JsonNode handshakeDecoded, List<Long> unanswered,
-                          Long replayOf) {
+                          Long replayOf, String proxyHost, String proxyName) {
 
     public static SessionView of(SessionRecord r) {
         SessionInfo i = r.info();
@@ -40,7 +41,8 @@ public record SessionView(long id, String listen, String upstream, String path, 
                 t == null ? null : t.serverFrames(), t == null ? null : t.serverBytes(), e == null ? null : e.closeCode(), e == null ? null : e.closeReason(),
                 e == null || e.closedBy() == null ? null : e.closedBy().label(), e == null ? null : e.error(),
                 pairs(h.requestHeaders()), pairs(h.responseHeaders()),
-                r.protocol(), r.protocolReason(), tree(r.handshakeDecoded()), r.unanswered(), r.replayOf());
+                r.protocol(), r.protocolReason(), tree(r.handshakeDecoded()), r.unanswered(), r.replayOf(),
+                r.recordedBy() == null ? null : r.recordedBy().host(), r.recordedBy() == null ? null : r.recordedBy().name());
     }
 
     private static JsonNode tree(String json) {

@@ -21,13 +21,13 @@ final class SessionsApi {
     }
 
     void list(Context ctx) throws RecordingException {
-        Params p = new Params(ctx, "limit", "before", "protocol", "q", "state", "errors");
+        Params p = new Params(ctx, "limit", "before", "protocol", "q", "state", "errors", "proxy");
         String state = p.text("state");
         if (state != null && !state.equals("open") && !state.equals("closed")) {
             throw ApiError.badParameter("state", "'" + state + "' is not one of open, closed");
         }
         SessionQuery q = new SessionQuery(p.number("limit", 1, SessionQuery.MAX_LIMIT, 50), p.number("before", 1, Long.MAX_VALUE),
-                p.text("protocol"), p.text("q"), state == null ? null : state.equals("open"), p.flag("errors"));
+                p.text("protocol"), p.text("q"), state == null ? null : state.equals("open"), p.flag("errors"), p.text("proxy"));
         SessionPage page = store.sessions(q);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sessions", page.sessions().stream().map(SessionView::of).toList());

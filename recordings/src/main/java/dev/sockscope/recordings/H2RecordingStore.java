@@ -187,6 +187,9 @@ public final class H2RecordingStore implements RecordingStore {
                 store.nextId.set(Math.max(rs.getLong(1), lastFile) + 1); // never a new session in an old file
             }
             store.writer.commit();
+            if (watchdog.fired()) { // its index was shut down under it: nothing written after that may be trusted
+                throw new IllegalStateException("the index was shut down while it was being brought up to date");
+            }
             return store;
         } catch (SQLException | java.io.IOException | StackOverflowError | RuntimeException e) {
             store.close();

@@ -2,9 +2,12 @@ package dev.sockscope.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
@@ -32,14 +35,20 @@ class IndexWatchdogTest {
             holder.setAutoCommit(false);
             st.executeUpdate("UPDATE t SET v = 1 WHERE id = 1"); // held, never committed
             long started = System.nanoTime();
+            CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> {
+                try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                    s.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
+                    // The shutdown either fails the waiting write or lets it through on its way down (H2 ends the
+                    // holder's transaction as it closes): then the next step of the work fails.
+                    s.executeQuery("SELECT v FROM t").close();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The watchdog is armed only once the write really waits on the held row: armed earlier (a busy machine
+            // starts the write late), it would shut the database down first and the write would open a fresh one.
+            await().atMost(Duration.ofSeconds(30)).until(() -> blockedSessions(st) > 0);
             try (IndexWatchdog watchdog = IndexWatchdog.watch(pool, "a stuck write", 500)) {
-                CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> {
-                    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-                        s.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
                 assertThatThrownBy(() -> stuck.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
                 assertThat(watchdog.fired()).isTrue();
             }
@@ -47,6 +56,13 @@ class IndexWatchdogTest {
                     .isLessThan(60);
         } finally {
             pool.dispose();
+        }
+    }
+
+    private static int blockedSessions(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -133,6 +133,7 @@ final class PlannedCarry {
         } else {
             bytes = dir.encodeOwn(item);
         }
+        effects(plan); // a stall or throttle is in place before the message goes, so its answer is held too
         byte[] original = plan.content() == null ? null : dir.cutBytes(frame.payload());
         RecordedFrame sent = new RecordedFrame(frame.sessionId(), 0, frame.timeMicros(), direction, type, payload, fragments,
                 frame.note(), frame.wire(), Provenance.rule(plan.by(), plan.effect(null), Provenance.Delivery.DELIVERED, heldMicros,
@@ -146,7 +147,6 @@ final class PlannedCarry {
             dir.out(dir.encodeExtra(x.type(), x.payload()), extra(frame, direction, x.type(), x.payload(),
                     x.cause() == null ? plan.by() : x.cause().source(), "injected after the message before it"));
         }
-        effects(plan);
         then(plan);
     }
 

@@ -60,12 +60,12 @@ final class SessionHost implements InterceptedDirection.Host {
 
     @Override
     public void stall(Direction d, Duration duration, CompletableFuture<Void> releasedBy) {
-        later(Duration.ZERO, () -> gates.stall(d, duration, releasedBy));
+        gates.stall(d, duration, releasedBy); // at once: the answer to the message being carried must meet a closed gate
     }
 
     @Override
     public void throttle(Direction d, long bytesPerSecond) {
-        later(Duration.ZERO, () -> gates.throttle(d, bytesPerSecond));
+        gates.throttle(d, bytesPerSecond);
     }
 
     @Override

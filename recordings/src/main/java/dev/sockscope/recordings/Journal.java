@@ -199,16 +199,22 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** The session has ended: close its file (forced first). */
+    /**
+     * The session has ended: its file is forced and closed on the syncer's thread within its interval, so that a burst of
+     * sessions ending does not hold the writer for one fsync each.
+     */
     void forget(long sessionId) {
         Appending file = open.remove(sessionId);
         if (file != null) {
-            syncer.close(file.channel);
+            syncer.closeLater(file.channel);
         }
     }
 
     void delete(long sessionId) throws IOException {
-        forget(sessionId);
+        Appending file = open.remove(sessionId);
+        if (file != null) {
+            syncer.close(file.channel); // closed now: some systems refuse to delete an open file
+        }
         Files.deleteIfExists(file(folder.getParent(), sessionId));
     }
 

@@ -53,6 +53,8 @@ final class Journal implements AutoCloseable {
 
     private final Path folder;
     private final FileSyncer syncer;
+    /** The permissions a new recording file is created with (owner only where the file system has them). */
+    private FileAttribute<?>[] attributes;
     private final Map<Long, Appending> open = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Appending> eldest) {
@@ -150,8 +152,11 @@ final class Journal implements AutoCloseable {
             OwnerOnly.createFolder(folder);
         }
         Path file = file(folder.getParent(), sessionId);
-        FileAttribute<?>[] attributes = OwnerOnly.supported(folder)
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)} : new FileAttribute<?>[0];
+        if (attributes == null) {
+            // asked once: the answer reads the system's mount table, a cost each new session paid on its first block
+            attributes = OwnerOnly.supported(folder)
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)} : new FileAttribute<?>[0];
+        }
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ), attributes);
         try {

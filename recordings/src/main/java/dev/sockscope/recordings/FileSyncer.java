@@ -3,8 +3,12 @@ package dev.sockscope.recordings;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +23,8 @@ final class FileSyncer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncer.class);
 
     private final Set<FileChannel> unforced = ConcurrentHashMap.newKeySet();
+    /** Files the writer no longer appends to, to be forced (if written) and closed at the next round. */
+    private final Queue<FileChannel> toClose = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -49,8 +55,20 @@ final class FileSyncer implements AutoCloseable {
         }
     }
 
-    /** Forces every file written since the last time. */
+    /**
+     * Forces {@code channel} if it has unforced bytes and closes it at the next round, within the interval, so that the
+     * writer does not wait for the fsync.
+     */
+    void closeLater(FileChannel channel) {
+        toClose.add(channel);
+    }
+
+    /** Forces every file written since the last time, then closes those handed to {@link #closeLater}. */
     void syncAll() {
+        List<FileChannel> closing = new ArrayList<>();
+        for (FileChannel ch = toClose.poll(); ch != null; ch = toClose.poll()) {
+            closing.add(ch);
+        }
         for (FileChannel ch : unforced) {
             unforced.remove(ch);
             try {
@@ -61,6 +79,7 @@ final class FileSyncer implements AutoCloseable {
                 LOG.warn("cannot force a recording file to the disk: {}", e.getMessage());
             }
         }
+        closing.forEach(this::close);
     }
 
     private void run() {

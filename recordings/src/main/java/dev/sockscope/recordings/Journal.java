@@ -39,7 +39,11 @@ final class Journal implements AutoCloseable {
     static final int RECORD_HEADER = 8;
     /** No record is larger (a block is a few hundred KiB; large payloads live in payload files). */
     static final int MAX_BODY = 256 << 20;
-    private static final int MAX_OPEN = 32;
+    /**
+     * Files kept open for appending. Above the sessions a proxy usually records at once (the benchmark's 100): with
+     * fewer, every batch of 100 sessions closed and reopened files, and each close waited for an fsync on the writer.
+     */
+    static final int MAX_OPEN = 512;
     /**
      * Room kept on the disk for the records that end the open sessions when the disk is full ({@link #useReserve}):
      * {@code journal/reserve}, written by the writer when it opens the folder.
@@ -49,16 +53,29 @@ final class Journal implements AutoCloseable {
 
     private final Path folder;
     private final FileSyncer syncer;
-    private final Map<Long, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true) {
+    /** The permissions a new recording file is created with (owner only where the file system has them). */
+    private FileAttribute<?>[] attributes;
+    private final Map<Long, Appending> open = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, FileChannel> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Appending> eldest) {
             if (size() > MAX_OPEN) {
-                syncer.close(eldest.getValue());
+                syncer.closeLater(eldest.getValue().channel); // forced and closed on the syncer's thread, not the writer's
                 return true;
             }
             return false;
         }
     };
+
+    /** A file open for appending and where it ends, so that an append asks the OS for nothing but the write. */
+    private static final class Appending {
+        final FileChannel channel;
+        long end;
+
+        Appending(FileChannel channel, long end) {
+            this.channel = channel;
+            this.end = end;
+        }
+    }
 
     Journal(Path directory, FileSyncer syncer) {
         this.folder = directory.resolve(FOLDER);
@@ -90,12 +107,14 @@ final class Journal implements AutoCloseable {
      * Appends the bodies to the session's file in one write and returns where each record starts, then the file's end.
      */
     long[] append(long sessionId, List<byte[]> bodies) throws IOException {
-        FileChannel ch = open.get(sessionId);
-        if (ch == null) {
-            ch = openForAppend(sessionId);
-            open.put(sessionId, ch);
+        Appending file = open.get(sessionId);
+        if (file == null) {
+            FileChannel opened = openForAppend(sessionId);
+            file = new Appending(opened, opened.size());
+            open.put(sessionId, file);
         }
-        long end = ch.size();
+        FileChannel ch = file.channel;
+        long end = file.end;
         ByteArrayOutputStream out = new ByteArrayOutputStream(bodies.stream().mapToInt(b -> b.length + RECORD_HEADER).sum());
         long[] offsets = new long[bodies.size() + 1];
         CRC32C crc = new CRC32C();
@@ -123,6 +142,7 @@ final class Journal implements AutoCloseable {
             throw new IOException("cannot write to the recording file " + FOLDER + "/" + sessionId + SUFFIX + ": "
                     + e.getMessage(), e);
         }
+        file.end = position;
         syncer.written(ch);
         return offsets;
     }
@@ -132,8 +152,11 @@ final class Journal implements AutoCloseable {
             OwnerOnly.createFolder(folder);
         }
         Path file = file(folder.getParent(), sessionId);
-        FileAttribute<?>[] attributes = OwnerOnly.supported(folder)
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)} : new FileAttribute<?>[0];
+        if (attributes == null) {
+            // asked once: the answer reads the system's mount table, a cost each new session paid on its first block
+            attributes = OwnerOnly.supported(folder)
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)} : new FileAttribute<?>[0];
+        }
         FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ), attributes);
         try {
@@ -181,22 +204,28 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** The session has ended: close its file (forced first). */
+    /**
+     * The session has ended: its file is forced and closed on the syncer's thread within its interval, so that a burst of
+     * sessions ending does not hold the writer for one fsync each.
+     */
     void forget(long sessionId) {
-        FileChannel ch = open.remove(sessionId);
-        if (ch != null) {
-            syncer.close(ch);
+        Appending file = open.remove(sessionId);
+        if (file != null) {
+            syncer.closeLater(file.channel);
         }
     }
 
     void delete(long sessionId) throws IOException {
-        forget(sessionId);
+        Appending file = open.remove(sessionId);
+        if (file != null) {
+            syncer.close(file.channel); // closed now: some systems refuse to delete an open file
+        }
         Files.deleteIfExists(file(folder.getParent(), sessionId));
     }
 
     @Override
     public void close() {
-        open.values().forEach(syncer::close);
+        open.values().forEach(file -> syncer.close(file.channel));
         open.clear();
     }
 

@@ -38,7 +38,7 @@ class PayloadFiles implements AutoCloseable {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Appender> eldest) {
             if (size() > MAX_OPEN) {
-                eldest.getValue().closeQuietly();
+                eldest.getValue().closeLater();
                 return true;
             }
             return false;
@@ -47,6 +47,9 @@ class PayloadFiles implements AutoCloseable {
 
     /** Where each file ended before the batch being written: a batch that is rolled back is cut off there again. */
     private final Map<Long, Long> batchStart = new java.util.HashMap<>();
+
+    /** The permissions a new payload file is created with (owner only where the file system has them). */
+    private FileAttribute<?>[] attributes;
 
     /** The writer's: forces what is appended to the disk within its interval. */
     private FileSyncer syncer;
@@ -123,8 +126,11 @@ class PayloadFiles implements AutoCloseable {
         }
         Path file = file(sessionId);
         Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileAttribute<?>[] attributes = OwnerOnly.supported(folder)
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)} : new FileAttribute<?>[0];
+        if (attributes == null) {
+            // asked once: the answer reads the system's mount table
+            attributes = OwnerOnly.supported(folder)
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)} : new FileAttribute<?>[0];
+        }
         return FileChannel.open(file, options, attributes);
     }
 
@@ -156,13 +162,16 @@ class PayloadFiles implements AutoCloseable {
     void forget(long sessionId) {
         Appender a = open.remove(sessionId);
         if (a != null) {
-            a.closeQuietly();
+            a.closeLater();
         }
     }
 
     /** Removes the session's file, once its blocks are deleted. */
     void delete(long sessionId) throws IOException {
-        forget(sessionId);
+        Appender a = open.remove(sessionId);
+        if (a != null) {
+            a.closeQuietly(); // closed now: some systems refuse to delete an open file
+        }
         Files.deleteIfExists(file(sessionId));
     }
 
@@ -198,6 +207,15 @@ class PayloadFiles implements AutoCloseable {
                 syncer.written(channel);
             }
             return at;
+        }
+
+        /** Forced (if written) and closed on the syncer's thread within its interval: the writer waits for no fsync. */
+        void closeLater() {
+            if (syncer != null) {
+                syncer.closeLater(channel);
+            } else {
+                closeQuietly();
+            }
         }
 
         void closeQuietly() {

@@ -66,7 +66,7 @@ public final class Previews {
     static String hex(byte[] payload) {
         int n = Math.min(payload.length, HEX_BYTES);
         StringBuilder out = new StringBuilder(16 + n * 3 + 2);
-        out.append(Filters.bytes(payload.length));
+        Filters.bytes(out, payload.length);
         if (n > 0) {
             out.append(':');
             for (int i = 0; i < n; i++) {

@@ -50,6 +50,22 @@ final class Bytes {
          */
         void string(String s) {
             int n = s.length();
+            int start = len;
+            varlong(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    len = start; // not ASCII (a hex summary's "…"): measured, then written
+                    utf8(s);
+                    return;
+                }
+                buf[len++] = (byte) c;
+            }
+        }
+
+        private void utf8(String s) {
+            int n = s.length();
             int utf8 = utf8Length(s);
             varlong(utf8);
             ensure(utf8);

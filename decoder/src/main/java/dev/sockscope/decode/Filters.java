@@ -100,14 +100,19 @@ public final class Filters {
 
     /** A size as people read it: 512 B, 4 KiB, 1.5 MiB. Hand-rolled: it runs for every binary frame recorded. */
     public static String bytes(long n) {
+        return bytes(new StringBuilder(12), n).toString();
+    }
+
+    /** {@link #bytes(long)} appended to {@code out}: a binary frame's summary starts with it, so no string of its own. */
+    static StringBuilder bytes(StringBuilder out, long n) {
         if (n < 1024) {
-            return n + " B";
+            return out.append(n).append(" B");
         }
         if (n < 1024 * 1024) {
-            return ((n + 512) / 1024) + " KiB";
+            return out.append((n + 512) / 1024).append(" KiB");
         }
         long tenths = (n * 10 + 512 * 1024) / (1024 * 1024);
-        return (tenths / 10) + "." + (tenths % 10) + " MiB";
+        return out.append(tenths / 10).append('.').append(tenths % 10).append(" MiB");
     }
 
     /** Readable text of a message body of unknown shape: strings, arrays of parts, objects with a text field. */

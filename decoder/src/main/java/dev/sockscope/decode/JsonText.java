@@ -48,6 +48,21 @@ public final class JsonText {
         return false;
     }
 
+    /**
+     * True when text that {@link #looksLikeJson looks like JSON} cannot be one JSON document: its last byte, after
+     * whitespace, does not close an object or array. A SignalR frame (records ended by 0x1E) is such text: knowing it
+     * without a parse saves the parse that fails at its end, and the exception that says so, on every frame.
+     */
+    static boolean cannotBeJson(byte[] payload) {
+        for (int i = payload.length - 1; i >= 0; i--) {
+            byte b = payload[i];
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return b != '}' && b != ']';
+            }
+        }
+        return true;
+    }
+
     public static Parsed parse(byte[] payload) {
         return parse(new String(payload, StandardCharsets.UTF_8));
     }

@@ -1,7 +1,5 @@
 package dev.sockscope.decode;
 
-import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,42 +20,10 @@ public final class Previews {
 
     /**
      * The tree as compact JSON, cut to {@link #TEXT_CHARS}: the same text as {@code truncate(tree.toString())}, but
-     * written only until the cut, so a 10 MiB document costs a few kilobytes of writing, not a copy of itself.
+     * written only until the cut ({@link JsonPreview}), so a 10 MiB document costs a few hundred characters of writing.
      */
     public static String json(JsonNode tree) {
-        Prefix prefix = new Prefix(TEXT_CHARS + 1);
-        try {
-            JsonText.MAPPER.writeValue(prefix, tree);
-        } catch (IOException e) {
-            // Enough has been written (Prefix.Full), or the tree could not be written: what there is will do.
-        }
-        return Filters.truncate(prefix.text.toString(), TEXT_CHARS);
-    }
-
-    /** A writer that keeps the first characters and then refuses the rest. */
-    private static final class Prefix extends Writer {
-        private final StringBuilder text = new StringBuilder();
-        private final int keep;
-
-        Prefix(int keep) {
-            this.keep = keep;
-        }
-
-        @Override
-        public void write(char[] cbuf, int off, int len) throws IOException {
-            text.append(cbuf, off, Math.min(len, keep - text.length()));
-            if (text.length() >= keep) {
-                throw new IOException("prefix complete");
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
+        return Filters.truncate(JsonPreview.prefix(tree, TEXT_CHARS + 1), TEXT_CHARS);
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -66,7 +32,7 @@ public final class Previews {
     static String hex(byte[] payload) {
         int n = Math.min(payload.length, HEX_BYTES);
         StringBuilder out = new StringBuilder(16 + n * 3 + 2);
-        out.append(Filters.bytes(payload.length));
+        Filters.bytes(out, payload.length);
         if (n > 0) {
             out.append(':');
             for (int i = 0; i < n; i++) {

@@ -30,6 +30,7 @@ public final class SessionDecoder {
      * stream of 10 MiB documents would hold the recorder back (issue 20). maim_message's 1 MB images stay below it.
      */
     static final int MAX_DECODED_BYTES = 4 << 20;
+    private static final JsonText.Parsed NOT_ONE_DOCUMENT = new JsonText.Invalid("not one JSON document");
     /** What a decoder may put in a frame's summary and label; longer is cut. */
     private static final int SUMMARY_CHARS = 240;
     private static final int LABEL_CHARS = 120;
@@ -118,7 +119,9 @@ public final class SessionDecoder {
                 chosenNow = decide(c);
             }
         }
-        JsonText.Parsed parsed = raw.looksLikeJson() ? raw.parsed() : null;
+        // What masking needs to know: not JSON, broken JSON (streamed over) or a tree; text that cannot be one JSON
+        // document is not parsed to learn it is broken (the reader, or the fallback, parses what it needs).
+        JsonText.Parsed parsed = !raw.looksLikeJson() ? null : JsonText.cannotBeJson(f.payload()) ? NOT_ONE_DOCUMENT : raw.parsed();
         byte[] masked = masking.everyProtocol(f, parsed, secretFields());
         FrameInput input = masked == null ? raw : FrameInput.of(f.withPayload(masked));
         if (f.type().isControl()) {

@@ -43,10 +43,73 @@ final class Bytes {
             buf[len++] = (byte) v;
         }
 
+        /**
+         * The string as a varint length and its UTF-8 bytes, encoded straight into the buffer: every frame's protocol,
+         * label and summary passes here, and {@code getBytes} made an array per string (and a slow pass for the
+         * non-Latin-1 "…" of a hex summary). Bytes exactly as {@code getBytes(UTF_8)} makes them (a lone surrogate is '?').
+         */
         void string(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            varlong(b.length);
-            write(b);
+            int n = s.length();
+            int start = len;
+            varlong(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    len = start; // not ASCII (a hex summary's "…"): measured, then written
+                    utf8(s);
+                    return;
+                }
+                buf[len++] = (byte) c;
+            }
+        }
+
+        private void utf8(String s) {
+            int n = s.length();
+            int utf8 = utf8Length(s);
+            varlong(utf8);
+            ensure(utf8);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    buf[len++] = (byte) c;
+                } else if (c < 0x800) {
+                    buf[len++] = (byte) (0xC0 | c >> 6);
+                    buf[len++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    buf[len++] = (byte) (0xF0 | cp >> 18);
+                    buf[len++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    buf[len++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    buf[len++] = (byte) (0x80 | cp & 0x3F);
+                } else if (Character.isSurrogate(c)) {
+                    buf[len++] = '?';
+                } else {
+                    buf[len++] = (byte) (0xE0 | c >> 12);
+                    buf[len++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    buf[len++] = (byte) (0x80 | c & 0x3F);
+                }
+            }
+        }
+
+        /** The length {@link #string} writes: 1 to 3 bytes a char, 4 for a surrogate pair, 1 for a lone surrogate. */
+        static int utf8Length(String s) {
+            int n = s.length();
+            int bytes = n;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    if (c < 0x800) {
+                        bytes += 1;
+                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        bytes += 2; // 4 bytes for two chars
+                        i++;
+                    } else if (!Character.isSurrogate(c)) {
+                        bytes += 2;
+                    }
+                }
+            }
+            return bytes;
         }
 
         byte[] toArray() {

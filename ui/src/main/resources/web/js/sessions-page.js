@@ -7,7 +7,7 @@ import {listen} from './live.js';
 import * as route from './route.js';
 
 const PAGE = 100;
-const FILTERS = ['q', 'protocol', 'state', 'errors'];
+const FILTERS = ['q', 'protocol', 'proxy', 'state', 'errors'];
 /** How each sortable column orders sessions: by a number, larger first when descending. */
 const SORTS = {
   started: s => s.startedAtMicros,
@@ -31,6 +31,10 @@ export function sessionsPage(view, initial) {
   const protocol = h('input', {type: 'text', placeholder: 'protocol', 'aria-label': 'Protocol', list: 'protocols',
     value: params.protocol ?? '', size: 10, id: 'session-protocol', title: 'Any part of the protocol\'s name, any case'});
   const protocols = h('datalist', {id: 'protocols'});
+  // A team store says which proxy recorded each session; a folder records none, so the filter then matches nothing.
+  const proxy = h('input', {type: 'text', placeholder: 'proxy', 'aria-label': 'Proxy', list: 'proxies',
+    value: params.proxy ?? '', size: 10, id: 'session-proxy', title: 'Any part of the recording proxy\'s name or host, any case (team store)'});
+  const proxies = h('datalist', {id: 'proxies'});
   const state = h('select', {'aria-label': 'State'},
       h('option', {value: ''}, 'open and closed'), h('option', {value: 'open'}, 'open'), h('option', {value: 'closed'}, 'closed'));
   state.value = params.state ?? '';
@@ -52,19 +56,21 @@ export function sessionsPage(view, initial) {
   fill(view,
       h('section', {class: 'page sessions-page'},
           h('form', {class: 'toolbar', role: 'search', on: {submit: e => { e.preventDefault(); apply(true); }}},
-              q, protocol, protocols, state, h('label', {class: 'check'}, errors, 'errors only'), summary),
+              q, protocol, protocols, proxy, proxies, state, h('label', {class: 'check'}, errors, 'errors only'), summary),
           status, h('div', {class: 'table-wrap'}, table), more));
 
   let typing;
   q.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(() => apply(false), 250); });
   protocol.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(() => apply(false), 250); });
   protocol.addEventListener('change', () => { clearTimeout(typing); apply(true); });
+  proxy.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(() => apply(false), 250); });
+  proxy.addEventListener('change', () => { clearTimeout(typing); apply(true); });
   state.addEventListener('change', () => apply(true));
   errors.addEventListener('change', () => apply(true));
   more.addEventListener('click', () => load(true));
 
   function apply(push) {
-    const next = pick({q: q.value.trim(), protocol: protocol.value.trim(), state: state.value, errors: errors.checked ? 'true' : ''});
+    const next = pick({q: q.value.trim(), protocol: protocol.value.trim(), proxy: proxy.value.trim(), state: state.value, errors: errors.checked ? 'true' : ''});
     if (FILTERS.every(k => (next[k] ?? '') === (params[k] ?? ''))) return;
     params = next;
     address(push);
@@ -133,6 +139,7 @@ export function sessionsPage(view, initial) {
     const filtered = FILTERS.some(k => params[k]);
     fill(summary, `${sessions.length}${next ? '+' : ''} session${sessions.length === 1 ? '' : 's'}`);
     fill(protocols, [...new Set(sessions.map(s => s.protocol).filter(Boolean))].map(p => h('option', {value: p})));
+    fill(proxies, [...new Set(sessions.map(s => s.proxyName).filter(Boolean))].map(p => h('option', {value: p})));
     if (sessions.length === 0) {
       fill(status, filtered
           ? notice('empty', 'No session matches these filters.', 'Clear the search or the filters to see every session.')
@@ -152,7 +159,8 @@ export function sessionsPage(view, initial) {
         h('td', {title: s.startedAt, class: 'started'}, fmt.when(s.startedAtMicros), ' ',
             h('span', {class: 'ago muted', 'data-micros': String(s.startedAtMicros)}, `(${fmt.ago(s.startedAtMicros)})`)),
         h('td', {class: 'num'}, open ? h('span', {class: 'badge open'}, 'open') : fmt.duration(s.endedAtMicros - s.startedAtMicros)),
-        h('td', {class: 'route'}, h('span', {class: 'listen'}, s.listen), ' → ',
+        h('td', {class: 'route'}, s.proxyName ? [h('span', {class: 'badge proxy', title: `recorded by the proxy ${s.proxyName} on ${s.proxyHost ?? 'an unknown host'}`},
+            s.proxyName), ' '] : null, h('span', {class: 'listen'}, s.listen), ' → ',
             h('span', {class: 'upstream', title: s.upstream + s.path + (s.query ? `?${s.query}` : '')},
                 s.upstream + s.path + (s.query ? `?${s.query}` : ''))),
         h('td', null, s.protocol ? h('span', {class: 'badge protocol', title: s.protocolReason ?? ''}, s.protocol) : '–',
@@ -253,6 +261,7 @@ export function sessionsPage(view, initial) {
       params = p;
       q.value = p.q ?? '';
       protocol.value = p.protocol ?? '';
+      proxy.value = p.proxy ?? '';
       state.value = p.state ?? '';
       errors.checked = p.errors === 'true';
       load(false);

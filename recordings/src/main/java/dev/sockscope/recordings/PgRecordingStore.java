@@ -248,6 +248,9 @@ public final class PgRecordingStore implements RecordingStore {
             for (JournalEntry e : entries) {
                 DatabaseRows.apply(writer, e, lease);
             }
+            if (!entries.isEmpty()) {
+                notifyReaders(writer);
+            }
             writer.commit();
             payloads.committed();
         } catch (SQLException | java.io.IOException | RuntimeException e) {
@@ -255,6 +258,19 @@ public final class PgRecordingStore implements RecordingStore {
             payloads.rolledBack();
             throw new RecordingException("cannot write to " + location + ": " + rootMessage(e), e);
         }
+    }
+
+    /** Tells every inspector LISTENing on the store that something changed; delivered when {@code c} commits. */
+    static void notifyReaders(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
+            ps.setString(1, PgChangeSignal.CHANNEL);
+            ps.execute();
+        }
+    }
+
+    /** Signals the changes any writer commits to this store (LISTEN/NOTIFY on a connection of its own). */
+    public ChangeSignal changeSignal() {
+        return new PgChangeSignal(location);
     }
 
     @Override

@@ -123,6 +123,9 @@ final class RecorderLease implements AutoCloseable {
             for (JournalEntry end : ends) {
                 IndexWriter.apply(c, end, 0);
             }
+            if (!ends.isEmpty()) {
+                PgRecordingStore.notifyReaders(c);
+            }
             c.commit();
             if (!ends.isEmpty()) {
                 LOG.info("ended {} sessions of recorders whose lease ran out", ends.size());

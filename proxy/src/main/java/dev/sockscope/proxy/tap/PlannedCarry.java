@@ -2,9 +2,9 @@ package dev.sockscope.proxy.tap;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.PriorityQueue;
 
 import dev.sockscope.proxy.intercept.Decision;
 import dev.sockscope.proxy.intercept.Plan;
@@ -27,8 +27,16 @@ final class PlannedCarry {
     private final InterceptedDirection dir;
     private final Direction direction;
     private final InterceptedDirection.Host host;
-    /** Messages waiting for their own delay while later ones overtake them. */
-    private final Set<InterceptedDirection.Item> overtaken = new LinkedHashSet<>();
+    /** Messages waiting for their own delay while later ones overtake them, soonest due first (then as they came). */
+    private final PriorityQueue<Waiting> overtaken = new PriorityQueue<>(
+            Comparator.comparingLong(Waiting::dueNanos).thenComparingLong(Waiting::order));
+    private long waited;
+    /** When the one armed timer of this direction fires (Long.MAX_VALUE: none is armed). */
+    private long timerDue = Long.MAX_VALUE;
+
+    /** A message a rule delays with {@code reorder}: due at {@code dueNanos}, planned at {@code sinceNanos}. */
+    private record Waiting(InterceptedDirection.Item item, Plan plan, long sinceNanos, long dueNanos, long order) {
+    }
 
     PlannedCarry(InterceptedDirection dir, Direction direction, InterceptedDirection.Host host) {
         this.dir = dir;
@@ -42,8 +50,8 @@ final class PlannedCarry {
 
     long backlog() {
         long n = 0;
-        for (InterceptedDirection.Item i : overtaken) {
-            n += i.raw().length;
+        for (Waiting w : overtaken) {
+            n += w.item().raw().length;
         }
         return n;
     }
@@ -51,8 +59,10 @@ final class PlannedCarry {
     /** What still waits for its delay: recorded as not sent by the caller. */
     List<RecordedFrame> abandon() {
         List<RecordedFrame> left = new ArrayList<>();
-        for (InterceptedDirection.Item i : overtaken) {
-            left.add(i.frame());
+        List<Waiting> all = new ArrayList<>(overtaken);
+        all.sort(Comparator.comparingLong(Waiting::order));
+        for (Waiting w : all) {
+            left.add(w.item().frame());
         }
         overtaken.clear();
         return left;
@@ -66,20 +76,44 @@ final class PlannedCarry {
         carryNow(item, plan, heldMicros);
     }
 
-    /** Only this message waits: later ones go ahead of it, so the receiver's stream changes (the direction is touched). */
+    /**
+     * Only this message waits: later ones go ahead of it, so the receiver's stream changes (the direction is touched).
+     * One timer per direction, armed for the soonest due, sends everything due when it fires in one write: a timer and
+     * a write per message fell behind at a few thousand messages a second (the scheduler's one thread ran them all).
+     */
     private void wait(InterceptedDirection.Item item, Plan plan) {
         dir.touch(item);
-        overtaken.add(item);
-        long since = System.nanoTime();
-        host.later(plan.delay(), () -> {
-            synchronized (host.lock()) {
-                if (!overtaken.remove(item)) {
-                    return; // the session ended meanwhile
-                }
-                carryNow(item, plan, Math.max(1, (System.nanoTime() - since) / 1000));
+        long now = System.nanoTime();
+        Waiting w = new Waiting(item, plan, now, now + plan.delay().toNanos(), waited++);
+        overtaken.add(w);
+        arm(w.dueNanos(), now);
+    }
+
+    /** Arms the timer for {@code due} unless one fires by then already (it re-arms for what is left). */
+    private void arm(long due, long now) {
+        if (due >= timerDue) {
+            return;
+        }
+        timerDue = due;
+        host.later(java.time.Duration.ofNanos(Math.max(0, due - now)), () -> fire(due));
+    }
+
+    /** Carries out every message whose time has come, then re-arms for the next; a superseded timer finds less to do. */
+    private void fire(long due) {
+        synchronized (host.lock()) {
+            if (timerDue == due) {
+                timerDue = Long.MAX_VALUE;
             }
-            host.flush(direction);
-        });
+            long now = System.nanoTime();
+            while (!overtaken.isEmpty() && overtaken.peek().dueNanos() <= now) { // empty once the session ended
+                Waiting w = overtaken.poll();
+                carryNow(w.item(), w.plan(), Math.max(1, (now - w.sinceNanos()) / 1000));
+            }
+            if (!overtaken.isEmpty()) {
+                arm(overtaken.peek().dueNanos(), now);
+            }
+        }
+        host.flush(direction);
     }
 
     private void carryNow(InterceptedDirection.Item item, Plan plan, long heldMicros) {

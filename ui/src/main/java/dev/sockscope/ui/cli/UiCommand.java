@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import dev.sockscope.decode.ProtocolRegistry;
+import dev.sockscope.recordings.PgRecordingStore;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.YieldingReader;
@@ -38,7 +39,8 @@ public final class UiCommand implements Callable<Integer> {
         ProtocolRegistry registry = protocols.load();
         // Gives the folder up to a proxy started on it later, and reads through that proxy while it runs.
         RecordingStore store = db.folder().isPresent() ? YieldingReader.open(db.folder().get()) : Stores.openReader(db.location());
-        StorePollingSource live = new StorePollingSource(store, UiOption.POLL_MILLIS);
+        StorePollingSource live = new StorePollingSource(store, UiOption.POLL_MILLIS,
+                store instanceof PgRecordingStore pg ? pg.changeSignal() : null);
         InspectorApp app;
         try {
             app = ui.start(store, live, registry, out);

@@ -1,5 +1,6 @@
 package dev.sockscope.ui.web;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sockscope.recordings.ChangeSignal;
 import dev.sockscope.recordings.FramePage;
 import dev.sockscope.recordings.FrameQuery;
 import dev.sockscope.recordings.RecordingException;
@@ -24,16 +26,22 @@ import dev.sockscope.recordings.StoredFrame;
 /**
  * Live events found by reading the store every {@code interval}: new and changed sessions among the newest, and
  * frames recorded since the last look in sessions that are open (or just ended). For {@code sockscope ui}, which
- * browses a folder another process records into; it polls only while someone listens.
+ * browses a folder another process records into; it polls only while someone listens. On a team store it reads
+ * when a writer's NOTIFY says something changed, and falls back to polling while that connection is down.
  */
 public final class StorePollingSource implements LiveSource {
     private static final Logger LOG = LoggerFactory.getLogger(StorePollingSource.class);
     private static final int SESSIONS_WATCHED = 100;
     private static final int FRAMES_PER_LOOK = 2000;
 
+    /** How often a store that signals its changes is still read, in case a signal was missed. */
+    private static final Duration SIGNALLED_LOOK = Duration.ofSeconds(5);
+
     private final RecordingStore store;
     private final List<Consumer<LiveEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
+    private final ChangeSignal signal;
+    private final Duration signalledLook;
     /** What was last seen of each watched session: its state, and the last frame seq delivered. */
     private final Map<Long, Seen> seen = new HashMap<>();
     private boolean primed;
@@ -43,13 +51,48 @@ public final class StorePollingSource implements LiveSource {
     }
 
     public StorePollingSource(RecordingStore store, long intervalMillis) {
+        this(store, intervalMillis, null);
+    }
+
+    /**
+     * Reads the store when {@code signal} says a writer committed (a team store's LISTEN/NOTIFY), and every
+     * {@code intervalMillis} while the signal is down; null: every {@code intervalMillis}. Closes the signal.
+     */
+    public StorePollingSource(RecordingStore store, long intervalMillis, ChangeSignal signal) {
+        this(store, intervalMillis, signal, SIGNALLED_LOOK);
+    }
+
+    /** As above; {@code signalledLook}: how often it still reads while the signal is up (tests make it long). */
+    StorePollingSource(RecordingStore store, long intervalMillis, ChangeSignal signal, Duration signalledLook) {
         this.store = store;
+        this.signalledLook = signalledLook;
+        this.signal = signal;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sockscope-live-poll");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::poll, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        if (signal == null) {
+            timer.scheduleWithFixedDelay(this::poll, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        } else {
+            timer.execute(() -> lookWhenSignalled(Duration.ofMillis(intervalMillis)));
+        }
+    }
+
+    private void lookWhenSignalled(Duration interval) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                poll();
+                signal.await(signal.live() ? signalledLook : interval);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closed
+        }
+    }
+
+    /** Whether changes come by signal now (false: polled every interval). */
+    public boolean signalled() {
+        return signal != null && signal.live();
     }
 
     @Override
@@ -130,5 +173,8 @@ public final class StorePollingSource implements LiveSource {
     @Override
     public void close() {
         timer.shutdownNow();
+        if (signal != null) {
+            signal.close();
+        }
     }
 }

@@ -1,0 +1,123 @@
+package dev.sockscope.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sockscope.proxy.testing.ChildProcess;
+import dev.sockscope.proxy.testing.TestClient;
+import dev.sockscope.proxy.testing.TestUpstream;
+import dev.sockscope.recordings.PostgresServer;
+import dev.sockscope.recordings.Stores;
+import dev.sockscope.ui.views.Json;
+
+/**
+ * Issue 19, "many proxies, one PostgreSQL, one inspector": three real proxy processes (named by
+ * {@code SOCKSCOPE_PROXY_NAME}) record into one PostgreSQL while one {@code sockscope ui --db postgresql://…} process
+ * reads it: its live feed shows each proxy's frames as they are written, its sessions list has all three sessions with
+ * their proxy's name, and {@code ?proxy=} picks one proxy's.
+ */
+@ExtendWith(ChildProcess.Cleanup.class)
+class TeamThreeProxiesTest {
+    private static final Pattern RELAYING = Pattern.compile("relaying ws://(\\S+) -> ");
+    private static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
+    private static final List<String> NAMES = List.of("qa-staging", "ci-runner-7", "bot-team");
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static ChildProcess proxy(String db, URI upstream, String name) throws Exception {
+        ProcessBuilder b = ProxyProcess.command(JVM, List.of("proxy", "--route", "127.0.0.1:0=" + upstream, "--db", db, "--no-ui"));
+        b.environment().put(Stores.PROXY_NAME_VARIABLE, name);
+        return ChildProcess.start(b);
+    }
+
+    private static JsonNode get(HttpClient http, URI uri) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    @Test
+    void oneInspectorSeesTheSessionsOfThreeProxiesLiveWithTheirNames() throws Exception {
+        String db = server.newDatabase().toString();
+        HttpClient http = HttpClient.newHttpClient();
+        List<ChildProcess> proxies = new ArrayList<>();
+        List<TestClient> clients = new ArrayList<>();
+        try (TestUpstream upstream = TestUpstream.start();
+             ChildProcess ui = ChildProcess.start(ProxyProcess.command(JVM, List.of("ui", "--db", db, "--ui", "127.0.0.1:0")))) {
+            URI inspector = URI.create(ui.awaitLine(Pattern.compile("^sockscope: inspector at (.+)$"), ChildProcess.READY).group(1).trim());
+            List<String> live = new CopyOnWriteArrayList<>();
+            http.sendAsync(HttpRequest.newBuilder(inspector.resolve("/api/live")).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+                        try (Stream<String> lines = r.body()) {
+                            lines.forEach(live::add);
+                        }
+                    });
+            for (String name : NAMES) {
+                proxies.add(proxy(db, upstream.uri(), name));
+            }
+            for (int i = 0; i < NAMES.size(); i++) {
+                String listen = proxies.get(i).awaitLine(RELAYING, ChildProcess.READY).group(1);
+                TestClient c = TestClient.connect(URI.create("ws://" + listen + "/via-" + NAMES.get(i)));
+                clients.add(c);
+            }
+            // The live feed may connect a moment after the inspector starts: keep talking until each proxy's frame shows.
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (int i = 0; i < NAMES.size(); i++) {
+                    clients.get(i).sendText("hello from " + NAMES.get(i));
+                    clients.get(i).events.nextText();
+                }
+                return NAMES.stream().allMatch(n -> live.stream().anyMatch(l -> l.startsWith("data: ") && l.contains("hello from " + n)));
+            });
+
+            JsonNode sessions = get(http, inspector.resolve("/api/sessions")).get("sessions");
+            assertThat(sessions).hasSize(3);
+            Set<Long> ids = new HashSet<>();
+            List<String> seen = new ArrayList<>();
+            sessions.forEach(s -> {
+                ids.add(s.get("id").asLong());
+                seen.add(s.get("proxyName").asText() + " " + s.get("path").asText());
+                assertThat(s.get("proxyHost").asText()).isNotBlank();
+            });
+            assertThat(ids).as("ids unique across the proxies").hasSize(3);
+            assertThat(seen).containsExactlyInAnyOrder("qa-staging /via-qa-staging", "ci-runner-7 /via-ci-runner-7", "bot-team /via-bot-team");
+            JsonNode one = get(http, inspector.resolve("/api/sessions?proxy=CI-RUNNER")).get("sessions");
+            assertThat(one).hasSize(1);
+            assertThat(one.get(0).get("proxyName").asText()).isEqualTo("ci-runner-7");
+        } finally {
+            for (ChildProcess p : proxies) { // their clients' connections go with them
+                p.close();
+            }
+        }
+    }
+}

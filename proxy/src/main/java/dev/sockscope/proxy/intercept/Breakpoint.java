@@ -66,8 +66,13 @@ public record Breakpoint(long id, Long session, String route, Direction directio
         if (protocol != null && !(protocol.equalsIgnoreCase(nullToEmpty(s.subprotocol())) || protocol.equalsIgnoreCase(nullToEmpty(s.protocol())))) {
             return false;
         }
-        String body = text != null || regex != null || pointer != null ? m.text() : null;
-        if (text != null && !body.contains(text)) {
+        if (text != null && regex == null && pointer == null) {
+            if (!Utf8Contains.contains(m.payload(), text)) { // no String of the whole message for a text alone
+                return false;
+            }
+        }
+        String body = regex != null || pointer != null ? m.text() : null;
+        if (text != null && body != null && !body.contains(text)) {
             return false;
         }
         if (regex != null && !regex.matcher(body).find()) {

@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.ProtocolRegistry;
-import dev.sockscope.recordings.H2RecordingStore;
+import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.StoreLocation;
+import dev.sockscope.recordings.Stores;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -30,7 +32,10 @@ import dev.sockscope.wire.SessionInfo;
  * <pre>
  * mvn -B -q -o -pl ui -am test-compile
  * java -cp "$(cat /tmp/cp)" dev.sockscope.ui.web.InspectorSpeed /tmp/speed-db 1000000
+ * PGUSER=postgres java -cp "$(cat /tmp/cp)" dev.sockscope.ui.web.InspectorSpeed jdbc:postgresql://127.0.0.1:5433/speed 1000000
  * </pre>
+ * A JDBC URL records into that PostgreSQL database (a new, empty one: a team store), user {@code $PGUSER} and
+ * password {@code $PGPASSWORD}, so that the team store's figures can be put beside the folder's.
  * (docs/performance.md, "Speed of the inspector", says how the class path is made.)
  */
 public final class InspectorSpeed {
@@ -42,17 +47,20 @@ public final class InspectorSpeed {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/sockscope-speed");
+        String where = args.length > 0 ? args[0] : "/tmp/sockscope-speed";
         int frames = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
-        deleteTree(dir);
-        long payloadBytes = record(dir, frames);
-        long folder;
-        try (Stream<Path> files = Files.list(dir)) {
-            folder = files.filter(p -> p.getFileName().toString().endsWith(".mv.db")).mapToLong(p -> p.toFile().length()).sum();
+        StoreLocation location;
+        if (where.startsWith("jdbc:postgresql:")) {
+            location = new StoreLocation.Postgres(where, System.getenv().getOrDefault("PGUSER", "postgres"), System.getenv("PGPASSWORD"));
+        } else {
+            deleteTree(Path.of(where));
+            location = new StoreLocation.Folder(Path.of(where));
         }
+        long payloadBytes = record(location, frames);
+        long stored = storedBytes(location);
         System.out.printf("store: %d bytes for %d frames: %.0f bytes per frame, %.2fx the payload (%.0f bytes per frame)%n",
-                folder, frames, folder / (double) frames, folder / (double) payloadBytes, payloadBytes / (double) frames);
-        try (H2RecordingStore store = H2RecordingStore.openReader(dir);
+                stored, frames, stored / (double) frames, stored / (double) payloadBytes, payloadBytes / (double) frames);
+        try (RecordingStore store = Stores.openReader(location);
              TestSource live = new TestSource();
              InspectorApp app = new InspectorApp(store, live, ProtocolRegistry.builtIn(), InspectorOptions.parse("127.0.0.1:0", null)).start()) {
             Http http = new Http(app.port());
@@ -79,10 +87,10 @@ public final class InspectorSpeed {
     }
 
     /** Records the session; returns the payload bytes written. */
-    private static long record(Path dir, int frames) throws Exception {
+    private static long record(StoreLocation location, int frames) throws Exception {
         long payloadBytes = 0;
         long start = System.nanoTime();
-        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+        try (RecordingStore store = Stores.openWriter(location)) {
             CaptureDecoder decoder = new CaptureDecoder(ProtocolRegistry.builtIn(), store.masker(), false);
             long id = store.nextSessionId();
             long t0 = 1_767_000_000_000_000L;
@@ -113,9 +121,23 @@ public final class InspectorSpeed {
         }
         double s = (System.nanoTime() - start) / 1e9;
         System.out.printf("recorded %d frames (%.0f bytes of payload each) in %.1f s: %.0f frames/s, %.1f µs per frame"
-                        + " (decoding, masking, encoding, deflate, index, H2)%n",
+                        + " (decoding, masking, encoding, deflate, index, store)%n",
                 frames, payloadBytes / (double) frames, s, frames / s, s * 1e6 / frames);
         return payloadBytes;
+    }
+
+    /** The folder's H2 file, or the PostgreSQL database's size on disk. */
+    private static long storedBytes(StoreLocation location) throws Exception {
+        if (location instanceof StoreLocation.Postgres pg) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                 java.sql.ResultSet r = c.createStatement().executeQuery("SELECT pg_database_size(current_database())")) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+        try (Stream<Path> files = Files.list(((StoreLocation.Folder) location).directory())) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".mv.db")).mapToLong(p -> p.toFile().length()).sum();
+        }
     }
 
     private static String words(int n) {

@@ -1,6 +1,5 @@
 package dev.sockscope.recordings;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,6 +54,9 @@ final class Journal implements AutoCloseable {
     private final FileSyncer syncer;
     /** The permissions a new recording file is created with (owner only where the file system has them). */
     private FileAttribute<?>[] attributes;
+    /** Only the recorder's thread appends (as {@link #open} says), so one buffer serves every write. */
+    private ByteBuffer writeBuffer;
+    private static final int WRITE_BUFFER_KEPT = 4 << 20;
     private final Map<Long, Appending> open = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Appending> eldest) {
@@ -104,9 +106,11 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Appends the bodies to the session's file in one write and returns where each record starts, then the file's end.
+     * Appends the entries to the session's file in one write and returns where each record starts, then the file's
+     * end. Each entry is encoded straight into one write buffer (a block's bytes are copied once on their way to the
+     * file), kept direct and reused by the recorder's thread so the OS write needs no copy of its own.
      */
-    long[] append(long sessionId, List<byte[]> bodies) throws IOException {
+    long[] append(long sessionId, List<JournalEntry> entries) throws IOException {
         Appending file = open.get(sessionId);
         if (file == null) {
             FileChannel opened = openForAppend(sessionId);
@@ -115,19 +119,25 @@ final class Journal implements AutoCloseable {
         }
         FileChannel ch = file.channel;
         long end = file.end;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bodies.stream().mapToInt(b -> b.length + RECORD_HEADER).sum());
-        long[] offsets = new long[bodies.size() + 1];
-        CRC32C crc = new CRC32C();
-        for (int i = 0; i < bodies.size(); i++) {
-            byte[] body = bodies.get(i);
-            offsets[i] = end + out.size();
-            crc.reset();
-            crc.update(body);
-            out.write(ByteBuffer.allocate(RECORD_HEADER).putInt(body.length).putInt((int) crc.getValue()).array(), 0, RECORD_HEADER);
-            out.write(body, 0, body.length);
+        int total = 0;
+        for (JournalEntry e : entries) {
+            total += RECORD_HEADER + e.encodedSize();
         }
-        offsets[bodies.size()] = end + out.size();
-        ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
+        ByteBuffer buf = writeBuffer(total);
+        long[] offsets = new long[entries.size() + 1];
+        CRC32C crc = new CRC32C();
+        for (int i = 0; i < entries.size(); i++) {
+            int header = buf.position();
+            offsets[i] = end + header;
+            buf.position(header + RECORD_HEADER);
+            entries.get(i).encodeInto(buf);
+            int length = buf.position() - header - RECORD_HEADER;
+            crc.reset();
+            crc.update(buf.duplicate().position(header + RECORD_HEADER).limit(buf.position()));
+            buf.putInt(header, length).putInt(header + 4, (int) crc.getValue());
+        }
+        offsets[entries.size()] = end + buf.position();
+        buf.flip();
         long position = end;
         try {
             while (buf.hasRemaining()) {
@@ -145,6 +155,17 @@ final class Journal implements AutoCloseable {
         file.end = position;
         syncer.written(ch);
         return offsets;
+    }
+
+    /** The reused direct buffer, cleared, with room for {@code bytes}; a batch over 4 MiB gets one of its own. */
+    private ByteBuffer writeBuffer(int bytes) {
+        if (bytes > WRITE_BUFFER_KEPT) {
+            return ByteBuffer.allocate(bytes);
+        }
+        if (writeBuffer == null || writeBuffer.capacity() < bytes) {
+            writeBuffer = ByteBuffer.allocateDirect(Math.min(WRITE_BUFFER_KEPT, Math.max(64 << 10, Integer.highestOneBit(bytes - 1) << 1)));
+        }
+        return writeBuffer.clear();
     }
 
     private FileChannel openForAppend(long sessionId) throws IOException {

@@ -1,8 +1,5 @@
 package dev.sockscope.recordings;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -63,35 +60,76 @@ record JournalEntry(Kind kind, long sessionId, List<Object> values) {
         return (byte[]) values.get(values.size() - 1);
     }
 
+    /** The body's bytes in an array of their own (tests; {@link Journal#append} encodes into its write buffer). */
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (kind == Kind.BLOCK ? blockData().length : 0));
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(kind.code);
-            out.writeLong(sessionId);
-            out.writeByte(values.size());
-            for (Object v : values) {
-                if (v == null) {
-                    out.writeByte(0);
-                } else if (v instanceof Number n) {
-                    out.writeByte(1);
-                    out.writeLong(n.longValue());
-                } else if (v instanceof String s) {
-                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                    out.writeByte(2);
-                    out.writeInt(utf8.length);
-                    out.write(utf8);
-                } else if (v instanceof byte[] b) {
-                    out.writeByte(3);
-                    out.writeInt(b.length);
-                    out.write(b);
-                } else {
-                    throw new IllegalArgumentException("no journal form for " + v.getClass().getSimpleName());
+        ByteBuffer out = ByteBuffer.allocate(encodedSize());
+        encodeInto(out);
+        return out.array();
+    }
+
+    /** How many bytes {@link #encodeInto} writes. */
+    int encodedSize() {
+        int size = 1 + 8 + 1;
+        for (Object v : values) {
+            size += 1;
+            if (v instanceof Number) {
+                size += 8;
+            } else if (v instanceof String t) {
+                size += 4 + utf8Length(t);
+            } else if (v instanceof byte[] b) {
+                size += 4 + b.length;
+            } else if (v != null) {
+                throw new IllegalArgumentException("no journal form for " + v.getClass().getSimpleName());
+            }
+        }
+        return size;
+    }
+
+    /** Writes the body at {@code out}'s position: a block's bytes are copied once, into the file's write buffer. */
+    void encodeInto(ByteBuffer out) {
+        out.put((byte) kind.code);
+        out.putLong(sessionId);
+        out.put((byte) values.size());
+        for (Object v : values) {
+            if (v == null) {
+                out.put((byte) 0);
+            } else if (v instanceof Number n) {
+                out.put((byte) 1);
+                out.putLong(n.longValue());
+            } else if (v instanceof String t) {
+                byte[] utf8 = t.getBytes(StandardCharsets.UTF_8);
+                out.put((byte) 2);
+                out.putInt(utf8.length);
+                out.put(utf8);
+            } else if (v instanceof byte[] b) {
+                out.put((byte) 3);
+                out.putInt(b.length);
+                out.put(b);
+            } else {
+                throw new IllegalArgumentException("no journal form for " + v.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3; // a lone surrogate becomes '?' (1 byte) in getBytes: see below
+                if (Character.isSurrogate(c)) {
+                    n -= 2;
                 }
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory does not fail", e);
         }
-        return bytes.toByteArray();
+        return n;
     }
 
     /** @throws IllegalArgumentException when the bytes are not an entry (a damaged record whose checksum matched) */

@@ -77,11 +77,11 @@ final class JournaledWriter {
         }
         long[][] where = new long[entries.size()][];
         for (Map.Entry<Long, List<Integer>> s : bySession.entrySet()) {
-            List<byte[]> bodies = new ArrayList<>(s.getValue().size());
+            List<JournalEntry> ofSession = new ArrayList<>(s.getValue().size());
             for (int i : s.getValue()) {
-                bodies.add(entries.get(i).encode());
+                ofSession.add(entries.get(i));
             }
-            long[] offsets = journal.append(s.getKey(), bodies);
+            long[] offsets = journal.append(s.getKey(), ofSession);
             for (int k = 0; k < s.getValue().size(); k++) {
                 where[s.getValue().get(k)] = new long[] {offsets[k], offsets[k + 1]};
             }
@@ -199,7 +199,7 @@ final class JournaledWriter {
         List<JournalEntry> written = new ArrayList<>();
         for (JournalEntry end : ends) {
             try {
-                long[] offsets = journal.append(end.sessionId(), List.of(end.encode()));
+                long[] offsets = journal.append(end.sessionId(), List.of(end));
                 where[written.size()] = new long[] {offsets[0], offsets[1]};
                 written.add(end);
                 noted++;

@@ -25,7 +25,7 @@ class JournalManySessionsTest {
         try (FileSyncer syncer = new FileSyncer(); Journal journal = new Journal(dir, syncer)) {
             for (int round = 0; round < rounds; round++) {
                 for (int s = 0; s < sessions; s++) {
-                    long[] offsets = journal.append(s + 1, List.of(entry(s + 1, round).encode()));
+                    long[] offsets = journal.append(s + 1, List.of(entry(s + 1, round)));
                     starts[s][round] = offsets[0];
                     assertThat(offsets[1]).isGreaterThan(offsets[0]);
                 }

@@ -186,7 +186,7 @@ final class FrameSearch {
         long first = span[0] == null ? startedAtMicros : Math.min(span[0], startedAtMicros);
         long last = span[1] == null ? first : Math.max(first, span[1]);
         SessionStats.Builder builder = new SessionStats.Builder(first, last, maxBuckets);
-        blocks.forward(0, block -> {
+        blocks.whole().forward(0, block -> {
             block.summaries().forEach(builder::add);
             return true;
         });

@@ -16,9 +16,19 @@ import dev.sockscope.wire.FrameType;
  * needs them; older sessions have no index and are walked by decoding their blocks.
  */
 final class SessionBlocks {
-    /** Rows fetched per query: H2 holds a whole result in memory, and a block's row can be large. */
+    /** Rows fetched per query of whole blocks (older sessions): H2 holds a whole result in memory, and a block is large. */
     private static final int CHUNK = 16;
+    /**
+     * Rows fetched per query of index rows, which leave out each block's frame entries (their largest column, read when
+     * a block is looked into): small rows, so that a walk over a long session is a few queries (on PostgreSQL each is a
+     * round trip) and a page's first query does not carry the entries of blocks it never opens.
+     */
+    private static final int INDEX_CHUNK = 256;
     private static final String INDEX_COLUMNS =
+            "first_seq, last_seq, first_time_us, last_time_us, directions, types, kinds, warned, labels, NULL";
+    /** A walk that opens every block (statistics) reads the entries with the rows, this many rows a query. */
+    private static final int WHOLE_CHUNK = 64;
+    private static final String WHOLE_COLUMNS =
             "first_seq, last_seq, first_time_us, last_time_us, directions, types, kinds, warned, labels, entries";
     private static final String BLOCK_COLUMNS = "first_seq, last_seq, first_time_us, last_time_us, data, data_lob, compression";
     static final int NO_DECODING_BIT = 31;
@@ -35,6 +45,8 @@ final class SessionBlocks {
     private final List<String> needles;
     /** The regex's required runs alone, checked in a block's bytes before it is decoded. */
     private final List<String> regexRuns;
+    /** Whether the walk reads each block's frame entries with its row (it opens every block). */
+    private final boolean whole;
 
     SessionBlocks(Connection connection, long sessionId, PayloadFiles payloads, boolean signed) throws SQLException {
         this.connection = connection;
@@ -44,6 +56,7 @@ final class SessionBlocks {
         this.grams = false;
         this.needles = List.of();
         this.regexRuns = List.of();
+        this.whole = false;
         try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM block_index WHERE session_id = ? LIMIT 1")) {
             ps.setLong(1, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -52,7 +65,7 @@ final class SessionBlocks {
         }
     }
 
-    private SessionBlocks(SessionBlocks walk, List<String> needles, List<String> regexRuns) {
+    private SessionBlocks(SessionBlocks walk, List<String> needles, List<String> regexRuns, boolean whole) {
         this.connection = walk.connection;
         this.sessionId = walk.sessionId;
         this.payloads = walk.payloads;
@@ -61,6 +74,12 @@ final class SessionBlocks {
         this.needles = needles;
         this.regexRuns = regexRuns;
         this.grams = !needles.isEmpty() && walk.indexed && walk.signed;
+        this.whole = whole;
+    }
+
+    /** The same blocks, for a walk that opens every one of them: their entries come with their rows. */
+    SessionBlocks whole() {
+        return new SessionBlocks(this, needles, regexRuns, true);
     }
 
     /** The same blocks, walked with their text signatures when {@code filter}'s text or regex search can use them. */
@@ -70,7 +89,7 @@ final class SessionBlocks {
         if (TextGrams.usable(filter.text())) {
             needles.add(filter.text());
         }
-        return needles.isEmpty() ? this : new SessionBlocks(this, List.copyOf(needles), regexRuns);
+        return needles.isEmpty() ? this : new SessionBlocks(this, List.copyOf(needles), regexRuns, whole);
     }
 
     /** False when a block's (inflated) bytes cannot hold a match of the content search. */
@@ -109,7 +128,7 @@ final class SessionBlocks {
                 kinds = rs.getInt(7);
                 warned = rs.getInt(8);
                 labels = rs.getString(9);
-                entries = rs.getBytes(10);
+                entries = whole ? rs.getBytes(10) : null;
                 signature = grams ? rs.getBytes(11) : null;
             } else {
                 directions = types = kinds = warned = null;
@@ -154,7 +173,7 @@ final class SessionBlocks {
 
         List<FrameSummary> summaries() throws SQLException {
             if (summaries == null) {
-                summaries = indexed ? BlockIndexCodec.decode(entries) : frames().stream().map(FrameSummary::of).toList();
+                summaries = indexed ? BlockIndexCodec.decode(entries()) : frames().stream().map(FrameSummary::of).toList();
                 entries = null;
             }
             return summaries;
@@ -226,6 +245,24 @@ final class SessionBlocks {
             }
         }
 
+        /** The frame entries of the block's index row, read when the block is first looked into. */
+        private byte[] entries() throws SQLException {
+            if (entries == null) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT entries FROM block_index WHERE session_id = ? AND first_seq = ?")) {
+                    ps.setLong(1, sessionId);
+                    ps.setLong(2, firstSeq);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new SQLException("block " + firstSeq + " of session " + sessionId + " left the index");
+                        }
+                        entries = rs.getBytes(1);
+                    }
+                }
+            }
+            return entries;
+        }
+
         private void readData() throws SQLException {
             try (PreparedStatement ps = connection.prepareStatement(
                     "SELECT data, data_lob, compression FROM frame_blocks WHERE session_id = ? AND first_seq = ?")) {
@@ -255,8 +292,13 @@ final class SessionBlocks {
         return indexed ? "block_index" : "frame_blocks";
     }
 
+    private int chunk() {
+        return !indexed ? CHUNK : whole ? WHOLE_CHUNK : INDEX_CHUNK;
+    }
+
     private String columns() {
-        return indexed ? (grams ? INDEX_COLUMNS + ", grams" : INDEX_COLUMNS) : BLOCK_COLUMNS;
+        String index = whole ? WHOLE_COLUMNS : INDEX_COLUMNS;
+        return indexed ? (grams ? index + ", grams" : index) : BLOCK_COLUMNS;
     }
 
     /** The first and last frame times of the session ({@code null}s when it has no frames). */
@@ -284,13 +326,13 @@ final class SessionBlocks {
                 from = rs.getLong(1);
             }
         }
-        String sql = "SELECT " + columns() + " FROM " + table() + " WHERE session_id = ? AND first_seq >= ? ORDER BY first_seq LIMIT " + CHUNK;
+        String sql = "SELECT " + columns() + " FROM " + table() + " WHERE session_id = ? AND first_seq >= ? ORDER BY first_seq LIMIT " + chunk();
         walk(sql, from, visitor, b -> b.lastSeq + 1);
     }
 
     /** Blocks that start before {@code seq}, last first, until {@code visitor} returns false. */
     void backward(long seq, Visitor visitor) throws SQLException {
-        String sql = "SELECT " + columns() + " FROM " + table() + " WHERE session_id = ? AND first_seq < ? ORDER BY first_seq DESC LIMIT " + CHUNK;
+        String sql = "SELECT " + columns() + " FROM " + table() + " WHERE session_id = ? AND first_seq < ? ORDER BY first_seq DESC LIMIT " + chunk();
         walk(sql, seq, visitor, b -> b.firstSeq);
     }
 
@@ -311,7 +353,7 @@ final class SessionBlocks {
                         }
                     }
                 }
-                if (n < CHUNK) {
+                if (n < chunk()) {
                     return;
                 }
                 bound = nextBound.applyAsLong(last);

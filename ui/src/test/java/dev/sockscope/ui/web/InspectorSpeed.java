@@ -126,7 +126,7 @@ public final class InspectorSpeed {
         return payloadBytes;
     }
 
-    /** The folder's H2 file, or the PostgreSQL database's size on disk. */
+    /** The folder's files (H2's index and the recording files), or the PostgreSQL database's size on disk. */
     private static long storedBytes(StoreLocation location) throws Exception {
         if (location instanceof StoreLocation.Postgres pg) {
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
@@ -135,8 +135,8 @@ public final class InspectorSpeed {
                 return r.getLong(1);
             }
         }
-        try (Stream<Path> files = Files.list(((StoreLocation.Folder) location).directory())) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".mv.db")).mapToLong(p -> p.toFile().length()).sum();
+        try (Stream<Path> files = Files.walk(((StoreLocation.Folder) location).directory())) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum(); // index, recording files
         }
     }
 

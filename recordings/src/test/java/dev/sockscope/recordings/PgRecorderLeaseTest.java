@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
@@ -17,19 +16,8 @@ import dev.sockscope.wire.ClosedBy;
 class PgRecorderLeaseTest {
     private static final Duration BEAT = Duration.ofMillis(200);
     private static final Duration LEASE = Duration.ofSeconds(1);
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
     private static long openSession(RecordingStore store) throws RecordingException {
         long id = store.nextSessionId();
@@ -40,7 +28,7 @@ class PgRecorderLeaseTest {
 
     @Test
     void theOpenSessionsOfAProxyThatStopsRenewingItsLeaseAreEndedByAnother() throws Exception {
-        StoreLocation.Postgres location = server.newDatabase();
+        StoreLocation.Postgres location = PG.newDatabase();
         try (PgRecordingStore a = PgRecordingStore.openWriter(location, "host-a", "proxy-a", BEAT, LEASE);
              PgRecordingStore b = PgRecordingStore.openWriter(location, "host-b", "proxy-b", BEAT, LEASE);
              PgRecordingStore reader = PgRecordingStore.openReader(location)) {
@@ -69,7 +57,7 @@ class PgRecorderLeaseTest {
 
     @Test
     void twoProxiesShareOneMaskingKeyAndHandOutDistinctIds() throws Exception {
-        StoreLocation.Postgres location = server.newDatabase();
+        StoreLocation.Postgres location = PG.newDatabase();
         try (PgRecordingStore a = PgRecordingStore.openWriter(location, "host-a", "proxy-a");
              PgRecordingStore b = PgRecordingStore.openWriter(location, "host-b", "proxy-b")) {
             String token = "6f1c2d3e-0000-4b5a-9c8d-1234567890ab";

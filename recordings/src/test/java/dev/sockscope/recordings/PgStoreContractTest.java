@@ -2,30 +2,18 @@ package dev.sockscope.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on a real PostgreSQL (see {@link PostgresServer} for which one), a new database per test. */
 class PgStoreContractTest extends RecordingStoreContract {
-    private static PostgresServer server;
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
     private StoreLocation.Postgres location;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Override
     RecordingStore newWriter() throws Exception {
-        location = server.newDatabase();
+        location = PG.newDatabase();
         return PgRecordingStore.openWriter(location, "test-host", "contract");
     }
 

@@ -148,4 +148,31 @@ public final class PostgresServer implements AutoCloseable {
             p.destroyForcibly();
         }
     }
+
+    /**
+     * One throwaway server for a test class: {@code @RegisterExtension static final PostgresServer.PerClass PG = new
+     * PostgresServer.PerClass();} starts it before the class's tests (or skips them, as {@link #start()} says) and
+     * stops it after them, whatever happened.
+     */
+    public static final class PerClass implements org.junit.jupiter.api.extension.BeforeAllCallback,
+            org.junit.jupiter.api.extension.AfterAllCallback {
+        private PostgresServer server;
+
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            server = start();
+        }
+
+        @Override
+        public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        /** A new, empty database on the class's server. */
+        public StoreLocation.Postgres newDatabase() throws SQLException {
+            return server.newDatabase();
+        }
+    }
 }

@@ -6,9 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.capture.CaptureEvent;
@@ -20,21 +19,10 @@ import dev.sockscope.wire.SessionEnd;
 
 /** A folder copied into a team store and back loses nothing: sessions, frames, decodings, replay links, masked secrets. */
 class StoreCopyTest {
-    private static PostgresServer server;
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** A session as stored, without its id: what a copy must keep. */
     private record Kept(SessionRecord session, List<StoredFrame> frames) {
@@ -67,7 +55,7 @@ class StoreCopyTest {
     void aFolderCopiedIntoATeamStoreAndBackLosesNothing() throws Exception {
         Path source = dir.resolve("source");
         Path back = dir.resolve("back");
-        StoreLocation.Postgres team = server.newDatabase();
+        StoreLocation.Postgres team = PG.newDatabase();
         long original;
         try (RecordingStore folder = Stores.openWriter(new StoreLocation.Folder(source))) {
             original = folder.nextSessionId();

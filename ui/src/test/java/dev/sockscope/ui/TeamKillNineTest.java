@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sockscope.proxy.testing.ChildProcess;
@@ -35,19 +34,8 @@ class TeamKillNineTest {
     private static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
     /** The lease (10 s) and a heartbeat (2 s), with room for a loaded machine. */
     private static final Duration BOUND = Duration.ofSeconds(12 + 10);
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
     private static Optional<SessionRecord> byPath(RecordingStore store, String path) throws RecordingException {
         return store.sessions(100).stream().filter(s -> s.info().handshake().path().equals(path)).findFirst();
@@ -55,7 +43,7 @@ class TeamKillNineTest {
 
     @Test
     void aKilledProxysOpenSessionIsEndedByTheOtherProxysLease() throws Exception {
-        var location = server.newDatabase();
+        var location = PG.newDatabase();
         String db = location.toString();
         try (TestUpstream upstream = TestUpstream.start();
              ChildProcess a = ChildProcess.start(ProxyProcess.command(JVM, List.of("proxy", "--route", "127.0.0.1:0=" + upstream.uri(),

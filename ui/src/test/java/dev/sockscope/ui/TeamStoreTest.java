@@ -9,9 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sockscope.recordings.PostgresServer;
 import dev.sockscope.recordings.RecordingStore;
@@ -21,23 +20,12 @@ import dev.sockscope.recordings.Stores;
 
 /** The command line on a team store: two proxies (demos) record into one PostgreSQL at once; the commands read it. */
 class TeamStoreTest {
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
     @Test
     void twoProxiesRecordIntoOneDatabaseAndTheCommandsReadIt() throws Exception {
-        StoreLocation.Postgres store = server.newDatabase();
+        StoreLocation.Postgres store = PG.newDatabase();
         String db = store.toString();
         assertThat(db).startsWith("postgresql://").doesNotContain("jdbc:");
         ExecutorService two = Executors.newFixedThreadPool(2);

@@ -16,9 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,19 +40,8 @@ class TeamThreeProxiesTest {
     private static final Pattern RELAYING = Pattern.compile("relaying ws://(\\S+) -> ");
     private static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
     private static final List<String> NAMES = List.of("qa-staging", "ci-runner-7", "bot-team");
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
     private static ChildProcess proxy(String db, URI upstream, String name) throws Exception {
         ProcessBuilder b = ProxyProcess.command(JVM, List.of("proxy", "--route", "127.0.0.1:0=" + upstream, "--db", db, "--no-ui"));
@@ -69,7 +57,7 @@ class TeamThreeProxiesTest {
 
     @Test
     void oneInspectorSeesTheSessionsOfThreeProxiesLiveWithTheirNames() throws Exception {
-        String db = server.newDatabase().toString();
+        String db = PG.newDatabase().toString();
         HttpClient http = HttpClient.newHttpClient();
         List<ChildProcess> proxies = new ArrayList<>();
         List<TestClient> clients = new ArrayList<>();

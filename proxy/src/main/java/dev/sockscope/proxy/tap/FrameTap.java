@@ -3,8 +3,6 @@ package dev.sockscope.proxy.tap;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -13,16 +11,20 @@ import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.Utf8Validator;
 import dev.sockscope.wire.WireShape;
 
+import static dev.sockscope.proxy.tap.FrameRules.isControl;
+import static dev.sockscope.proxy.tap.FrameRules.isReserved;
+import static dev.sockscope.proxy.tap.FrameRules.joinNotes;
+
 /**
  * Reads a copy of one direction's bytes as they cross the pass-through relay and turns them into recorded
  * frames: frame headers split across reads, unmasking by offset, fragments reassembled, permessage-deflate
- * inflated with its own {@link Inflater} (context kept between messages unless negotiated otherwise).
+ * inflated with its own {@link MessageInflater} (context kept between messages unless negotiated otherwise).
  * It never changes what is relayed: what breaks RFC 6455 is recorded with a note saying what, and parsing
  * goes on as the receiving peer would read it. Data messages are recorded when their last fragment has been
- * read, control frames one by one. Not thread-safe: one direction, one reader at a time.
+ * read, control frames one by one. Headers and unmasking are {@link FrameHeader}'s, what RFC 6455 forbids is
+ * {@link FrameRules}'. Not thread-safe: one direction, one reader at a time.
  */
 public final class FrameTap {
-    private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xFF, (byte) 0xFF};
     /** A control frame longer than RFC 6455 allows (125) is recorded up to this much. */
     private static final int MAX_CONTROL_RECORDED = 64 * 1024;
 
@@ -32,7 +34,8 @@ public final class FrameTap {
     private final long maxRecorded;
     private final MessageBudget budget;
     private final MicroClock clock;
-    private final Inflater inflater;
+    /** Null without permessage-deflate. */
+    private final MessageInflater inflater;
     /** The receiver's inflater history, kept under context takeover (for re-encoding after an edit); else null. */
     private final DeflateWindow window;
     /** Whole messages are kept, whatever the recording limit (the relay reads message by message: intercepting). */
@@ -40,17 +43,9 @@ public final class FrameTap {
     /** Unmasked input and inflated output on their way into the message; allocated when first needed. */
     private byte[] scratch;
 
-    // The frame header being read.
-    private final byte[] header = new byte[14];
-    private int headerHave;
-    // The frame whose payload is being read.
+    // The frame header being read, then the frame whose payload is being read.
+    private final FrameHeader header = new FrameHeader();
     private boolean inPayload;
-    private int opcode;
-    private boolean fin;
-    private int rsv;
-    private boolean masked;
-    private final byte[] mask = new byte[4];
-    private long payloadLength;
     private long payloadRead;
     private String frameNote;
     // A control frame's payload.
@@ -72,7 +67,6 @@ public final class FrameTap {
     private String cutReason;
     private final StringBuilder messageNotes = new StringBuilder();
     private final Utf8Validator utf8 = new Utf8Validator();
-    private String inflateFailure;
     /** This direction's sender has sent a close frame: RFC 6455 §5.5.1 lets nothing follow it. */
     private boolean closeSent;
     /** Set by the relay once it stops forwarding this direction (after the proxy's own close). */
@@ -80,11 +74,9 @@ public final class FrameTap {
     /** When the last data fragment so far ended (microseconds): a message the proxy's close cuts was relayed until then. */
     private long lastFragmentMicros;
     /** The part of the message in progress that had been relayed when the relay stopped; null if none was cut. */
-    private Relayed relayedPart;
-
-    /** What the relay had forwarded of a message when it stopped: whole fragments, their payload bytes, and when. */
-    private record Relayed(int fragments, long payloadBytes, long atMicros) {
-    }
+    private RelayedPart relayedPart;
+    /** Where inflated message bytes go (one method reference, not one per read). */
+    private final MessageInflater.Sink inflated = this::messageBytes;
 
     public FrameTap(long sessionId, Direction from, NegotiatedExtensions extensions, long maxRecordedBytes,
                     MessageBudget budget, MicroClock clock) {
@@ -94,7 +86,7 @@ public final class FrameTap {
         this.maxRecorded = maxRecordedBytes;
         this.budget = budget;
         this.clock = clock;
-        this.inflater = extensions.deflate() ? new Inflater(true) : null;
+        this.inflater = extensions.deflate() ? new MessageInflater(extensions.noContextTakeover(from)) : null;
         this.window = extensions.deflate() && !extensions.noContextTakeover(from) ? new DeflateWindow() : null;
     }
 
@@ -115,7 +107,7 @@ public final class FrameTap {
 
     /** The opcode of the frame read last (or being read). */
     public int frameOpcode() {
-        return opcode;
+        return header.opcode;
     }
 
     /**
@@ -143,8 +135,7 @@ public final class FrameTap {
         }
         while (pos < end) {
             if (!inPayload) {
-                header[headerHave++] = bytes.get(pos++);
-                if (headerHave >= 2 && headerHave == headerLength()) {
+                if (header.add(bytes.get(pos++))) {
                     startFrame(out);
                     if (stopAtBoundary && atFrameBoundary()) {
                         break;
@@ -152,11 +143,11 @@ public final class FrameTap {
                 }
                 continue;
             }
-            int n = (int) Math.min(end - pos, payloadLength - payloadRead);
+            int n = (int) Math.min(end - pos, header.payloadLength - payloadRead);
             payload(bytes, pos, n);
             pos += n;
             payloadRead += n;
-            if (payloadRead == payloadLength) {
+            if (payloadRead == header.payloadLength) {
                 endFrame(out);
                 if (stopAtBoundary) {
                     break;
@@ -168,7 +159,7 @@ public final class FrameTap {
 
     /** True between frames: the next byte starts a frame header. */
     public boolean atFrameBoundary() {
-        return !inPayload && headerHave == 0;
+        return !inPayload && !header.started();
     }
 
     /** From now on frames read are not relayed (the proxy closed this direction); they are recorded saying so. */
@@ -176,7 +167,7 @@ public final class FrameTap {
         this.relayNote = note;
         if (messageOpcode >= 0) {
             // The relay stops at a frame boundary: the fragments read so far went through, the rest will not.
-            relayedPart = new Relayed(fragments, wireBytes, lastFragmentMicros);
+            relayedPart = new RelayedPart(fragments, wireBytes, lastFragmentMicros);
         }
     }
 
@@ -186,91 +177,28 @@ public final class FrameTap {
             addNote(note);
             return finishMessage();
         }
-        if (inPayload && (isControl(opcode) || isReserved(opcode))) {
+        if (inPayload && (isControl(header.opcode) || isReserved(header.opcode))) {
             addFrameNote(note);
             return controlFrame();
         }
         return null;
     }
 
-    private int headerLength() {
-        int len7 = header[1] & 0x7F;
-        int n = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
-        return (header[1] & 0x80) != 0 ? n + 4 : n;
-    }
-
     private void startFrame(List<RecordedFrame> out) {
-        int b0 = header[0] & 0xFF;
-        int b1 = header[1] & 0xFF;
-        fin = (b0 & 0x80) != 0;
-        rsv = (b0 >> 4) & 0x07;
-        opcode = b0 & 0x0F;
-        masked = (b1 & 0x80) != 0;
-        int len7 = b1 & 0x7F;
-        int at = 2;
-        if (len7 == 126) {
-            payloadLength = ((header[2] & 0xFFL) << 8) | (header[3] & 0xFFL);
-            at = 4;
-        } else if (len7 == 127) {
-            payloadLength = 0;
-            for (int i = 2; i < 10; i++) {
-                payloadLength = (payloadLength << 8) | (header[i] & 0xFFL);
-            }
-            at = 10;
-        } else {
-            payloadLength = len7;
-        }
-        if (masked) {
-            System.arraycopy(header, at, mask, 0, 4);
-        }
-        headerHave = 0;
         payloadRead = 0;
         inPayload = true;
-        frameNote = null;
-        checkFrame(out);
-        if (payloadLength == 0) {
+        frameNote = FrameRules.checkHeader(header, from, extensions, closeSent);
+        startFragment(out);
+        if (header.payloadLength == 0) {
             endFrame(out);
         }
     }
 
-    /** Notes what RFC 6455 (and RFC 7692) forbid in this frame; the peer decides what to do about it. */
-    private void checkFrame(List<RecordedFrame> out) {
-        if (payloadLength < 0) {
-            addFrameNote("frame length has the most significant bit set");
-            payloadLength = Long.MAX_VALUE;
-        }
-        if (closeSent) {
-            addFrameNote("sent after the sender's close frame (RFC 6455 §5.5.1)");
-        }
-        boolean fromClient = from == Direction.CLIENT_TO_SERVER;
-        if (fromClient && !masked) {
-            addFrameNote("client frame not masked");
-        } else if (!fromClient && masked) {
-            addFrameNote("server frame masked");
-        }
-        if (isReserved(opcode)) {
-            addFrameNote("reserved opcode 0x" + Integer.toHexString(opcode).toUpperCase());
-        }
-        boolean rsv1Allowed = extensions.deflate() && !isControl(opcode) && opcode != 0;
-        int allowed = rsv1Allowed ? 4 : 0;
-        if (!extensions.undecoded().isEmpty()) {
-            allowed = 7; // an extension we do not know may use any of them
-        }
-        if ((rsv & ~allowed) != 0) {
-            addFrameNote("RSV bits " + rsvText(rsv & ~allowed) + " set without an extension that defines them");
-        }
-        if (isReserved(opcode)) {
-            controlLength = 0; // kept whole like a control frame: nobody knows what it means
-            return;
-        }
-        if (isControl(opcode)) {
-            if (payloadLength > 125) {
-                addFrameNote("control frame payload over 125 bytes (" + payloadLength + ")");
-            }
-            if (!fin) {
-                addFrameNote("fragmented control frame");
-            }
-            controlLength = 0;
+    /** Starts, continues or ends the data message this frame belongs to; control and reserved frames stand alone. */
+    private void startFragment(List<RecordedFrame> out) {
+        int opcode = header.opcode;
+        if (isControl(opcode) || isReserved(opcode)) {
+            controlLength = 0; // a reserved opcode is kept whole like a control frame: nobody knows what it means
             return;
         }
         if (opcode == 0) {
@@ -294,43 +222,43 @@ public final class FrameTap {
     private void startMessage(List<RecordedFrame> out, int first) {
         messageOpcode = first;
         messageType = first == 1 ? FrameType.TEXT : FrameType.BINARY;
-        messageRsv = rsv;
-        messageMasked = masked;
-        messageCompressed = extensions.deflate() && (rsv & 4) != 0 && first != 0;
+        messageRsv = header.rsv;
+        messageMasked = header.masked;
+        messageCompressed = extensions.deflate() && (header.rsv & 4) != 0 && first != 0;
         fragments = 0;
         wireBytes = 0;
         messageBytes = 0;
         messageLength = 0;
         cutReason = null;
         messageNotes.setLength(0);
-        if (fin && !messageCompressed && message.length != Math.min(payloadLength, maxRecorded)) {
-            message = new byte[(int) Math.min(Math.min(payloadLength, maxRecorded), 1 << 20)];
+        if (header.fin && !messageCompressed && message.length != Math.min(header.payloadLength, maxRecorded)) {
+            message = new byte[(int) Math.min(Math.min(header.payloadLength, maxRecorded), 1 << 20)];
         }
         utf8.reset();
-        if (!extensions.undecoded().isEmpty() && rsv != 0) {
+        if (!extensions.undecoded().isEmpty() && header.rsv != 0) {
             addNote("payload recorded as sent: extension " + String.join(", ", extensions.undecoded()) + " is not decoded");
         }
-        if (messageCompressed && inflateFailure != null) {
-            addNote("recorded compressed: " + inflateFailure);
+        if (messageCompressed && inflateFailure() != null) {
+            addNote("recorded compressed: " + inflateFailure());
         }
     }
 
     private void payload(ByteBuffer bytes, int at, int n) {
-        if (isControl(opcode) || isReserved(opcode)) {
+        if (isControl(header.opcode) || isReserved(header.opcode)) {
             int keep = (int) Math.max(0, Math.min(n, MAX_CONTROL_RECORDED - controlLength));
             if (controlLength + keep > control.length) {
                 control = Arrays.copyOf(control, Math.max(controlLength + keep, control.length * 2));
             }
-            copyOut(bytes, at, control, controlLength, keep, payloadRead);
+            header.copyOut(bytes, at, control, controlLength, keep, payloadRead);
             controlLength += keep;
             return;
         }
         wireBytes += n;
-        if (!messageCompressed || inflateFailure != null) {
+        if (!messageCompressed || inflateFailure() != null) {
             // Straight from the network buffer into the message (one copy); what the recording does not keep
             // still goes through scratch to be validated and counted.
             int keep = room(n);
-            copyOut(bytes, at, message, messageLength, keep, payloadRead);
+            header.copyOut(bytes, at, message, messageLength, keep, payloadRead);
             validate(message, messageLength, keep);
             messageLength += keep;
             messageBytes += keep;
@@ -338,7 +266,7 @@ public final class FrameTap {
             byte[] scratch = scratch();
             while (done < n) {
                 int chunk = Math.min(n - done, scratch.length);
-                copyOut(bytes, at + done, scratch, 0, chunk, payloadRead + done);
+                header.copyOut(bytes, at + done, scratch, 0, chunk, payloadRead + done);
                 messageBytes(scratch, 0, chunk);
                 done += chunk;
             }
@@ -349,38 +277,17 @@ public final class FrameTap {
         while (done < n) {
             int chunk = Math.min(n - done, scratch.length / 2);
             // The compressed input sits in the upper half of scratch; inflated output goes to the lower half.
-            copyOut(bytes, at + done, scratch, scratch.length / 2, chunk, payloadRead + done);
-            inflater.setInput(scratch, scratch.length / 2, chunk);
-            inflate();
+            header.copyOut(bytes, at + done, scratch, scratch.length / 2, chunk, payloadRead + done);
+            if (inflater.inflate(scratch, scratch.length / 2, chunk, inflated)) {
+                addNote(inflateFailure());
+            }
             done += chunk;
         }
     }
 
-    private void inflate() {
-        if (inflateFailure != null) {
-            return;
-        }
-        try {
-            byte[] scratch = scratch();
-            int half = scratch.length / 2;
-            while (true) {
-                int n = inflater.inflate(scratch, 0, half);
-                if (n > 0) {
-                    messageBytes(scratch, 0, n);
-                }
-                if (inflater.finished()) {
-                    // The peer ended its DEFLATE stream (BFINAL): the next message starts a new one.
-                    inflater.reset();
-                    return;
-                }
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    return;
-                }
-            }
-        } catch (DataFormatException e) {
-            inflateFailure = "permessage-deflate data could not be inflated (" + e.getMessage() + "); later messages of this direction are recorded compressed";
-            addNote(inflateFailure);
-        }
+    /** Why this direction's messages are recorded compressed, or null while inflating works (or is not needed). */
+    private String inflateFailure() {
+        return inflater == null ? null : inflater.failure();
     }
 
     /** Bytes of the message as the receiver reads them (after inflating): validated, counted, kept up to the limit. */
@@ -434,31 +341,28 @@ public final class FrameTap {
     }
 
     private boolean messageCompressedRaw() {
-        return messageCompressed && inflateFailure != null;
+        return messageCompressed && inflateFailure() != null;
     }
 
     private void endFrame(List<RecordedFrame> out) {
         inPayload = false;
-        if (isControl(opcode) || isReserved(opcode)) {
+        if (isControl(header.opcode) || isReserved(header.opcode)) {
             out.add(controlFrame());
             return;
         }
         lastFragmentMicros = clock.nowMicros();
-        if (!fin) {
+        if (!header.fin) {
             return;
         }
-        if (messageCompressed && inflateFailure == null) {
-            inflater.setInput(DEFLATE_TAIL);
-            inflate();
-            if (extensions.noContextTakeover(from)) {
-                inflater.reset();
-            }
+        if (messageCompressed && inflateFailure() == null && inflater.endMessage(scratch(), inflated)) {
+            addNote(inflateFailure());
         }
         out.add(finishMessage());
     }
 
     private RecordedFrame controlFrame() {
         byte[] payload = Arrays.copyOf(control, controlLength);
+        int opcode = header.opcode;
         FrameType type = switch (opcode) {
             case 0x8 -> FrameType.CLOSE;
             case 0x9 -> FrameType.PING;
@@ -466,31 +370,15 @@ public final class FrameTap {
             default -> FrameType.BINARY; // a reserved opcode: kept as bytes, the note says which
         };
         if (type == FrameType.CLOSE) {
-            checkClose(payload);
+            frameNote = joinNotes(frameNote, FrameRules.checkClose(payload));
             closeSent = true;
         }
         String note = joinNotes(frameNote, relayNote);
-        WireShape wire = new WireShape(opcode, rsv, payloadLength == Long.MAX_VALUE ? payloadRead : payloadLength,
-                payloadRead, false, masked);
+        long length = header.payloadLength;
+        WireShape wire = new WireShape(opcode, header.rsv, length == Long.MAX_VALUE ? payloadRead : length,
+                payloadRead, false, header.masked);
         inPayload = false;
         return new RecordedFrame(sessionId, 0, clock.nowMicros(), from, type, payload, 1, note, wire);
-    }
-
-    private void checkClose(byte[] payload) {
-        if (payload.length == 1) {
-            addFrameNote("close frame with a 1-byte payload");
-            return;
-        }
-        if (payload.length < 2) {
-            return;
-        }
-        int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
-        if (!sendableCloseCode(code)) {
-            addFrameNote("close code " + code + " may not be sent (RFC 6455 §7.4)");
-        }
-        if (!Utf8Validator.isValid(Arrays.copyOfRange(payload, 2, payload.length))) {
-            addFrameNote("close reason is not valid UTF-8");
-        }
     }
 
     private RecordedFrame finishMessage() {
@@ -506,17 +394,11 @@ public final class FrameTap {
             at = clock.nowMicros();
         } else {
             // Cut by the proxy's close: stamped when its relayed part was, saying how much of it went through.
-            int after = fragments - relayedPart.fragments();
-            addNote("relayed in part: its first " + plural(relayedPart.fragments(), "fragment") + " (" + relayedPart.payloadBytes()
-                    + " payload bytes) went through before the proxy closed the session; "
-                    + (after == 0 ? "no more of it was sent"
-                            : (after == 1 ? "the fragment after that" : "the " + after + " fragments after that")
-                            + " (" + (wireBytes - relayedPart.payloadBytes()) + " payload bytes) " + (after == 1 ? "was" : "were")
-                            + " not relayed"));
+            addNote(relayedPart.note(fragments, wireBytes));
             at = relayedPart.atMicros();
             relayedPart = null;
         }
-        if (window != null && messageCompressed && inflateFailure == null) {
+        if (window != null && messageCompressed && inflateFailure() == null) {
             if (cutReason == null) {
                 window.add(message, 0, messageLength);
             } else {
@@ -544,40 +426,12 @@ public final class FrameTap {
         return frame;
     }
 
-    private static String plural(int n, String what) {
-        return n + " " + what + (n == 1 ? "" : "s");
-    }
-
     private byte[] scratch() {
         if (scratch == null) {
             scratch = new byte[32 * 1024];
         }
         return scratch;
     }
-
-    /** Copies payload bytes out of the network buffer, unmasking them by their offset in the frame. */
-    private void copyOut(ByteBuffer src, int at, byte[] dst, int dstAt, int n, long offsetInFrame) {
-        src.get(at, dst, dstAt, n);
-        if (!masked) {
-            return;
-        }
-        int k = (int) (offsetInFrame & 3);
-        // Eight bytes at a time: the 4-byte key, rotated to this offset, repeats twice in a long.
-        long key = 0;
-        for (int i = 0; i < 8; i++) {
-            key |= (mask[(k + i) & 3] & 0xFFL) << (8 * i);
-        }
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            LONGS.set(dst, dstAt + i, (long) LONGS.get(dst, dstAt + i) ^ key);
-        }
-        for (; i < n; i++) {
-            dst[dstAt + i] ^= mask[(k + i) & 3];
-        }
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private void addFrameNote(String note) {
         frameNote = joinNotes(frameNote, note);
@@ -593,33 +447,8 @@ public final class FrameTap {
         messageNotes.append(note);
     }
 
-    private static String joinNotes(String a, String b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null || a.contains(b) ? a : a + "; " + b;
-    }
-
-    private static boolean isControl(int opcode) {
-        return opcode >= 0x8;
-    }
-
-    private static boolean isReserved(int opcode) {
-        return (opcode >= 0x3 && opcode <= 0x7) || opcode >= 0xB;
-    }
-
-    private static String rsvText(int bits) {
-        StringBuilder s = new StringBuilder();
-        for (int bit = 4, n = 1; bit > 0; bit >>= 1, n++) {
-            if ((bits & bit) != 0) {
-                s.append(s.length() == 0 ? "" : "+").append("RSV").append(n);
-            }
-        }
-        return s.toString();
-    }
-
     /** Close codes an endpoint may put in a close frame (RFC 6455 §7.4.1 and the IANA registry). */
     public static boolean sendableCloseCode(int code) {
-        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+        return FrameRules.sendableCloseCode(code);
     }
 }

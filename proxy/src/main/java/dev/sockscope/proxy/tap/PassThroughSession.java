@@ -34,7 +34,8 @@ import dev.sockscope.wire.WireShape;
  *
  * <p>The proxy's own close (shutdown, idle timeout) is the one place it changes traffic: in each direction it
  * waits for a frame boundary, sends its close frame there, and from then on swallows what that peer sends
- * (recorded, marked as not relayed) until both peers have answered or a deadline passes.
+ * (recorded, marked as not relayed) until both peers have answered or a deadline passes ({@link ClosingHandshake}).
+ * Directions read message by message (intercepting, injecting) are {@link InterceptedPassages}'.
  */
 public final class PassThroughSession {
     /** How long the peers get to answer the proxy's close, and to close TCP after one side did. */
@@ -48,20 +49,13 @@ public final class PassThroughSession {
     private final Sockets sockets;
     private final Consumer<PassThroughSession> onEnded;
     private final Map<Direction, Passage> passages = new EnumMap<>(Direction.class);
-    private final NegotiatedExtensions extensions;
-    private final long maxRecorded;
-    private final InterceptPoint intercept;
-    private final SessionFacts facts;
-    private final SessionHost host;
     private final PublishOrder published;
     private final ReadGates gates;
+    private final ClosingHandshake closer;
+    private final InterceptedPassages intercepted;
 
     // Guarded by this: how the session is ending, decided by the first close or fault.
     private final SessionEnding ending = new SessionEnding();
-    private int proxyCloseCode;
-    private String proxyCloseReason;
-    private boolean deadlineSet;
-    private boolean closing;
     private boolean hungUp;
     private boolean ended;
 
@@ -76,17 +70,15 @@ public final class PassThroughSession {
                               CaptureBus bus, MicroClock clock, Sockets sockets, Consumer<PassThroughSession> onEnded,
                               InterceptPoint intercept, SessionFacts facts) {
         this.id = id;
-        this.extensions = extensions;
-        this.maxRecorded = maxRecordedBytes;
-        this.intercept = intercept;
-        this.facts = facts;
         this.bus = bus;
         this.clock = clock;
         this.sockets = sockets;
         this.onEnded = onEnded;
         this.published = new PublishOrder(bus);
         this.gates = new ReadGates(sockets);
-        this.host = new SessionHost(this, sockets, gates);
+        this.closer = new ClosingHandshake(this, id, clock, sockets, passages);
+        this.intercepted = new InterceptedPassages(this, sockets, passages, extensions, maxRecordedBytes, intercept, facts,
+                new SessionHost(this, sockets, gates));
         for (Direction d : Direction.values()) {
             passages.put(d, new Passage(d, new FrameTap(id, d, extensions, maxRecordedBytes, budget, clock)));
         }
@@ -143,32 +135,10 @@ public final class PassThroughSession {
             if (p.swallowing) {
                 p.tap.feed(read, false, frames);
                 out = new ByteBuffer[0];
-            } else if (p.mode != null || (!p.closeWanted && intercept.active() && enter(p) != null)) {
-                out = interceptedRead(p, read, frames);
+            } else if (p.mode != null || (!p.closeWanted && intercepted.active() && intercepted.enter(p) != null)) {
+                out = intercepted.read(p, read, frames);
             } else if (p.closeWanted) {
-                // Forward up to the end of the frame in progress, then the proxy's close, then nothing more.
-                int upTo = p.tap.feed(read, true, frames);
-                ByteBuffer head = read.duplicate();
-                head.limit(head.position() + upTo);
-                boolean boundary = p.tap.atFrameBoundary();
-                if (frames.stream().anyMatch(f -> f.type() == FrameType.CLOSE)) {
-                    // The sender closed first: its own close goes through, and the proxy's would be one too many.
-                    p.closeWanted = false;
-                    ByteBuffer rest = read.duplicate();
-                    rest.position(read.position() + upTo);
-                    p.tap.feed(rest, false, frames);
-                    out = new ByteBuffer[] {read.duplicate()};
-                } else if (boundary) {
-                    p.swallowing = true;
-                    p.tap.relayStopped("not relayed: sent after the proxy closed the session");
-                    frames.add(injectedClose(d));
-                    ByteBuffer rest = read.duplicate();
-                    rest.position(read.position() + upTo);
-                    p.tap.feed(rest, false, frames);
-                    out = new ByteBuffer[] {head, closeFrame(d)};
-                } else {
-                    out = new ByteBuffer[] {head};
-                }
+                out = closer.readWhileClosing(p, read, frames);
             } else {
                 p.tap.feed(read, false, frames);
                 out = new ByteBuffer[] {read.duplicate()};
@@ -181,47 +151,15 @@ public final class PassThroughSession {
                 queue(p, f, out.length == 0);
             }
             published.drain();
-            closingNow = closing;
+            closingNow = closer.closing();
         }
         if (closingNow) {
-            maybeFinishClose();
+            closer.maybeFinishClose();
         }
         if (out.length == 0) {
             flush(d);
         }
         return out;
-    }
-
-    /** Reads message by message: what passes through whole until the first message boundary is returned to write. */
-    private ByteBuffer[] interceptedRead(Passage p, ByteBuffer read, List<RecordedFrame> frames) {
-        int pos = read.position();
-        ByteBuffer head = null;
-        if (p.mode.passUntilBoundary) {
-            while (pos < read.limit() && !p.tap.atMessageBoundary()) {
-                ByteBuffer rest = read.duplicate();
-                rest.position(pos);
-                pos += p.tap.feedFrame(rest, frames);
-            }
-            head = read.duplicate();
-            head.limit(pos);
-            p.mode.passUntilBoundary = !p.tap.atMessageBoundary();
-        }
-        if (pos < read.limit()) {
-            ByteBuffer rest = read.duplicate();
-            rest.position(pos);
-            List<RecordedFrame> closes = new ArrayList<>(0);
-            p.mode.read(rest, closes);
-            for (RecordedFrame f : closes) {
-                noteFrame(p.direction, f);
-            }
-        }
-        return head != null && head.hasRemaining() ? new ByteBuffer[] {head} : new ByteBuffer[0];
-    }
-
-    /** Starts reading {@code p} message by message; called under this lock. */
-    private InterceptedDirection enter(Passage p) {
-        p.mode = new InterceptedDirection(p.direction, p.tap, extensions, intercept, facts, maxRecorded, host);
-        return p.mode;
     }
 
     /**
@@ -249,10 +187,10 @@ public final class PassThroughSession {
     boolean send(Direction d, FrameType type, byte[] payload, RecordedFrame recorded, java.util.function.LongConsumer numbered) {
         Passage p = passages.get(d);
         synchronized (this) {
-            if (ended || closing || p.swallowing || p.closeSeen || p.shutDown) {
+            if (ended || closer.closing() || p.swallowing || p.closeSeen || p.shutDown) {
                 return false;
             }
-            (p.mode == null ? enter(p) : p.mode).inject(type, payload, recorded, numbered);
+            (p.mode == null ? intercepted.enter(p) : p.mode).inject(type, payload, recorded, numbered);
         }
         flush(d);
         return true;
@@ -276,34 +214,7 @@ public final class PassThroughSession {
 
     /** Writes what an intercepted direction's outbox holds, if the receiver's connection is free. */
     void flush(Direction d) {
-        Passage p = passages.get(d);
-        ByteBuffer[] bytes;
-        List<Runnable> then = new ArrayList<>(0);
-        synchronized (this) {
-            if (p.mode == null || p.writing || p.mode.passUntilBoundary || p.swallowing || ended || p.mode.outboxEmpty()) {
-                return;
-            }
-            List<InterceptedDirection.Out> batch = p.mode.takeOutbox();
-            bytes = new ByteBuffer[batch.size()];
-            p.writing = true;
-            for (int i = 0; i < batch.size(); i++) {
-                InterceptedDirection.Out o = batch.get(i);
-                bytes[i] = o.bytes();
-                if (o.then() != null) {
-                    then.add(o.then());
-                }
-                if (o.frame() != null) {
-                    long seq = queue(p, o.frame(), false);
-                    if (o.numbered() != null) {
-                        o.numbered().accept(seq);
-                    }
-                }
-            }
-        }
-        sockets.write(d, bytes, failure -> {
-            written(d, failure);
-            then.forEach(Runnable::run);
-        });
+        intercepted.flush(d);
     }
 
     /** The write that {@link #onRead} asked for is done (failure null) or failed. */
@@ -338,8 +249,8 @@ public final class PassThroughSession {
             sockets.shutdownOutput(d);
         }
         flush(d);
-        maybeInject(d);
-        maybeFinishClose();
+        closer.maybeInject(d);
+        closer.maybeFinishClose();
         Runnable resume;
         synchronized (this) {
             resume = p.resume;
@@ -378,8 +289,8 @@ public final class PassThroughSession {
         if (both) {
             hangUp();
         } else {
-            armDeadline();
-            maybeFinishClose(); // a peer may answer the proxy's close by closing TCP
+            closer.armDeadline();
+            closer.maybeFinishClose(); // a peer may answer the proxy's close by closing TCP
         }
     }
 
@@ -400,25 +311,17 @@ public final class PassThroughSession {
      */
     public void closeByProxy(int code, String reason, String why) {
         synchronized (this) {
-            if (closing || ended) {
+            if (ended || !closer.begin(code, reason)) {
                 return;
             }
-            closing = true;
-            proxyCloseCode = code;
-            proxyCloseReason = reason;
             noteEnding(ClosedBy.PROXY, code, reason, why);
-            for (Passage p : passages.values()) {
-                // A sender that has closed already gets no close of ours on top of its own.
-                if (!p.eof && !p.closeSeen) {
-                    p.closeWanted = true;
-                }
-            }
+            closer.wantCloses();
         }
         for (Direction d : Direction.values()) {
-            maybeInject(d);
+            closer.maybeInject(d);
         }
-        armDeadline();
-        maybeFinishClose();
+        closer.armDeadline();
+        closer.maybeFinishClose();
     }
 
     /** Both connections are closed: publish what is left and end the session. */
@@ -457,79 +360,12 @@ public final class PassThroughSession {
         onEnded.accept(this);
     }
 
-    /** Sends the proxy's close in direction {@code d} now if it is wanted, nothing is being written and a frame just ended. */
-    private void maybeInject(Direction d) {
-        Passage p = passages.get(d);
-        ByteBuffer close;
-        synchronized (this) {
-            if (p.closeSeen && !p.writing && p.mode != null && p.mode.sentAll()) {
-                p.closeWanted = false; // its sender's own close went through: the proxy's would be one too many
-            }
-            if (!p.closeWanted || p.swallowing || p.writing || p.eof || p.closeSeen
-                    || (p.mode == null ? !p.tap.atFrameBoundary() : p.mode.passUntilBoundary || !p.mode.outboxEmpty())) {
-                return;
-            }
-            if (p.mode != null) {
-                for (RecordedFrame f : p.mode.abandon("not relayed: the session was closed while it waited")) {
-                    queue(p, f, true);
-                }
-            }
-            p.swallowing = true;
-            p.tap.relayStopped("not relayed: sent after the proxy closed the session");
-            p.writing = true;
-            close = closeFrame(d);
-            queue(p, injectedClose(d), false);
-        }
-        sockets.write(d, new ByteBuffer[] {close}, failure -> written(d, failure));
+    /** True once both connections have closed; called under this lock. */
+    boolean ended() {
+        return ended;
     }
 
-    /** After the proxy's close: once each peer has sent its close (or gone), the connections are closed. */
-    private void maybeFinishClose() {
-        boolean done;
-        synchronized (this) {
-            if (!closing) {
-                return;
-            }
-            done = true;
-            for (Passage p : passages.values()) {
-                // Each sender has answered (or closed first, or gone), and our close, if it needs one, is out.
-                done &= !p.writing && (p.eof || (p.closeSeen && (!p.closeWanted || p.swallowing)));
-            }
-        }
-        if (done) {
-            hangUp();
-        }
-    }
-
-    private void armDeadline() {
-        synchronized (this) {
-            if (deadlineSet || ended) {
-                return;
-            }
-            deadlineSet = true;
-        }
-        sockets.schedule(CLOSE_DEADLINE, () -> {
-            synchronized (this) {
-                if (ended) {
-                    return;
-                }
-                if (closing) {
-                    for (Passage p : passages.values()) {
-                        if (!p.closeSeen && !p.eof) {
-                            noteEnding(ClosedBy.PROXY, null, null, "the " + name(p.direction) + " did not answer the proxy's close within "
-                                    + CLOSE_DEADLINE.toSeconds() + " s");
-                        }
-                    }
-                } else {
-                    noteEnding(ClosedBy.PROXY, null, null, "one side closed TCP and the other did not follow within "
-                            + CLOSE_DEADLINE.toSeconds() + " s");
-                }
-            }
-            hangUp();
-        });
-    }
-
-    private void hangUp() {
+    void hangUp() {
         synchronized (this) {
             hungUp = true;
         }
@@ -537,7 +373,7 @@ public final class PassThroughSession {
     }
 
     /** Keeps what the first close frame says about the session's end; called under this lock. */
-    private void noteFrame(Direction d, RecordedFrame f) {
+    void noteFrame(Direction d, RecordedFrame f) {
         if (f.type() != FrameType.CLOSE) {
             return;
         }
@@ -546,28 +382,20 @@ public final class PassThroughSession {
         noteEnding(peer(d), f.closeCode(), f.closeReason(), null);
     }
 
-    private void noteEnding(ClosedBy by, Integer code, String reason, String why) {
+    void noteEnding(ClosedBy by, Integer code, String reason, String why) {
         ending.note(by, code, reason, why);
     }
 
     /** Numbers {@code frame} and queues it for publishing (see {@link PublishOrder}); called under this lock. */
-    private long queue(Passage p, RecordedFrame frame, boolean done) {
+    long queue(Passage p, RecordedFrame frame, boolean done) {
         return published.queue(p.inFlight, frame, done);
-    }
-
-    private ByteBuffer closeFrame(Direction d) {
-        return ProxyClose.frame(d, proxyCloseCode, proxyCloseReason);
-    }
-
-    private RecordedFrame injectedClose(Direction d) {
-        return ProxyClose.recorded(id, clock.nowMicros(), d, proxyCloseCode, proxyCloseReason);
     }
 
     private static ClosedBy peer(Direction d) {
         return d == Direction.CLIENT_TO_SERVER ? ClosedBy.CLIENT : ClosedBy.SERVER;
     }
 
-    private static String name(Direction d) {
+    static String name(Direction d) {
         return d == Direction.CLIENT_TO_SERVER ? "client" : "upstream";
     }
 

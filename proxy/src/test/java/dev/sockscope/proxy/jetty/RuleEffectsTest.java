@@ -3,14 +3,12 @@ package dev.sockscope.proxy.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -21,14 +19,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.sockscope.capture.CaptureBus;
-import dev.sockscope.proxy.RelayOptions;
-import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.intercept.Decision;
 import dev.sockscope.proxy.intercept.DecisionSource;
-import dev.sockscope.proxy.intercept.InterceptPoint;
 import dev.sockscope.proxy.intercept.InterceptedMessage;
 import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.proxy.testing.RawClient;
+import dev.sockscope.proxy.testing.RuleRelay;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -50,6 +46,7 @@ class RuleEffectsTest {
     private EventRecorder events;
     private JettyRelay relay;
     private RawClient client;
+    private RuleRelay fixture;
     private final Scripted rules = new Scripted();
 
     /** A test source: decides by the text of what the client sends (not the echo); pings too when asked. */
@@ -77,15 +74,13 @@ class RuleEffectsTest {
 
     @BeforeEach
     void start() throws Exception {
-        upstream = TestUpstream.start();
-        bus = new CaptureBus();
         events = new EventRecorder();
-        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
-        InterceptPoint intercept = InterceptPoint.withoutLabels();
-        intercept.addSource(rules);
-        relay = JettyRelay.start(List.of(new Route("127.0.0.1", 0, upstream.uri())), null, RelayOptions.defaults(), bus,
-                new AtomicLong(1)::getAndIncrement, intercept);
-        client = RawClient.connect(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/"), "permessage-deflate");
+        fixture = RuleRelay.start(rules,
+                b -> b.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT));
+        upstream = fixture.upstream;
+        bus = fixture.bus;
+        relay = fixture.relay;
+        client = RawClient.connect(fixture.clientUri(), "permessage-deflate");
         upstream.nextHandshake();
     }
 
@@ -94,14 +89,8 @@ class RuleEffectsTest {
         if (client != null) {
             client.close();
         }
-        if (relay != null) {
-            relay.stop(Duration.ofSeconds(2));
-        }
-        if (bus != null) {
-            bus.close(Duration.ofSeconds(10));
-        }
-        if (upstream != null) {
-            upstream.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

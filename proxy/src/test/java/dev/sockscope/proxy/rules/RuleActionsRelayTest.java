@@ -2,13 +2,9 @@ package dev.sockscope.proxy.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.junit.jupiter.api.AfterEach;
@@ -16,14 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sockscope.capture.CaptureBus;
-import dev.sockscope.proxy.Relay;
-import dev.sockscope.proxy.RelayOptions;
-import dev.sockscope.proxy.Route;
-import dev.sockscope.proxy.intercept.InterceptPoint;
 import dev.sockscope.proxy.intercept.MessageLabels;
-import dev.sockscope.proxy.jetty.JettyRelay;
 import dev.sockscope.proxy.testing.DeflateClient;
+import dev.sockscope.proxy.testing.RuleRelay;
 import dev.sockscope.proxy.testing.TestUpstream;
 
 /**
@@ -35,8 +26,7 @@ class RuleActionsRelayTest {
     @TempDir
     Path dir;
     private TestUpstream upstream;
-    private Relay relay;
-    private CaptureBus bus;
+    private RuleRelay fixture;
     private DeflateClient client;
 
     @BeforeEach
@@ -63,15 +53,11 @@ class RuleActionsRelayTest {
                     match: { direction: client, contains: abort }
                     abort: true
                 """);
-        upstream = TestUpstream.start();
-        bus = new CaptureBus();
-        InterceptPoint point = InterceptPoint.withoutLabels();
         RuleEngine engine = new RuleEngine(1, MessageLabels.NONE);
         engine.replace(new RuleLoader().file(dir.resolve("rules.yaml")));
-        point.addSource(engine);
-        relay = JettyRelay.start(List.of(new Route("127.0.0.1", 0, upstream.uri())), null, RelayOptions.defaults(), bus,
-                new AtomicLong(1)::getAndIncrement, point);
-        client = DeflateClient.connect(URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/"));
+        fixture = RuleRelay.start(engine, b -> { });
+        upstream = fixture.upstream;
+        client = DeflateClient.connect(fixture.clientUri());
         upstream.nextHandshake();
     }
 
@@ -80,18 +66,8 @@ class RuleActionsRelayTest {
         if (client != null) {
             client.close();
         }
-        if (relay != null) {
-            relay.stop(Duration.ofSeconds(2));
-        }
-        if (bus != null) {
-            bus.close(Duration.ofSeconds(10));
-        }
-        if (upstream != null) {
-            try {
-                upstream.close();
-            } catch (Exception ignored) {
-                // stopped with the test
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

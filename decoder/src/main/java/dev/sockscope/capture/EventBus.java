@@ -57,16 +57,8 @@ public class EventBus<E> implements AutoCloseable {
      * steady trickle it still gets batches (a store then commits once per batch, not once per frame).
      */
     public record Limits(long maxQueuedBytes, int maxQueuedEvents, Duration linger) {
+        /** For tests and tools; a proxy takes its queues' limits from its {@link MemoryBudget}. */
         public static final Limits DEFAULT = new Limits(256L << 20, 200_000, Duration.ZERO);
-
-        /**
-         * DEFAULT's bytes cut to a tenth of this JVM's heap: the queue, the batch the subscriber works on and its
-         * working copies then fit beside the relay's messages in progress (see MessageBudget) in any heap.
-         */
-        public static Limits forThisHeap() {
-            return new Limits(Math.min(DEFAULT.maxQueuedBytes(), Runtime.getRuntime().maxMemory() / 10),
-                    DEFAULT.maxQueuedEvents(), DEFAULT.linger());
-        }
 
         public Limits(long maxQueuedBytes, int maxQueuedEvents) {
             this(maxQueuedBytes, maxQueuedEvents, Duration.ZERO);
@@ -359,6 +351,10 @@ public class EventBus<E> implements AutoCloseable {
 
         void offerPoison() {
             queue.add(POISON);
+        }
+
+        public Limits limits() {
+            return limits;
         }
 
         public long delivered() {

@@ -47,6 +47,11 @@ public final class DecodingStage implements CaptureListener {
         return stage;
     }
 
+    /** The limits of its queue on the capture bus. */
+    public EventBus.Limits limits() {
+        return subscription.limits();
+    }
+
     /** The decoded events, in order. */
     public EventBus<DecodedEvent> decoded() {
         return decoded;

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 
+import dev.sockscope.capture.MemoryBudget;
 import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.secrets.SecretMasker;
 
@@ -47,8 +48,6 @@ public final class H2RecordingStore implements RecordingStore {
     public static final int WRITE_DELAY_MS = 50;
     /** Written by a proxy that finds the file locked: a {@link YieldingReader} then lets go of it. */
     static final String HANDOVER_REQUEST = H2Folder.HANDOVER_REQUEST;
-    /** H2's page cache: large enough that the newest blocks (up to a few MiB each) stay in memory. */
-    static final int CACHE_KIB = (int) Math.min(128 * 1024, Runtime.getRuntime().maxMemory() / 8 / 1024); // an eighth of a small heap
 
     static final long LOCKED_WAIT_MS = H2Folder.LOCKED_WAIT_MS;
     private static final long PID = ProcessHandle.current().pid();
@@ -87,10 +86,18 @@ public final class H2RecordingStore implements RecordingStore {
      * by a recording process that has since died are marked ended (see {@link OrphanedSessions}).
      */
     public static H2RecordingStore open(Path directory) throws RecordingException {
+        return open(directory, MemoryBudget.forThisHeap());
+    }
+
+    /**
+     * As above, H2's page cache taking {@code memory}'s store share (large enough that the newest blocks, up to a few
+     * MiB each, stay in memory).
+     */
+    public static H2RecordingStore open(Path directory, MemoryBudget memory) throws RecordingException {
         Path dir = H2Folder.prepare(directory);
         setAsideLiveCopy(dir);
         String url = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS
-                + ";CACHE_SIZE=" + CACHE_KIB;
+                + ";CACHE_SIZE=" + memory.storeCacheBytes() / 1024;
         long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
         H2RecordingStore store;
         Path request = dir.resolve(HANDOVER_REQUEST);
@@ -555,6 +562,17 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         pool.dispose();
+    }
+
+    /** H2's page cache as the database has it now, in KiB (the store's share of the memory budget). */
+    public long pageCacheKib() throws RecordingException {
+        try (Connection c = pool.getConnection(); var st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+            rs.next();
+            return Long.parseLong(rs.getString(1));
+        } catch (SQLException e) {
+            throw new RecordingException("reading the page cache setting failed: " + e.getMessage(), e);
+        }
     }
 
     private static void closeQuietly(Connection c) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.capture.EventBus;
+import dev.sockscope.capture.MemoryBudget;
 import dev.sockscope.decode.CaptureDecoder;
 import dev.sockscope.decode.DecodedEvent;
 import dev.sockscope.decode.DecodingStage;
@@ -24,6 +25,7 @@ import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.jetty.JettyRelay;
+import dev.sockscope.proxy.tap.MessageBudget;
 import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.recordings.StoreLocation;
 import dev.sockscope.recordings.Stores;
@@ -57,11 +59,15 @@ public final class ProxyRuntime implements AutoCloseable {
     private final EventBus<DecodedEvent>.Subscription recorder;
     private final Recorder writer;
     private final RecordingOptions recording;
+    /** The relay's share of the memory budget, shared with relays started beside it (a replay's loopback). */
+    private final MessageBudget messages;
     private volatile Consumer<String> say = LOG::info;
     private boolean closed;
 
     private ProxyRuntime(RecordingStore store, StoreLocation location, CaptureBus bus, DecodingStage decoding, Recorder writer,
-                         EventBus<DecodedEvent>.Subscription recorder, Relay relay, RecordingOptions recording) {
+                         EventBus<DecodedEvent>.Subscription recorder, Relay relay, RecordingOptions recording,
+                         MessageBudget messages) {
+        this.messages = messages;
         this.store = store;
         this.location = location;
         this.bus = bus;
@@ -98,18 +104,21 @@ public final class ProxyRuntime implements AutoCloseable {
     public static ProxyRuntime start(List<Route> routes, ForwardProxy forward, RelayOptions options, RecordingOptions recording,
                                      StoreLocation location, boolean keepSecrets, ProtocolRegistry protocols)
             throws RecordingException, IOException {
-        RecordingStore store = Stores.openWriter(location);
+        MemoryBudget memory = recording.memory();
+        RecordingStore store = Stores.openWriter(location, memory);
         CaptureBus bus = new CaptureBus(recording.recordWait());
         DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
-                EventBus.Limits.forThisHeap().withLinger(STAGE_LINGER));
+                memory.captureQueue(STAGE_LINGER));
         Recorder writer = new Recorder(store);
         EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", writer,
-                EventBus.Delivery.LOSSLESS, EventBus.Limits.forThisHeap().withLinger(RECORDER_LINGER));
+                EventBus.Delivery.LOSSLESS, memory.decodedQueue(RECORDER_LINGER));
+        MessageBudget messages = MessageBudget.from(memory);
         try {
             dev.sockscope.proxy.intercept.InterceptPoint intercept = new dev.sockscope.proxy.intercept.InterceptPoint(
                     new dev.sockscope.ui.intercept.DecodedLabels(protocols), new dev.sockscope.wire.MicroClock());
-            Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId, intercept);
-            return new ProxyRuntime(store, location, bus, decoding, writer, recorder, relay, recording);
+            Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId, intercept, messages);
+            LOG.debug("{}", memory.describe());
+            return new ProxyRuntime(store, location, bus, decoding, writer, recorder, relay, recording, messages);
         } catch (IOException | RuntimeException e) {
             bus.close(Duration.ofSeconds(5));
             store.close();
@@ -128,6 +137,21 @@ public final class ProxyRuntime implements AutoCloseable {
     /** Where the store is: a recordings folder, or a team database. */
     public StoreLocation location() {
         return location;
+    }
+
+    /** What recording may hold in memory, and its split ({@code --memory}). */
+    public MemoryBudget memory() {
+        return recording.memory();
+    }
+
+    /** The relay's share of {@link #memory()}: messages still being assembled for the recording. */
+    public MessageBudget messageBudget() {
+        return messages;
+    }
+
+    /** The decoding stage's and the recorder's queue limits, as they took them from {@link #memory()}. */
+    public List<EventBus.Limits> queueLimits() {
+        return List.of(decoding.limits(), recorder.limits());
     }
 
     /** The relay's bus; it fails when the recorder behind the decoding stage fails. */
@@ -165,7 +189,8 @@ public final class ProxyRuntime implements AutoCloseable {
      * stops it.
      */
     public Relay startRelay(List<Route> routes, RelayOptions options) throws IOException {
-        return JettyRelay.start(routes, options, bus, store::nextSessionId);
+        return JettyRelay.start(routes, null, options, bus, store::nextSessionId,
+                dev.sockscope.proxy.intercept.InterceptPoint.withoutLabels(), messages);
     }
 
     /**

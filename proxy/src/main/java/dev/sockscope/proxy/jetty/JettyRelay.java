@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.proxy.ForwardProxy;
+import dev.sockscope.capture.MemoryBudget;
 import dev.sockscope.proxy.Relay;
+import dev.sockscope.proxy.tap.MessageBudget;
 import dev.sockscope.proxy.RelayOptions;
 import dev.sockscope.proxy.Route;
 import dev.sockscope.proxy.intercept.Injection;
@@ -50,6 +52,7 @@ public final class JettyRelay implements Relay {
     private final CaptureBus bus;
     private final LongSupplier sessionIds;
     private final InterceptPoint intercept;
+    private final MessageBudget messages;
     private final OpenSessions sessions = new OpenSessions();
     private final Map<Connector, Route> routeByConnector = new ConcurrentHashMap<>();
     private final List<Route> bound = new ArrayList<>();
@@ -58,8 +61,9 @@ public final class JettyRelay implements Relay {
     private Server server;
 
     private JettyRelay(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus, LongSupplier sessionIds,
-                       InterceptPoint intercept) {
+                       InterceptPoint intercept, MessageBudget messages) {
         this.intercept = intercept;
+        this.messages = messages;
         this.routes = List.copyOf(routes);
         this.forward = forward;
         this.options = options;
@@ -82,10 +86,16 @@ public final class JettyRelay implements Relay {
     /** As above, with the intercept point its pass-through sessions ask while it is active. */
     public static JettyRelay start(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus,
                                    LongSupplier sessionIds, InterceptPoint intercept) throws IOException {
+        return start(routes, forward, options, bus, sessionIds, intercept, MessageBudget.from(MemoryBudget.forThisHeap()));
+    }
+
+    /** As above, its messages in progress held within {@code messages} (a proxy's share of its {@code --memory}). */
+    public static JettyRelay start(List<Route> routes, ForwardProxy forward, RelayOptions options, CaptureBus bus,
+                                   LongSupplier sessionIds, InterceptPoint intercept, MessageBudget messages) throws IOException {
         if (routes.isEmpty() && forward == null) {
             throw new IllegalArgumentException("at least one route (or the forward proxy) is needed");
         }
-        JettyRelay relay = new JettyRelay(routes, forward, options, bus, sessionIds, intercept);
+        JettyRelay relay = new JettyRelay(routes, forward, options, bus, sessionIds, intercept, messages);
         relay.doStart();
         return relay;
     }
@@ -114,7 +124,7 @@ public final class JettyRelay implements Relay {
             server.addConnector(connector);
             routeByConnector.put(connector, route);
         }
-        UpgradeContext context = new UpgradeContext(options, bus, new MicroClock(), sessionIds, sessions, intercept);
+        UpgradeContext context = new UpgradeContext(options, bus, new MicroClock(), sessionIds, sessions, intercept, messages);
         UpgradeHandler.UpgradePath path;
         if (options.terminate()) {
             path = TerminatingUpgrade.path(context, terminatingEngine(threads));

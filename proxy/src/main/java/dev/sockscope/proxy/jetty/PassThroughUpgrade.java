@@ -43,7 +43,7 @@ final class PassThroughUpgrade {
 
     /** The pass-through path: every upgrade dialled through {@code dialler}, its legs run on {@code executor}. */
     static UpgradeHandler.UpgradePath path(UpgradeContext context, UpstreamDialler dialler, Scheduler scheduler, Executor executor) {
-        MessageBudget budget = MessageBudget.forThisHeap();
+        MessageBudget budget = context.messages();
         return (target, request, response, callback, headers) ->
                 new PassThroughUpgrade(context, dialler, budget, scheduler, executor, target, request, response, callback, headers).dial();
     }

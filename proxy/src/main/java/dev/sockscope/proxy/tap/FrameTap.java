@@ -323,7 +323,7 @@ public final class FrameTap {
         }
         if (keep > 0 && !budget.tryTake(keep)) {
             cutReason = "recorded in part: the memory for messages in progress (" + (budget.limit() >> 20)
-                    + " MiB for all sessions) was full";
+                    + " MiB for all sessions, a quarter of --memory) was full";
             return 0;
         }
         taken += keep;

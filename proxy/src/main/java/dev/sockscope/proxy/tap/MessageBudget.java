@@ -2,6 +2,8 @@ package dev.sockscope.proxy.tap;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.sockscope.capture.MemoryBudget;
+
 /**
  * The memory all sessions together may hold in messages still being assembled for the recording. A message
  * that would go over it is recorded in part (and says so); relaying never waits for it, so eight clients
@@ -15,13 +17,9 @@ public final class MessageBudget {
         this.limit = limitBytes;
     }
 
-    /**
-     * A tenth of the heap, at most 256 MiB. Each byte of a message can be held once here, once in the capture
-     * queue (another tenth) and, while the recorder encodes and stores its batch, two or three times more: with
-     * H2's page cache that stays well inside the heap.
-     */
-    public static MessageBudget forThisHeap() {
-        return new MessageBudget(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 10));
+    /** This share of a proxy's one {@link MemoryBudget} ({@code --memory}). */
+    public static MessageBudget from(MemoryBudget memory) {
+        return new MessageBudget(memory.messageBytes());
     }
 
     public static MessageBudget unlimited() {

@@ -42,6 +42,9 @@ public final class DemoCommand implements Callable<Integer> {
     DbOption db = new DbOption();
 
     @Mixin
+    MemoryOption memory = new MemoryOption();
+
+    @Mixin
     ProtocolsOption protocols = new ProtocolsOption();
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:9444", paramLabel = "HOST:PORT",
@@ -74,7 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ProxyRuntime runtime;
         try {
-            runtime = ProxyRuntime.start(routes, null, RelayOptions.defaults(), dev.sockscope.ui.RecordingOptions.DEFAULTS, db.location(), false, registry);
+            runtime = ProxyRuntime.start(routes, null, RelayOptions.defaults(), dev.sockscope.ui.RecordingOptions.DEFAULTS.withMemory(memory.budget()),
+                    db.location(), false, registry);
         } catch (java.io.IOException e) {
             sims.close();
             throw TakenAddress.explain(e, address -> "choose another first port with --listen HOST:PORT (the demo's "
@@ -112,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("sockscope demo: started five protocol simulators, each behind the proxy:");
         started.print(out);
-        out.println("sockscope demo: recording to " + runtime.location());
+        out.println("sockscope demo: recording to " + runtime.location() + "; " + runtime.memory().describe());
         String rulesLine = rules.announce(ruleFiles);
         if (rulesLine != null) {
             out.println(rulesLine);

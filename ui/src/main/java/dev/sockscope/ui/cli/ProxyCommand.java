@@ -53,6 +53,9 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin
     DbOption db = new DbOption();
 
+    @Mixin
+    MemoryOption memory = new MemoryOption();
+
     @Option(names = "--forward", paramLabel = "[HOST:]PORT",
             description = "Also (or only) listen as an HTTP forward proxy: CONNECT tunnels with TLS interception by Sockscope's CA, "
                     + "and absolute ws:// requests; WebSockets are recorded, other HTTP forwarded. A bare port listens on 127.0.0.1.")
@@ -142,7 +145,8 @@ public final class ProxyCommand implements Callable<Integer> {
                 Duration.ofSeconds(handshakeTimeoutSeconds), terminate);
         RecordingOptions recording;
         try {
-            recording = new RecordingOptions(Duration.ofMillis(recordWaitMillis), Duration.ofMillis((long) (stopTimeoutSeconds * 1000)));
+            recording = new RecordingOptions(Duration.ofMillis(recordWaitMillis), Duration.ofMillis((long) (stopTimeoutSeconds * 1000)),
+                    memory.budget());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -193,7 +197,7 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " with the CA in " + forward.ca().certificateFile() + " ('sockscope ca' says how to trust it)");
         }
         out.println("sockscope: recording to " + runtime.location()
-                + (keepSecrets ? " (secrets kept)" : " (secrets masked)"));
+                + (keepSecrets ? " (secrets kept)" : " (secrets masked)") + "; " + runtime.memory().describe());
         String rulesLine = rules.announce(ruleFiles);
         if (rulesLine != null) {
             out.println(rulesLine);

@@ -8,6 +8,11 @@ final class Sizes {
     }
 
     static long parse(String text) {
+        return parse(text, Integer.MAX_VALUE - 8, "2 GiB");
+    }
+
+    /** As above, up to {@code most} bytes (said as {@code mostText} when refused). */
+    static long parse(String text, long most, String mostText) {
         String t = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
         long unit = 1;
         String[][] units = {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"},
@@ -20,9 +25,13 @@ final class Sizes {
             }
         }
         try {
-            long n = Long.parseLong(t) * unit;
-            if (n <= 0 || n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("size out of range (1 byte to 2 GiB): " + text);
+            long count = Long.parseLong(t);
+            if (count <= 0 || count > most / unit) {
+                throw new IllegalArgumentException("size out of range (1 byte to " + mostText + "): " + text);
+            }
+            long n = count * unit;
+            if (n > most) {
+                throw new IllegalArgumentException("size out of range (1 byte to " + mostText + "): " + text);
             }
             return n;
         } catch (NumberFormatException e) {

@@ -316,6 +316,16 @@ public final class PgRecordingStore implements RecordingStore {
         }
     }
 
+    /** Any reader or writer of a team store may star a session (the inspector's token guards who may ask). */
+    @Override
+    public StarOutcome star(long sessionId, boolean starred) throws RecordingException {
+        try (Connection c = source.getConnection()) {
+            return Stars.set(c, sessionId, starred) ? new StarOutcome.Done(sessionId, starred) : new StarOutcome.NotFound(sessionId);
+        } catch (SQLException e) {
+            throw new RecordingException("cannot star session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public List<SessionRecord> sessions(int limit) throws RecordingException {
         return sessions.sessions(limit);

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * A team store's retention policy: ended sessions older than {@code keep_days} (by when they ended, on the database's
- * clock) are deleted, except sessions a replay refers to. Kept in {@code store_settings} so every writer applies the
- * same policy; none means keep everything.
+ * clock) are deleted, except starred sessions and sessions a replay refers to. Kept in {@code store_settings} so every
+ * writer applies the same policy; none means keep everything.
  */
 final class Retention {
     static final String SETTING = "retention_days";
@@ -21,6 +21,7 @@ final class Retention {
             SELECT s.id FROM sessions s
             WHERE s.ended_at IS NOT NULL
               AND s.ended_at < CAST(EXTRACT(EPOCH FROM now()) * 1000000 AS BIGINT) - ?
+              AND s.starred_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM replays r WHERE r.original_id = s.id)
             ORDER BY s.id LIMIT ? FOR UPDATE SKIP LOCKED""";
     private static final List<String> DELETES = List.of("DELETE FROM block_index WHERE session_id = ANY (?)",

@@ -12,7 +12,7 @@ import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.SessionEnd;
 
-/** A team store's retention policy: old ended sessions go, recent, open and replayed ones stay. */
+/** A team store's retention policy: old ended sessions go, recent, open, starred and replayed ones stay. */
 class PgRetentionTest {
     private static PostgresServer server;
 
@@ -43,7 +43,7 @@ class PgRetentionTest {
     }
 
     @Test
-    void endedSessionsOlderThanThePolicyAreDeletedExceptThoseAReplayRefersTo() throws Exception {
+    void endedSessionsOlderThanThePolicyAreDeletedExceptStarredOnesAndThoseAReplayRefersTo() throws Exception {
         StoreLocation.Postgres location = server.newDatabase();
         try (PgRecordingStore store = PgRecordingStore.openWriter(location, "h", "n")) {
             long old = record(store, 40, true);
@@ -51,6 +51,8 @@ class PgRetentionTest {
             long replay = record(store, 1, true);
             store.linkReplay(replay, replayedOld);
             long recent = record(store, 5, true);
+            long starredOld = record(store, 40, true);
+            store.star(starredOld, true);
             long open = record(store, 40, false);
 
             assertThat(store.retentionDays()).isEmpty();
@@ -61,7 +63,8 @@ class PgRetentionTest {
             }
             assertThat(store.applyRetention()).isEqualTo(1);
             assertThat(store.session(old)).isEmpty();
-            assertThat(store.sessions(100)).extracting(SessionRecord::id).containsExactlyInAnyOrder(replayedOld, replay, recent, open);
+            assertThat(store.sessions(100)).extracting(SessionRecord::id).containsExactlyInAnyOrder(replayedOld, replay, recent, open,
+                    starredOld);
             store.setRetentionDays(null);
             assertThat(store.retentionDays()).isEmpty();
         }

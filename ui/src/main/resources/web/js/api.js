@@ -73,12 +73,26 @@ export async function del(path) {
   }
 }
 
+/** DELETE a session's star; answers the session as it is now. */
+async function unstar(id) {
+  let response;
+  try {
+    response = await fetch(new URL(`/api/sessions/${id}/star`, location.origin), {method: 'DELETE', headers: {Accept: 'application/json'}});
+  } catch (e) {
+    throw new ApiError(0, 'The inspector does not answer: is sockscope still running?');
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body?.error ?? `${response.status} ${response.statusText}`);
+  return body;
+}
+
 export const api = {
   sessions: (params, signal) => get('/api/sessions', params, signal),
   session: (id, signal) => get(`/api/sessions/${id}`, null, signal),
   frames: (id, params, signal) => get(`/api/sessions/${id}/frames`, params, signal),
   frame: (id, seq, signal) => get(`/api/sessions/${id}/frames/${seq}`, null, signal),
   stats: (id, signal) => get(`/api/sessions/${id}/stats`, null, signal),
+  star: (id, starred) => starred ? post(`/api/sessions/${id}/star`, {}) : unstar(id),
   replay: (id, options) => post(`/api/sessions/${id}/replay`, options),
   replays: (id, signal) => get(`/api/sessions/${id}/replays`, null, signal),
   diff: (id, signal) => get(`/api/sessions/${id}/diff`, null, signal),

@@ -7,7 +7,7 @@ import {listen} from './live.js';
 import * as route from './route.js';
 
 const PAGE = 100;
-const FILTERS = ['q', 'protocol', 'proxy', 'state', 'errors'];
+const FILTERS = ['q', 'protocol', 'proxy', 'state', 'errors', 'starred'];
 /** How each sortable column orders sessions: by a number, larger first when descending. */
 const SORTS = {
   started: s => s.startedAtMicros,
@@ -39,10 +39,12 @@ export function sessionsPage(view, initial) {
       h('option', {value: ''}, 'open and closed'), h('option', {value: 'open'}, 'open'), h('option', {value: 'closed'}, 'closed'));
   state.value = params.state ?? '';
   const errors = h('input', {type: 'checkbox', checked: params.errors === 'true', id: 'session-errors'});
+  const starredOnly = h('input', {type: 'checkbox', checked: params.starred === 'true', id: 'session-starred'});
   const summary = h('span', {class: 'muted', id: 'sessions-count'});
   const body = h('tbody');
   const table = h('table', {class: 'sessions', id: 'sessions'},
       h('thead', null, h('tr', null,
+          h('th', {class: 'star', title: 'Starred sessions are never deleted by retention'}, '★'),
           h('th', {class: 'num'}, '#'), sortable('started', 'Started', 'When the session opened'),
           sortable('duration', 'Duration', 'How long it lasted (open: so far)', 'num'),
           h('th', null, 'Route'), h('th', null, 'Protocol'),
@@ -56,7 +58,8 @@ export function sessionsPage(view, initial) {
   fill(view,
       h('section', {class: 'page sessions-page'},
           h('form', {class: 'toolbar', role: 'search', on: {submit: e => { e.preventDefault(); apply(true); }}},
-              q, protocol, protocols, proxy, proxies, state, h('label', {class: 'check'}, errors, 'errors only'), summary),
+              q, protocol, protocols, proxy, proxies, state, h('label', {class: 'check'}, errors, 'errors only'),
+              h('label', {class: 'check'}, starredOnly, 'starred only'), summary),
           status, h('div', {class: 'table-wrap'}, table), more));
 
   let typing;
@@ -67,10 +70,12 @@ export function sessionsPage(view, initial) {
   proxy.addEventListener('change', () => { clearTimeout(typing); apply(true); });
   state.addEventListener('change', () => apply(true));
   errors.addEventListener('change', () => apply(true));
+  starredOnly.addEventListener('change', () => apply(true));
   more.addEventListener('click', () => load(true));
 
   function apply(push) {
-    const next = pick({q: q.value.trim(), protocol: protocol.value.trim(), proxy: proxy.value.trim(), state: state.value, errors: errors.checked ? 'true' : ''});
+    const next = pick({q: q.value.trim(), protocol: protocol.value.trim(), proxy: proxy.value.trim(), state: state.value, errors: errors.checked ? 'true' : '',
+      starred: starredOnly.checked ? 'true' : ''});
     if (FILTERS.every(k => (next[k] ?? '') === (params[k] ?? ''))) return;
     params = next;
     address(push);
@@ -155,6 +160,7 @@ export function sessionsPage(view, initial) {
     const href = route.format({page: 'session', id: s.id, params: {}});
     const open = s.endedAtMicros === null || s.endedAtMicros === undefined;
     const tr = h('tr', {'data-id': s.id, class: s.error ? 'has-error' : null},
+        h('td', {class: 'star'}, starButton(s)),
         h('td', {class: 'num'}, h('a', {href}, String(s.id))),
         h('td', {title: s.startedAt, class: 'started'}, fmt.when(s.startedAtMicros), ' ',
             h('span', {class: 'ago muted', 'data-micros': String(s.startedAtMicros)}, `(${fmt.ago(s.startedAtMicros)})`)),
@@ -175,10 +181,36 @@ export function sessionsPage(view, initial) {
         h('td', {class: 'wide-only'}, s.closedBy ?? ''),
         h('td', {class: 'error'}, s.error ?? ''));
     tr.addEventListener('click', e => {
-      if (e.target.closest('a')) return;
+      if (e.target.closest('a, button')) return;
       location.hash = href;
     });
     return tr;
+  }
+
+  /** ☆ / ★: toggles the session's star in the store (retention keeps starred sessions). */
+  function starButton(s) {
+    const label = s.starred ? `Unstar session ${s.id}` : `Star session ${s.id} (retention keeps starred sessions)`;
+    return h('button', {type: 'button', class: `star${s.starred ? ' on' : ''}`, 'aria-pressed': String(Boolean(s.starred)),
+      'aria-label': label, title: label, on: {click: () => toggleStar(s)}}, s.starred ? '★' : '☆');
+  }
+
+  async function toggleStar(s) {
+    try {
+      const fresh = await api.star(s.id, !s.starred);
+      const i = sessions.findIndex(x => x.id === s.id);
+      if (i < 0) return;
+      sessions[i] = {...sessions[i], starred: fresh.starred};
+      if (params.starred && !fresh.starred) return later(); // it no longer matches the filter
+      const old = rows.get(s.id);
+      if (old) {
+        const tr = row(sessions[i]);
+        if (old.classList.contains('selected')) tr.classList.add('selected');
+        old.replaceWith(tr);
+        rows.set(s.id, tr);
+      }
+    } catch (e) {
+      fill(status, notice('error', `Cannot ${s.starred ? 'unstar' : 'star'} session ${s.id}`, e.message));
+    }
   }
 
   function pairOf(a, b, f, total) {
@@ -204,7 +236,7 @@ export function sessionsPage(view, initial) {
     session: s => {
       if (FILTERS.some(k => params[k])) return later();
       const i = sessions.findIndex(x => x.id === s.id);
-      if (i >= 0) sessions[i] = {...sessions[i], ...s};
+      if (i >= 0) sessions[i] = {...sessions[i], ...s, starred: sessions[i].starred}; // the feed does not carry stars
       else sessions.unshift(s);
       render();
     },
@@ -264,6 +296,7 @@ export function sessionsPage(view, initial) {
       proxy.value = p.proxy ?? '';
       state.value = p.state ?? '';
       errors.checked = p.errors === 'true';
+      starredOnly.checked = p.starred === 'true';
       load(false);
       return true;
     },

@@ -508,6 +508,22 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     @Override
+    public synchronized StarOutcome star(long sessionId, boolean starred) throws RecordingException {
+        if (server == null) {
+            return new StarOutcome.Refused("this process only reads the recordings in " + directory + ": star sessions from"
+                    + " the inspector of the proxy that records into this folder, or with no proxy running");
+        }
+        try {
+            boolean found = Stars.set(writer, sessionId, starred);
+            writer.commit();
+            return found ? new StarOutcome.Done(sessionId, starred) : new StarOutcome.NotFound(sessionId);
+        } catch (SQLException e) {
+            rollbackIndex();
+            throw new RecordingException("cannot star session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized void linkReplay(long replayId, long originalId) throws RecordingException {
         if (journaled == null) {
             throw new RecordingException("this process only reads the recordings in " + directory, null);

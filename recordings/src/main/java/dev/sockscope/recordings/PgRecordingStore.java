@@ -75,41 +75,49 @@ public final class PgRecordingStore implements RecordingStore {
         }
     }
 
-    /** The store's retention policy: ended sessions are kept this many days; empty: kept for ever. */
-    public Optional<Integer> retentionDays() throws RecordingException {
+    /** The store's retention policy ({@link RetentionPolicy#KEEP_ALL} when none was set). */
+    public RetentionPolicy retentionPolicy() throws RecordingException {
         try (Connection c = source.getConnection()) {
-            return Retention.days(c);
-        } catch (SQLException | NumberFormatException e) {
+            return Retention.policy(c);
+        } catch (SQLException | IllegalArgumentException e) {
             throw new RecordingException("cannot read the retention policy of " + location + ": " + e.getMessage(), e);
         }
     }
 
-    /** Sets the store's retention policy for every writer ({@code days} null: keep everything). */
-    public void setRetentionDays(Integer days) throws RecordingException {
-        if (days != null && days < 1) {
-            throw new IllegalArgumentException("keep sessions at least one day");
-        }
+    /** Replaces the store's retention policy for every writer. */
+    public void setRetentionPolicy(RetentionPolicy policy) throws RecordingException {
         try (Connection c = source.getConnection()) {
-            Retention.setDays(c, days);
+            Retention.set(c, policy);
         } catch (SQLException e) {
             throw new RecordingException("cannot set the retention policy of " + location + ": " + e.getMessage(), e);
         }
     }
 
-    /** Deletes the ended sessions the policy lets go (not those a replay refers to); returns how many. */
-    public int applyRetention() throws RecordingException {
+    /** Deletes the ended sessions the policy lets go (never starred ones, nor those a replay refers to). */
+    public RetentionOutcome applyRetention() throws RecordingException {
         try (Connection c = source.getConnection()) {
             return Retention.apply(c);
-        } catch (SQLException | NumberFormatException e) {
+        } catch (SQLException | IllegalArgumentException e) {
             throw new RecordingException("cannot apply the retention policy of " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The store's recorded bytes: its frame blocks and large payloads as stored (what a size policy counts). */
+    public long recordedBytes() throws RecordingException {
+        try (Connection c = source.getConnection()) {
+            return Retention.storeBytes(c);
+        } catch (SQLException e) {
+            throw new RecordingException("cannot measure " + location + ": " + e.getMessage(), e);
         }
     }
 
     private void retainQuietly() {
         try {
-            int deleted = applyRetention();
-            if (deleted > 0) {
-                LOG.info("deleted {} sessions older than the store's retention policy", deleted);
+            RetentionOutcome done = applyRetention();
+            if (done.deleted() > 0) {
+                LOG.info("retention deleted {} sessions older than the policy and {} for its size ({} bytes); kept {} starred,"
+                        + " {} replayed", done.deletedByAge(), done.deletedBySize(), done.deletedBytes(), done.keptStarred(),
+                        done.keptReplayed());
             }
         } catch (RecordingException e) {
             LOG.warn("{}", e.getMessage());
@@ -313,6 +321,16 @@ public final class PgRecordingStore implements RecordingStore {
             return new DeleteOutcome.Deleted(sessionId);
         } catch (SQLException e) {
             throw new RecordingException("cannot delete session " + sessionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Any reader or writer of a team store may star a session (the inspector's token guards who may ask). */
+    @Override
+    public StarOutcome star(long sessionId, boolean starred) throws RecordingException {
+        try (Connection c = source.getConnection()) {
+            return Stars.set(c, sessionId, starred) ? new StarOutcome.Done(sessionId, starred) : new StarOutcome.NotFound(sessionId);
+        } catch (SQLException e) {
+            throw new RecordingException("cannot star session " + sessionId + ": " + e.getMessage(), e);
         }
     }
 

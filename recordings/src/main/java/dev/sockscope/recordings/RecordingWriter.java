@@ -25,6 +25,9 @@ public interface RecordingWriter extends AutoCloseable {
     /** Deletes an ended session and its frames; refused while it is open or when this process only reads. */
     DeleteOutcome delete(long sessionId) throws RecordingException;
 
+    /** Stars or unstars a session (retention never deletes a starred one); refused when this process only reads. */
+    StarOutcome star(long sessionId, boolean starred) throws RecordingException;
+
     /** Records that session {@code replayId} is a replay of session {@code originalId}. */
     void linkReplay(long replayId, long originalId) throws RecordingException;
 

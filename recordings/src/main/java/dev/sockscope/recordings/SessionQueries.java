@@ -82,6 +82,9 @@ final class SessionQueries {
                 sql.append(" AND 1 = 0"); // a folder records no proxy
             }
         }
+        if (q.starredOnly()) {
+            sql.append(" AND s.starred_at IS NOT NULL");
+        }
         if (q.text() != null && !q.text().isEmpty()) {
             sql.append(" AND ").append(dialect.contains("CONCAT_WS(' ', s.listen, s.upstream, s.path, s.query,"
                     + " s.client_address, s.subprotocol, s.protocol, s.close_reason, s.error)"));
@@ -156,7 +159,18 @@ final class SessionQueries {
         Long replayOf = rs.wasNull() ? null : original;
         return new SessionRecord(info, end, rs.getLong("frame_count"), rs.getString("protocol"), rs.getString("protocol_reason"),
                 rs.getString("handshake_decoded"), unanswered(rs.getString("unanswered")), traffic(rs), replayOf,
-                recordedBy(rs, dialect));
+                recordedBy(rs, dialect), starred(rs));
+    }
+
+    /** Whether the session is starred; false in a folder whose schema predates stars (read through an older proxy). */
+    private static boolean starred(ResultSet rs) throws SQLException {
+        try {
+            rs.findColumn("starred_at");
+        } catch (SQLException e) {
+            return false;
+        }
+        rs.getLong("starred_at");
+        return !rs.wasNull();
     }
 
     private static SessionRecord.RecordedBy recordedBy(ResultSet rs, Dialect dialect) throws SQLException {

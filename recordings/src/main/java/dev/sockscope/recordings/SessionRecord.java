@@ -10,14 +10,22 @@ import dev.sockscope.wire.SessionInfo;
  * what decoding made of it (protocol, why, the handshake explained as JSON, requests never answered; null in
  * recordings made before decoding, or while not yet known), its traffic each way (null in recordings made
  * before the per-direction counts), the session it replays (null: not a replay, or not linked yet), and the proxy
- * that recorded it (a team store's; null in a recordings folder, which one proxy records).
+ * that recorded it (a team store's; null in a recordings folder, which one proxy records), and whether someone
+ * starred it (retention keeps starred sessions).
  */
 public record SessionRecord(SessionInfo info, SessionEnd end, long frames, String protocol, String protocolReason,
                             String handshakeDecoded, List<Long> unanswered, Traffic traffic, Long replayOf,
-                            RecordedBy recordedBy) {
+                            RecordedBy recordedBy, boolean starred) {
 
     /** The proxy that recorded a session into a team store: its machine and the name it was given. */
     public record RecordedBy(String host, String name) {
+    }
+
+    /** A session nobody starred. */
+    public SessionRecord(SessionInfo info, SessionEnd end, long frames, String protocol, String protocolReason,
+                         String handshakeDecoded, List<Long> unanswered, Traffic traffic, Long replayOf,
+                         RecordedBy recordedBy) {
+        this(info, end, frames, protocol, protocolReason, handshakeDecoded, unanswered, traffic, replayOf, recordedBy, false);
     }
 
     /** A session whose recording proxy is not known (a recordings folder's). */

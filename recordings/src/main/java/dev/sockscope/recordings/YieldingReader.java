@@ -247,6 +247,11 @@ public final class YieldingReader implements RecordingStore {
     }
 
     @Override
+    public StarOutcome star(long sessionId, boolean starred) throws RecordingException {
+        return read(s -> s.star(sessionId, starred));
+    }
+
+    @Override
     public void linkReplay(long replayId, long originalId) throws RecordingException {
         throw new RecordingException("a reader records nothing", null);
     }

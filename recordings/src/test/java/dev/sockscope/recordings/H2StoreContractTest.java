@@ -32,4 +32,16 @@ class H2StoreContractTest extends RecordingStoreContract {
             assertThat(writer.sessions(new SessionQuery(10, null, null, null, null, false, null)).sessions()).hasSize(1);
         }
     }
+
+    @Test
+    void aReaderBesideTheRecordingProxyMayNotStarLikeItMayNotDelete() throws Exception {
+        try (RecordingStore writer = newWriter()) {
+            long id = writer.nextSessionId();
+            writer.append(Fixtures.decoded(writer, Fixtures.chatSession(id)));
+            try (RecordingStore reader = reader()) {
+                assertThat(reader.star(id, true)).isInstanceOf(StarOutcome.Refused.class);
+                assertThat(reader.session(id).orElseThrow().starred()).isFalse();
+            }
+        }
+    }
 }

@@ -189,6 +189,32 @@ abstract class RecordingStoreContract {
     }
 
     @Test
+    void aStarIsSetAndClearedAndTheStarredFilterFindsOnlyStarredSessions() throws Exception {
+        try (RecordingStore writer = newWriter()) {
+            long starred = writer.nextSessionId();
+            writer.append(Fixtures.decoded(writer, Fixtures.chatSession(starred)));
+            long plain = writer.nextSessionId();
+            writer.append(Fixtures.decoded(writer, session(plain, "/p", null, null, "x")));
+            assertThat(writer.session(starred).orElseThrow().starred()).isFalse();
+            assertThat(writer.star(starred, true)).isEqualTo(new StarOutcome.Done(starred, true));
+            assertThat(writer.star(starred, true)).as("starring twice is no error").isEqualTo(new StarOutcome.Done(starred, true));
+            assertThat(writer.star(plain + 1000, true)).isEqualTo(new StarOutcome.NotFound(plain + 1000));
+            SessionQuery starredOnly = new SessionQuery(10, null, null, null, null, false, null, true);
+            try (RecordingStore reader = reader()) {
+                assertThat(reader.session(starred).orElseThrow().starred()).isTrue();
+                assertThat(reader.session(plain).orElseThrow().starred()).isFalse();
+                assertThat(reader.sessions(starredOnly).sessions()).extracting(SessionRecord::id).containsExactly(starred);
+                assertThat(reader.sessions(SessionQuery.newest(10)).sessions()).hasSize(2);
+            }
+            assertThat(writer.star(starred, false)).isEqualTo(new StarOutcome.Done(starred, false));
+            try (RecordingStore reader = reader()) {
+                assertThat(reader.session(starred).orElseThrow().starred()).isFalse();
+                assertThat(reader.sessions(starredOnly).sessions()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aReplayIsLinkedToTheSessionItReplayed() throws Exception {
         try (RecordingStore writer = newWriter()) {
             long original = writer.nextSessionId();

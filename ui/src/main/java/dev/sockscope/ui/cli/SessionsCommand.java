@@ -1,10 +1,14 @@
 package dev.sockscope.ui.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.sockscope.recordings.RecordingException;
 import dev.sockscope.recordings.RecordingStore;
+import dev.sockscope.recordings.SessionPage;
+import dev.sockscope.recordings.SessionQuery;
 import dev.sockscope.recordings.Stores;
 import dev.sockscope.recordings.SessionRecord;
 import dev.sockscope.ui.views.Json;
@@ -33,11 +37,15 @@ public final class SessionsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "1000", description = "At most this many sessions (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--starred", description = "Only starred sessions (star them on the inspector's sessions page or with"
+            + " POST /api/sessions/{id}/star); retention never deletes them.")
+    boolean starred;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (RecordingStore store = Stores.openReader(db.location())) {
-            List<SessionRecord> sessions = store.sessions(limit);
+            List<SessionRecord> sessions = starred ? starred(store) : store.sessions(limit);
             if (json) {
                 out.println(Json.write(sessions.stream().map(SessionView::of).toList()));
                 out.flush();
@@ -50,6 +58,9 @@ public final class SessionsCommand implements Callable<Integer> {
                         : s.end().closeCode() == null ? "-" : String.valueOf(s.end().closeCode());
                 String note = s.end() == null ? null : s.end().error() != null ? s.end().error() : s.end().closeReason();
                 note = note == null || note.isEmpty() ? null : Preview.oneLine(note, 100);
+                if (s.starred()) {
+                    note = "starred" + (note == null ? "" : "; " + note);
+                }
                 if (s.replayOf() != null) {
                     note = "replay of #" + s.replayOf() + (note == null ? "" : "; " + note);
                 }
@@ -66,5 +77,21 @@ public final class SessionsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The newest {@code limit} starred sessions, page by page. */
+    private List<SessionRecord> starred(RecordingStore store) throws RecordingException {
+        List<SessionRecord> out = new ArrayList<>();
+        Long before = null;
+        while (out.size() < limit) {
+            SessionPage page = store.sessions(new SessionQuery(Math.min(limit - out.size(), SessionQuery.MAX_LIMIT), before,
+                    null, null, null, false, null, true));
+            out.addAll(page.sessions());
+            if (page.next() == null) {
+                break;
+            }
+            before = page.next();
+        }
+        return out;
     }
 }

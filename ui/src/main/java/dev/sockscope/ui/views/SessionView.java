@@ -17,7 +17,7 @@ import dev.sockscope.wire.SessionInfo;
  * before decoding; the traffic each way ({@code clientFrames}, {@code clientBytes}, {@code serverFrames},
  * {@code serverBytes}) is null in recordings made before it was counted. {@code replayOf} is the session a replay
  * replayed (null for any other session). {@code proxyHost} and {@code proxyName} say which proxy recorded the session
- * into a team store (null in a recordings folder).
+ * into a team store (null in a recordings folder). {@code starred}: someone starred it (retention keeps it).
  */
 public record SessionView(long id, String listen, String upstream, String path, String query, String clientAddress,
                           int status, String subprotocol, List<String> extensions,
@@ -26,7 +26,7 @@ public record SessionView(long id, String listen, String upstream, String path, 
                           Integer closeCode, String closeReason, String closedBy, String error,
                           List<List<String>> requestHeaders, List<List<String>> responseHeaders,
                           String protocol, String protocolReason, JsonNode handshakeDecoded, List<Long> unanswered,
-                          Long replayOf, String proxyHost, String proxyName) {
+                          Long replayOf, String proxyHost, String proxyName, boolean starred) {
 
     public static SessionView of(SessionRecord r) {
         SessionInfo i = r.info();
@@ -42,7 +42,8 @@ public record SessionView(long id, String listen, String upstream, String path, 
                 e == null || e.closedBy() == null ? null : e.closedBy().label(), e == null ? null : e.error(),
                 pairs(h.requestHeaders()), pairs(h.responseHeaders()),
                 r.protocol(), r.protocolReason(), tree(r.handshakeDecoded()), r.unanswered(), r.replayOf(),
-                r.recordedBy() == null ? null : r.recordedBy().host(), r.recordedBy() == null ? null : r.recordedBy().name());
+                r.recordedBy() == null ? null : r.recordedBy().host(), r.recordedBy() == null ? null : r.recordedBy().name(),
+                r.starred());
     }
 
     private static JsonNode tree(String json) {

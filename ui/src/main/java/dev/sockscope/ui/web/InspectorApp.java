@@ -67,6 +67,8 @@ public final class InspectorApp implements AutoCloseable {
             config.routes.get("/api/sessions", sessions::list);
             config.routes.get("/api/sessions/{id}", sessions::one);
             config.routes.delete("/api/sessions/{id}", sessions::delete);
+            config.routes.post("/api/sessions/{id}/star", ctx -> sessions.star(ctx, true));
+            config.routes.delete("/api/sessions/{id}/star", ctx -> sessions.star(ctx, false));
             config.routes.get("/api/sessions/{id}/frames", frames::list);
             config.routes.get("/api/sessions/{id}/frames/{seq}", frames::one);
             config.routes.get("/api/sessions/{id}/stats", frames::stats);

@@ -9,10 +9,11 @@ import dev.sockscope.recordings.RecordingStore;
 import dev.sockscope.recordings.SessionPage;
 import dev.sockscope.recordings.SessionQuery;
 import dev.sockscope.recordings.SessionRecord;
+import dev.sockscope.recordings.StarOutcome;
 import dev.sockscope.ui.views.SessionView;
 import io.javalin.http.Context;
 
-/** {@code /api/sessions}: the list (paged by id, filtered), one session, and delete. */
+/** {@code /api/sessions}: the list (paged by id, filtered), one session, its star, and delete. */
 final class SessionsApi {
     private final RecordingStore store;
 
@@ -21,13 +22,14 @@ final class SessionsApi {
     }
 
     void list(Context ctx) throws RecordingException {
-        Params p = new Params(ctx, "limit", "before", "protocol", "q", "state", "errors", "proxy");
+        Params p = new Params(ctx, "limit", "before", "protocol", "q", "state", "errors", "proxy", "starred");
         String state = p.text("state");
         if (state != null && !state.equals("open") && !state.equals("closed")) {
             throw ApiError.badParameter("state", "'" + state + "' is not one of open, closed");
         }
         SessionQuery q = new SessionQuery(p.number("limit", 1, SessionQuery.MAX_LIMIT, 50), p.number("before", 1, Long.MAX_VALUE),
-                p.text("protocol"), p.text("q"), state == null ? null : state.equals("open"), p.flag("errors"), p.text("proxy"));
+                p.text("protocol"), p.text("q"), state == null ? null : state.equals("open"), p.flag("errors"), p.text("proxy"),
+                p.flag("starred"));
         SessionPage page = store.sessions(q);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sessions", page.sessions().stream().map(SessionView::of).toList());
@@ -51,6 +53,20 @@ final class SessionsApi {
             throw new ApiError(409, refused.reason());
         }
         ctx.status(204);
+    }
+
+    /** {@code POST} (star) or {@code DELETE} (unstar) {@code /api/sessions/{id}/star}: answers the session as it is now. */
+    void star(Context ctx, boolean starred) throws RecordingException {
+        new Params(ctx);
+        long id = Params.pathNumber(ctx, "id");
+        StarOutcome outcome = store.star(id, starred);
+        if (outcome instanceof StarOutcome.NotFound) {
+            throw ApiError.notFound("no session " + id);
+        }
+        if (outcome instanceof StarOutcome.Refused refused) {
+            throw new ApiError(409, refused.reason());
+        }
+        Responses.json(ctx, SessionView.of(find(store, ctx)));
     }
 
     static SessionRecord find(RecordingStore store, Context ctx) throws RecordingException {

@@ -285,6 +285,30 @@ class InspectorApiTest {
     }
 
     @Test
+    void aStarIsSetAndTakenAwayAndTheStarredFilterFindsIt() {
+        try {
+            assertThat(http.get("/api/sessions/" + policy.id).json().get("starred").asBoolean()).isFalse();
+            Http.Answer starred = http.post("/api/sessions/" + policy.id + "/star", "{}");
+            assertThat(starred.status()).as(starred.body()).isEqualTo(200);
+            assertThat(starred.json().get("starred").asBoolean()).isTrue();
+            assertThat(ids(http.get("/api/sessions?starred=true").json().get("sessions"))).containsExactly(policy.id);
+            assertThat(ids(http.get("/api/sessions?starred=true&state=open").json().get("sessions"))).isEmpty();
+            assertThat(http.post("/api/sessions/" + policy.id + "/star", "{}", "Origin", "http://evil.example").status())
+                    .as("guarded like delete").isEqualTo(403);
+            assertThat(http.delete("/api/sessions/" + policy.id + "/star", "Sec-Fetch-Site", "cross-site").status()).isEqualTo(403);
+            assertThat(http.get("/api/sessions/" + policy.id).json().get("starred").asBoolean()).isTrue();
+            Http.Answer unstarred = http.delete("/api/sessions/" + policy.id + "/star");
+            assertThat(unstarred.status()).as(unstarred.body()).isEqualTo(200);
+            assertThat(unstarred.json().get("starred").asBoolean()).isFalse();
+            assertThat(ids(http.get("/api/sessions?starred=true").json().get("sessions"))).isEmpty();
+            assertThat(http.post("/api/sessions/987654/star", "{}").status()).isEqualTo(404);
+            assertThat(http.delete("/api/sessions/987654/star").status()).isEqualTo(404);
+        } finally {
+            http.delete("/api/sessions/" + policy.id + "/star");
+        }
+    }
+
+    @Test
     void deleteRefusesCrossSiteRequests() {
         Http.Answer byOrigin = http.delete("/api/sessions/" + other.id, "Origin", "http://evil.example");
         Http.Answer byFetchSite = http.delete("/api/sessions/" + other.id, "Sec-Fetch-Site", "cross-site");

@@ -1,0 +1,3 @@
+-- Version 9 (issue 19): a session may be starred (when, microseconds since the epoch; null: not starred). Retention
+-- never deletes a starred session.
+ALTER TABLE sessions ADD COLUMN starred_at BIGINT;

@@ -17,7 +17,7 @@ import dev.sockscope.wire.SessionInfo;
 
 /**
  * Copies ended sessions from one store to another ({@code sockscope copy}: a folder into a team store, or back) as
- * they are stored: frames, their decodings, the session's protocol and unanswered requests, and replay links. Nothing
+ * they are stored: frames, their decodings, the session's protocol and unanswered requests, replay links and stars. Nothing
  * is decoded or masked again, so secrets masked in the source stay masked, and decodings are the recorder's. Sessions
  * get new ids in the target (its own ids, from its sequence or folder); open sessions are left out.
  */
@@ -48,6 +48,9 @@ public final class StoreCopy {
                 continue;
             }
             Copied c = copySession(from, to, s);
+            if (s.starred()) {
+                to.star(c.to(), true);
+            }
             ids.put(s.id(), c.to());
             copied.add(c);
             progress.accept(c);

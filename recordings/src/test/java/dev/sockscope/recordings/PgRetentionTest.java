@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
@@ -24,19 +23,8 @@ import dev.sockscope.wire.SessionEnd;
  */
 class PgRetentionTest {
     private static final int PAYLOAD = 20 * 1024;
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
     /** A session that ended {@code endedDaysAgo} days ago (open: {@code end} false), with {@code payload} random bytes. */
     private static long record(RecordingStore store, long endedDaysAgo, boolean end, int payload) throws RecordingException {
@@ -66,7 +54,7 @@ class PgRetentionTest {
 
     @Test
     void endedSessionsOlderThanThePolicyAreDeletedExceptStarredOnesAndThoseAReplayRefersTo() throws Exception {
-        StoreLocation.Postgres location = server.newDatabase();
+        StoreLocation.Postgres location = PG.newDatabase();
         try (PgRecordingStore store = PgRecordingStore.openWriter(location, "h", "n")) {
             long old = record(store, 40, true);
             long replayedOld = record(store, 40, true);
@@ -94,7 +82,7 @@ class PgRetentionTest {
 
     @Test
     void overItsSizeTheStoreDeletesTheOldestEndedSessionsUntilItIsUnderExceptStarredAndReplayedOnes() throws Exception {
-        StoreLocation.Postgres location = server.newDatabase();
+        StoreLocation.Postgres location = PG.newDatabase();
         try (PgRecordingStore store = PgRecordingStore.openWriter(location, "h", "n")) {
             long starred = record(store, 50, true, PAYLOAD);
             store.star(starred, true);

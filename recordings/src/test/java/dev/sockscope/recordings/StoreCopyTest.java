@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,13 @@ class StoreCopyTest {
     @TempDir
     Path dir;
 
-    /** A session as stored, without its id: what a copy must keep. */
+    /** A session as stored, without its id: what a copy must keep (its star too). */
     private record Kept(SessionRecord session, List<StoredFrame> frames) {
         static Kept of(RecordingReader store, SessionRecord s) throws RecordingException {
             var i = s.info();
             SessionRecord withoutIds = new SessionRecord(new dev.sockscope.wire.SessionInfo(0, i.listen(), i.upstream(),
                     i.clientAddress(), i.handshake(), i.startedAtMicros(), i.protocol()), s.end(), s.frames(), s.protocol(),
-                    s.protocolReason(), s.handshakeDecoded(), s.unanswered(), s.traffic(), s.replayOf() == null ? null : 0L, null);
+                    s.protocolReason(), s.handshakeDecoded(), s.unanswered(), s.traffic(), s.replayOf() == null ? null : 0L, null, s.starred());
             List<StoredFrame> frames = new ArrayList<>();
             for (StoredFrame f : store.storedFrames(s.id(), 0, Integer.MAX_VALUE)) {
                 RecordedFrame r = f.frame();
@@ -63,6 +64,7 @@ class StoreCopyTest {
             long replay = folder.nextSessionId();
             folder.append(Fixtures.decoded(folder, Fixtures.chatSession(replay), false));
             folder.linkReplay(replay, original);
+            folder.star(original, true);
             long large = folder.nextSessionId();
             List<CaptureEvent> events = new ArrayList<>();
             events.add(new CaptureEvent.SessionOpened(Fixtures.session(large)));
@@ -82,6 +84,7 @@ class StoreCopyTest {
             before = everything(folder).stream().filter(k -> k.session().end() != null).toList();
         }
         assertThat(before).hasSize(3);
+        assertThat(before).extracting(k -> k.session().starred()).containsExactly(true, false, false);
         assertThat(before.get(0).frames().get(0).frame().text()).doesNotContain("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.c2ln");
 
         try (RecordingStore from = Stores.openReader(new StoreLocation.Folder(source)); RecordingStore to = Stores.openWriter(team)) {
@@ -90,12 +93,12 @@ class StoreCopyTest {
             assertThat(out.skippedOpen()).hasSize(1);
         }
         try (RecordingStore from = Stores.openReader(team); RecordingStore to = Stores.openWriter(new StoreLocation.Folder(back))) {
-            assertThat(everything(from)).usingRecursiveComparison().isEqualTo(before);
+            assertThat(everything(from)).usingRecursiveComparison().withEqualsForType(Arrays::equals, byte[].class).isEqualTo(before);
             StoreCopy.copy(from, to, c -> { });
         }
         try (RecordingStore folder = Stores.openReader(new StoreLocation.Folder(back))) {
             List<Kept> after = everything(folder);
-            assertThat(after).usingRecursiveComparison().isEqualTo(before);
+            assertThat(after).usingRecursiveComparison().withEqualsForType(Arrays::equals, byte[].class).isEqualTo(before);
             SessionRecord replay = folder.sessions(10).get(1);
             assertThat(replay.replayOf()).isEqualTo(folder.sessions(10).get(2).id());
         }

@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.capture.CaptureEvent;
@@ -37,19 +36,8 @@ import dev.sockscope.wire.SessionInfo;
  */
 class TeamRetentionCliTest {
     private static final int PAYLOAD = 64 * 1024;
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
     /** An ended session on {@code path}, {@code daysAgo} days old, holding {@code PAYLOAD} random (incompressible) bytes. */
     private static long record(RecordingStore store, String path, int daysAgo) throws Exception {
@@ -68,7 +56,7 @@ class TeamRetentionCliTest {
 
     @Test
     void theSizePolicyDeletesTheOldestEndedSessionsAndKeepsTheStarredOne(@TempDir Path folder) throws Exception {
-        StoreLocation.Postgres location = server.newDatabase();
+        StoreLocation.Postgres location = PG.newDatabase();
         String db = location.toString();
         long starred;
         long newest;

@@ -2,6 +2,8 @@ package dev.sockscope.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.wire.ClosedBy;
@@ -25,6 +28,9 @@ import dev.sockscope.wire.SessionEnd;
  * PostgreSQL ({@link PgStoreContractTest}). A writer records; a second store opened as a reader reads.
  */
 abstract class RecordingStoreContract {
+    /** Where the version-1 recording fixture is copied to be opened (and migrated) as a folder. */
+    @TempDir
+    Path oldFolder;
 
     /** A writer on a new, empty store. */
     abstract RecordingStore newWriter() throws Exception;
@@ -71,6 +77,12 @@ abstract class RecordingStoreContract {
                 assertThat(frames.get(2).type()).isEqualTo(FrameType.PING);
                 assertThat(frames.get(3).closeCode()).isEqualTo(1008);
                 assertThat(reader.frame(id, 2).orElseThrow().frame().text()).contains("\"ok\":true");
+                // the answer stays paired with its request, with the latency the decoder measured
+                var answer = reader.frame(id, 2).orElseThrow().decoding();
+                assertThat(answer.protocol()).isEqualTo("event-chat");
+                assertThat(answer.correlatesWith()).isEqualTo(1L);
+                assertThat(answer.latencyMicros()).isEqualTo(1000L); // frames 1 and 2 were captured 1 ms apart
+                assertThat(reader.frame(id, 1).orElseThrow().decoding().kind()).isEqualTo(dev.sockscope.decode.Kind.REQUEST);
                 assertThat(reader.frame(id, 9)).isEmpty();
                 assertThat(reader.session(id + 1000)).isEmpty();
                 assertThat(reader.stats(id, 10)).isNotNull();
@@ -269,6 +281,38 @@ abstract class RecordingStoreContract {
                 List<SessionRecord> all = reader.sessions(1000);
                 assertThat(all).extracting(SessionRecord::id).containsExactlyInAnyOrderElementsOf(ids);
                 assertThat(all).allMatch(s -> s.frames() == 3);
+            }
+        }
+    }
+
+    @Test
+    void aRecordingMadeByVersion1CopiedInReadsAsItDidInItsFolder() throws Exception {
+        Files.copy(Path.of("src/test/resources/fixtures/v1/sockscope.mv.db"), oldFolder.resolve("sockscope.mv.db"));
+        try (RecordingStore folder = Stores.openReader(new StoreLocation.Folder(oldFolder)); RecordingStore writer = newWriter()) {
+            SessionRecord old = folder.sessions(10).get(0);
+            List<StoredFrame> oldFrames = folder.storedFrames(old.id(), 0, 100);
+            assertThat(oldFrames).hasSize(10);
+            StoreCopy.Outcome out = StoreCopy.copy(folder, writer, c -> { });
+            assertThat(out.copied()).hasSize(1);
+            long id = out.copied().get(0).to();
+            try (RecordingStore reader = reader()) {
+                SessionRecord s = reader.session(id).orElseThrow();
+                assertThat(s.info().handshake()).isEqualTo(old.info().handshake());
+                assertThat(s.info().handshake().target()).isEqualTo("/demo?room=1");
+                assertThat(s.end()).isEqualTo(old.end());
+                assertThat(s.frames()).isEqualTo(10);
+                assertThat(s.protocol()).isNull(); // version 1 recorded no decodings, and a copy decodes nothing
+                List<StoredFrame> frames = reader.storedFrames(id, 0, 100);
+                assertThat(frames).hasSize(10).allSatisfy(f -> assertThat(f.decoding()).isNull());
+                for (int i = 0; i < frames.size(); i++) {
+                    RecordedFrame a = frames.get(i).frame();
+                    RecordedFrame b = oldFrames.get(i).frame();
+                    assertThat(a.payload()).isEqualTo(b.payload());
+                    assertThat(List.of(a.seq(), a.timeMicros(), a.from(), a.type()))
+                            .isEqualTo(List.of(b.seq(), b.timeMicros(), b.from(), b.type()));
+                }
+                assertThat(frames.get(0).frame().text()).startsWith("{\"cmd\":0,\"seq\":1,\"opcode\":6");
+                assertThat(frames.get(9).frame().type()).isEqualTo(FrameType.CLOSE);
             }
         }
     }

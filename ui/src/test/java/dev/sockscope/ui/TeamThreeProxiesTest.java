@@ -33,13 +33,16 @@ import dev.sockscope.ui.views.Json;
  * Issue 19, "many proxies, one PostgreSQL, one inspector": three real proxy processes (named by
  * {@code SOCKSCOPE_PROXY_NAME}) record into one PostgreSQL while one {@code sockscope ui --db postgresql://…} process
  * reads it: its live feed shows each proxy's frames as they are written, its sessions list has all three sessions with
- * their proxy's name, and {@code ?proxy=} picks one proxy's.
+ * their proxy's name, and {@code ?proxy=} picks one proxy's; after the three talk at once and close, each session holds
+ * every message both ways and both close frames.
  */
 @ExtendWith(ChildProcess.Cleanup.class)
 class TeamThreeProxiesTest {
     private static final Pattern RELAYING = Pattern.compile("relaying ws://(\\S+) -> ");
     private static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
     private static final List<String> NAMES = List.of("qa-staging", "ci-runner-7", "bot-team");
+    /** Messages each client sends once all three are live, interleaved with the others'. */
+    private static final int MESSAGES = 500;
     @RegisterExtension
     static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
@@ -79,11 +82,13 @@ class TeamThreeProxiesTest {
                 TestClient c = TestClient.connect(URI.create("ws://" + listen + "/via-" + NAMES.get(i)));
                 clients.add(c);
             }
+            int[] exchanged = new int[NAMES.size()];
             // The live feed may connect a moment after the inspector starts: keep talking until each proxy's frame shows.
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (int i = 0; i < NAMES.size(); i++) {
                     clients.get(i).sendText("hello from " + NAMES.get(i));
                     clients.get(i).events.nextText();
+                    exchanged[i]++;
                 }
                 return NAMES.stream().allMatch(n -> live.stream().anyMatch(l -> l.startsWith("data: ") && l.contains("hello from " + n)));
             });
@@ -102,6 +107,29 @@ class TeamThreeProxiesTest {
             JsonNode one = get(http, inspector.resolve("/api/sessions?proxy=CI-RUNNER")).get("sessions");
             assertThat(one).hasSize(1);
             assertThat(one.get(0).get("proxyName").asText()).isEqualTo("ci-runner-7");
+
+            // Nothing lost: the three talk at once, then close; each session holds every message, its echo and both closes.
+            for (int n = 0; n < MESSAGES; n++) {
+                for (int i = 0; i < NAMES.size(); i++) {
+                    clients.get(i).sendText(NAMES.get(i) + " #" + n);
+                }
+            }
+            for (int i = 0; i < NAMES.size(); i++) {
+                for (int n = 0; n < MESSAGES; n++) {
+                    assertThat(clients.get(i).events.nextText()).isEqualTo(NAMES.get(i) + " #" + n);
+                }
+                exchanged[i] += MESSAGES;
+                clients.get(i).sendClose(1000, "done");
+                clients.get(i).events.nextClose();
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode all = get(http, inspector.resolve("/api/sessions")).get("sessions");
+                for (JsonNode s : all) {
+                    int i = NAMES.indexOf(s.get("proxyName").asText());
+                    assertThat(s.get("endedAt").isNull()).as("%s ended", NAMES.get(i)).isFalse();
+                    assertThat(s.get("frames").asLong()).as("frames of %s's session", NAMES.get(i)).isEqualTo(2L * exchanged[i] + 2);
+                }
+            });
         } finally {
             for (ChildProcess p : proxies) { // their clients' connections go with them
                 p.close();

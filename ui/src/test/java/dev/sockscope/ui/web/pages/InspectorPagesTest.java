@@ -494,7 +494,7 @@ class InspectorPagesTest {
         open("#/");
         waiting().until(d -> sessionRows().size() >= 7);
         WebElement newest = sessionRows().get(0);
-        assertThat(newest.findElement(By.cssSelector("td:nth-child(2)")).getText()).containsPattern("(\\d+ (s|min|h) ago|just now)");
+        assertThat(newest.findElement(By.cssSelector("td.started")).getText()).containsPattern("(\\d+ (s|min|h) ago|just now)");
 
         WebElement protocol = browser.driver.findElement(By.cssSelector("input[aria-label='Protocol']"));
         protocol.sendKeys("ZAVOD");

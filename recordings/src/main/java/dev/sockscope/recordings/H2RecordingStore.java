@@ -12,12 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 
 import dev.sockscope.capture.MemoryBudget;
 import dev.sockscope.decode.DecodedEvent;
@@ -70,7 +67,7 @@ public final class H2RecordingStore implements RecordingStore {
     private final SessionQueries sessions;
     private final FrameReads frames;
 
-    private H2RecordingStore(Path directory, JdbcConnectionPool pool, Connection writer, long firstFreeId) {
+    H2RecordingStore(Path directory, JdbcConnectionPool pool, Connection writer, long firstFreeId) {
         this.directory = directory;
         this.payloads = new PayloadFiles(directory);
         this.pool = pool;
@@ -146,7 +143,7 @@ public final class H2RecordingStore implements RecordingStore {
      * Connects a writer to the index, catches it up with the recording files, and, when the index file is damaged,
      * moves it aside and builds a new one from them.
      */
-    private static H2RecordingStore openIndex(Path dir, String url) throws RecordingException {
+    static H2RecordingStore openIndex(Path dir, String url) throws RecordingException {
         try {
             return connectAndCatchUp(dir, url);
         } catch (RecordingException e) {
@@ -167,7 +164,7 @@ public final class H2RecordingStore implements RecordingStore {
     private static H2RecordingStore connectAndCatchUp(Path dir, String url) throws RecordingException {
         H2RecordingStore store;
         try {
-            store = connect(dir, url, true);
+            store = H2IndexConnector.connect(dir, url, "sa", "", H2IndexConnector.Migrate.YES);
         } catch (StackOverflowError | RuntimeException e) {
             throw new RecordingException("cannot open the recordings in " + dir + ": " + rootMessage(e), e);
         }
@@ -224,12 +221,7 @@ public final class H2RecordingStore implements RecordingStore {
         return JournalReplay.catchUp(writer, directory);
     }
 
-    /** Catches the index up (or rebuilds it) as a writer would, alone, for a reader that found it behind or damaged. */
-    private static void catchUpAlone(Path dir, String url) throws RecordingException {
-        openIndex(dir, url).close(); // sessions left open are ended too: no reader finds them left open and builds them again
-    }
-
-    private static boolean setAsideLiveCopy(Path dir) throws RecordingException {
+    static boolean setAsideLiveCopy(Path dir) throws RecordingException {
         try {
             return IndexDamage.setAsideLiveCopy(dir);
         } catch (java.io.IOException e) {
@@ -240,68 +232,10 @@ public final class H2RecordingStore implements RecordingStore {
 
     /**
      * Opens the recordings for reading: through the running proxy that holds them, if there is one, otherwise the
-     * file itself, read-only, which any number of readers may do at once. A folder recorded by an older version is
-     * upgraded first (that one open is exclusive). While a proxy is starting or stopping (it holds the file but has
-     * no server yet), waits for either.
+     * file itself, read-only ({@link H2FolderReader}).
      */
     public static H2RecordingStore openReader(Path directory) throws RecordingException {
-        Path dir = directory.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(dir.resolve(FILE_NAME + ".mv.db"))) {
-            throw new RecordingException("no recordings in " + dir + " (record some with 'sockscope proxy --db "
-                    + dir + "', or point --db at another folder)", null);
-        }
-        String file = "jdbc:h2:file:" + dir.resolve(FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
-        long deadline = System.currentTimeMillis() + LOCKED_WAIT_MS;
-        boolean caughtUp = false;
-        if (setAsideLiveCopy(dir)) {
-            caughtUp = true;
-            catchUpAlone(dir, file);
-        }
-        while (true) {
-            Optional<LocalServer.Announcement> live = LocalServer.findLive(dir);
-            try {
-                if (live.isPresent()) {
-                    LocalServer.Announcement a = live.get();
-                    return connect(dir, a.url(), a.user(), a.password(), Migrate.NEVER);
-                }
-                if (!caughtUp && Files.size(dir.resolve(FILE_NAME + ".mv.db")) == 0) {
-                    // Empty (killed as it was created, or cut): H2 read-only would fail and keep the file locked.
-                    caughtUp = true;
-                    catchUpAlone(dir, file);
-                    continue;
-                }
-                H2RecordingStore store;
-                try {
-                    store = connect(dir, file + ";ACCESS_MODE_DATA=r", "sa", "", Migrate.CHECK);
-                } catch (RecordingException e) {
-                    if (caughtUp || H2Folder.isLocked(e) || !IndexDamage.looksDamaged(e)) {
-                        throw e;
-                    }
-                    caughtUp = true;
-                    catchUpAlone(dir, file); // a damaged index: built anew from the recording files
-                    continue;
-                }
-                if (store != null && (caughtUp || !store.behindItsFiles())) {
-                    return store;
-                }
-                if (store != null) {
-                    store.close();
-                }
-                // An older schema, or an index behind its files (a proxy killed): bring it up (alone), then read it.
-                caughtUp = true;
-                catchUpAlone(dir, file);
-            } catch (java.io.IOException e) {
-                throw new RecordingException("cannot read the recordings in " + dir + ": " + e.getMessage(), e);
-            } catch (RecordingException e) {
-                boolean serverGone = live.isPresent() && LocalServer.findLive(dir).isEmpty();
-                if (!(H2Folder.isLocked(e) || serverGone) || System.currentTimeMillis() > deadline) {
-                    throw H2Folder.isLocked(e) ? H2Folder.inUse(dir, e) : e;
-                }
-                if (!pause(50)) {
-                    throw e;
-                }
-            }
-        }
+        return H2FolderReader.open(directory);
     }
 
     /** A failed read, saying so when the index looks damaged (H2 says "General error: StackOverflowError" and the like). */
@@ -315,7 +249,7 @@ public final class H2RecordingStore implements RecordingStore {
     }
 
     /** Whether a recording file holds more than the index (a reader that finds so asks for a catch-up once). */
-    private boolean behindItsFiles() {
+    boolean behindItsFiles() {
         try (Connection c = pool.getConnection()) {
             return JournalReplay.behind(c, directory);
         } catch (SQLException | java.io.IOException | RuntimeException e) {
@@ -324,61 +258,6 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-
-    private enum Migrate { YES, CHECK, NEVER }
-
-    private static H2RecordingStore connect(Path dir, String url, boolean writable) throws RecordingException {
-        return connect(dir, url, "sa", "", writable ? Migrate.YES : Migrate.NEVER);
-    }
-
-    /**
-     * Null when {@code migrate} is CHECK and the schema is older than this version's. A reader starts Flyway only when
-     * the folder's history is not exactly this version's ({@link SchemaHistory}): Flyway's classes and its scan of the
-     * class path for migrations were half of what a short command ({@code sessions}, {@code frames}) cost.
-     */
-    private static H2RecordingStore connect(Path dir, String url, String user, String password, Migrate migrate)
-            throws RecordingException {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
-        pool.setMaxConnections(16);
-        // A folder at this version's schema needs no Flyway, writer or reader: its scan and validation cost a proxy's start
-        // about half a second.
-        boolean flyway = migrate != Migrate.NEVER && !SchemaHistory.isCurrent(pool);
-        if (flyway) {
-            try {
-                Flyway f = Flyway.configure(H2RecordingStore.class.getClassLoader())
-                        .dataSource(pool)
-                        .locations("classpath:db/migration")
-                        .load();
-                if (migrate == Migrate.YES) {
-                    f.migrate();
-                } else if (f.info().pending().length > 0) {
-                    pool.dispose();
-                    return null;
-                }
-            } catch (FlywayException e) {
-                pool.dispose();
-                throw new RecordingException("cannot open or upgrade the recordings in " + dir + ": " + rootMessage(e), e);
-            }
-        }
-        Connection writer = null;
-        try {
-            writer = pool.getConnection();
-            writer.setAutoCommit(false);
-            long firstFree;
-            try (PreparedStatement ps = writer.prepareStatement("SELECT COALESCE(MAX(id), 0) + 1 FROM sessions");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                firstFree = rs.getLong(1);
-            }
-            writer.commit();
-            return new H2RecordingStore(dir, pool, writer, firstFree);
-        } catch (SQLException e) {
-            closeQuietly(writer); // the pool closes only the connections it holds: an open one keeps the database open
-            pool.dispose();
-            throw new RecordingException(dir + " was copied from a folder whose proxy was running, and its recording index"
-                    + " cannot be set aside to build a new one from the recording files: " + e.getMessage(), e);
-        }
-    }
 
     /** Sessions left open by a recording process that is gone: ended ({@link OrphanedSessions}). */
     private void closeOrphans() throws SQLException {
@@ -591,7 +470,7 @@ public final class H2RecordingStore implements RecordingStore {
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    static void closeQuietly(Connection c) {
         if (c == null) {
             return;
         }

@@ -2,19 +2,12 @@ package dev.sockscope.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -44,11 +37,11 @@ class OneMemoryBudgetTest {
 
     @TempDir
     Path db;
-    private final List<Process> peers = new ArrayList<>();
+    private final FloodPeers peers = new FloodPeers();
 
     @AfterEach
     void stopPeers() {
-        peers.forEach(Process::destroyForcibly);
+        peers.close();
     }
 
     @Test
@@ -107,7 +100,7 @@ class OneMemoryBudgetTest {
 
     @Test
     void aRecorderBehindUnderASmallBudgetRecordsInPartRatherThanGrow() throws Exception {
-        URI upstream = startServer();
+        URI upstream = peers.server();
         int sent;
         // A heap where the default budget would be 51 MiB; 16 MiB leaves 4 MiB for messages in progress, so that every
         // 10 MiB message is recorded in part (with a note) instead of being held whole, and the proxy stays up.
@@ -116,9 +109,9 @@ class OneMemoryBudgetTest {
                     ChildProcess.READY).group(1);
             assertThat(stated).as("the start line states the budget and its split").isEqualTo("memory budget 16 MiB:"
                     + " capture queue 4 MiB, decoded queue 4 MiB, messages in flight 4 MiB, store cache 4 MiB");
-            Process a = client(proxy.uri("/flood"), 4);
-            Process b = client(proxy.uri("/flood"), 4);
-            sent = result(a) + result(b);
+            Process a = peers.client("flood", proxy.uri("/flood"), 4);
+            Process b = peers.client("flood", proxy.uri("/flood"), 4);
+            sent = FloodPeers.result(a, 120).get("sent").asInt() + FloodPeers.result(b, 120).get("sent").asInt();
             assertThat(sent).isPositive();
             int code = proxy.terminate();
             String output = String.join("\n", proxy.output());
@@ -155,42 +148,5 @@ class OneMemoryBudgetTest {
             assertThat(messages).as("every 10 MiB message sent is in the recording").isEqualTo(sent);
             assertThat(inPart).as("messages larger than the 4 MiB share are recorded in part, with a note").isEqualTo(messages);
         }
-    }
-
-    private URI startServer() throws IOException {
-        Process server = new ProcessBuilder(python(), script().toString(), "serve").redirectErrorStream(true).start();
-        peers.add(server);
-        String port = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(port).as("the Python server's port (is python3-websockets installed? .ci/run installs it)").matches("\\d+");
-        return URI.create("ws://127.0.0.1:" + port);
-    }
-
-    private Process client(URI url, double seconds) throws IOException {
-        Process p = new ProcessBuilder(python(), script().toString(), "flood", url.toString(), String.valueOf(seconds))
-                .redirectErrorStream(true).start();
-        peers.add(p);
-        return p;
-    }
-
-    /** The messages a flood client sent. */
-    private static int result(Process p) throws Exception {
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the client finished: %s", out).isTrue();
-        String last = out.strip().lines().reduce((x, y) -> y).orElse("");
-        assertThat(last).as("the client's result line; its output:%n%s", out).startsWith("{");
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(last).get("sent").asInt();
-    }
-
-    private static String python() {
-        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-    }
-
-    private static Path script() throws IOException {
-        Path file = Files.createTempFile("flood_peer", ".py");
-        try (var in = OneMemoryBudgetTest.class.getResourceAsStream("/peers/flood_peer.py")) {
-            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        file.toFile().deleteOnExit();
-        return file;
     }
 }

@@ -2,12 +2,8 @@ package dev.sockscope.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,30 +37,20 @@ class RecorderLagTest {
 
     @TempDir
     Path db;
-    private final List<Process> servers = new ArrayList<>();
+    private final FloodPeers peers = new FloodPeers();
     /** Two servers alike, one used directly and one through the proxy, so that neither's event loop slows the other. */
     private URI direct;
     private URI upstream;
-    private final List<Process> clients = new ArrayList<>();
 
     @BeforeEach
     void startServers() throws Exception {
-        direct = startServer();
-        upstream = startServer();
-    }
-
-    private URI startServer() throws IOException {
-        Process server = new ProcessBuilder(python(), script().toString(), "serve").redirectErrorStream(true).start();
-        servers.add(server);
-        String port = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(port).as("the Python server's port (is python3-websockets installed? .ci/run installs it)").matches("\\d+");
-        return URI.create("ws://127.0.0.1:" + port);
+        direct = peers.server();
+        upstream = peers.server();
     }
 
     @AfterEach
     void stopPeers() {
-        clients.forEach(Process::destroyForcibly);
-        servers.forEach(Process::destroyForcibly);
+        peers.close();
     }
 
     @Test
@@ -72,19 +58,19 @@ class RecorderLagTest {
         try (ProxyProcess proxy = ProxyProcess.start(List.of("-Xmx384m"), db, upstream)) {
             URI through = proxy.uri("");
             // A proxy runs for hours: measure it warm (the first 10 MiB through a cold JVM run interpreted).
-            result(client("flood", through.resolve("/flood"), 3));
+            FloodPeers.result(peers.client("flood", through.resolve("/flood"), 3), 180);
             // The same load directly and through the proxy at the same time, so that both see the same busy machine;
             // a third flood through the proxy loads its recorder further.
-            Process floodDirect = client("flood", direct.resolve("/flood"), SECONDS);
-            Process probeDirect = client("probe", direct.resolve("/probe"), SECONDS);
-            Process floodThrough = client("flood", through.resolve("/flood"), SECONDS);
-            Process probeThrough = client("probe", through.resolve("/probe"), SECONDS);
-            Process load = client("flood", through.resolve("/flood"), SECONDS);
-            var pd = result(probeDirect);
-            var pt = result(probeThrough);
-            var fd = result(floodDirect);
-            var ft = result(floodThrough);
-            result(load);
+            Process floodDirect = peers.client("flood", direct.resolve("/flood"), SECONDS);
+            Process probeDirect = peers.client("probe", direct.resolve("/probe"), SECONDS);
+            Process floodThrough = peers.client("flood", through.resolve("/flood"), SECONDS);
+            Process probeThrough = peers.client("probe", through.resolve("/probe"), SECONDS);
+            Process load = peers.client("flood", through.resolve("/flood"), SECONDS);
+            var pd = FloodPeers.result(probeDirect, 180);
+            var pt = FloodPeers.result(probeThrough, 180);
+            var fd = FloodPeers.result(floodDirect, 180);
+            var ft = FloodPeers.result(floodThrough, 180);
+            FloodPeers.result(load, 180);
             String output = String.join("\n", proxy.output());
             String seen = "direct: probe " + pd + ", flood " + fd + "; through the proxy: probe " + pt + ", flood " + ft
                     + "; proxy output:\n" + output;
@@ -95,7 +81,7 @@ class RecorderLagTest {
             assertThat(ft.get("sent").asInt()).as(seen).isPositive();
 
             // SIGTERM while a flood goes on: one line says what is still being written, and the proxy ends in time.
-            Process flood = client("flood", through.resolve("/last"), 60);
+            Process flood = peers.client("flood", through.resolve("/last"), 60);
             // The inspector says how far behind recording is; wait until the flood's first message is on its way.
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             URI status = proxy.inspector().resolve("/api/status");
@@ -156,33 +142,5 @@ class RecorderLagTest {
             }
             assertThat(floods).as("the warm-up, the measured one, the load").isEqualTo(3);
         }
-    }
-
-    private Process client(String mode, URI url, double seconds) throws IOException {
-        Process p = new ProcessBuilder(python(), script().toString(), mode, url.toString(), String.valueOf(seconds))
-                .redirectErrorStream(true).start();
-        clients.add(p);
-        return p;
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode result(Process p) throws Exception {
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("the client finished: %s", out).isTrue();
-        String last = out.strip().lines().reduce((a, b) -> b).orElse("");
-        assertThat(last).as("the client's result line; its output:%n%s", out).startsWith("{");
-        return JSON.readTree(last);
-    }
-
-    private static String python() {
-        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-    }
-
-    private static Path script() throws IOException {
-        Path file = Files.createTempFile("flood_peer", ".py");
-        try (var in = RecorderLagTest.class.getResourceAsStream("/peers/flood_peer.py")) {
-            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        file.toFile().deleteOnExit();
-        return file;
     }
 }

@@ -180,11 +180,55 @@ public final class YieldingReader implements RecordingStore {
 
     private <T> T read(Read<T> call) throws RecordingException {
         H2RecordingStore store = acquire();
+        RecordingException failed;
         try {
             return call.on(store);
+        } catch (RecordingException e) {
+            if (!proxyStoppedUnder(store)) {
+                throw e;
+            }
+            failed = e;
         } finally {
             release();
         }
+        // The proxy that served this call stopped under it, before the watcher noticed: ask again once the watcher has
+        // opened the folder anew, rather than answering a caller (the inspector's page) with a broken connection.
+        H2RecordingStore next = acquireOtherThan(store, failed);
+        try {
+            return call.on(next);
+        } finally {
+            release();
+        }
+    }
+
+    /** Whether {@code store} read through a proxy that is gone now (or has been replaced by the watcher already). */
+    private boolean proxyStoppedUnder(H2RecordingStore store) {
+        String live = LocalServer.findLive(directory).map(LocalServer.Announcement::url).orElse(null);
+        synchronized (this) {
+            return current != store || (served && !java.util.Objects.equals(live, servedBy));
+        }
+    }
+
+    /** The store the watcher opened in place of {@code old}, waiting for it as long as a handover may take. */
+    private synchronized H2RecordingStore acquireOtherThan(H2RecordingStore old, RecordingException failed) throws RecordingException {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while ((current == null || current == old) && !closed) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                throw failed;
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed;
+            }
+        }
+        if (closed) {
+            throw failed;
+        }
+        inUse++;
+        return current;
     }
 
     @Override

@@ -34,7 +34,7 @@ import dev.sockscope.wire.Header;
  * Opens the upstream leg of a session: sends the client's upgrade request as the client sent it (its key,
  * subprotocol list and extension offer included; only {@code Host} and hop-by-hop headers change) and hands
  * back the raw connection once the upstream answers 101. TCP, TLS ({@code --insecure}), timeouts and refusals
- * are Jetty {@link HttpClient}'s; replay and the mock server dial through here too.
+ * are Jetty {@link HttpClient}'s for {@code wss://} upstreams; plain ones are dialled by {@link PlainUpgradeDial}.
  */
 public final class UpstreamDialler extends ContainerLifeCycle {
     /** Request headers that belong to one hop: the upstream gets its own (HttpClient writes Host). */
@@ -58,12 +58,15 @@ public final class UpstreamDialler extends ContainerLifeCycle {
     }
 
     private final HttpClient http;
+    private final PlainUpgradeDial plain;
     private final Duration timeout;
 
     public UpstreamDialler(Executor executor, Scheduler scheduler, boolean insecure, Duration timeout) {
         http = UpstreamHttpClient.create(executor, scheduler, insecure, timeout);
+        plain = new PlainUpgradeDial(executor, scheduler, timeout, MAX_REFUSAL_BODY);
         this.timeout = timeout;
         addBean(http);
+        addBean(plain);
     }
 
     /** Dials {@code target} with {@code headers} (the client's, in its order); never fails the future. */
@@ -73,6 +76,15 @@ public final class UpstreamDialler extends ContainerLifeCycle {
 
     /** ... and, for the forward proxy's clients, marks the request when it goes to this machine ({@link ForwardedMark}). */
     CompletableFuture<Outcome> dial(URI target, List<Header> headers, boolean forwarded) {
+        String scheme = target.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("ws") || scheme.equals("http")) {
+            HttpFields.Mutable fields = HttpFields.build();
+            inClientOrder(headers, fields, hostOf(target));
+            if (!fields.contains(HttpHeader.HOST)) {
+                fields.add(HttpHeader.HOST, hostOf(target));
+            }
+            return plain.dial(target, List.copyOf(fields.asImmutable().stream().toList()), forwarded);
+        }
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Request request = http.newRequest(httpUri(target)).method(HttpMethod.GET).version(HttpVersion.HTTP_1_1)
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)

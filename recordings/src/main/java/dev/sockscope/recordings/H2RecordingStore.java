@@ -429,6 +429,9 @@ public final class H2RecordingStore implements RecordingStore {
 
     @Override
     public synchronized void close() {
+        if (journaled != null) {
+            journaled.flushJournalEnds(); // a folder closed cleanly is not behind its recording files
+        }
         payloads.close();
         if (journal != null) {
             journal.close();

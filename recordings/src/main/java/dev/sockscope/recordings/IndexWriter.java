@@ -41,11 +41,23 @@ final class IndexWriter {
             INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
                 handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** {@link #INSERT_SESSION} with {@code journal_end} 0 ({@link #applyRecorded}). */
+    private static final String INSERT_RECORDED_SESSION = """
+            INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
+                handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at,
+                journal_end)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
     private static final String SET_PROTOCOL = "UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ? WHERE id = ?";
     static final String END_SESSION = """
             UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
             WHERE id = ?""";
     private static final String SET_UNANSWERED = "UPDATE sessions SET unanswered = ? WHERE id = ?";
+    private static final String SET_UNANSWERED_AND_JOURNAL_END = "UPDATE sessions SET unanswered = ?, journal_end = ? WHERE id = ?";
+    /** {@link #END_SESSION} and {@link #SET_UNANSWERED_AND_JOURNAL_END} in one ({@link #applyEnded}). */
+    private static final String END_SESSION_AND_JOURNAL_END = """
+            UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?, unanswered = ?,
+                journal_end = ?
+            WHERE id = ?""";
     private static final String INSERT_BLOCK = """
             INSERT INTO frame_blocks (session_id, first_seq, last_seq, frame_count, first_time_us, last_time_us, data, data_lob, compression)
             VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)""";
@@ -183,23 +195,60 @@ final class IndexWriter {
 
     /** Writes one entry's rows; {@code offset} is where its record starts in the session's recording file. */
     static void apply(Connection c, JournalEntry e, long offset) throws SQLException {
+        try (BatchStatements s = new BatchStatements(c)) {
+            apply(s, e, offset);
+        }
+    }
+
+    /** As {@link #apply(Connection, JournalEntry, long)}, with the statements of the transaction it is part of. */
+    static void apply(BatchStatements s, JournalEntry e, long offset) throws SQLException {
         List<Object> v = e.values();
         long id = e.sessionId();
         switch (e.kind()) {
-            case SESSION -> update(c, INSERT_SESSION, v.toArray());
-            case PROTOCOL -> update(c, SET_PROTOCOL, v.get(0), v.get(1), v.get(2), id);
-            case END -> update(c, END_SESSION, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), id);
-            case UNANSWERED -> update(c, SET_UNANSWERED, v.get(0), id);
-            case REPLAY -> update(c, LINK_REPLAY, id, v.get(0));
+            case SESSION -> s.update(INSERT_SESSION, v.toArray());
+            case PROTOCOL -> s.update(SET_PROTOCOL, v.get(0), v.get(1), v.get(2), id);
+            case END -> s.update(END_SESSION, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), id);
+            case UNANSWERED -> s.update(SET_UNANSWERED, v.get(0), id);
+            case REPLAY -> s.update(LINK_REPLAY, id, v.get(0));
             case BLOCK -> {
                 byte[] where = ByteBuffer.allocate(8).putLong(offset).array();
-                update(c, INSERT_BLOCK, id, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), where,
+                s.update(INSERT_BLOCK, id, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), where,
                         ((Number) v.get(5)).longValue() + JOURNALED);
-                update(c, INSERT_INDEX, id, v.get(0), v.get(1), v.get(2), v.get(6), v.get(7), v.get(8), v.get(9), v.get(10),
+                s.update(INSERT_INDEX, id, v.get(0), v.get(1), v.get(2), v.get(6), v.get(7), v.get(8), v.get(9), v.get(10),
                         v.get(11), v.get(12), v.get(13), v.get(14), v.get(15), v.get(16), v.get(17), v.get(18));
             }
             default -> throw new SQLException("unknown entry " + e.kind());
         }
+    }
+
+    /**
+     * As {@link #apply(BatchStatements, JournalEntry, long)}, for the recording writer, which saves statements on the
+     * session's {@code journal_end} ({@link JournaledWriter}): a new session's row starts with 0 (its file not yet
+     * counted as indexed), so that from its first commit on it is a session the catch-up rebuilds from its file should
+     * its recorder die before writing a journal end ({@link JournalReplay#leftOpen}); and an ended session's last record
+     * (its unanswered requests) writes {@code journalEnd} with it, when that is not negative. Whether it did.
+     */
+    static boolean applyRecorded(BatchStatements s, JournalEntry e, long offset, long journalEnd) throws SQLException {
+        if (e.kind() == JournalEntry.Kind.SESSION) {
+            s.update(INSERT_RECORDED_SESSION, e.values().toArray());
+        } else if (e.kind() == JournalEntry.Kind.UNANSWERED && journalEnd >= 0) {
+            s.update(SET_UNANSWERED_AND_JOURNAL_END, e.values().get(0), journalEnd, e.sessionId());
+            return true;
+        } else {
+            apply(s, e, offset);
+        }
+        return false;
+    }
+
+    /**
+     * A session's END record and the UNANSWERED record after it, as the recording writer has them at the end of every
+     * session: one UPDATE of its row, with {@code journalEnd}, where {@link #apply} has two (H2 writes the whole row
+     * anew for each, and visits it again when the transaction commits).
+     */
+    static void applyEnded(BatchStatements s, JournalEntry end, JournalEntry unanswered, long journalEnd) throws SQLException {
+        List<Object> v = end.values();
+        s.update(END_SESSION_AND_JOURNAL_END, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), unanswered.values().get(0),
+                journalEnd, end.sessionId());
     }
 
     /**
@@ -245,16 +294,13 @@ final class IndexWriter {
 
     /** How much of the session's recording file the index now holds. */
     static void setJournalEnd(Connection c, long sessionId, long end) throws SQLException {
-        update(c, SET_JOURNAL_END, end, sessionId);
+        try (BatchStatements s = new BatchStatements(c)) {
+            setJournalEnd(s, sessionId, end);
+        }
     }
 
-    private static void update(Connection c, String sql, Object... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                ps.setObject(i + 1, values[i]);
-            }
-            ps.executeUpdate();
-        }
+    static void setJournalEnd(BatchStatements s, long sessionId, long end) throws SQLException {
+        s.update(SET_JOURNAL_END, end, sessionId);
     }
 
     /** The seqs of requests never answered, as a JSON array ({@code [3,7]}), read back with Jackson too. */

@@ -8,9 +8,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ final class JournaledWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JournaledWriter.class);
     /** Back-off between attempts at a batch that failed (the recorder's thread waits; the relay never does). */
     private static final long[] RETRY_DELAYS_MS = {20, 100, 300, 1000, 2000};
+    /** How often an open session's {@code journal_end} is written at most ({@link #journalEnds}). */
+    static final long JOURNAL_END_EVERY_NANOS = 1_000_000_000L;
 
     private final Path directory;
     private final Connection writer;
@@ -36,7 +40,30 @@ final class JournaledWriter {
     private final IndexWriter indexWriter;
     /** Each session this writer opened and has not ended, and the seq of its last frame in its recording file. */
     private final Map<Long, Long> recordedUpTo = new HashMap<>();
+    /**
+     * Why {@code journal_end} lags: it is not written with every batch, only where it matters. A session's row starts
+     * with 0; its journal end is written when it ends (with its last record's row), at most once a second while it is
+     * open ({@link #journalEndDue}), and for every session when the store closes cleanly or the recording stops
+     * ({@link #flushJournalEnds}), so that a folder closed cleanly is not behind its files. An UPDATE per session per
+     * batch was a third of the index's statements for busy sessions of small messages (issue 20), and a lagging
+     * journal end loses nothing: it only says where a catch-up starts reading a file, and a catch-up re-applies what
+     * the index already holds harmlessly ({@link IndexWriter#applyMissing}); a session a dead recorder left open is
+     * rebuilt from its whole file anyway ({@link JournalReplay#leftOpen}: which its row's 0 makes it from its first
+     * commit), and one that ended has its journal end in the commit that ended it. Here: each open session's journal
+     * end as this writer keeps it.
+     */
+    private final Map<Long, JournalEnd> journalEnds = new HashMap<>();
     private boolean stopped;
+
+    /** Where a session's file was last written as indexed (nanoTime), and the end committed since, or -1. */
+    private static final class JournalEnd {
+        long writtenAt;
+        long pending = -1;
+
+        JournalEnd(long writtenAt) {
+            this.writtenAt = writtenAt;
+        }
+    }
 
     JournaledWriter(Path directory, Connection writer, Journal journal, PayloadFiles payloads, IndexWriter indexWriter) {
         this.directory = directory;
@@ -102,21 +129,43 @@ final class JournaledWriter {
 
     private void index(List<JournalEntry> entries, long[][] where) throws RecordingException {
         SQLException failure = null;
+        long now = System.nanoTime();
+        Map<Long, Integer> last = new LinkedHashMap<>(); // each session's last record in this batch
+        Set<Long> opened = new HashSet<>(); // sessions whose row this batch inserts, with journal_end 0
+        for (int i = 0; i < entries.size(); i++) {
+            last.put(entries.get(i).sessionId(), i);
+            if (entries.get(i).kind() == JournalEntry.Kind.SESSION) {
+                opened.add(entries.get(i).sessionId());
+            }
+        }
+        Set<Long> due = new HashSet<>();
+        for (long id : last.keySet()) {
+            if (journalEndDue(id, opened.contains(id), now)) {
+                due.add(id);
+            }
+        }
         for (int attempt = 0; attempt < RETRY_DELAYS_MS.length; attempt++) {
-            try {
-                Map<Long, Long> ends = new LinkedHashMap<>();
+            Set<Long> written = new HashSet<>();
+            try (BatchStatements s = new BatchStatements(writer)) {
                 for (int i = 0; i < entries.size(); i++) {
-                    IndexWriter.apply(writer, entries.get(i), where[i][0]);
-                    ends.put(entries.get(i).sessionId(), where[i][1]);
+                    long id = entries.get(i).sessionId();
+                    if (endsSession(entries, i) && due.contains(id) && last.get(id) == i + 1) {
+                        IndexWriter.applyEnded(s, entries.get(i), entries.get(i + 1), where[i + 1][1]);
+                        written.add(id);
+                        i++;
+                        continue;
+                    }
+                    long journalEnd = due.contains(id) && last.get(id) == i ? where[i][1] : -1;
+                    if (IndexWriter.applyRecorded(s, entries.get(i), where[i][0], journalEnd)) {
+                        written.add(id); // with an ended session's last record
+                    }
                 }
-                for (Map.Entry<Long, Long> e : ends.entrySet()) {
-                    IndexWriter.setJournalEnd(writer, e.getKey(), e.getValue());
+                for (long id : due) {
+                    if (!written.contains(id)) {
+                        IndexWriter.setJournalEnd(s, id, where[last.get(id)][1]);
+                    }
                 }
                 writer.commit();
-                if (attempt > 0) {
-                    LOG.info("a batch of {} records was indexed on attempt {}", entries.size(), attempt + 1);
-                }
-                return;
             } catch (SQLException e) {
                 rollback();
                 failure = e;
@@ -132,16 +181,31 @@ final class JournaledWriter {
                 if (!H2RecordingStore.pause(RETRY_DELAYS_MS[attempt])) {
                     break;
                 }
+                continue;
             }
+            for (Map.Entry<Long, Integer> e : last.entrySet()) {
+                if (due.contains(e.getKey())) {
+                    journalEndWritten(e.getKey(), now);
+                } else { // held back: the row has an older journal end (0 for a session opened in this batch)
+                    journalEnds.computeIfAbsent(e.getKey(), k -> new JournalEnd(now)).pending = where[e.getValue()][1];
+                }
+            }
+            if (attempt > 0) {
+                LOG.info("a batch of {} records was indexed on attempt {}", entries.size(), attempt + 1);
+            }
+            return;
         }
         // Still failing: index what can be indexed, one record at a time, so that one bad row costs one row.
         int failed = 0;
         SQLException first = null;
         for (int i = 0; i < entries.size(); i++) {
-            try {
-                IndexWriter.apply(writer, entries.get(i), where[i][0]);
-                IndexWriter.setJournalEnd(writer, entries.get(i).sessionId(), where[i][1]);
+            long id = entries.get(i).sessionId();
+            try (BatchStatements s = new BatchStatements(writer)) {
+                if (!IndexWriter.applyRecorded(s, entries.get(i), where[i][0], where[i][1])) {
+                    IndexWriter.setJournalEnd(s, id, where[i][1]);
+                }
                 writer.commit();
+                journalEndWritten(id, now);
             } catch (SQLException single) {
                 rollback();
                 failed++;
@@ -155,6 +219,67 @@ final class JournaledWriter {
                     + rootMessage(first), first);
         }
         LOG.info("a batch of {} records was indexed one by one after: {}", entries.size(), rootMessage(failure));
+    }
+
+    /** Whether entry {@code i} is a session's END followed by its UNANSWERED, as {@link IndexWriter#plan} ends a session. */
+    private static boolean endsSession(List<JournalEntry> entries, int i) {
+        return entries.get(i).kind() == JournalEntry.Kind.END && i + 1 < entries.size()
+                && entries.get(i + 1).kind() == JournalEntry.Kind.UNANSWERED
+                && entries.get(i + 1).sessionId() == entries.get(i).sessionId();
+    }
+
+    /**
+     * Whether this batch writes the session's {@code journal_end}: always for a session this writer no longer records
+     * (ended in this batch, or not opened by it), never for one opened in this batch and still open (its row has 0),
+     * and for the others when it was last written {@link #JOURNAL_END_EVERY_NANOS} ago or longer.
+     */
+    private boolean journalEndDue(long sessionId, boolean openedNow, long now) {
+        if (!recordedUpTo.containsKey(sessionId)) {
+            return true;
+        }
+        JournalEnd j = journalEnds.get(sessionId);
+        return !openedNow && (j == null || now - j.writtenAt >= JOURNAL_END_EVERY_NANOS);
+    }
+
+    /** Notes a journal end committed: the session's clock starts again, or it is forgotten once it has ended. */
+    private void journalEndWritten(long sessionId, long now) {
+        if (!recordedUpTo.containsKey(sessionId)) {
+            journalEnds.remove(sessionId);
+            return;
+        }
+        JournalEnd j = journalEnds.computeIfAbsent(sessionId, k -> new JournalEnd(now));
+        j.writtenAt = now;
+        j.pending = -1;
+    }
+
+    /**
+     * Writes every journal end held back, in one transaction: a folder closed cleanly is not behind its recording files
+     * ({@link JournalReplay#behind}). Should it fail, the next open catches the index up from the files (nothing is lost).
+     */
+    void flushJournalEnds() {
+        if (journalEnds.values().stream().allMatch(j -> j.pending < 0)) {
+            return;
+        }
+        long now = System.nanoTime();
+        try (BatchStatements s = new BatchStatements(writer)) {
+            for (Map.Entry<Long, JournalEnd> e : journalEnds.entrySet()) {
+                if (e.getValue().pending >= 0) {
+                    IndexWriter.setJournalEnd(s, e.getKey(), e.getValue().pending);
+                }
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) { // the store closes whatever this did
+            rollback();
+            LOG.warn("cannot note how far the index holds the recording files (the next open catches it up from them): {}",
+                    rootMessage(e));
+            return;
+        }
+        for (JournalEnd j : journalEnds.values()) {
+            if (j.pending >= 0) {
+                j.pending = -1;
+                j.writtenAt = now;
+            }
+        }
     }
 
     /**
@@ -207,12 +332,20 @@ final class JournaledWriter {
                 LOG.warn("cannot end session {} in its recording file: {}", end.sessionId(), e.getMessage());
             }
         }
-        try {
+        try (BatchStatements s = new BatchStatements(writer)) {
+            Set<Long> ended = new HashSet<>();
             for (int i = 0; i < written.size(); i++) {
-                IndexWriter.apply(writer, written.get(i), where[i][0]);
-                IndexWriter.setJournalEnd(writer, written.get(i).sessionId(), where[i][1]);
+                IndexWriter.apply(s, written.get(i), where[i][0]);
+                IndexWriter.setJournalEnd(s, written.get(i).sessionId(), where[i][1]);
+                ended.add(written.get(i).sessionId());
+            }
+            for (Map.Entry<Long, JournalEnd> held : journalEnds.entrySet()) { // sessions whose end could not be written
+                if (!ended.contains(held.getKey()) && held.getValue().pending >= 0) {
+                    IndexWriter.setJournalEnd(s, held.getKey(), held.getValue().pending);
+                }
             }
             writer.commit();
+            journalEnds.clear();
         } catch (SQLException | RuntimeException e) {
             rollback(); // the recording files have them: the next open indexes them
         }

@@ -25,10 +25,14 @@ final class ForwardedMark {
         request.onRequestBegin(begun -> {
             Connection connection = begun.getConnection();
             SocketAddress remote = connection == null ? null : connection.getRemoteSocketAddress();
-            if (remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                    && (inet.getAddress().isLoopbackAddress() || inet.getAddress().isAnyLocalAddress())) {
+            if (remote instanceof InetSocketAddress inet && endsHere(inet)) {
                 begun.headers(h -> h.put(ForwardProxy.FORWARDED_HEADER, "1"));
             }
         });
+    }
+
+    /** Whether a connection to {@code address} ends on this machine (loopback, or the any-address). */
+    static boolean endsHere(InetSocketAddress address) {
+        return address.getAddress() != null && (address.getAddress().isLoopbackAddress() || address.getAddress().isAnyLocalAddress());
     }
 }

@@ -119,11 +119,6 @@ final class PlainUpgradeConnection extends AbstractConnection implements Connect
         return bigger;
     }
 
-    /** The handshake took too long: the caller's deadline. */
-    void expire(UpstreamDialler.Outcome.Failed why) {
-        fail(why);
-    }
-
     private void fail(UpstreamDialler.Outcome.Failed why) {
         if (done.compareAndSet(false, true)) {
             getEndPoint().close();

@@ -1,7 +1,6 @@
 package dev.sockscope.proxy.jetty;
 
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpGenerator;
@@ -65,8 +63,7 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
      */
     CompletableFuture<UpstreamDialler.Outcome> dial(URI target, List<HttpField> fields, boolean forwarded) {
         CompletableFuture<UpstreamDialler.Outcome> outcome = new CompletableFuture<>();
-        Scheduler.Task deadline = scheduler.schedule(() -> outcome.complete(new UpstreamDialler.Outcome.Failed(
-                HttpStatus.GATEWAY_TIMEOUT_504, "upstream did not complete the handshake within " + timeout.toSeconds() + " s")),
+        Scheduler.Task deadline = scheduler.schedule(() -> outcome.complete(UpstreamDialler.tooSlow(timeout)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         outcome.whenComplete((o, x) -> deadline.cancel());
         String host = target.getHost();
@@ -92,8 +89,7 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
             return;
         }
         InetSocketAddress address = addresses.get(index);
-        boolean local = forwarded && (ForwardProxy.isLoopbackName(target.getHost()) || address.getAddress() != null
-                && (address.getAddress().isLoopbackAddress() || address.getAddress().isAnyLocalAddress()));
+        boolean local = forwarded && (ForwardProxy.isLoopbackName(target.getHost()) || ForwardedMark.endsHere(address));
         ByteBuffer request = request(target, fields, local);
         Map<String, Object> context = new HashMap<>();
         context.put(Transport.class.getName(), Transport.TCP_IP);
@@ -125,9 +121,8 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
     }
 
     private UpstreamDialler.Outcome.Failed unreachable(Throwable x) {
-        if (isTimeout(x)) {
-            return new UpstreamDialler.Outcome.Failed(HttpStatus.GATEWAY_TIMEOUT_504, "upstream did not complete the handshake within "
-                    + timeout.toSeconds() + " s");
+        if (UpstreamDialler.isTimeout(x)) {
+            return UpstreamDialler.tooSlow(timeout);
         }
         String why = x instanceof UnresolvedAddressException ? "cannot resolve the upstream's name" : Describe.failure(x);
         return new UpstreamDialler.Outcome.Failed(HttpStatus.BAD_GATEWAY_502, "upstream unreachable: " + why);
@@ -155,14 +150,5 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
         BufferUtil.putCRLF(out);
         BufferUtil.flipToFlush(out, position);
         return out;
-    }
-
-    static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

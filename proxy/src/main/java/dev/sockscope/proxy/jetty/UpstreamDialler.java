@@ -120,7 +120,7 @@ public final class UpstreamDialler extends ContainerLifeCycle {
                 }
                 Throwable failure = result.getFailure();
                 if (isTimeout(failure)) {
-                    outcome.complete(new Outcome.Failed(504, "upstream did not complete the handshake within " + timeout.toSeconds() + " s"));
+                    outcome.complete(tooSlow(timeout));
                 } else {
                     String why = Describe.failure(failure);
                     outcome.complete(new Outcome.Failed(502, "upstream unreachable: " + why
@@ -164,7 +164,12 @@ public final class UpstreamDialler extends ContainerLifeCycle {
         return URI.create(mapped + target.toString().substring(scheme.length()));
     }
 
-    private static boolean isTimeout(Throwable t) {
+    /** The upstream did not answer the upgrade within {@code timeout}: the client gets 504. */
+    static Outcome.Failed tooSlow(Duration timeout) {
+        return new Outcome.Failed(504, "upstream did not complete the handshake within " + timeout.toSeconds() + " s");
+    }
+
+    static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof TimeoutException || c instanceof SocketTimeoutException) {
                 return true;

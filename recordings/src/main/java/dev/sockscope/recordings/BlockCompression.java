@@ -1,18 +1,31 @@
 package dev.sockscope.recordings;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
  * How a frame block's bytes are kept ({@code frame_blocks.compression}): 0 as encoded, 1 raw deflate at its fastest
- * level. JSON chat frames shrink three- to five-fold, which more than pays for the deflate on the recorder's thread
- * in what H2 no longer has to write (docs/performance.md, "Speed of the inspector"). The codec's bytes are the same either way.
+ * level (what recordings made before 2026-12-06 hold), 2 LZ4 (what is written now: the block's length as a 4-byte int,
+ * then one LZ4 block). Deflate made JSON chat frames three- to five-fold smaller but was an eighth of the proxy's CPU at
+ * 1 KiB messages, more than the recorder's own Java code, on cores the user's app shares (docs/performance.md,
+ * "The blocks' compression"); LZ4 makes them two- to four-fold smaller at several times the speed. The codec's bytes
+ * are the same either way.
  */
 final class BlockCompression {
     static final int NONE = 0;
     static final int DEFLATE = 1;
+    static final int LZ4 = 2;
+    /** The LZ4 implementation: the JNI build of the reference C code where it loads, else the pure-Java one. */
+    private static final LZ4Factory LZ4_FACTORY = LZ4Factory.fastestInstance();
+    /** A stored length above this is corruption, not a block (blocks close at 256 KiB plus one frame under 64 KiB). */
+    private static final int MAX_EXPANDED = 64 << 20;
     /** Below this saving, a block is kept as encoded (binary media, already-compressed payloads). */
     private static final double MIN_SAVING = 0.125;
 
@@ -24,24 +37,23 @@ final class BlockCompression {
     }
 
     /**
-     * The writer's compressor: one deflater, reset between blocks (setting one up costs more than deflating a small
-     * block), and a memory per session of blocks that did not shrink: such a session (binary media, random or
-     * already-compressed payloads) is not tried again for the next {@value #SKIP_AFTER_FAILURE} blocks, so that it costs
+     * The writer's compressor: LZ4 into one reused buffer, and a memory per session of blocks that did not shrink:
+     * such a session (binary media, random or already-compressed payloads) is not tried again for the next {@value #SKIP_AFTER_FAILURE} blocks, so that it costs
      * the recorder nothing. Not thread-safe: the store's writer alone uses it.
      */
     static final class Compressor {
         static final int SKIP_AFTER_FAILURE = 16;
         /**
          * Smaller blocks (a batch's few frames of each of many busy sessions) are kept as encoded: they save a few
-         * hundred bytes for a deflate call each, and a long session's blocks are large (256 KiB) anyway.
+         * hundred bytes for a compression call each, and a long session's blocks are large (256 KiB) anyway.
          */
-        static final int MIN_DEFLATED = 4 << 10;
-        private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        static final int MIN_COMPRESSED = 4 << 10;
+        private final LZ4Compressor lz4 = LZ4_FACTORY.fastCompressor();
         private final java.util.Map<Long, Integer> skipping = new java.util.HashMap<>();
         private byte[] out = new byte[64 << 10];
 
         Stored compress(long sessionId, byte[] encoded) {
-            if (encoded.length < MIN_DEFLATED) {
+            if (encoded.length < MIN_COMPRESSED) {
                 return new Stored(encoded, NONE);
             }
             Integer skip = skipping.get(sessionId);
@@ -53,19 +65,15 @@ final class BlockCompression {
                 }
                 return new Stored(encoded, NONE);
             }
-            deflater.reset();
-            deflater.setInput(encoded);
-            deflater.finish();
             int limit = (int) (encoded.length * (1 - MIN_SAVING));
-            if (out.length < limit) {
-                out = new byte[limit];
+            int room = 4 + lz4.maxCompressedLength(encoded.length);
+            if (out.length < room) {
+                out = new byte[room];
             }
-            int n = 0;
-            while (!deflater.finished() && n < limit) {
-                n += deflater.deflate(out, n, limit - n);
-            }
-            if (deflater.finished() && n < limit) {
-                return new Stored(Arrays.copyOf(out, n), DEFLATE);
+            int n = 4 + lz4.compress(encoded, 0, encoded.length, out, 4, room - 4);
+            if (n < limit) {
+                ByteBuffer.wrap(out).putInt(0, encoded.length);
+                return new Stored(Arrays.copyOf(out, n), LZ4);
             }
             skipping.put(sessionId, SKIP_AFTER_FAILURE);
             return new Stored(encoded, NONE);
@@ -80,6 +88,9 @@ final class BlockCompression {
     static byte[] expand(byte[] stored, int compression, int sizeHint) {
         if (compression == NONE) {
             return stored;
+        }
+        if (compression == LZ4) {
+            return expandLz4(stored);
         }
         if (compression != DEFLATE) {
             throw new IllegalArgumentException("frame block compression " + compression + " is newer than this Sockscope understands");
@@ -105,5 +116,28 @@ final class BlockCompression {
         } finally {
             inflater.end();
         }
+    }
+
+    /** An LZ4 block back to its bytes, with the safe decompressor: a corrupt block fails, never reads past its input. */
+    private static byte[] expandLz4(byte[] stored) {
+        if (stored.length < 4) {
+            throw new IllegalArgumentException("frame block is truncated");
+        }
+        int length = ByteBuffer.wrap(stored).getInt(0);
+        if (length < 0 || length > MAX_EXPANDED) {
+            throw new IllegalArgumentException("frame block is corrupt: it says it holds " + length + " bytes");
+        }
+        byte[] out = new byte[length];
+        LZ4SafeDecompressor lz4 = LZ4_FACTORY.safeDecompressor();
+        int n;
+        try {
+            n = lz4.decompress(stored, 4, stored.length - 4, out, 0, length);
+        } catch (LZ4Exception e) {
+            throw new IllegalArgumentException("frame block is corrupt: " + e.getMessage(), e);
+        }
+        if (n != length) {
+            throw new IllegalArgumentException("frame block is truncated: " + n + " of " + length + " bytes");
+        }
+        return out;
     }
 }

@@ -121,7 +121,7 @@ public final class InspectorSpeed {
         }
         double s = (System.nanoTime() - start) / 1e9;
         System.out.printf("recorded %d frames (%.0f bytes of payload each) in %.1f s: %.0f frames/s, %.1f µs per frame"
-                        + " (decoding, masking, encoding, deflate, index, store)%n",
+                        + " (decoding, masking, encoding, compression, index, store)%n",
                 frames, payloadBytes / (double) frames, s, frames / s, s * 1e6 / frames);
         return payloadBytes;
     }

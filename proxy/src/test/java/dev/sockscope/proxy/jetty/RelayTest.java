@@ -386,7 +386,7 @@ class RelayTest {
             if (mode == Mode.PASS_THROUGH) {
                 // Relayed as sent: this upstream (a Jetty core frame handler) does not check UTF-8 and echoes it,
                 // exactly as it would without the proxy; the recording says what was wrong, both ways.
-                Frame echo = client.nextFrame();
+                Frame echo = client.nextMessage();
                 byte[] echoed = new byte[echo.getPayloadLength()];
                 echo.getPayload().get(echoed);
                 assertThat(echoed).isEqualTo(bad);
@@ -466,15 +466,10 @@ class RelayTest {
 
     /** The next whole message a Jetty core client received, its fragments joined. */
     private static byte[] reassemble(RawClient client) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        Frame f;
-        do {
-            f = client.nextFrame();
-            byte[] chunk = new byte[f.getPayloadLength()];
-            f.getPayload().duplicate().get(chunk);
-            out.writeBytes(chunk);
-        } while (!f.isFin());
-        return out.toByteArray();
+        Frame f = client.nextMessage();
+        byte[] payload = new byte[f.getPayloadLength()];
+        f.getPayload().duplicate().get(payload);
+        return payload;
     }
 
     @Test
@@ -484,7 +479,9 @@ class RelayTest {
             assertThat(client.session.getNegotiatedExtensions()).extracting(e -> e.getName()).contains("permessage-deflate");
             assertThat(upstream.nextHandshake().extensions()).contains("permessage-deflate");
             client.send(new Frame(OpCode.TEXT, text));
-            assertThat(client.nextFrame().getPayloadAsUTF8()).isEqualTo(text);
+            Frame echo = client.nextMessage();
+            assertThat(echo.getOpCode()).isEqualTo(OpCode.TEXT);
+            assertThat(echo.getPayloadAsUTF8()).isEqualTo(text);
         }
         long id = events.awaitOpened().id();
         assertThat(events.awaitOpened().handshake().extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));

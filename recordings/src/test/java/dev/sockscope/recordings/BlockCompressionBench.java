@@ -64,7 +64,7 @@ public class BlockCompressionBench {
         List<StoredFrame> frames = new ArrayList<>();
         for (int i = 0, bytes = 0; bytes < IndexWriter.BLOCK_TARGET_BYTES; i++, bytes += SIZE) {
             byte[] p = switch (payload) {
-                case "json" -> chat(random, i);
+                case "json" -> RecordPathBench.chat(random, i); // about 1 KiB of chat JSON
                 case "pattern" -> slice(pattern, i, random.nextInt(240));
                 default -> noise(random);
             };
@@ -77,16 +77,6 @@ public class BlockCompressionBench {
         });
         lz4Stored = lz4.compress(0, block);
         deflateStored = Arrays.copyOf(deflated, deflateInto());
-    }
-
-    private static byte[] chat(Random random, int i) {
-        StringBuilder sb = new StringBuilder(SIZE + 64).append("{\"type\":\"message\",\"id\":").append(i)
-                .append(",\"room\":\"general\",\"user\":{\"id\":\"u").append(random.nextInt(1_000_000)).append("\",\"name\":\"user ")
-                .append(random.nextInt(1000)).append("\"},\"text\":\"");
-        while (sb.length() < SIZE - 40) {
-            sb.append("word").append(random.nextInt(10_000)).append(' ');
-        }
-        return sb.append("\",\"sent\":").append(1_700_000_000_000L + i).append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] slice(byte[] pattern, int i, int offset) {

@@ -90,7 +90,7 @@ public class RecordPathBench {
     }
 
     /** About 1 KiB of JSON a chat sends: a message with an id, a user, a text and a few fields. */
-    private static byte[] chat(Random random, int i) {
+    static byte[] chat(Random random, int i) {
         StringBuilder sb = new StringBuilder(SIZE + 64).append("{\"type\":\"message\",\"id\":").append(i)
                 .append(",\"room\":\"general\",\"user\":{\"id\":\"u").append(random.nextInt(1_000_000)).append("\",\"name\":\"user ")
                 .append(random.nextInt(1000)).append("\"},\"text\":\"");

@@ -24,7 +24,10 @@ final class BlockCompression {
     static final int LZ4 = 2;
     /** The LZ4 implementation: the JNI build of the reference C code where it loads, else the pure-Java one. */
     private static final LZ4Factory LZ4_FACTORY = LZ4Factory.fastestInstance();
-    /** A stored length above this is corruption, not a block (blocks close at 256 KiB plus one frame under 64 KiB). */
+    /**
+     * A stored length above this is corruption, not a block (blocks close at 256 KiB plus one frame whose payload is
+     * under 64 KiB); a larger block, should one come, is kept as encoded.
+     */
     private static final int MAX_EXPANDED = 64 << 20;
     /** Below this saving, a block is kept as encoded (binary media, already-compressed payloads). */
     private static final double MIN_SAVING = 0.125;
@@ -38,8 +41,9 @@ final class BlockCompression {
 
     /**
      * The writer's compressor: LZ4 into one reused buffer, and a memory per session of blocks that did not shrink:
-     * such a session (binary media, random or already-compressed payloads) is not tried again for the next {@value #SKIP_AFTER_FAILURE} blocks, so that it costs
-     * the recorder nothing. Not thread-safe: the store's writer alone uses it.
+     * such a session (binary media, random or already-compressed payloads) is not tried again for the next
+     * {@value #SKIP_AFTER_FAILURE} blocks, so that it costs the recorder nothing. Not thread-safe: the store's writer
+     * alone uses it.
      */
     static final class Compressor {
         static final int SKIP_AFTER_FAILURE = 16;
@@ -53,7 +57,7 @@ final class BlockCompression {
         private byte[] out = new byte[64 << 10];
 
         Stored compress(long sessionId, byte[] encoded) {
-            if (encoded.length < MIN_COMPRESSED) {
+            if (encoded.length < MIN_COMPRESSED || encoded.length > MAX_EXPANDED) { // the reader refuses larger ones
                 return new Stored(encoded, NONE);
             }
             Integer skip = skipping.get(sessionId);

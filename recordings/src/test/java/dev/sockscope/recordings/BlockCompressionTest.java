@@ -69,6 +69,14 @@ class BlockCompressionTest {
         assertThat(c.compress(1, json()).compression()).as("tried again after the pause").isEqualTo(BlockCompression.LZ4);
     }
 
+    @Test
+    void aBlockLargerThanAnyTheReaderExpandsIsKeptAsEncoded() {
+        byte[] huge = new byte[(64 << 20) + 1]; // zeros: LZ4 would shrink it to almost nothing
+        BlockCompression.Stored s = new BlockCompression.Compressor().compress(1, huge);
+        assertThat(s.compression()).isEqualTo(BlockCompression.NONE);
+        assertThat(s.bytes()).isSameAs(huge);
+    }
+
     /** Recordings made before LZ4 hold raw deflate (compression 1): they read as they always did. */
     @Test
     void aDeflatedBlockOfAnOlderRecordingExpands() {

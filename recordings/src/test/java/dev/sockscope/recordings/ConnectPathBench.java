@@ -77,11 +77,7 @@ public class ConnectPathBench {
     @TearDown(Level.Iteration)
     public void close() throws IOException {
         store.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        deleteFolder(dir);
     }
 
     /** One burst: every session opens and records its first frame in one batch, and ends in the next. */
@@ -105,5 +101,14 @@ public class ConnectPathBench {
 
     public static void main(String[] args) throws Exception {
         new Runner(new OptionsBuilder().include(ConnectPathBench.class.getSimpleName()).build()).run();
+    }
+
+    /** Deletes a benchmark's recordings folder and everything in it (also used by {@link BusySessionsBench}). */
+    static void deleteFolder(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -66,7 +66,8 @@ final class FileHolders {
         return b.toString();
     }
 
-    private static boolean holds(Path fds, Path target) {
+    /** Whether a process's {@code fd} folder has a link to {@code target} (a real path). */
+    static boolean holds(Path fds, Path target) {
         try (Stream<Path> links = Files.list(fds)) {
             for (Path fd : (Iterable<Path>) links::iterator) {
                 try {

@@ -448,7 +448,11 @@ public final class H2RecordingStore implements RecordingStore {
         closeQuietly(writer);
         if (server != null) {
             server.stop();
-            // Only the process that holds the file shuts the database down; a reader just disconnects.
+        }
+        // Only the process that holds the file (a writer, serving or alone) shuts the database down, so that no
+        // connection still out closes it later; a reader just disconnects.
+        boolean holdsFile = journal != null;
+        if (holdsFile) {
             try (Connection c = pool.getConnection(); var st = c.createStatement()) {
                 // SHUTDOWN writes everything and closes the file cleanly, so the next open is fast. The pool then
                 // rolls back the connection it closed, which H2 would trace into sockscope.trace.db ("Database is
@@ -460,6 +464,9 @@ public final class H2RecordingStore implements RecordingStore {
             }
         }
         pool.dispose();
+        if (holdsFile) {
+            H2Leftovers.release(directory.resolve(FILE_NAME + ".mv.db"));
+        }
     }
 
     /** H2's page cache as the database has it now, in KiB (the store's share of the memory budget). */

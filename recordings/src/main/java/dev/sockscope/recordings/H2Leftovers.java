@@ -1,0 +1,111 @@
+package dev.sockscope.recordings;
+
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets go of an index file that H2 kept open after this process closed its database. H2 closes a database by closing
+ * its tables and sessions first and its file last, and an error on the way (it logs it to {@code sockscope.trace.db}
+ * only) skips the file: the database is gone from H2's registry while its file store, background writer and file lock
+ * stay. Every later open of the folder in this process then fails with "Database may be already in use", for good
+ * (seen in CI: a reader waited 15 s for a folder its own process held). Called right after this process closed the
+ * database it held alone, when nothing of this process may hold the file: what does is that leftover, closed here.
+ */
+final class H2Leftovers {
+    private static final Logger LOG = LoggerFactory.getLogger(H2Leftovers.class);
+    /** H2 names a file store's background writer after its file: {@code FileStore.BackgroundWriterThread}. */
+    private static final String WRITER_THREAD = "MVStore background writer ";
+
+    private H2Leftovers() {
+    }
+
+    /**
+     * Closes, without writing, the file stores of this process still open on {@code mvDb}; returns how many. Nothing
+     * is lost by not writing: the index is rebuilt from the recording files up to what they hold on its next open.
+     */
+    static int release(Path mvDb) {
+        if (!heldHere(mvDb)) {
+            return 0;
+        }
+        int closed = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!t.getName().startsWith(WRITER_THREAD) || !sameFile(t.getName().substring(WRITER_THREAD.length()), mvDb)) {
+                continue;
+            }
+            MVStore store = storeOf(t);
+            if (store != null && !store.isClosed()) {
+                store.closeImmediately();
+                closed++;
+            }
+        }
+        String trace = traceTail(mvDb);
+        if (heldHere(mvDb)) {
+            LOG.error("H2 kept {} open after its database was closed, and it could not be released: opening this folder"
+                    + " again in this process fails until it exits.{}", mvDb, trace);
+        } else {
+            LOG.warn("H2 kept {} open after its database was closed (its close failed part way); released it.{}",
+                    mvDb, trace);
+        }
+        return closed;
+    }
+
+    /** Whether this process has {@code file} open (Linux's {@code /proc}; elsewhere never, so nothing is done). */
+    static boolean heldHere(Path file) {
+        Path fds = Path.of("/proc/self/fd");
+        try {
+            return Files.isDirectory(fds) && FileHolders.holds(fds, file.toRealPath());
+        } catch (java.io.IOException e) {
+            return false; // no such file: nothing holds it
+        }
+    }
+
+    private static boolean sameFile(String path, Path file) {
+        try {
+            return Files.isSameFile(Path.of(path), file);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static MVStore storeOf(Thread writer) {
+        try {
+            Object fileStore = field(writer, "store");
+            return fileStore != null && field(fileStore, "mvStore") instanceof MVStore mv ? mv : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot reach the file store behind {}: {}", writer.getName(), e.toString());
+            return null;
+        }
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(owner);
+            } catch (NoSuchFieldException e) {
+                // declared higher up
+            }
+        }
+        return null;
+    }
+
+    /** The end of H2's own account ({@code sockscope.trace.db}), which says why its close failed. */
+    private static String traceTail(Path mvDb) {
+        Path trace = mvDb.resolveSibling(mvDb.getFileName().toString().replace(".mv.db", ".trace.db"));
+        try {
+            if (!Files.isRegularFile(trace)) {
+                return "";
+            }
+            String text = Files.readString(trace);
+            return " H2's trace ends: " + text.substring(Math.max(0, text.length() - 2000));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+}

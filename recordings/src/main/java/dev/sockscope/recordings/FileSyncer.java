@@ -3,8 +3,10 @@ package dev.sockscope.recordings;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,15 +18,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Forces written recording files to the disk every {@value #INTERVAL_MS} ms on a thread of its own, so that the
  * recorder never waits for an fsync and a power cut loses at most the last interval (plus the time the fsync takes on
- * a loaded disk). A file closed by the writer is forced first if it has unforced bytes.
+ * a loaded disk). A file the writer is done with is closed at once and forced later by its path (an fsync writes the
+ * file's cached bytes whichever descriptor asks): holding it open until its fsync ran out of descriptors ("Too many open
+ * files") in storms of thousands of short sessions a second, as fsyncs fell behind.
  */
 final class FileSyncer implements AutoCloseable {
     static final long INTERVAL_MS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncer.class);
 
     private final Set<FileChannel> unforced = ConcurrentHashMap.newKeySet();
-    /** Files the writer no longer appends to, to be forced (if written) and closed at the next round. */
-    private final Queue<FileChannel> toClose = new ConcurrentLinkedQueue<>();
+    /** Files closed by the writer with bytes the disk may not have yet, to be forced by path at the next round. */
+    private final Queue<Path> toForce = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -56,30 +60,55 @@ final class FileSyncer implements AutoCloseable {
     }
 
     /**
-     * Forces {@code channel} if it has unforced bytes and closes it at the next round, within the interval, so that the
-     * writer does not wait for the fsync.
+     * Closes {@code channel}, the file at {@code path}, now, and forces its bytes to the disk at the next round, within
+     * the interval, so that the writer waits for no fsync and holds no descriptor for one.
      */
-    void closeLater(FileChannel channel) {
-        toClose.add(channel);
+    void closeLater(FileChannel channel, Path path) {
+        boolean written = unforced.remove(channel);
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // what was written is in the OS's cache already
+        }
+        if (written) {
+            toForce.add(path);
+        }
     }
 
-    /** Forces every file written since the last time, then closes those handed to {@link #closeLater}. */
+    /** How many closed files wait for their fsync. */
+    int waiting() {
+        return toForce.size();
+    }
+
+    /** Forces every file written since the last time, open or closed. */
     void syncAll() {
-        List<FileChannel> closing = new ArrayList<>();
-        for (FileChannel ch = toClose.poll(); ch != null; ch = toClose.poll()) {
-            closing.add(ch);
-        }
         for (FileChannel ch : unforced) {
             unforced.remove(ch);
             try {
                 ch.force(false);
             } catch (ClosedChannelException closed) {
-                // closed by the writer meanwhile, which forced it first
+                // closed by the writer meanwhile, which handed its path over if it wrote after this round took it
             } catch (IOException e) {
                 LOG.warn("cannot force a recording file to the disk: {}", e.getMessage());
             }
         }
-        closing.forEach(this::close);
+        Set<Path> seen = new HashSet<>();
+        for (Path path = toForce.poll(); path != null; path = toForce.poll()) {
+            if (seen.add(path)) {
+                force(path);
+            }
+        }
+    }
+
+    private static void force(Path path) {
+        // Opened for writing, though nothing is written: some systems refuse to flush a file opened for reading only.
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        } catch (NoSuchFileException gone) {
+            // deleted since (retention, or the session removed): nothing left to keep
+        } catch (IOException e) {
+            LOG.warn("cannot force the recording file {} to the disk: {}", path, e.getMessage());
+        }
     }
 
     private void run() {

@@ -61,7 +61,7 @@ final class Journal implements AutoCloseable {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Appending> eldest) {
             if (size() > MAX_OPEN) {
-                syncer.closeLater(eldest.getValue().channel); // forced and closed on the syncer's thread, not the writer's
+                syncer.closeLater(eldest.getValue().channel, file(folder.getParent(), eldest.getKey())); // forced by the syncer, not the writer
                 return true;
             }
             return false;
@@ -226,13 +226,13 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * The session has ended: its file is forced and closed on the syncer's thread within its interval, so that a burst of
-     * sessions ending does not hold the writer for one fsync each.
+     * The session has ended: its file is closed now and forced on the syncer's thread within its interval, so that a
+     * burst of sessions ending does not hold the writer for one fsync each.
      */
     void forget(long sessionId) {
         Appending file = open.remove(sessionId);
         if (file != null) {
-            syncer.closeLater(file.channel);
+            syncer.closeLater(file.channel, file(folder.getParent(), sessionId));
         }
     }
 

@@ -81,7 +81,7 @@ class PayloadFiles implements AutoCloseable {
         if (a == null) {
             FileChannel channel = openForAppend(sessionId);
             try {
-                a = new Appender(channel, syncer);
+                a = new Appender(channel, file(sessionId), syncer);
             } catch (IOException e) {
                 channel.close();
                 throw e;
@@ -184,11 +184,13 @@ class PayloadFiles implements AutoCloseable {
     /** One session's open file and where the next payload goes. */
     private static final class Appender {
         private final FileChannel channel;
+        private final Path path;
         private final FileSyncer syncer;
         private long end;
 
-        Appender(FileChannel channel, FileSyncer syncer) throws IOException {
+        Appender(FileChannel channel, Path path, FileSyncer syncer) throws IOException {
             this.channel = channel;
+            this.path = path;
             this.syncer = syncer;
             this.end = channel.size();
         }
@@ -209,10 +211,10 @@ class PayloadFiles implements AutoCloseable {
             return at;
         }
 
-        /** Forced (if written) and closed on the syncer's thread within its interval: the writer waits for no fsync. */
+        /** Closed now and forced (if written) on the syncer's thread within its interval: the writer waits for no fsync. */
         void closeLater() {
             if (syncer != null) {
-                syncer.closeLater(channel);
+                syncer.closeLater(channel, path);
             } else {
                 closeQuietly();
             }

@@ -3,6 +3,9 @@ package dev.sockscope.recordings;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * only) skips the file: the database is gone from H2's registry while its file store, background writer and file lock
  * stay. Every later open of the folder in this process then fails with "Database may be already in use", for good
  * (seen in CI: a reader waited 15 s for a folder its own process held). Called right after this process closed the
- * database it held alone, when nothing of this process may hold the file: what does is that leftover, closed here.
+ * database it held alone: a file store on that file that H2's registry of open databases does not name is that
+ * leftover, closed here.
  */
 final class H2Leftovers {
     private static final Logger LOG = LoggerFactory.getLogger(H2Leftovers.class);
@@ -29,8 +33,8 @@ final class H2Leftovers {
      * is lost by not writing: the index is rebuilt from the recording files up to what they hold on its next open.
      */
     static int release(Path mvDb) {
-        if (!heldHere(mvDb)) {
-            return 0;
+        if (!heldHere(mvDb) || openInH2(mvDb)) {
+            return 0; // nothing held, or a database H2 has open (or is opening): not a leftover
         }
         int closed = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -61,6 +65,43 @@ final class H2Leftovers {
             return Files.isDirectory(fds) && FileHolders.holds(fds, file.toRealPath());
         } catch (java.io.IOException e) {
             return false; // no such file: nothing holds it
+        }
+    }
+
+    /**
+     * Whether H2's registry of open databases names this file: a database open or being opened, by this store or any
+     * other code of this process, which must not be touched. When the registry cannot be read, taken as open.
+     */
+    static boolean openInH2(Path mvDb) {
+        try {
+            Field f = Class.forName("org.h2.engine.Engine").getDeclaredField("DATABASES");
+            f.setAccessible(true);
+            Map<?, ?> databases = (Map<?, ?>) f.get(null);
+            List<Map.Entry<?, ?>> entries;
+            synchronized (databases) { // as H2 itself does when it adds one
+                entries = new ArrayList<>(databases.entrySet());
+            }
+            for (Map.Entry<?, ?> e : entries) {
+                if (sameFile(e.getKey() + ".mv.db", mvDb) && holdsDatabase(e.getValue())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot read H2's open databases: {}", e.toString());
+            return true;
+        }
+    }
+
+    /**
+     * H2 keeps an entry without a database after an open that failed; while a database is being opened its entry is
+     * locked, so this waits for that open to end and then sees its outcome.
+     */
+    private static boolean holdsDatabase(Object holder) throws ReflectiveOperationException {
+        Field database = holder.getClass().getDeclaredField("database");
+        database.setAccessible(true);
+        synchronized (holder) {
+            return database.get(holder) != null;
         }
     }
 

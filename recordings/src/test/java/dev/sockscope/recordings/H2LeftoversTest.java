@@ -55,4 +55,19 @@ class H2LeftoversTest {
             assertThat(reader.session(1)).isPresent();
         }
     }
+
+    @Test
+    void anIndexH2HasOpenInThisProcessIsLeftAlone() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux's /proc");
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            Path index = dir.resolve(H2RecordingStore.FILE_NAME + ".mv.db");
+            assertThat(H2Leftovers.heldHere(index)).isTrue();
+            assertThat(H2Leftovers.openInH2(index)).isTrue();
+
+            assertThat(H2Leftovers.release(index)).isZero();
+
+            store.append(Fixtures.decoded(store, Fixtures.chatSession(store.nextSessionId())));
+            assertThat(store.session(1)).isPresent();
+        }
+    }
 }

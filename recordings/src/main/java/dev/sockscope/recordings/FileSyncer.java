@@ -31,6 +31,8 @@ final class FileSyncer implements AutoCloseable {
     private final Queue<Path> toForce = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** What the thread waits on between rounds; {@link #close} wakes it. */
+    private final Object tick = new Object();
 
     FileSyncer() {
         thread = new Thread(this::run, "sockscope-fsync");
@@ -89,43 +91,59 @@ final class FileSyncer implements AutoCloseable {
             } catch (ClosedChannelException closed) {
                 // closed by the writer meanwhile, which handed its path over if it wrote after this round took it
             } catch (IOException e) {
-                LOG.warn("cannot force a recording file to the disk: {}", e.getMessage());
+                LOG.warn("cannot force a recording file to the disk: {}", e.toString());
             }
         }
         Set<Path> seen = new HashSet<>();
-        for (Path path = toForce.poll(); path != null; path = toForce.poll()) {
+        Path path;
+        while (!Thread.currentThread().isInterrupted() && (path = toForce.poll()) != null) {
             if (seen.add(path)) {
                 force(path);
             }
         }
     }
 
-    private static void force(Path path) {
+    private void force(Path path) {
         // Opened for writing, though nothing is written: some systems refuse to flush a file opened for reading only.
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             ch.force(false);
         } catch (NoSuchFileException gone) {
             // deleted since (retention, or the session removed): nothing left to keep
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            toForce.add(path); // for the last round, on the thread that closes the syncer
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
-            LOG.warn("cannot force the recording file {} to the disk: {}", path, e.getMessage());
+            LOG.warn("cannot force the recording file {} to the disk: {}", path, e.toString());
         }
     }
 
     private void run() {
         while (running) {
-            try {
-                Thread.sleep(INTERVAL_MS);
-            } catch (InterruptedException e) {
-                break;
+            synchronized (tick) {
+                try {
+                    if (running) {
+                        tick.wait(INTERVAL_MS);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-            syncAll();
+            if (running) {
+                syncAll();
+            }
         }
     }
 
+    /**
+     * Forces what is left and stops the thread. Not by interrupting it: an fsync interrupted closes its channel and
+     * leaves its file unforced (seen as "cannot force … : null"); the thread is woken and finishes its round instead.
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        synchronized (tick) {
+            tick.notifyAll();
+        }
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {

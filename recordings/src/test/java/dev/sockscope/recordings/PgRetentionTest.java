@@ -121,6 +121,41 @@ class PgRetentionTest {
         }
     }
 
+    /**
+     * Two appliers at once (two proxies on one store, or a proxy's round beside {@code sockscope retention}) delete what
+     * one would: each used to measure the store before the other deleted, and between them they went past the size.
+     */
+    @Test
+    void twoAppliersAtOnceDeleteNoMoreThanOneWould() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            StoreLocation.Postgres location = PG.newDatabase();
+            try (PgRecordingStore one = PgRecordingStore.openWriter(location, "h", "one");
+                 PgRecordingStore other = PgRecordingStore.openWriter(location, "h", "other")) {
+                long oldest = record(one, 40, true, PAYLOAD);
+                record(one, 30, true, PAYLOAD);
+                long newer = record(one, 20, true, PAYLOAD);
+                long newest = record(one, 10, true, PAYLOAD);
+                long total = one.recordedBytes();
+                // Under it once the two oldest are gone.
+                one.setRetentionPolicy(new RetentionPolicy(null, total - PAYLOAD - PAYLOAD / 2));
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+                try {
+                    var a = pool.submit(() -> { start.await(); return one.applyRetention(); });
+                    var b = pool.submit(() -> { start.await(); return other.applyRetention(); });
+                    start.countDown();
+                    int deleted = a.get(60, java.util.concurrent.TimeUnit.SECONDS).deleted()
+                            + b.get(60, java.util.concurrent.TimeUnit.SECONDS).deleted();
+                    assertThat(deleted).as("round %d: deleted by both", round).isEqualTo(2);
+                } finally {
+                    pool.shutdownNow();
+                }
+                assertThat(one.sessions(100)).extracting(SessionRecord::id).as("round %d", round)
+                        .containsExactlyInAnyOrder(newer, newest).doesNotContain(oldest);
+            }
+        }
+    }
+
     @Test
     void sizesAreWrittenInBinaryUnits() {
         assertThat(RetentionPolicy.parseSize("5GiB")).isEqualTo(5L << 30);

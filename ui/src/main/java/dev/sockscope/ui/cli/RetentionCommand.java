@@ -49,7 +49,9 @@ public final class RetentionCommand implements Callable<Integer> {
             return 2;
         }
         RetentionPolicy policy = policy();
-        try (RecordingStore store = policy == null ? Stores.openReader(location) : Stores.openWriter(location)) {
+        // Opened as a reader even to set the policy: a writer would take a recorder's lease and run a retention round of
+        // its own at once, beside this one, and this command would report what that round left to do.
+        try (RecordingStore store = Stores.openReader(location)) {
             PgRecordingStore team = (PgRecordingStore) store;
             if (policy != null) {
                 team.setRetentionPolicy(policy);

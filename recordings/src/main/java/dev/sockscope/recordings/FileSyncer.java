@@ -6,11 +6,15 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,31 +28,44 @@ import org.slf4j.LoggerFactory;
  */
 final class FileSyncer implements AutoCloseable {
     static final long INTERVAL_MS = 200;
+    /** A round longer than this says so in the log (at most once a minute): the disk's fsyncs are behind. */
+    private static final long SLOW_ROUND_NANOS = 2_000_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(FileSyncer.class);
 
-    private final Set<FileChannel> unforced = ConcurrentHashMap.newKeySet();
+    /** Open files with bytes the disk may not have yet, and their paths (to force by path should the writer close one). */
+    private final Map<FileChannel, Path> unforced = new ConcurrentHashMap<>();
     /** Files closed by the writer with bytes the disk may not have yet, to be forced by path at the next round. */
     private final Queue<Path> toForce = new ConcurrentLinkedQueue<>();
+    private final Consumer<Path> forceByPath;
     private final Thread thread;
     private volatile boolean running = true;
     /** What the thread waits on between rounds; {@link #close} wakes it. */
     private final Object tick = new Object();
+    /** One round at a time: the last one, on the closing thread, waits for the thread's to end. */
+    private final Object round = new Object();
+    private long slowSaidAt = System.nanoTime() - 60_000_000_000L;
 
     FileSyncer() {
+        this(FileSyncer::force);
+    }
+
+    /** With {@code forceByPath} in place of an fsync by path (tests see what is forced). */
+    FileSyncer(Consumer<Path> forceByPath) {
+        this.forceByPath = forceByPath;
         thread = new Thread(this::run, "sockscope-fsync");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** {@code channel} has bytes the disk may not have yet. */
-    void written(FileChannel channel) {
-        unforced.add(channel);
+    /** {@code channel}, the file at {@code path}, has bytes the disk may not have yet. */
+    void written(FileChannel channel, Path path) {
+        unforced.put(channel, path);
     }
 
-    /** Forces {@code channel} if it has unforced bytes, then closes it. */
+    /** Forces {@code channel} if it has unforced bytes, then closes it (the writer waits: a session deleted, a store closed). */
     void close(FileChannel channel) {
         try {
-            if (unforced.remove(channel)) {
+            if (unforced.remove(channel) != null) {
                 channel.force(false);
             }
         } catch (IOException e) {
@@ -63,10 +80,11 @@ final class FileSyncer implements AutoCloseable {
 
     /**
      * Closes {@code channel}, the file at {@code path}, now, and forces its bytes to the disk at the next round, within
-     * the interval, so that the writer waits for no fsync and holds no descriptor for one.
+     * the interval, so that the writer holds no descriptor for the fsync. (Should the syncer be forcing that channel at
+     * this moment, the close waits for that one fsync.)
      */
     void closeLater(FileChannel channel, Path path) {
-        boolean written = unforced.remove(channel);
+        boolean written = unforced.remove(channel) != null;
         try {
             channel.close();
         } catch (IOException ignored) {
@@ -82,36 +100,57 @@ final class FileSyncer implements AutoCloseable {
         return toForce.size();
     }
 
-    /** Forces every file written since the last time, open or closed. */
+    /**
+     * One round: forces every open file written since the last round, then every closed file queued before this round
+     * began (once each; those queued meanwhile wait for the next round, so a storm cannot hold a round, and the open
+     * files' next fsync, for good).
+     */
     void syncAll() {
-        for (FileChannel ch : unforced) {
-            unforced.remove(ch);
-            try {
-                ch.force(false);
-            } catch (ClosedChannelException closed) {
-                // closed by the writer meanwhile, which handed its path over if it wrote after this round took it
-            } catch (IOException e) {
-                LOG.warn("cannot force a recording file to the disk: {}", e.toString());
+        synchronized (round) {
+            long started = System.nanoTime();
+            for (Map.Entry<FileChannel, Path> e : unforced.entrySet()) {
+                FileChannel ch = e.getKey();
+                if (!unforced.remove(ch, e.getValue())) {
+                    continue;
+                }
+                try {
+                    ch.force(false);
+                } catch (ClosedChannelException closed) {
+                    // closed by the writer after this round took it, before or during its fsync: forced by path instead
+                    toForce.add(e.getValue());
+                } catch (IOException ex) {
+                    LOG.warn("cannot force a recording file to the disk: {}", ex.toString());
+                }
             }
-        }
-        Set<Path> seen = new HashSet<>();
-        Path path;
-        while (!Thread.currentThread().isInterrupted() && (path = toForce.poll()) != null) {
-            if (seen.add(path)) {
-                force(path);
+            List<Path> queued = new ArrayList<>();
+            for (int n = toForce.size(); n > 0; n--) {
+                Path p = toForce.poll();
+                if (p == null) {
+                    break;
+                }
+                queued.add(p);
+            }
+            // A path queued twice (closed, reopened, written and closed again) needs one fsync after both: this one.
+            Set<Path> once = new LinkedHashSet<>(queued);
+            for (Path p : once) {
+                forceByPath.accept(p);
+            }
+            long took = System.nanoTime() - started;
+            if (took > SLOW_ROUND_NANOS && started - slowSaidAt > 60_000_000_000L) {
+                slowSaidAt = started;
+                LOG.warn("forcing recording files to the disk took {} ms for {} closed files; {} more wait: the disk's fsyncs"
+                        + " are behind, so a power cut would lose more than the last {} ms", took / 1_000_000, once.size(),
+                        toForce.size(), INTERVAL_MS);
             }
         }
     }
 
-    private void force(Path path) {
+    private static void force(Path path) {
         // Opened for writing, though nothing is written: some systems refuse to flush a file opened for reading only.
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             ch.force(false);
         } catch (NoSuchFileException gone) {
             // deleted since (retention, or the session removed): nothing left to keep
-        } catch (java.nio.channels.ClosedByInterruptException e) {
-            toForce.add(path); // for the last round, on the thread that closes the syncer
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.warn("cannot force the recording file {} to the disk: {}", path, e.toString());
         }
@@ -136,7 +175,8 @@ final class FileSyncer implements AutoCloseable {
 
     /**
      * Forces what is left and stops the thread. Not by interrupting it: an fsync interrupted closes its channel and
-     * leaves its file unforced (seen as "cannot force … : null"); the thread is woken and finishes its round instead.
+     * leaves its file unforced (seen as "cannot force … : null"); the thread is woken, and the last round here waits for
+     * the thread's own to end. A caller's interrupt is kept for after that round.
      */
     @Override
     public void close() {
@@ -144,11 +184,19 @@ final class FileSyncer implements AutoCloseable {
         synchronized (tick) {
             tick.notifyAll();
         }
+        boolean interrupted = Thread.interrupted();
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
         }
-        syncAll();
+        try {
+            syncAll();
+            syncAll(); // what the first found closed during its open files' fsyncs
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -25,6 +25,8 @@ final class H2Leftovers {
     /** H2 names a file store's background writer after its file: {@code FileStore.BackgroundWriterThread}. */
     private static final String WRITER_THREAD = "MVStore background writer ";
 
+    private static final java.util.concurrent.atomic.AtomicBoolean SAID_REGISTRY = new java.util.concurrent.atomic.AtomicBoolean();
+
     private H2Leftovers() {
     }
 
@@ -48,12 +50,15 @@ final class H2Leftovers {
             }
         }
         String trace = traceTail(mvDb);
-        if (heldHere(mvDb)) {
-            LOG.error("H2 kept {} open after its database was closed, and it could not be released: opening this folder"
-                    + " again in this process fails until it exits.{}", mvDb, trace);
-        } else {
+        if (closed > 0 && !heldHere(mvDb)) {
             LOG.warn("H2 kept {} open after its database was closed (its close failed part way); released it.{}",
                     mvDb, trace);
+        } else if (closed > 0) {
+            LOG.error("H2 kept {} open after its database was closed, and releasing it did not free the file: opening this"
+                    + " folder again in this process fails until it exits.{}", mvDb, trace);
+        } else {
+            LOG.warn("{} is still open in this process after its database was closed, but not by a store of H2's that can"
+                    + " be found: opening this folder again in this process may fail until it exits.{}", mvDb, trace);
         }
         return closed;
     }
@@ -88,7 +93,10 @@ final class H2Leftovers {
             }
             return false;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("cannot read H2's open databases: {}", e.toString());
+            if (SAID_REGISTRY.compareAndSet(false, true)) {
+                LOG.warn("cannot read H2's open databases ({}): an index file H2 keeps open after a failed close is not"
+                        + " released", e.toString());
+            }
             return true;
         }
     }
@@ -139,14 +147,16 @@ final class H2Leftovers {
     /** The end of H2's own account ({@code sockscope.trace.db}), which says why its close failed. */
     private static String traceTail(Path mvDb) {
         Path trace = mvDb.resolveSibling(mvDb.getFileName().toString().replace(".mv.db", ".trace.db"));
-        try {
-            if (!Files.isRegularFile(trace)) {
-                return "";
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(trace)) {
+            long from = Math.max(0, ch.size() - 2000);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (ch.size() - from));
+            ch.position(from);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read to the end
             }
-            String text = Files.readString(trace);
-            return " H2's trace ends: " + text.substring(Math.max(0, text.length() - 2000));
+            return " H2's trace ends: " + new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException | RuntimeException e) {
-            return "";
+            return ""; // no trace written
         }
     }
 }

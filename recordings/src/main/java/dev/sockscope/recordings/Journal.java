@@ -61,7 +61,7 @@ final class Journal implements AutoCloseable {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Appending> eldest) {
             if (size() > MAX_OPEN) {
-                syncer.closeLater(eldest.getValue().channel, file(folder.getParent(), eldest.getKey())); // forced by the syncer, not the writer
+                syncer.closeLater(eldest.getValue().channel, eldest.getValue().path); // forced by the syncer, not the writer
                 return true;
             }
             return false;
@@ -71,10 +71,12 @@ final class Journal implements AutoCloseable {
     /** A file open for appending and where it ends, so that an append asks the OS for nothing but the write. */
     private static final class Appending {
         final FileChannel channel;
+        final Path path;
         long end;
 
-        Appending(FileChannel channel, long end) {
+        Appending(FileChannel channel, Path path, long end) {
             this.channel = channel;
+            this.path = path;
             this.end = end;
         }
     }
@@ -114,7 +116,7 @@ final class Journal implements AutoCloseable {
         Appending file = open.get(sessionId);
         if (file == null) {
             FileChannel opened = openForAppend(sessionId);
-            file = new Appending(opened, opened.size());
+            file = new Appending(opened, file(folder.getParent(), sessionId), opened.size());
             open.put(sessionId, file);
         }
         FileChannel ch = file.channel;
@@ -153,7 +155,7 @@ final class Journal implements AutoCloseable {
                     + e.getMessage(), e);
         }
         file.end = position;
-        syncer.written(ch);
+        syncer.written(ch, file.path);
         return offsets;
     }
 
@@ -232,7 +234,7 @@ final class Journal implements AutoCloseable {
     void forget(long sessionId) {
         Appending file = open.remove(sessionId);
         if (file != null) {
-            syncer.closeLater(file.channel, file(folder.getParent(), sessionId));
+            syncer.closeLater(file.channel, file.path);
         }
     }
 

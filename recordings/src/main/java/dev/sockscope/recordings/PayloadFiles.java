@@ -206,7 +206,7 @@ class PayloadFiles implements AutoCloseable {
             }
             end = position;
             if (syncer != null) {
-                syncer.written(channel);
+                syncer.written(channel, path);
             }
             return at;
         }

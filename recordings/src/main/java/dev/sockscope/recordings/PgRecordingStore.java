@@ -55,7 +55,7 @@ public final class PgRecordingStore implements RecordingStore {
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private PgRecordingStore(StoreLocation.Postgres location, JdbcConnectionPool source, SecretMasker masker,
-            RecorderLease lease, Connection writer) {
+            RecorderLease lease, Connection writer, boolean housekeeps) {
         this.location = location;
         this.source = source;
         this.payloads = new DatabasePayloads(source);
@@ -65,7 +65,7 @@ public final class PgRecordingStore implements RecordingStore {
         this.lease = lease;
         this.writer = writer;
         this.planner = writer == null ? null : new IndexWriter(payloads, ProcessHandle.current().pid(), null);
-        this.housekeeping = writer == null ? null : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.housekeeping = writer == null || !housekeeps ? null : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sockscope-retention");
             t.setDaemon(true);
             return t;
@@ -96,7 +96,7 @@ public final class PgRecordingStore implements RecordingStore {
     /** Deletes the ended sessions the policy lets go (never starred ones, nor those a replay refers to). */
     public RetentionOutcome applyRetention() throws RecordingException {
         try (Connection c = source.getConnection()) {
-            return Retention.apply(c);
+            return Retention.apply(c, true);
         } catch (SQLException | IllegalArgumentException e) {
             throw new RecordingException("cannot apply the retention policy of " + location + ": " + e.getMessage(), e);
         }
@@ -112,26 +112,41 @@ public final class PgRecordingStore implements RecordingStore {
     }
 
     private void retainQuietly() {
-        try {
-            RetentionOutcome done = applyRetention();
-            if (done.deleted() > 0) {
+        try (Connection c = source.getConnection()) {
+            RetentionOutcome done = Retention.apply(c, false); // null: another applier runs the same policy now
+            if (done != null && done.deleted() > 0) {
                 LOG.info("retention deleted {} sessions older than the policy and {} for its size ({} bytes); kept {} starred,"
                         + " {} replayed", done.deletedByAge(), done.deletedBySize(), done.deletedBytes(), done.keptStarred(),
                         done.keptReplayed());
             }
-        } catch (RecordingException e) {
-            LOG.warn("{}", e.getMessage());
+        } catch (SQLException | IllegalArgumentException e) {
+            LOG.warn("cannot apply the retention policy of {}: {}", location, e.getMessage());
         }
     }
 
     /** Opens the store for a proxy that records into it as {@code proxyName} on {@code host}, migrating it if needed. */
     public static PgRecordingStore openWriter(StoreLocation.Postgres location, String host, String proxyName)
             throws RecordingException {
-        return openWriter(location, host, proxyName, RecorderLease.HEARTBEAT, RecorderLease.LEASE);
+        return openWriter(location, host, proxyName, RecorderLease.HEARTBEAT, RecorderLease.LEASE, true);
+    }
+
+    /**
+     * Opens the store as a writer that applies no retention of its own (for {@code sockscope retention}, which applies
+     * it itself and reports what it did): it still takes a recorder's lease, which ends the sessions that proxies gone
+     * without closing them left open, so that the policy reaches them.
+     */
+    public static PgRecordingStore openMaintainer(StoreLocation.Postgres location, String host, String name)
+            throws RecordingException {
+        return openWriter(location, host, name, RecorderLease.HEARTBEAT, RecorderLease.LEASE, false);
     }
 
     static PgRecordingStore openWriter(StoreLocation.Postgres location, String host, String proxyName, Duration heartbeat,
             Duration leaseTime) throws RecordingException {
+        return openWriter(location, host, proxyName, heartbeat, leaseTime, true);
+    }
+
+    private static PgRecordingStore openWriter(StoreLocation.Postgres location, String host, String proxyName,
+            Duration heartbeat, Duration leaseTime, boolean housekeeps) throws RecordingException {
         JdbcConnectionPool source = migrated(location);
         RecorderLease lease = null;
         Connection writer = null;
@@ -140,7 +155,7 @@ public final class PgRecordingStore implements RecordingStore {
             lease = RecorderLease.take(source, host, proxyName, heartbeat, leaseTime);
             writer = source.getConnection();
             writer.setAutoCommit(false);
-            return new PgRecordingStore(location, source, masker, lease, writer);
+            return new PgRecordingStore(location, source, masker, lease, writer, housekeeps);
         } catch (SQLException e) {
             if (lease != null) {
                 lease.close();
@@ -156,7 +171,7 @@ public final class PgRecordingStore implements RecordingStore {
         JdbcConnectionPool source = migrated(location);
         try {
             SecretMasker masker = sharedKey(source, false).map(SecretMasker::withKey).orElseGet(SecretMasker::ephemeral);
-            return new PgRecordingStore(location, source, masker, null, null);
+            return new PgRecordingStore(location, source, masker, null, null, false);
         } catch (SQLException e) {
             source.dispose();
             throw new RecordingException("cannot read " + location + ": " + e.getMessage(), e);

@@ -93,20 +93,51 @@ final class Retention {
     /**
      * Applies the policy, one applier at a time store-wide (a PostgreSQL advisory lock held for the whole run): two
      * appliers at once (two proxies, or a proxy's round beside {@code sockscope retention}) each measured the store before
-     * the other deleted and, between them, deleted more than the size asked (a test saw 3 of 4 sessions go where 2 were
-     * to). The second waits, then measures what the first left.
+     * the other deleted and, between them, deleted more than the size asked (a test saw all 4 sessions go where 2 were
+     * to). With {@code wait}, the second waits and then measures what the first left; without, it skips this round
+     * (null): the other is applying the same policy. {@code c} is in auto-commit mode.
      */
-    static RetentionOutcome apply(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+    static RetentionOutcome apply(Connection c, boolean wait) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(wait ? "SELECT pg_advisory_lock(?)" : "SELECT pg_try_advisory_lock(?)")) {
             ps.setLong(1, APPLIER_LOCK);
-            ps.execute();
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!wait && !(rs.next() && rs.getBoolean(1))) {
+                    return null;
+                }
+            }
         }
+        SQLException failed = null;
         try {
             return applyAlone(c);
+        } catch (SQLException e) {
+            failed = e;
+            throw e;
         } finally {
+            unlock(c, failed);
+        }
+    }
+
+    /**
+     * Lets go of the applier lock. A session's advisory lock outlives its transactions and its return to the pool: one
+     * that cannot be let go (a broken connection, whose session PostgreSQL then ends, lock and all) is said in the log.
+     */
+    private static void unlock(Connection c, SQLException failed) throws SQLException {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
                 ps.setLong(1, APPLIER_LOCK);
                 ps.execute();
+            }
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(Retention.class).warn("cannot let go of the retention lock ({}): other"
+                    + " appliers wait until this connection ends", e.getMessage());
+            if (failed != null) {
+                failed.addSuppressed(e);
+            } else {
+                throw e;
             }
         }
     }

@@ -36,7 +36,7 @@ public final class Stores {
         return H2RecordingStore.openReader(((StoreLocation.Folder) location).directory());
     }
 
-    static String hostName() {
+    public static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -145,7 +145,10 @@ class DurabilityTest {
         assertThat(check.damaged()).isTrue();
         assertThat(String.join("\n", check.lines())).contains("index sockscope.mv.db: ").contains("run 'sockscope repair'");
         RecordingDoctor.Report repair = RecordingDoctor.repair(dir);
-        assertThat(String.join("\n", repair.lines())).contains("built anew from the recording files").contains("3 sessions readable");
+        // Opened for writing, H2 mostly fails on the garbage (the index is then moved aside and built anew); about once
+        // in four runs it goes back to a version of its file it can read instead (the recording files fill in what that
+        // lacks). Either way all three sessions read back and the check finds nothing more.
+        assertThat(String.join("\n", repair.lines())).contains("3 sessions readable");
         assertAllThreeRead();
         assertThat(RecordingDoctor.check(dir).damaged()).isFalse();
     }

@@ -1,9 +1,11 @@
 package dev.sockscope.recordings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Assumptions;
@@ -34,7 +36,8 @@ class H2LeftoversTest {
 
             assertThat(leftover.isClosed()).isTrue();
             assertThat(H2Leftovers.heldHere(index)).isFalse();
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().contains(index.toString()));
+            await().atMost(Duration.ofSeconds(10)) // its background writer is told to stop, not waited for
+                    .until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().contains(index.toString())));
             try (H2RecordingStore reader = H2RecordingStore.openReader(dir)) {
                 assertThat(reader.session(1)).isPresent();
             }

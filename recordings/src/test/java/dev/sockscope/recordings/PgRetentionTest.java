@@ -3,6 +3,7 @@ package dev.sockscope.recordings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -129,8 +130,9 @@ class PgRetentionTest {
     void twoAppliersAtOnceDeleteNoMoreThanOneWould() throws Exception {
         for (int round = 0; round < 5; round++) {
             StoreLocation.Postgres location = PG.newDatabase();
-            try (PgRecordingStore one = PgRecordingStore.openWriter(location, "h", "one");
-                 PgRecordingStore other = PgRecordingStore.openWriter(location, "h", "other")) {
+            // Writers without rounds of their own, so that only these two apply the policy.
+            try (PgRecordingStore one = PgRecordingStore.openMaintainer(location, "h", "one");
+                 PgRecordingStore other = PgRecordingStore.openMaintainer(location, "h", "other")) {
                 long oldest = record(one, 40, true, PAYLOAD);
                 record(one, 30, true, PAYLOAD);
                 long newer = record(one, 20, true, PAYLOAD);
@@ -153,6 +155,40 @@ class PgRetentionTest {
                 assertThat(one.sessions(100)).extracting(SessionRecord::id).as("round %d", round)
                         .containsExactlyInAnyOrder(newer, newest).doesNotContain(oldest);
             }
+        }
+    }
+
+    /** An applier waits while another holds the store's applier lock, then measures what is left. */
+    @Test
+    void anApplierWaitsForTheOneAtWork() throws Exception {
+        StoreLocation.Postgres location = PG.newDatabase();
+        try (PgRecordingStore store = PgRecordingStore.openMaintainer(location, "h", "n");
+             java.sql.Connection other = java.sql.DriverManager.getConnection(location.jdbcUrl(), location.user(),
+                     location.password())) {
+            record(store, 30, true, PAYLOAD);
+            record(store, 20, true, PAYLOAD);
+            long newest = record(store, 10, true, PAYLOAD);
+            store.setRetentionPolicy(new RetentionPolicy(null, store.recordedBytes() - PAYLOAD - PAYLOAD / 2));
+            try (var ps = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                ps.setLong(1, Retention.APPLIER_LOCK);
+                ps.execute();
+            }
+            var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var applied = pool.submit(store::applyRetention);
+                org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> !applied.isDone());
+                assertThat(store.sessions(100)).as("nothing deleted while the other holds the lock").hasSize(3);
+
+                try (var ps = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, Retention.APPLIER_LOCK);
+                    ps.execute();
+                }
+                assertThat(applied.get(30, java.util.concurrent.TimeUnit.SECONDS).deletedBySize()).isEqualTo(2);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(store.sessions(100)).extracting(SessionRecord::id).containsExactly(newest);
         }
     }
 

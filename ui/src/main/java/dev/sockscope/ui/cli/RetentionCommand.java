@@ -49,9 +49,10 @@ public final class RetentionCommand implements Callable<Integer> {
             return 2;
         }
         RetentionPolicy policy = policy();
-        // Opened as a reader even to set the policy: a writer would take a recorder's lease and run a retention round of
-        // its own at once, beside this one, and this command would report what that round left to do.
-        try (RecordingStore store = Stores.openReader(location)) {
+        // To set the policy, a writer that runs no retention round of its own (a proxy's would run at once, beside this
+        // one, and this command would report what that round left to do); its lease ends dead proxies' open sessions.
+        try (RecordingStore store = policy == null ? Stores.openReader(location)
+                : PgRecordingStore.openMaintainer((StoreLocation.Postgres) location, Stores.hostName(), "sockscope retention")) {
             PgRecordingStore team = (PgRecordingStore) store;
             if (policy != null) {
                 team.setRetentionPolicy(policy);

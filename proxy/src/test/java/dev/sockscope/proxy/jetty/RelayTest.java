@@ -595,6 +595,50 @@ class RelayTest {
     }
 
     @Test
+    void framesThatArriveInPiecesOrBackToBackAllPassWithoutWaitingForLaterBytes() throws Exception {
+        // After a read that leaves room in its buffer, the pass-through pump waits for the selector instead of
+        // reading again: whatever arrives after that read must still wake it, however the bytes are cut.
+        Assumptions.assumeTrue(mode == Mode.PASS_THROUGH, "terminating, Jetty relays a frame cut in pieces as fragments");
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
+            raw.setSoTimeout(10_000);
+            raw.setTcpNoDelay(true);
+            var out = raw.getOutputStream();
+            out.write(RFC_SAMPLE_UPGRADE);
+            assertThat(readHead(raw.getInputStream())).startsWith("HTTP/1.1 101");
+            upstream.nextHandshake();
+            for (byte b : maskedText("a byte at a time")) {
+                out.write(b);
+                out.flush();
+            }
+            assertThat(upstream.nextFrame().text()).isEqualTo("a byte at a time");
+            for (int i = 0; i < 300; i++) {
+                out.write(maskedText("back to back " + i));
+                out.flush();
+            }
+            for (int i = 0; i < 300; i++) {
+                assertThat(upstream.nextFrame().text()).isEqualTo("back to back " + i);
+            }
+        }
+        long id = events.awaitOpened().id();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.frames(id).stream().filter(f -> f.from() == Direction.CLIENT_TO_SERVER).count() == 301);
+    }
+
+    /** A masked, final text frame of fewer than 126 bytes, as a client sends it. */
+    private static byte[] maskedText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i & 3]);
+        }
+        return frame;
+    }
+
+    @Test
     void aReservedOpcodeFromTheClient() throws Exception {
         try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
             raw.setSoTimeout(10_000);

@@ -157,16 +157,23 @@ function openEditor(m, box) {
   box.prepend(label);
   let timer = null;
   let stopped = false;
+  // Answers can come back out of order (a slow first decode): only the latest ask may set the label.
+  let asked = 0;
   box.addEventListener('input', () => {
     clearTimeout(timer);
     if (stopped) return;
     timer = setTimeout(async () => {
+      const ask = ++asked;
+      let text;
       try {
         const {action, ...payload} = editor.body();
         const r = await api.heldLabel(m.id, payload);
-        label.querySelector('.held-label-value').textContent = r.label ?? '(no label)';
+        text = r.label ?? '(no label)';
       } catch {
-        label.querySelector('.held-label-value').textContent = '(not decodable as typed)';
+        text = '(not decodable as typed)';
+      }
+      if (ask === asked && !stopped) {
+        label.querySelector('.held-label-value').textContent = text;
       }
     }, 250);
   });

@@ -1,6 +1,8 @@
 package dev.sockscope.proxy.jetty;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
@@ -68,6 +70,12 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
         outcome.whenComplete((o, x) -> deadline.cancel());
         String host = target.getHost();
         int port = target.getPort() < 0 ? 80 : target.getPort();
+        InetSocketAddress literal = ipLiteral(host, port);
+        if (literal != null) {
+            // Nothing to look up: connect on this thread rather than hand a "resolution" to another one.
+            connect(List.of(literal), 0, target, fields, forwarded, outcome);
+            return outcome;
+        }
         resolver.resolve(host, port, new HashMap<>(), new Promise<>() {
             @Override
             public void succeeded(List<InetSocketAddress> addresses) {
@@ -80,6 +88,53 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
             }
         });
         return outcome;
+    }
+
+    /**
+     * The address when {@code host} is an IPv4 literal or a bracketed IPv6 one, which need no name service; else null
+     * (a name, or something that only looks like a literal, such as 999.1.1.1, which goes to the resolver like any name).
+     */
+    static InetSocketAddress ipLiteral(String host, int port) {
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        try {
+            if (host.charAt(0) == '[') {
+                return new InetSocketAddress(InetAddress.getByName(host), port); // bracketed: parsed, never looked up
+            }
+            byte[] v4 = ipv4(host);
+            return v4 == null ? null : new InetSocketAddress(InetAddress.getByAddress(v4), port);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static byte[] ipv4(String s) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = -1;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (value == 0) {
+                    return null; // a leading zero (010.0.0.1) is ambiguous: left to the resolver, which refuses it
+                }
+                value = (value < 0 ? 0 : value * 10) + (c - '0');
+                if (value > 255) {
+                    return null;
+                }
+            } else if (c == '.' && value >= 0 && part < 3) {
+                out[part++] = (byte) value;
+                value = -1;
+            } else {
+                return null;
+            }
+        }
+        if (part != 3 || value < 0) {
+            return null;
+        }
+        out[3] = (byte) value;
+        return out;
     }
 
     /** Tries each address the name resolved to in turn, as HttpClient does. */

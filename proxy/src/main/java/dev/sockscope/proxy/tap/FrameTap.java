@@ -262,9 +262,9 @@ public final class FrameTap {
             validate(message, messageLength, keep);
             messageLength += keep;
             messageBytes += keep;
-            int done = keep;
-            byte[] scratch = scratch();
-            while (done < n) {
+            // Only the part past the recording's limit needs scratch: most sessions never allocate it.
+            for (int done = keep; done < n; ) {
+                byte[] scratch = scratch();
                 int chunk = Math.min(n - done, scratch.length);
                 header.copyOut(bytes, at + done, scratch, 0, chunk, payloadRead + done);
                 messageBytes(scratch, 0, chunk);

@@ -40,11 +40,12 @@ import dev.sockscope.recordings.RecordingException;
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRuntime.class);
     /**
-     * The recorder gathers events this long before a write: fewer commits and index rows per frame (20 ms rather than
-     * 5 gave 100 connections about 12 % more messages a second, docs/performance.md), well inside the kill -9 bound
-     * of 250 ms; the live view does not wait for it (it is fed by the decoding stage).
+     * The recorder gathers events this long before a write: fewer commits, file writes and index rows per frame, since
+     * each busy session gets one block per batch (20 ms rather than 5 gave 100 connections about 12 % more messages a
+     * second; 50 rather than 20 took 40 % off the recorder's CPU in bursts of 100 connections, docs/performance.md),
+     * well inside the kill -9 bound of 250 ms; the live view does not wait for it (it is fed by the decoding stage).
      */
-    static final Duration RECORDER_LINGER = Duration.ofMillis(20);
+    static final Duration RECORDER_LINGER = Duration.ofMillis(50);
     /**
      * The decoding stage gathers events this long too: a subscriber that waits for every event makes each publish on a
      * relay thread wake it (a futex call per frame, which cost the relay a third of its throughput at 1 KiB messages).

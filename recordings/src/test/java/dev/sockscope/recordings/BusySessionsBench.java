@@ -35,7 +35,7 @@ import dev.sockscope.wire.RecordedFrame;
 /**
  * The recorder's cost per session per batch while sessions are busy (issue 20): {@code sessions} sessions stay open,
  * and each batch holds {@value #FRAMES} small chat frames of every one of them, as a 20 ms batch of 100 busy sessions
- * does: {@code 1} (one session per batch, the per-batch cost alone) or {@code 100}. Each batch is one block per session
+ * did (the recorder gathers for 50 ms since 2026-12-06): {@code 1} (one session per batch, the per-batch cost alone) or {@code 100}. Each batch is one block per session
  * in its recording file and in the index; the score is per session and batch. A benchmark, not a test; about 40 s:
  * <pre>mvn -q -o -pl recordings -am test-compile  # then, in recordings:
  * mvn -q -o -pl recordings exec:exec -Dexec.executable=java -Dexec.classpathScope=test \

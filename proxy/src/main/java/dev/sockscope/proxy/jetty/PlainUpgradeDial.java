@@ -117,7 +117,7 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
             char c = s.charAt(i);
             if (c >= '0' && c <= '9') {
                 if (value == 0) {
-                    return null; // a leading zero (010.0.0.1) is ambiguous: left to the resolver, which refuses it
+                    return null; // a leading zero (010.0.0.1) is octal to some tools: left to the resolver, as before
                 }
                 value = (value < 0 ? 0 : value * 10) + (c - '0');
                 if (value > 255) {

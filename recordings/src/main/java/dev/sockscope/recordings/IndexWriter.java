@@ -47,6 +47,12 @@ final class IndexWriter {
                 handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at,
                 journal_end)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
+    /** {@link #INSERT_RECORDED_SESSION} with the protocol its handshake was decoded as ({@link #applyOpened}). */
+    private static final String INSERT_RECORDED_SESSION_WITH_PROTOCOL = """
+            INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
+                handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at,
+                protocol, protocol_reason, handshake_decoded, journal_end)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
     private static final String SET_PROTOCOL = "UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ? WHERE id = ?";
     static final String END_SESSION = """
             UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?
@@ -84,14 +90,27 @@ final class IndexWriter {
         List<JournalEntry> out = new ArrayList<>();
         Map<Long, List<StoredFrame>> pending = new LinkedHashMap<>();
         Map<Long, Integer> pendingBytes = new HashMap<>();
+        // A session this batch opens starts its row with the last protocol the batch chose for it (its data frames
+        // usually choose in the batch that opened it): its SESSION record is followed by that one PROTOCOL record,
+        // which the writer folds into the row's INSERT. Each choice sets all three columns, so the last one is the row's.
+        Map<Long, JournalEntry> openedWith = new HashMap<>();
+        // For a session opened before: where this batch's PROTOCOL record is, for a later choice to replace.
+        Map<Long, Integer> protocolAt = new HashMap<>();
         for (DecodedEvent event : events) {
             if (event instanceof DecodedEvent.SessionStarted started) {
                 out.add(session(started.session()));
-                if (started.protocol() != null) {
-                    out.add(protocol(started.sessionId(), started.protocol()));
-                }
+                openedWith.put(started.sessionId(), started.protocol() == null ? null : protocol(started.sessionId(), started.protocol()));
             } else if (event instanceof DecodedEvent.ProtocolChosen chosen) {
-                out.add(protocol(chosen.sessionId(), chosen.choice()));
+                JournalEntry entry = protocol(chosen.sessionId(), chosen.choice());
+                Integer at = protocolAt.get(chosen.sessionId());
+                if (openedWith.containsKey(chosen.sessionId())) {
+                    openedWith.put(chosen.sessionId(), entry);
+                } else if (at != null) {
+                    out.set(at, entry);
+                } else {
+                    protocolAt.put(chosen.sessionId(), out.size());
+                    out.add(entry);
+                }
             } else if (event instanceof DecodedEvent.FrameDecoded frame) {
                 RecordedFrame f = frame.frame();
                 pending.computeIfAbsent(f.sessionId(), k -> new ArrayList<>()).add(new StoredFrame(f, frame.decoding()));
@@ -120,7 +139,23 @@ final class IndexWriter {
         for (List<StoredFrame> rest : pending.values()) {
             out.add(block(rest));
         }
-        return out;
+        return withProtocols(out, openedWith);
+    }
+
+    /** {@code out} with each opened session's PROTOCOL record right behind its SESSION record. */
+    private static List<JournalEntry> withProtocols(List<JournalEntry> out, Map<Long, JournalEntry> openedWith) {
+        if (openedWith.isEmpty()) {
+            return out;
+        }
+        List<JournalEntry> all = new ArrayList<>(out.size() + openedWith.size());
+        for (JournalEntry e : out) {
+            all.add(e);
+            JournalEntry protocol = e.kind() == JournalEntry.Kind.SESSION ? openedWith.get(e.sessionId()) : null;
+            if (protocol != null) {
+                all.add(protocol);
+            }
+        }
+        return all;
     }
 
     private JournalEntry session(SessionInfo s) {
@@ -238,6 +273,17 @@ final class IndexWriter {
             apply(s, e, offset);
         }
         return false;
+    }
+
+    /**
+     * A session's SESSION record and the PROTOCOL record after it (its handshake's decoding), as the recording writer has
+     * them at the start of almost every session: one INSERT, with {@code journal_end} 0 as {@link #applyRecorded} writes
+     * it, where that has an INSERT and an UPDATE (H2 writes the whole row anew for the UPDATE).
+     */
+    static void applyOpened(BatchStatements s, JournalEntry session, JournalEntry protocol) throws SQLException {
+        List<Object> v = new ArrayList<>(session.values());
+        v.addAll(protocol.values());
+        s.update(INSERT_RECORDED_SESSION_WITH_PROTOCOL, v.toArray());
     }
 
     /**

@@ -155,6 +155,12 @@ final class JournaledWriter {
                         i++;
                         continue;
                     }
+                    if (opensSession(entries, i)) {
+                        // Its row starts with journal_end 0 either way; a due journal end is set below, as after SET_PROTOCOL.
+                        IndexWriter.applyOpened(s, entries.get(i), entries.get(i + 1));
+                        i++;
+                        continue;
+                    }
                     long journalEnd = due.contains(id) && last.get(id) == i ? where[i][1] : -1;
                     if (IndexWriter.applyRecorded(s, entries.get(i), where[i][0], journalEnd)) {
                         written.add(id); // with an ended session's last record
@@ -222,6 +228,12 @@ final class JournaledWriter {
     }
 
     /** Whether entry {@code i} is a session's END followed by its UNANSWERED, as {@link IndexWriter#plan} ends a session. */
+    private static boolean opensSession(List<JournalEntry> entries, int i) {
+        return entries.get(i).kind() == JournalEntry.Kind.SESSION && i + 1 < entries.size()
+                && entries.get(i + 1).kind() == JournalEntry.Kind.PROTOCOL
+                && entries.get(i + 1).sessionId() == entries.get(i).sessionId();
+    }
+
     private static boolean endsSession(List<JournalEntry> entries, int i) {
         return entries.get(i).kind() == JournalEntry.Kind.END && i + 1 < entries.size()
                 && entries.get(i + 1).kind() == JournalEntry.Kind.UNANSWERED

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.decode.ProtocolChoice;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
@@ -86,6 +88,52 @@ abstract class RecordingStoreContract {
                 assertThat(reader.frame(id, 9)).isEmpty();
                 assertThat(reader.session(id + 1000)).isEmpty();
                 assertThat(reader.stats(id, 10)).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aProtocolDecodedFromTheHandshakeIsStoredWithItsSessionUntilTheDataFramesChooseAnother() throws Exception {
+        var handshake = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("target", "/ws");
+        try (RecordingStore writer = newWriter()) {
+            long decoded = writer.nextSessionId();
+            long plain = writer.nextSessionId();
+            long chosenAtOnce = writer.nextSessionId();
+            long undecidedHandshake = writer.nextSessionId();
+            // The writer's usual batch: a session opened and its handshake's decoding, side by side (one row written),
+            // and one whose data frames chose its protocol in the same batch (the last choice is what the row keeps).
+            writer.append(List.of(
+                    new DecodedEvent.SessionStarted(Fixtures.session(decoded),
+                            new ProtocolChoice("graphql-transport-ws", "its subprotocol", handshake)),
+                    new DecodedEvent.SessionStarted(Fixtures.session(chosenAtOnce),
+                            new ProtocolChoice("generic", "no decoder recognised the handshake", handshake)),
+                    new DecodedEvent.SessionStarted(Fixtures.session(plain), null),
+                    new DecodedEvent.SessionStarted(Fixtures.session(undecidedHandshake), null),
+                    new DecodedEvent.ProtocolChosen(chosenAtOnce, new ProtocolChoice("event-chat", "its first frame", null)),
+                    new DecodedEvent.ProtocolChosen(undecidedHandshake, new ProtocolChoice("generic", "no decoder recognised"
+                            + " the data frames", handshake))));
+            try (RecordingStore reader = reader()) {
+                SessionRecord s = reader.session(decoded).orElseThrow();
+                assertThat(s.info()).isEqualTo(Fixtures.session(decoded));
+                assertThat(s.protocol()).isEqualTo("graphql-transport-ws");
+                assertThat(s.protocolReason()).isEqualTo("its subprotocol");
+                assertThat(s.handshakeDecoded()).contains("\"target\":\"/ws\"");
+                assertThat(reader.session(plain).orElseThrow().protocol()).isNull();
+                SessionRecord atOnce = reader.session(chosenAtOnce).orElseThrow();
+                assertThat(atOnce.protocol()).isEqualTo("event-chat");
+                assertThat(atOnce.protocolReason()).isEqualTo("its first frame");
+                assertThat(atOnce.handshakeDecoded()).isNull();
+                SessionRecord undecided = reader.session(undecidedHandshake).orElseThrow();
+                assertThat(undecided.info()).isEqualTo(Fixtures.session(undecidedHandshake));
+                assertThat(undecided.protocol()).isEqualTo("generic");
+                assertThat(undecided.handshakeDecoded()).contains("\"target\":\"/ws\"");
+            }
+            writer.append(List.of(new DecodedEvent.ProtocolChosen(decoded,
+                    new ProtocolChoice("generic", "no decoder recognised the data frames", null))));
+            try (RecordingStore reader = reader()) {
+                SessionRecord s = reader.session(decoded).orElseThrow();
+                assertThat(s.protocol()).isEqualTo("generic");
+                assertThat(s.protocolReason()).isEqualTo("no decoder recognised the data frames");
             }
         }
     }

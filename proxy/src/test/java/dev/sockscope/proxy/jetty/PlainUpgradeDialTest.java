@@ -114,6 +114,25 @@ class PlainUpgradeDialTest {
     }
 
     @Test
+    void a101LongerThanTheFirstReadIsParsedInPiecesWithTheFramesBehindIt() throws Exception {
+        String cookie = "c".repeat(6_000); // past the dial's first read of 4 KiB, within Jetty's 8 KiB for the client's 101
+        byte[] hello = {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'};
+        Relay relay = relayTo(HttpUpstream.start(seen -> {
+            String head = new String(seen.switching(), StandardCharsets.ISO_8859_1);
+            head = head.substring(0, head.length() - 2) + "Set-Cookie: big=" + cookie + "\r\n\r\n";
+            return concat(ascii(head), hello);
+        }));
+        String answer = exchange(relay, hello.length);
+        assertThat(answer).startsWith("HTTP/1.1 101");
+        assertThat(answer.substring(headLength(answer))).isEqualTo(new String(hello, StandardCharsets.ISO_8859_1));
+        SessionInfo opened = events.awaitOpened();
+        assertThat(opened.handshake().responseHeaders())
+                .anySatisfy(h -> assertThat(h.value()).isEqualTo("big=" + cookie));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events.frames(opened.id()).isEmpty());
+        assertThat(new String(events.frames(opened.id()).get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("hello");
+    }
+
+    @Test
     void aChunkedRefusalReachesTheClientWithItsBody() throws Exception {
         Relay relay = relayTo(HttpUpstream.start(seen -> ascii("HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n"
                 + "Content-Type: text/plain\r\n\r\n6\r\nno, A.\r\n9\r\n Not you.\r\n0\r\n\r\n")));

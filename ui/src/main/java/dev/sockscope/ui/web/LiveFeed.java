@@ -71,6 +71,9 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private void offer(LiveEvent event) {
+        if (clients.isEmpty()) {
+            return; // nobody watches: no iterator per event
+        }
         for (Client c : clients) {
             c.offer(event);
         }

@@ -59,6 +59,11 @@ final class IndexWriter {
             WHERE id = ?""";
     private static final String SET_UNANSWERED = "UPDATE sessions SET unanswered = ? WHERE id = ?";
     private static final String SET_UNANSWERED_AND_JOURNAL_END = "UPDATE sessions SET unanswered = ?, journal_end = ? WHERE id = ?";
+    /** {@link #SET_PROTOCOL}, {@link #END_SESSION} and {@link #SET_UNANSWERED_AND_JOURNAL_END} in one ({@link #applyEnded}). */
+    private static final String END_SESSION_WITH_PROTOCOL_AND_JOURNAL_END = """
+            UPDATE sessions SET protocol = ?, protocol_reason = ?, handshake_decoded = ?, ended_at = ?, close_code = ?,
+                close_reason = ?, closed_by = ?, error = ?, unanswered = ?, journal_end = ?
+            WHERE id = ?""";
     /** {@link #END_SESSION} and {@link #SET_UNANSWERED_AND_JOURNAL_END} in one ({@link #applyEnded}). */
     private static final String END_SESSION_AND_JOURNAL_END = """
             UPDATE sessions SET ended_at = ?, close_code = ?, close_reason = ?, closed_by = ?, error = ?, unanswered = ?,
@@ -129,6 +134,13 @@ final class IndexWriter {
                 }
                 compressor.forget(ended.sessionId());
                 payloads.forget(ended.sessionId());
+                // A session that ends undecided is decided at its end: that choice goes right before its END record,
+                // which the writer folds into the ending UPDATE (its place is left empty, dropped below).
+                Integer at = protocolAt.remove(ended.sessionId());
+                if (at != null && ended.end() != null) {
+                    out.add(out.get(at));
+                    out.set(at, null);
+                }
                 if (ended.end() != null) {
                     out.add(end(ended.sessionId(), ended.end()));
                 }
@@ -142,13 +154,16 @@ final class IndexWriter {
         return withProtocols(out, openedWith);
     }
 
-    /** {@code out} with each opened session's PROTOCOL record right behind its SESSION record. */
+    /** {@code out} with each opened session's PROTOCOL record right behind its SESSION record, and no moved record's place. */
     private static List<JournalEntry> withProtocols(List<JournalEntry> out, Map<Long, JournalEntry> openedWith) {
-        if (openedWith.isEmpty()) {
+        if (openedWith.isEmpty() && !out.contains(null)) {
             return out;
         }
         List<JournalEntry> all = new ArrayList<>(out.size() + openedWith.size());
         for (JournalEntry e : out) {
+            if (e == null) {
+                continue;
+            }
             all.add(e);
             JournalEntry protocol = e.kind() == JournalEntry.Kind.SESSION ? openedWith.get(e.sessionId()) : null;
             if (protocol != null) {
@@ -295,6 +310,15 @@ final class IndexWriter {
         List<Object> v = end.values();
         s.update(END_SESSION_AND_JOURNAL_END, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), unanswered.values().get(0),
                 journalEnd, end.sessionId());
+    }
+
+    /** As {@link #applyEnded(BatchStatements, JournalEntry, JournalEntry, long)}, with the PROTOCOL record before the END. */
+    static void applyEnded(BatchStatements s, JournalEntry protocol, JournalEntry end, JournalEntry unanswered, long journalEnd)
+            throws SQLException {
+        List<Object> p = protocol.values();
+        List<Object> v = end.values();
+        s.update(END_SESSION_WITH_PROTOCOL_AND_JOURNAL_END, p.get(0), p.get(1), p.get(2), v.get(0), v.get(1), v.get(2), v.get(3),
+                v.get(4), unanswered.values().get(0), journalEnd, end.sessionId());
     }
 
     /**

@@ -149,6 +149,13 @@ final class JournaledWriter {
             try (BatchStatements s = new BatchStatements(writer)) {
                 for (int i = 0; i < entries.size(); i++) {
                     long id = entries.get(i).sessionId();
+                    if (entries.get(i).kind() == JournalEntry.Kind.PROTOCOL && endsSession(entries, i + 1)
+                            && entries.get(i + 1).sessionId() == id && due.contains(id) && last.get(id) == i + 2) {
+                        IndexWriter.applyEnded(s, entries.get(i), entries.get(i + 1), entries.get(i + 2), where[i + 2][1]);
+                        written.add(id);
+                        i += 2;
+                        continue;
+                    }
                     if (endsSession(entries, i) && due.contains(id) && last.get(id) == i + 1) {
                         IndexWriter.applyEnded(s, entries.get(i), entries.get(i + 1), where[i + 1][1]);
                         written.add(id);
@@ -235,7 +242,7 @@ final class JournaledWriter {
     }
 
     private static boolean endsSession(List<JournalEntry> entries, int i) {
-        return entries.get(i).kind() == JournalEntry.Kind.END && i + 1 < entries.size()
+        return i < entries.size() && entries.get(i).kind() == JournalEntry.Kind.END && i + 1 < entries.size()
                 && entries.get(i + 1).kind() == JournalEntry.Kind.UNANSWERED
                 && entries.get(i + 1).sessionId() == entries.get(i).sessionId();
     }

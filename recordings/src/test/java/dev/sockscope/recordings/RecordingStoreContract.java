@@ -135,6 +135,19 @@ abstract class RecordingStoreContract {
                 assertThat(s.protocol()).isEqualTo("generic");
                 assertThat(s.protocolReason()).isEqualTo("no decoder recognised the data frames");
             }
+            // A session that ends undecided is decided at its end, in the batch that ends it (one UPDATE for both).
+            writer.append(List.of(
+                    new DecodedEvent.ProtocolChosen(plain, new ProtocolChoice("generic", "no data frames", handshake)),
+                    new DecodedEvent.SessionEnded(plain, clean(9000), List.of(7L))));
+            try (RecordingStore reader = reader()) {
+                SessionRecord s = reader.session(plain).orElseThrow();
+                assertThat(s.protocol()).isEqualTo("generic");
+                assertThat(s.protocolReason()).isEqualTo("no data frames");
+                assertThat(s.handshakeDecoded()).contains("\"target\":\"/ws\"");
+                assertThat(s.end()).isEqualTo(clean(9000));
+                assertThat(s.unanswered()).containsExactly(7L);
+                assertThat(reader.session(decoded).orElseThrow().end()).isNull();
+            }
         }
     }
 

@@ -234,13 +234,14 @@ final class JournaledWriter {
         LOG.info("a batch of {} records was indexed one by one after: {}", entries.size(), rootMessage(failure));
     }
 
-    /** Whether entry {@code i} is a session's END followed by its UNANSWERED, as {@link IndexWriter#plan} ends a session. */
+    /** Whether entry {@code i} is a session's SESSION followed by its PROTOCOL, as {@link IndexWriter#plan} opens a decided one. */
     private static boolean opensSession(List<JournalEntry> entries, int i) {
         return entries.get(i).kind() == JournalEntry.Kind.SESSION && i + 1 < entries.size()
                 && entries.get(i + 1).kind() == JournalEntry.Kind.PROTOCOL
                 && entries.get(i + 1).sessionId() == entries.get(i).sessionId();
     }
 
+    /** Whether entry {@code i} is a session's END followed by its UNANSWERED, as {@link IndexWriter#plan} ends a session. */
     private static boolean endsSession(List<JournalEntry> entries, int i) {
         return i < entries.size() && entries.get(i).kind() == JournalEntry.Kind.END && i + 1 < entries.size()
                 && entries.get(i + 1).kind() == JournalEntry.Kind.UNANSWERED

@@ -18,9 +18,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sockscope.capture.CaptureEvent;
+import dev.sockscope.decode.DecodedEvent;
+import dev.sockscope.decode.ProtocolChoice;
+import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
 import dev.sockscope.wire.RecordedFrame;
+import dev.sockscope.wire.SessionEnd;
 
 /**
  * The recording files are the source of truth: an index that is behind them, damaged or gone is caught up or built
@@ -92,6 +96,52 @@ class DurabilityTest {
         }
         dir = copy;
         assertAllThreeRead();
+    }
+
+    @Test
+    void protocolsTheWriterFoldsIntoASessionsInsertOrEndReadTheSameFromAnIndexBuiltAnewFromTheFiles() throws Exception {
+        var handshake = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("target", "/ws");
+        List<String> written;
+        try (H2RecordingStore store = H2RecordingStore.open(dir)) {
+            // 1: decided by its handshake and again by a frame in the batch that opens it (one INSERT);
+            // 2: opened undecided, decided twice in the batch that ends it, a frame between (one ending UPDATE).
+            List<DecodedEvent> frames = Fixtures.decoded(store, List.of(
+                    new CaptureEvent.SessionOpened(Fixtures.session(1)),
+                    new CaptureEvent.FrameCaptured(Fixtures.text(1, 1, Direction.CLIENT_TO_SERVER, "one")),
+                    new CaptureEvent.SessionOpened(Fixtures.session(2)),
+                    new CaptureEvent.FrameCaptured(Fixtures.text(2, 1, Direction.CLIENT_TO_SERVER, "two")))).stream()
+                    .filter(e -> e instanceof DecodedEvent.FrameDecoded).toList();
+            store.append(List.of(
+                    new DecodedEvent.SessionStarted(Fixtures.session(1), new ProtocolChoice("graphql-transport-ws", "its subprotocol", handshake)),
+                    frames.get(0),
+                    new DecodedEvent.ProtocolChosen(1, new ProtocolChoice("event-chat", "content: frame 1", handshake)),
+                    new DecodedEvent.SessionStarted(Fixtures.session(2), null)));
+            store.append(List.of(
+                    new DecodedEvent.ProtocolChosen(2, new ProtocolChoice("event-chat", "content: frame 1", null)),
+                    frames.get(1),
+                    new DecodedEvent.ProtocolChosen(2, new ProtocolChoice("generic", "no decoder recognised the data frames", handshake)),
+                    new DecodedEvent.SessionEnded(2, new SessionEnd(Fixtures.T0 + 9000, 1000, "bye", ClosedBy.CLIENT, null), List.of(1L)),
+                    new DecodedEvent.SessionEnded(1, new SessionEnd(Fixtures.T0 + 9000, 1001, "", ClosedBy.SERVER, null), List.of())));
+            written = describeTwo(store);
+        }
+        assertThat(written.get(0)).contains("event-chat", "content: frame 1", "/ws", "1001", "[one]");
+        assertThat(written.get(1)).contains("generic", "no decoder recognised", "/ws", "bye", "[1]", "[two]");
+        try (FileChannel ch = FileChannel.open(dir.resolve("sockscope.mv.db"), StandardOpenOption.WRITE)) {
+            ch.truncate(0); // the index gone: built anew from the recording files alone
+        }
+        try (H2RecordingStore reader = H2RecordingStore.openReader(dir)) {
+            assertThat(describeTwo(reader)).isEqualTo(written);
+        }
+    }
+
+    private static List<String> describeTwo(RecordingStore store) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (long id = 1; id <= 2; id++) {
+            SessionRecord s = store.session(id).orElseThrow();
+            out.add(String.join(" | ", s.protocol(), s.protocolReason(), String.valueOf(s.handshakeDecoded()), String.valueOf(s.end()),
+                    String.valueOf(s.unanswered()), store.frames(id, 0, 10).stream().map(RecordedFrame::text).toList().toString()));
+        }
+        return out;
     }
 
     @Test

@@ -135,8 +135,14 @@ abstract class RecordingStoreContract {
                 assertThat(s.protocol()).isEqualTo("generic");
                 assertThat(s.protocolReason()).isEqualTo("no decoder recognised the data frames");
             }
-            // A session that ends undecided is decided at its end, in the batch that ends it (one UPDATE for both).
+            // A session decided in the batch that ends it: two choices with a frame between them, then the end. The last
+            // choice is the row's, written in the UPDATE that ends it; the frame is recorded as ever.
+            DecodedEvent frame = Fixtures.decoded(writer, List.of(new CaptureEvent.SessionOpened(Fixtures.session(plain)),
+                    new CaptureEvent.FrameCaptured(Fixtures.text(plain, 1, Direction.CLIENT_TO_SERVER, "hi")))).stream()
+                    .filter(e -> e instanceof DecodedEvent.FrameDecoded).findFirst().orElseThrow();
             writer.append(List.of(
+                    new DecodedEvent.ProtocolChosen(plain, new ProtocolChoice("event-chat", "its first frame", null)),
+                    frame,
                     new DecodedEvent.ProtocolChosen(plain, new ProtocolChoice("generic", "no data frames", handshake)),
                     new DecodedEvent.SessionEnded(plain, clean(9000), List.of(7L))));
             try (RecordingStore reader = reader()) {
@@ -146,6 +152,7 @@ abstract class RecordingStoreContract {
                 assertThat(s.handshakeDecoded()).contains("\"target\":\"/ws\"");
                 assertThat(s.end()).isEqualTo(clean(9000));
                 assertThat(s.unanswered()).containsExactly(7L);
+                assertThat(reader.frames(plain, 0, 10)).extracting(RecordedFrame::text).containsExactly("hi");
                 assertThat(reader.session(decoded).orElseThrow().end()).isNull();
             }
         }

@@ -47,7 +47,7 @@ final class IndexWriter {
                 handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at,
                 journal_end)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""";
-    /** {@link #INSERT_RECORDED_SESSION} with the protocol its handshake was decoded as ({@link #applyOpened}). */
+    /** {@link #INSERT_RECORDED_SESSION} with the protocol chosen in the batch that opens the session ({@link #applyOpened}). */
     private static final String INSERT_RECORDED_SESSION_WITH_PROTOCOL = """
             INSERT INTO sessions (id, listen, upstream, path, query, client_address, request_headers,
                 handshake_status, response_headers, subprotocol, extensions, started_at, recorder_pid, recorder_started_at,
@@ -107,11 +107,10 @@ final class IndexWriter {
                 openedWith.put(started.sessionId(), started.protocol() == null ? null : protocol(started.sessionId(), started.protocol()));
             } else if (event instanceof DecodedEvent.ProtocolChosen chosen) {
                 JournalEntry entry = protocol(chosen.sessionId(), chosen.choice());
-                Integer at = protocolAt.get(chosen.sessionId());
                 if (openedWith.containsKey(chosen.sessionId())) {
                     openedWith.put(chosen.sessionId(), entry);
-                } else if (at != null) {
-                    out.set(at, entry);
+                } else if (protocolAt.containsKey(chosen.sessionId())) {
+                    out.set(protocolAt.get(chosen.sessionId()), entry);
                 } else {
                     protocolAt.put(chosen.sessionId(), out.size());
                     out.add(entry);
@@ -291,9 +290,10 @@ final class IndexWriter {
     }
 
     /**
-     * A session's SESSION record and the PROTOCOL record after it (its handshake's decoding), as the recording writer has
-     * them at the start of almost every session: one INSERT, with {@code journal_end} 0 as {@link #applyRecorded} writes
-     * it, where that has an INSERT and an UPDATE (H2 writes the whole row anew for the UPDATE).
+     * A session's SESSION record and the PROTOCOL record after it (the last choice of the batch that opened it), as
+     * {@link #plan} has them for a session decided by its handshake or first frames: one INSERT, with {@code journal_end}
+     * 0 as {@link #applyRecorded} writes it, where that has an INSERT and an UPDATE (H2 writes the whole row anew for the
+     * UPDATE).
      */
     static void applyOpened(BatchStatements s, JournalEntry session, JournalEntry protocol) throws SQLException {
         List<Object> v = new ArrayList<>(session.values());

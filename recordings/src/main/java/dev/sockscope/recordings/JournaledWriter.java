@@ -151,6 +151,7 @@ final class JournaledWriter {
                     long id = entries.get(i).sessionId();
                     if (entries.get(i).kind() == JournalEntry.Kind.PROTOCOL && endsSession(entries, i + 1)
                             && entries.get(i + 1).sessionId() == id && due.contains(id) && last.get(id) == i + 2) {
+                        // decided at its end: the choice, the end and the journal end in one UPDATE
                         IndexWriter.applyEnded(s, entries.get(i), entries.get(i + 1), entries.get(i + 2), where[i + 2][1]);
                         written.add(id);
                         i += 2;
@@ -236,15 +237,17 @@ final class JournaledWriter {
 
     /** Whether entry {@code i} is a session's SESSION followed by its PROTOCOL, as {@link IndexWriter#plan} opens a decided one. */
     private static boolean opensSession(List<JournalEntry> entries, int i) {
-        return entries.get(i).kind() == JournalEntry.Kind.SESSION && i + 1 < entries.size()
-                && entries.get(i + 1).kind() == JournalEntry.Kind.PROTOCOL
-                && entries.get(i + 1).sessionId() == entries.get(i).sessionId();
+        return pair(entries, i, JournalEntry.Kind.SESSION, JournalEntry.Kind.PROTOCOL);
     }
 
     /** Whether entry {@code i} is a session's END followed by its UNANSWERED, as {@link IndexWriter#plan} ends a session. */
     private static boolean endsSession(List<JournalEntry> entries, int i) {
-        return i < entries.size() && entries.get(i).kind() == JournalEntry.Kind.END && i + 1 < entries.size()
-                && entries.get(i + 1).kind() == JournalEntry.Kind.UNANSWERED
+        return pair(entries, i, JournalEntry.Kind.END, JournalEntry.Kind.UNANSWERED);
+    }
+
+    /** Whether entry {@code i} is of kind {@code first} and the next one, of the same session, of kind {@code second}. */
+    private static boolean pair(List<JournalEntry> entries, int i, JournalEntry.Kind first, JournalEntry.Kind second) {
+        return i + 1 < entries.size() && entries.get(i).kind() == first && entries.get(i + 1).kind() == second
                 && entries.get(i + 1).sessionId() == entries.get(i).sessionId();
     }
 

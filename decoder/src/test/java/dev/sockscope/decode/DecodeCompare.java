@@ -18,10 +18,11 @@ import java.util.stream.Stream;
 
 /**
  * Decoding cost of two builds of this module compared on a busy machine: a benchmark, not a test. Each build is loaded
- * in a class loader of its own in one JVM, and the two decode the same input ({@link DecodeThroughput}'s: a built-in
+ * in a class loader of its own in one JVM, and the two decode the same input ({@link DecodeThroughputBench}'s: a built-in
  * protocol's golden conversations, {@code bench} or {@code generic}) in half-second slices, taking turns, so that
  * whatever else the machine does falls on both alike; it prints the minimum and the median CPU time per frame of the
- * slices after four of warm-up. From {@code decoder/}, with both builds' {@code target} folders (test-compiled):
+ * slices after four of warm-up. Timed by hand, not with JMH: JMH runs one build per forked JVM, and what this measures is
+ * two builds taking turns in one JVM. From {@code decoder/}, with both builds' {@code target} folders (test-compiled):
  * <pre>
  * mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp
  * java -cp target/test-classes:$(cat /tmp/cp) dev.sockscope.decode.DecodeCompare /tmp/before/target target max 30

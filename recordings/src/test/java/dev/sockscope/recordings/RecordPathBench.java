@@ -40,9 +40,9 @@ import dev.sockscope.wire.SessionInfo;
  * deflate, text signature, the block index) and {@code recordPath}, both in turn. Each batch is a session of its own
  * (opened, {@value #BATCH} frames, closed), so the session set-up is in the figure, spread over the batch. Payloads:
  * {@code binary} (1 KiB of random bytes, the shared benchmark's throughput message) and {@code json} (about 1 KiB of
- * chat-like JSON text, every frame a different one). Not the tap or the bus hand-offs (threads): see the profile in
- * docs/performance.md. A benchmark, not a test; about a minute (add {@code -prof gc} to the args for bytes allocated per
- * frame):
+ * chat-like JSON text, every frame a different one). Not the tap, the bus hand-offs (threads) or the store's writes:
+ * {@code WholeRecordPathBench}, in the proxy module, times the whole path. A benchmark, not a test; about a minute (add
+ * {@code -prof gc} to the args for bytes allocated per frame):
  * <pre>mvn -q -o -pl decoder,recordings test-compile
  * mvn -q -o -pl recordings dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/rec.cp
  * java -cp "recordings/target/test-classes:recordings/target/classes:decoder/target/classes:$(cat /tmp/rec.cp)" \

@@ -176,7 +176,7 @@ class JsonRpcDecoderTest {
         assertThat(decoder.recognises(input(FrameType.BINARY, "{\"jsonrpc\":\"2.0\"}"))).isFalse();
     }
 
-    /** DecodeThroughput's and DecodeCompare's generic JSON input measures the fallback only while no decoder claims it. */
+    /** DecodeThroughputBench's and DecodeCompare's generic JSON input measures the fallback only while no decoder claims it. */
     @Test
     void theBenchmarksGenericJsonIsNoOnesProtocol() {
         String json = "{\"version\":\"2.0\",\"method\":\"tick\",\"params\":{\"n\":1,\"text\":\"" + "x".repeat(900) + "\"}}";

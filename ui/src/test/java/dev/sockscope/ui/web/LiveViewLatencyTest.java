@@ -34,6 +34,8 @@ import dev.sockscope.ui.ProxyRuntime;
  * that each of the client's messages is timed from its send to its frame on the feed with one clock.
  */
 class LiveViewLatencyTest {
+    /** Messages sent first and not timed: the test's JVM (proxy, inspector and client in one) starts cold. */
+    private static final int WARM_UP = 400;
     private static final int MESSAGES = 150;
     private static final Pattern CLIENT_FRAME = Pattern.compile("^data: \\{\"sessionId\":\\d+,\"frame\":\\{\"seq\":(\\d+),.*?\"from\":\"client\"");
 
@@ -53,30 +55,30 @@ class LiveViewLatencyTest {
             try {
                 await().atMost(Duration.ofSeconds(20)).until(() -> app.liveClients() == 1);
                 TestClient client = TestClient.connect(URI.create("ws://" + runtime.relay().boundRoutes().get(0).listen() + "/"));
-                long[] sent = new long[MESSAGES];
-                for (int i = 0; i < MESSAGES; i++) {
+                long[] sent = new long[WARM_UP + MESSAGES];
+                for (int i = 0; i < sent.length; i++) {
                     // One at a time, as a chat does: each frame waits in no batch but the stages' own.
                     sent[i] = System.nanoTime();
                     client.sendText("{\"type\":\"message\",\"id\":" + i + ",\"text\":\"hello " + i + "\"}");
                     assertThat(client.events.nextText()).contains("\"id\":" + i + ",");
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.size() >= MESSAGES);
+                await().atMost(Duration.ofSeconds(30)).until(() -> arrivals.size() >= sent.length);
                 client.sendClose(1000, "done");
 
                 // The i-th client frame (in seq order) is message i: one session, one message at a time.
                 List<Long> arrived = new ArrayList<>(arrivals.values());
                 List<Long> delays = new ArrayList<>();
-                for (int i = 0; i < MESSAGES; i++) {
+                for (int i = WARM_UP; i < sent.length; i++) {
                     delays.add(arrived.get(i) - sent[i]);
                 }
                 delays.sort(null);
                 long median = delays.get(MESSAGES / 2);
                 long p90 = delays.get(MESSAGES * 9 / 10);
                 long max = delays.get(MESSAGES - 1);
-                System.out.printf("live view: a client's message on the feed after %.1f ms (median), %.1f ms (p90), %.1f ms (max), %d messages%n",
-                        median / 1e6, p90 / 1e6, max / 1e6, MESSAGES);
+                System.out.printf("live view: a client's message on the feed after %.1f ms (median), %.1f ms (p90), %.1f ms (max), %d messages after %d%n",
+                        median / 1e6, p90 / 1e6, max / 1e6, MESSAGES, WARM_UP);
                 assertThat(delays.get(0)).as("a frame cannot be on the feed before it was sent").isPositive();
-                // The target is 100 ms (about 30 ms on a quiet machine, docs/performance.md); the bounds here hold on a
+                // The target is 100 ms (a median of 30-34 ms and a p90 of 66-76 ms here at load 5, docs/performance.md); the bounds hold on a
                 // machine busy with other builds, and still fail a feed that waits for the recorder or a batch of seconds.
                 assertThat(median).as("median delay, ns").isLessThanOrEqualTo(500_000_000L);
                 assertThat(max).as("largest delay, ns").isLessThanOrEqualTo(3_000_000_000L);

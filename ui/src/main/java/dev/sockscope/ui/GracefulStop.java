@@ -23,6 +23,7 @@ import dev.sockscope.recordings.RecordingStore;
  * writes to it.
  */
 final class GracefulStop {
+    private static final Duration STUCK_BUS_WAIT = Duration.ofMillis(20);
     private final Relay relay;
     private final CaptureBus bus;
     private final DecodingStage decoding;
@@ -58,7 +59,8 @@ final class GracefulStop {
             decoding.hurry("the proxy was stopping with " + seconds(timeout) + " to write what was queued (--stop-timeout)");
             if (!await(written, deadline - timeout.toNanos() / 10)) {
                 recorder.abandon();
-                await(written, deadline);
+                // A recorder that is writing lets go at once; the rest of the last tenth is for closing the store.
+                await(written, deadline - timeout.toNanos() * 8 / 100);
                 Backlog.Counter counter = new Backlog.Counter();
                 recorder.countSkipped(counter);
                 lost = counter.total();
@@ -66,7 +68,10 @@ final class GracefulStop {
                 lost = new Backlog(lost.sessions() + left.sessions(), lost.frames() + left.frames(), lost.bytes() + left.bytes());
             }
         }
-        bus.close(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime())));
+        // The bus's threads end at once when the recorder is done; when it is stuck they do not, and waiting for them
+        // would take the store's time to close.
+        bus.close(lost != null ? STUCK_BUS_WAIT
+                : Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime())));
         store.close();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (lost != null && lost.sessions() > 0) {

@@ -6,12 +6,16 @@ import java.util.regex.Pattern;
 
 import com.sun.jdi.Bootstrap;
 import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.Method;
+import com.sun.jdi.ReferenceType;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VMDisconnectedException;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.connect.AttachingConnector;
 import com.sun.jdi.connect.Connector;
 import com.sun.jdi.connect.IllegalConnectorArgumentsException;
+import com.sun.jdi.request.BreakpointRequest;
+import com.sun.jdi.request.EventRequest;
 
 /**
  * Stalls the recorder thread of a real proxy process, as a disk that stops answering would, and lets it go again.
@@ -24,6 +28,7 @@ final class StalledRecorder implements AutoCloseable {
     static final String AGENT = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0";
     private static final Pattern LISTENING = Pattern.compile("Listening for transport dt_socket at address: (\\d+)");
     private static final String THREAD = "sockscope-recorder";
+    private static final String STORE = "dev.sockscope.recordings.H2RecordingStore";
 
     private final VirtualMachine vm;
     private final ThreadReference recorder;
@@ -57,6 +62,31 @@ final class StalledRecorder implements AutoCloseable {
             recorder.resume();
         }
         throw new AssertionError("the recorder was never seen waiting for its queue");
+    }
+
+    /**
+     * Stops the recorder at the start of its next write to the store ({@code H2RecordingStore.append}), holding the
+     * store's lock as a write to a disk that stopped answering does; nothing of that batch is written yet.
+     */
+    void stallInNextWrite() {
+        ReferenceType store = vm.classesByName(STORE).stream().findFirst()
+                .orElseThrow(() -> new AssertionError(STORE + " is not loaded in the proxy"));
+        Method append = store.methodsByName("append").stream().findFirst().orElseThrow();
+        BreakpointRequest stop = vm.eventRequestManager().createBreakpointRequest(append.location());
+        stop.addThreadFilter(recorder);
+        stop.addCountFilter(1);
+        stop.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        stop.enable();
+    }
+
+    /** Whether the recorder is stopped in a write ({@link #stallInNextWrite}). */
+    boolean stalledInWrite() {
+        try {
+            return recorder.isSuspended() && recorder.frameCount() > 0
+                    && recorder.frame(0).location().method().declaringType().name().equals(STORE);
+        } catch (IncompatibleThreadStateException e) {
+            return false;
+        }
     }
 
     /** Lets the recorder run again. */

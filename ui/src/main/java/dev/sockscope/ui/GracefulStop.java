@@ -20,7 +20,8 @@ import dev.sockscope.recordings.RecordingStore;
  * closing and writing; closes the sessions (1001 both ways, at most half the time); writes what is queued; with 30 %
  * of the time left, records the rest of the queue with each message's first kilobyte (each says so); with 10 % left,
  * stops writing, and says how many sessions, frames and bytes were not written. The store closes only once nothing
- * writes to it; when the recorder is stuck in a write, it is left to the next open, as a kill would leave it.
+ * writes to it; once it has given up on the backlog, only until the deadline (a recorder stuck in a write holds the
+ * store), and a store not closed by then is left to the next open, as a kill would leave it.
  */
 final class GracefulStop {
     private static final Duration STUCK_BUS_WAIT = Duration.ofMillis(20);
@@ -78,7 +79,7 @@ final class GracefulStop {
         if (lost != null && lost.sessions() > 0) {
             say.accept("sockscope: stopped after " + seconds(took) + " with " + lost.describe() + " not written: --stop-timeout "
                     + seconds(timeout) + " was not enough; the next proxy on this folder ends the sessions left open"
-                    + (closed ? "" : " (the store, stuck in a write, was not closed: the next open recovers it as after kill -9)"));
+                    + (closed ? "" : " (the store did not close in time: the next open recovers it as after kill -9)"));
         } else {
             say.accept("sockscope: stopped after " + seconds(took) + "; everything queued was written");
         }

@@ -42,13 +42,15 @@ class StopTimeoutTest {
             + " and writing (\\d+) sessions?, (\\d+) frames?, (\\d+\\.\\d) MiB queued for the recording, within 3\\.0 s \\(--stop-timeout\\)$");
     private static final Pattern NOT_WRITTEN = Pattern.compile("^sockscope: stopped after (\\d+\\.\\d) s with (\\d+) sessions?, (\\d+) frames?,"
             + " (\\d+\\.\\d) MiB not written: --stop-timeout 3\\.0 s was not enough; the next proxy on this folder ends the sessions left open"
-            + "( \\(the store, stuck in a write, was not closed: the next open recovers it as after kill -9\\))?$");
+            + "( \\(the store did not close in time: the next open recovers it as after kill -9\\))?$");
     private static final Pattern ALL_WRITTEN = Pattern.compile("^sockscope: stopped after (\\d+\\.\\d) s; everything queued was written$");
     /**
      * From SIGTERM to the process's end, beyond the 3 s: the JVM's start of its shutdown hooks, the hooks of the
      * inspector and the relay, its exit, and this test seeing it, on a machine where other builds run.
      */
     private static final double MARGIN_SECONDS = 4;
+    /** What the stop's own figure may exceed the 3 s by: its last wait waking late on a busy machine (one decimal shown). */
+    private static final double SCHEDULING = 0.1;
     private static final String[] OPTIONS = {"--stop-timeout", "3", "--memory", "64MiB"};
     /** 16 messages of 256 KiB each way: 8 MiB, under the 16 MiB capture queue, so nothing is recorded in part. */
     private static final int MESSAGES = 16;
@@ -96,8 +98,7 @@ class StopTimeoutTest {
         assertThat(took).as("seconds from SIGTERM to exit with --stop-timeout 3 (and %s s of margin); output:%n%s", MARGIN_SECONDS, output)
                 .isLessThan(3 + MARGIN_SECONDS);
         assertThat(Double.parseDouble(stopped.group(1))).as("it gave up with a tenth of the time left: %s", stopped.group())
-                .isBetween(2.7, 3.0);
-        assertThat(stopped.group(5)).as("a recorder that waits for its queue holds up no store: %s", stopped.group()).isNull();
+                .isBetween(2.7, 3.0 + SCHEDULING);
 
         RecordedSessions recording = RecordedSessions.read(db);
         assertThat(recording.list()).as("only the first session: nothing of the second was written").hasSize(1);
@@ -141,8 +142,8 @@ class StopTimeoutTest {
         assertThat(code).as(output).isIn(0, 143);
         assertThat(took).as("seconds from SIGTERM to exit with --stop-timeout 3 (and %s s of margin); output:%n%s", MARGIN_SECONDS, output)
                 .isLessThan(3 + MARGIN_SECONDS);
-        assertThat(Double.parseDouble(stopped.group(1))).as(stopped.group()).isBetween(2.7, 3.0);
-        assertThat(stopped.group(5)).as(stopped.group()).isNotNull();
+        assertThat(Double.parseDouble(stopped.group(1))).as(stopped.group()).isBetween(2.7, 3.0 + SCHEDULING);
+        assertThat(stopped.group(5)).as("the store waits for the write: %s", stopped.group()).isNotNull();
         // Everything: the batch it was stuck in is counted, with the messages each way and the close frames both ways.
         assertThat(List.of(stopped.group(2), stopped.group(3), stopped.group(4))).as(stopped.group())
                 .containsExactly("1", String.valueOf(2 * MESSAGES + 2), "8.0");

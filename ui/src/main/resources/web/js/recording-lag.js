@@ -12,7 +12,8 @@ export function watchRecordingLag(indicator) {
       const r = status.recording;
       if (r?.lagging) {
         const seconds = Math.max(0, Math.round((Date.now() - r.laggingSince) / 1000));
-        indicator.textContent = `Recording ${seconds} s behind: ${r.sessionsBehind} sessions, ${bytes(r.bytesBehind)} queued`;
+        const sessions = r.sessionsBehind === 1 ? '1 session' : `${r.sessionsBehind} sessions`;
+        indicator.textContent = `Recording ${seconds} s behind: ${sessions}, ${bytes(r.bytesBehind)} queued`;
         indicator.title = 'The relay no longer waits for the recorder: until it catches up, each message keeps its first'
           + ` kilobyte in the recording, with a note (${r.framesRecordedInPart} so far).`;
         indicator.hidden = false;

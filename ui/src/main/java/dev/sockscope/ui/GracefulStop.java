@@ -20,9 +20,12 @@ import dev.sockscope.recordings.RecordingStore;
  * closing and writing; closes the sessions (1001 both ways, at most half the time); writes what is queued; with 30 %
  * of the time left, records the rest of the queue with each message's first kilobyte (each says so); with 10 % left,
  * stops writing, and says how many sessions, frames and bytes were not written. The store closes only once nothing
- * writes to it.
+ * writes to it; once it has given up on the backlog, only until the deadline (a recorder stuck in a write holds the
+ * store), and a store not closed by then is left to the next open, as a kill would leave it.
  */
 final class GracefulStop {
+    private static final Duration STUCK_BUS_WAIT = Duration.ofMillis(20);
+    private static final Duration STORE_CLOSE_FLOOR = Duration.ofMillis(50);
     private final Relay relay;
     private final CaptureBus bus;
     private final DecodingStage decoding;
@@ -58,7 +61,8 @@ final class GracefulStop {
             decoding.hurry("the proxy was stopping with " + seconds(timeout) + " to write what was queued (--stop-timeout)");
             if (!await(written, deadline - timeout.toNanos() / 10)) {
                 recorder.abandon();
-                await(written, deadline);
+                // A recorder that is writing lets go at once; the rest of the last tenth is for closing the store.
+                await(written, deadline - timeout.toNanos() * 8 / 100);
                 Backlog.Counter counter = new Backlog.Counter();
                 recorder.countSkipped(counter);
                 lost = counter.total();
@@ -66,15 +70,41 @@ final class GracefulStop {
                 lost = new Backlog(lost.sessions() + left.sessions(), lost.frames() + left.frames(), lost.bytes() + left.bytes());
             }
         }
-        bus.close(Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime())));
-        store.close();
+        // The bus's threads end at once when the recorder is done; when it is stuck they do not, and waiting for them
+        // would take the store's time to close.
+        bus.close(lost != null ? STUCK_BUS_WAIT
+                : Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime())));
+        boolean closed = lost == null ? closeStore() : closeStoreBy(deadline);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (lost != null && lost.sessions() > 0) {
             say.accept("sockscope: stopped after " + seconds(took) + " with " + lost.describe() + " not written: --stop-timeout "
-                    + seconds(timeout) + " was not enough; the next proxy on this folder ends the sessions left open");
+                    + seconds(timeout) + " was not enough; the next proxy on this folder ends the sessions left open"
+                    + (closed ? "" : " (the store did not close in time: the next open recovers it as after kill -9)"));
         } else {
             say.accept("sockscope: stopped after " + seconds(took) + "; everything queued was written");
         }
+    }
+
+    private boolean closeStore() {
+        store.close();
+        return true;
+    }
+
+    /**
+     * Closes the store on a thread of its own and waits for it until {@code deadlineNanos} (at least
+     * {@link #STORE_CLOSE_FLOOR}): a recorder stuck in a write holds the store's lock, and would hold the stop with it.
+     * True when it closed.
+     */
+    private boolean closeStoreBy(long deadlineNanos) {
+        Thread closing = new Thread(store::close, "sockscope-store-close");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(Math.max(STORE_CLOSE_FLOOR.toMillis(), TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !closing.isAlive();
     }
 
     /** Waits for {@code f} until {@code deadlineNanos}; true when it completed (or failed: then nothing more will come). */

@@ -81,7 +81,9 @@ final class GracefulStop {
                     + seconds(timeout) + " was not enough; the next proxy on this folder ends the sessions left open"
                     + (closed ? "" : " (the store did not close in time: the next open recovers it as after kill -9)"));
         } else {
-            say.accept("sockscope: stopped after " + seconds(took) + "; everything queued was written");
+            // Written, but a store still closing (held by a stuck write of nothing queued) is not closed: say so.
+            say.accept("sockscope: stopped after " + seconds(took) + "; everything queued was written"
+                    + (closed ? "" : " (the store did not close in time: the next open recovers it as after kill -9)"));
         }
     }
 

@@ -107,7 +107,7 @@ function heldCard(m, refresh, status) {
   const reason = h('input', {type: 'text', class: 'held-reason', value: '', size: 16, placeholder: 'reason', 'aria-label': 'Close reason'});
   let edit = null;
   const act = async (body) => {
-    edit?.stopLabels(); // a label asked after the release would ask about a message that is gone
+    await edit?.stopLabels(); // a label asked, or answered, after the release would ask about a message that is gone
     try {
       await api.release(m.id, body);
       refresh();
@@ -159,27 +159,36 @@ function openEditor(m, box) {
   let stopped = false;
   // Answers can come back out of order (a slow first decode): only the latest ask may set the label.
   let asked = 0;
+  // The asks under way: a release waits for them, or one answered after it would ask about a message that is gone.
+  const pending = new Set();
   box.addEventListener('input', () => {
     clearTimeout(timer);
     if (stopped) return;
     timer = setTimeout(async () => {
       const ask = ++asked;
       let text;
+      let answer = null;
       try {
         const {action, ...payload} = editor.body();
-        const r = await api.heldLabel(m.id, payload);
+        answer = api.heldLabel(m.id, payload);
+        pending.add(answer);
+        const r = await answer;
         text = r.label ?? '(no label)';
       } catch {
         text = '(not decodable as typed)';
+      } finally {
+        pending.delete(answer);
       }
       if (ask === asked && !stopped) {
         label.querySelector('.held-label-value').textContent = text;
       }
     }, 250);
   });
+  /** Asks nothing more; resolves once the asks under way are answered. */
   editor.stopLabels = () => {
     stopped = true;
     clearTimeout(timer);
+    return Promise.allSettled([...pending]);
   };
   return editor;
 }

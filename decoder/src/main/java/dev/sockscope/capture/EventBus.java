@@ -442,7 +442,12 @@ public class EventBus<E> implements AutoCloseable {
             boolean stop = false;
             while (!stop) {
                 try {
-                    drained.add(queue.take());
+                    Object first = next();
+                    if (first == null) {
+                        handOverDue(); // nothing came, and the listener's held-back events are due
+                        continue;
+                    }
+                    drained.add(first);
                 } catch (InterruptedException e) {
                     break;
                 }
@@ -454,6 +459,7 @@ public class EventBus<E> implements AutoCloseable {
                     } else if (o instanceof Flush marker) {
                         // Everything before the marker is handed over before the marker is settled.
                         handOver();
+                        handOverDue();
                         settle(marker);
                     } else {
                         E e = cast(o);
@@ -463,9 +469,33 @@ public class EventBus<E> implements AutoCloseable {
                 }
                 drained.clear();
                 handOver();
+                if (stop || listener.dueAt() - System.nanoTime() <= 0) {
+                    handOverDue();
+                }
                 if (!waiters.isEmpty()) {
                     releaseWaiters();
                 }
+            }
+        }
+
+        /** The next thing queued; null when the listener's {@link BusListener#dueAt()} came first. */
+        private Object next() throws InterruptedException {
+            long due = listener.dueAt();
+            if (due == BusListener.NEVER) {
+                return queue.take();
+            }
+            return queue.poll(Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+
+        /** Lets the listener hand on what it holds back ({@link BusListener#onDue()}); a throw fails it as a batch does. */
+        private void handOverDue() {
+            if (failed != null) {
+                return;
+            }
+            try {
+                listener.onDue();
+            } catch (Throwable t) {
+                failWith(t, 0);
             }
         }
 
@@ -510,6 +540,7 @@ public class EventBus<E> implements AutoCloseable {
                     return;
                 }
             }
+            inProgress = drained.toArray(); // taken from the queue, not yet handed over: still counted as queued
             LockSupport.parkNanos(lingerNanos);
             queue.drainTo(drained, MAX_BATCH - drained.size());
         }

@@ -55,13 +55,13 @@ import dev.sockscope.wire.SessionInfo;
 /**
  * The whole record path of a frame (issue 20), wall time per frame: wire bytes read by the relay go through the tap
  * ({@link PassThroughSession} and its {@code FrameTap}: header parsing, unmasking, the copy out of the read buffer,
- * publishing once the write is done), the capture bus hand-off to the decoding stage's thread, decoding, the hand-off to
- * the recorder's thread, and the store ({@link Recorder}: block encoding, the session's recording file, the H2 index)
- * in a real recordings folder in a temporary directory. The pieces are wired as {@code ProxyRuntime} wires them
- * ({@link Stores#openWriter}, {@link CaptureBus}, {@link DecodingStage#attach}, a lossless {@link Recorder}
- * subscription), with one difference: both queues' linger is zero (the proxy's are 2 ms and 50 ms), since each
- * operation waits for its frames and would otherwise wait those out; the recorder then writes smaller batches than a
- * loaded proxy does, so the store's share here is if anything higher.
+ * publishing once the write is done), the capture bus hand-off to the recorder's thread, decoding, and the store on that
+ * thread ({@link Recorder}: block encoding, the session's recording file, the H2 index) in a real recordings folder in a
+ * temporary directory. The pieces are wired as {@code ProxyRuntime} wires them ({@link Stores#openWriter},
+ * {@link CaptureBus}, {@link DecodingStage#attach} with the {@link Recorder} as its writer), with one difference: both
+ * lingers are zero (the proxy's are 2 ms and 50 ms), since each operation waits for its frames and would otherwise wait
+ * those out; the recorder then writes smaller batches than a loaded proxy does, so the store's share here is if
+ * anything higher.
  *
  * <p>One operation is a burst of {@value #BURST} frames of 1 KiB read one frame per read, alternately from the client
  * (masked) and the upstream, in one long session (one per iteration); the write to the peer completes at once, and the
@@ -69,8 +69,8 @@ import dev.sockscope.wire.SessionInfo;
  * proxy's stop uses): the score includes every frame of the burst written to the recording file and committed in the
  * index (the recording file's fsync runs later on the store's own thread, as in the proxy). {@code through} stops the
  * path early, to measure the stages: {@code tap} (the tap and the publish, no subscriber on the bus), {@code bus} (up to
- * a lossless subscriber's thread that takes the events and does nothing), {@code decode} (the decoding stage too, a
- * subscriber behind it that does nothing), {@code store} (the whole path). The threads overlap, so a stage's share is
+ * a lossless subscriber's thread that takes the events and does nothing), {@code decode} (the decoding stage too, with a writer
+ * that does nothing), {@code store} (the whole path). The threads overlap, so a stage's share is
  * the difference from the one before it, in wall time, not its CPU. A benchmark, not a test; about a minute with the
  * defaults:
  * <pre>mvn -q -o -pl decoder,recordings,proxy test-compile
@@ -129,16 +129,10 @@ public class WholeRecordPathBench {
         switch (through) {
             case "tap" -> { }
             case "bus" -> bus.subscribe("nothing", events -> { }, EventBus.Delivery.LOSSLESS, memory.captureQueue(Duration.ZERO));
-            case "decode", "store" -> {
-                decoding = DecodingStage.attach(bus, new CaptureDecoder(ProtocolRegistry.builtIn(), store.masker(), false),
-                        memory.captureQueue(Duration.ZERO));
-                EventBus.Limits limits = memory.decodedQueue(Duration.ZERO);
-                if (through.equals("store")) {
-                    decoding.decoded().subscribe("recorder", new Recorder(store), EventBus.Delivery.LOSSLESS, limits);
-                } else {
-                    decoding.decoded().subscribe("nothing", (List<DecodedEvent> events) -> { }, EventBus.Delivery.LOSSLESS, limits);
-                }
-            }
+            case "decode", "store" -> decoding = DecodingStage.attach(bus,
+                    new CaptureDecoder(ProtocolRegistry.builtIn(), store.masker(), false), memory.captureQueue(Duration.ZERO),
+                    through.equals("store") ? new Recorder(store) : (List<DecodedEvent> events) -> { },
+                    memory.decodedQueue(Duration.ZERO));
             default -> throw new IllegalArgumentException("through: tap, bus, decode or store, not " + through);
         }
         long id = store.nextSessionId();

@@ -33,9 +33,9 @@ import dev.sockscope.recordings.Recorder;
 import dev.sockscope.recordings.RecordingException;
 
 /**
- * A running proxy: relay → capture bus → decoding stage → recorder (and, later, live views) → store. Closing it stops
- * in the order that loses nothing, within the stop timeout ({@link GracefulStop}): sessions closed (1001 both ways),
- * then every queued event decoded and written, then the database closed.
+ * A running proxy: relay → capture bus → decoding stage and recorder, on one thread → store (live views behind the
+ * stage). Closing it stops in the order that loses nothing, within the stop timeout ({@link GracefulStop}): sessions
+ * closed (1001 both ways), then every queued event decoded and written, then the database closed.
  */
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRuntime.class);
@@ -57,7 +57,6 @@ public final class ProxyRuntime implements AutoCloseable {
     private final CaptureBus bus;
     private final DecodingStage decoding;
     private final Relay relay;
-    private final EventBus<DecodedEvent>.Subscription recorder;
     private final Recorder writer;
     private final RecordingOptions recording;
     /** The relay's share of the memory budget, shared with relays started beside it (a replay's loopback). */
@@ -66,15 +65,13 @@ public final class ProxyRuntime implements AutoCloseable {
     private boolean closed;
 
     private ProxyRuntime(RecordingStore store, StoreLocation location, CaptureBus bus, DecodingStage decoding, Recorder writer,
-                         EventBus<DecodedEvent>.Subscription recorder, Relay relay, RecordingOptions recording,
-                         MessageBudget messages) {
+                         Relay relay, RecordingOptions recording, MessageBudget messages) {
         this.messages = messages;
         this.store = store;
         this.location = location;
         this.bus = bus;
         this.decoding = decoding;
         this.writer = writer;
-        this.recorder = recorder;
         this.relay = relay;
         this.recording = recording;
     }
@@ -108,18 +105,17 @@ public final class ProxyRuntime implements AutoCloseable {
         MemoryBudget memory = recording.memory();
         RecordingStore store = Stores.openWriter(location, memory);
         CaptureBus bus = new CaptureBus(recording.recordWait());
-        DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
-                memory.captureQueue(STAGE_LINGER));
         Recorder writer = new Recorder(store);
-        EventBus<DecodedEvent>.Subscription recorder = decoding.decoded().subscribe("recorder", writer,
-                EventBus.Delivery.LOSSLESS, memory.decodedQueue(RECORDER_LINGER));
+        // One thread decodes and writes (the recorder's); live views subscribe to what it decodes.
+        DecodingStage decoding = DecodingStage.attach(bus, new CaptureDecoder(protocols, store.masker(), keepSecrets),
+                memory.captureQueue(STAGE_LINGER), writer, memory.decodedQueue(RECORDER_LINGER));
         MessageBudget messages = MessageBudget.from(memory);
         try {
             dev.sockscope.proxy.intercept.InterceptPoint intercept = new dev.sockscope.proxy.intercept.InterceptPoint(
                     new dev.sockscope.ui.intercept.DecodedLabels(protocols), new dev.sockscope.wire.MicroClock());
             Relay relay = JettyRelay.start(routes, forward, options, bus, store::nextSessionId, intercept, messages);
             LOG.debug("{}", memory.describe());
-            return new ProxyRuntime(store, location, bus, decoding, writer, recorder, relay, recording, messages);
+            return new ProxyRuntime(store, location, bus, decoding, writer, relay, recording, messages);
         } catch (IOException | RuntimeException e) {
             bus.close(Duration.ofSeconds(5));
             store.close();
@@ -150,9 +146,9 @@ public final class ProxyRuntime implements AutoCloseable {
         return messages;
     }
 
-    /** The decoding stage's and the recorder's queue limits, as they took them from {@link #memory()}. */
+    /** The decoding stage's queue limits and what it holds back for the recorder, as they took them from {@link #memory()}. */
     public List<EventBus.Limits> queueLimits() {
-        return List.of(decoding.limits(), recorder.limits());
+        return List.of(decoding.limits(), decoding.writerLimits());
     }
 
     /** The relay's bus; it fails when the recorder behind the decoding stage fails. */
@@ -182,7 +178,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
     /** Events written to the store so far (for tests and the status line). */
     public long recordedEvents() {
-        return recorder.delivered();
+        return decoding.written();
     }
 
     /**
@@ -208,7 +204,7 @@ public final class ProxyRuntime implements AutoCloseable {
             sessionsOf.whenIdle().thenCompose(idle -> decoding.flush()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("not everything was recorded within " + timeout + ": "
-                    + sessionsOf.activeSessions() + " sessions still open, " + recorder.queued() + " events waiting for the recorder");
+                    + sessionsOf.activeSessions() + " sessions still open, " + decoding.heldBackCount() + " events decoded and waiting to be written");
         } catch (ExecutionException e) {
             throw new IllegalStateException("recording failed: " + e.getCause().getMessage(), e.getCause());
         }
@@ -221,6 +217,6 @@ public final class ProxyRuntime implements AutoCloseable {
         }
         closed = true;
         new GracefulStop(relay, bus, decoding, writer, store, recording.stopTimeout(), say).run();
-        LOG.debug("stopped; {} events recorded", recorder.delivered());
+        LOG.debug("stopped; {} events recorded", decoding.written());
     }
 }

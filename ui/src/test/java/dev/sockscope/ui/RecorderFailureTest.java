@@ -52,10 +52,10 @@ class RecorderFailureTest {
             int code = proxy.awaitExit(Duration.ofSeconds(90));
             String output = String.join("\n", proxy.output());
             assertThat(code).as("exit code; output: %s", output).isEqualTo(1);
-            assertThat(output).contains("ERROR EventBus - subscriber 'decoding' failed")
+            assertThat(output).contains("ERROR EventBus - subscriber 'recorder' failed")
                     .contains("java.lang.OutOfMemoryError")
                     .contains("sockscope: recording failed, so the proxy stops rather than relay unrecorded traffic:"
-                            + " subscriber 'decoding' failed: Java heap space");
+                            + " subscriber 'recorder' failed: Java heap space");
             // The proxy closed what was open on its way out (the echo may or may not have come back before).
             WebSocketRecorder.Event last = client.events.next();
             if (last instanceof WebSocketRecorder.Text) {

@@ -43,7 +43,9 @@ final class BlockCompression {
      * The writer's compressor: LZ4 into one reused buffer, and a memory per session of blocks that did not shrink:
      * such a session (binary media, random or already-compressed payloads) is not tried again for the next
      * {@value #SKIP_AFTER_FAILURE} blocks, so that it costs the recorder nothing. Not thread-safe: the store's writer
-     * alone uses it.
+     * alone uses it. A folder's writer compresses as the journal writes ({@link #compressInto}), in the order the
+     * blocks were planned; a team store's when it plans them ({@link #compress}). Either way the same blocks are tried
+     * and the same bytes stored.
      */
     static final class Compressor {
         static final int SKIP_AFTER_FAILURE = 16;
@@ -52,13 +54,46 @@ final class BlockCompression {
          * hundred bytes for a compression call each, and a long session's blocks are large (256 KiB) anyway.
          */
         static final int MIN_COMPRESSED = 4 << 10;
+        /** The encoded block a compression reads is kept for the next one up to this size (a block is 256 KiB or so). */
+        private static final int SCRATCH_KEPT = 1 << 20;
         private final LZ4Compressor lz4 = LZ4_FACTORY.fastCompressor();
         private final java.util.Map<Long, Integer> skipping = new java.util.HashMap<>();
+        /** Sessions ended in the batch being written: forgotten once its blocks are ({@link #forgetAfterWrites}). */
+        private final java.util.List<Long> ended = new java.util.ArrayList<>();
         private byte[] out = new byte[64 << 10];
+        private byte[] scratch;
 
         Stored compress(long sessionId, byte[] encoded) {
-            if (encoded.length < MIN_COMPRESSED || encoded.length > MAX_EXPANDED) { // the reader refuses larger ones
+            if (!tries(sessionId, encoded.length)) {
                 return new Stored(encoded, NONE);
+            }
+            int room = 4 + lz4.maxCompressedLength(encoded.length);
+            if (out.length < room) {
+                out = new byte[room];
+            }
+            int n = 4 + lz4.compress(encoded, 0, encoded.length, out, 4, room - 4);
+            if (n < limit(encoded.length)) {
+                ByteBuffer.wrap(out).putInt(0, encoded.length);
+                return new Stored(Arrays.copyOf(out, n), LZ4);
+            }
+            failed(sessionId);
+            return new Stored(encoded, NONE);
+        }
+
+        /** Whether a block of this size may be tried at all (its session aside): else it is kept as encoded. */
+        static boolean mayTry(int encodedLength) {
+            return encodedLength >= MIN_COMPRESSED && encodedLength <= MAX_EXPANDED; // the reader refuses larger ones
+        }
+
+        /** The most bytes {@link #compressInto} writes for a block of this size. */
+        int room(int encodedLength) {
+            return mayTry(encodedLength) ? Math.max(encodedLength, 4 + lz4.maxCompressedLength(encodedLength)) : encodedLength;
+        }
+
+        /** Whether this block of the session is tried; a session that failed lately has one block fewer to skip. */
+        private boolean tries(long sessionId, int encodedLength) {
+            if (!mayTry(encodedLength)) {
+                return false;
             }
             Integer skip = skipping.get(sessionId);
             if (skip != null) {
@@ -67,25 +102,62 @@ final class BlockCompression {
                 } else {
                     skipping.put(sessionId, skip - 1);
                 }
-                return new Stored(encoded, NONE);
+                return false;
             }
-            int limit = (int) (encoded.length * (1 - MIN_SAVING));
-            int room = 4 + lz4.maxCompressedLength(encoded.length);
-            if (out.length < room) {
-                out = new byte[room];
-            }
-            int n = 4 + lz4.compress(encoded, 0, encoded.length, out, 4, room - 4);
-            if (n < limit) {
-                ByteBuffer.wrap(out).putInt(0, encoded.length);
-                return new Stored(Arrays.copyOf(out, n), LZ4);
-            }
+            return true;
+        }
+
+        private static int limit(int encodedLength) {
+            return (int) (encodedLength * (1 - MIN_SAVING));
+        }
+
+        private void failed(long sessionId) {
             skipping.put(sessionId, SKIP_AFTER_FAILURE);
-            return new Stored(encoded, NONE);
+        }
+
+        /**
+         * Writes a block at {@code dest}'s position, which has {@link #room} for it, and says how: LZ4 straight from the
+         * encoded block into {@code dest} (the encoded block is made in a reused array, since LZ4 reads it whole), or,
+         * when the session is skipped or the block is small, the block encoded straight into {@code dest}.
+         */
+        int compressInto(BlockBody block, ByteBuffer dest) {
+            long sessionId = block.sessionId();
+            int encodedLength = block.encodedSize();
+            if (!tries(sessionId, encodedLength)) {
+                block.encode(new Bytes.BufferOut(dest));
+                return NONE;
+            }
+            byte[] encoded = scratch != null && scratch.length >= encodedLength ? scratch : new byte[encodedLength];
+            if (encodedLength <= SCRATCH_KEPT) {
+                scratch = encoded;
+            }
+            ByteBuffer in = ByteBuffer.wrap(encoded, 0, encodedLength);
+            block.encode(new Bytes.BufferOut(in));
+            int at = dest.position();
+            int n = 4 + lz4.compress(in, 0, encodedLength, dest, at + 4, lz4.maxCompressedLength(encodedLength));
+            if (n < limit(encodedLength)) {
+                dest.putInt(at, encodedLength).position(at + n);
+                return LZ4;
+            }
+            failed(sessionId);
+            dest.put(encoded, 0, encodedLength); // over what LZ4 wrote: the one block that pays a third copy
+            return NONE;
         }
 
         /** The session ended: forget it. */
         void forget(long sessionId) {
             skipping.remove(sessionId);
+        }
+
+        /** The session ended in the batch being planned: forget it once its blocks are written ({@link #writesDone}). */
+        void forgetAfterWrites(long sessionId) {
+            ended.add(sessionId);
+        }
+
+        /** The last batch's blocks are written (or failed): forget the sessions that ended in it. */
+        void writesDone() {
+            ended.forEach(skipping::remove);
+            ended.clear();
         }
     }
 

@@ -111,30 +111,57 @@ public final class FrameBlockCodec {
     }
 
     /**
-     * The current version (7): frames with their decodings and wire shapes; payloads that {@link PayloadFiles#external}
-     * are handed to {@code sink} and the block keeps where they went.
+     * The current version (7) in an array of its own: frames with their decodings and wire shapes; payloads that
+     * {@link PayloadFiles#external} are handed to {@code sink} and the block keeps where they went. The recorder of a
+     * folder writes blocks without this array ({@link BlockBody}); the bytes are the same.
      */
     static byte[] encode(List<StoredFrame> frames, PayloadSink sink) throws IOException {
+        long[] where = place(frames, sink);
         int estimate = 8;
-        boolean externalText = false;
         for (StoredFrame sf : frames) {
             RecordedFrame f = sf.frame();
-            boolean external = PayloadFiles.external(f.payload());
-            externalText |= external && f.type() != FrameType.BINARY;
-            estimate += (external ? 0 : f.payload().length) + 104 + (f.note() == null ? 0 : f.note().length() * 3)
+            estimate += (PayloadFiles.external(f.payload()) ? 0 : f.payload().length) + 104
+                    + (f.note() == null ? 0 : f.note().length() * 3)
                     + (sf.decoding() == null ? 0 : sf.decoding().summary().length() * 3);
         }
         Bytes.Out out = new Bytes.Out(estimate);
+        write(out, frames, where);
+        return out.toArray();
+    }
+
+    /** Hands each payload that {@link PayloadFiles#external} to {@code sink}, in order: where each went, -1 for the others. */
+    static long[] place(List<StoredFrame> frames, PayloadSink sink) throws IOException {
+        long[] where = new long[frames.size()];
+        for (int i = 0; i < where.length; i++) {
+            byte[] payload = frames.get(i).frame().payload();
+            where[i] = PayloadFiles.external(payload) ? sink.append(payload) : -1;
+        }
+        return where;
+    }
+
+    /** The bytes {@link #write} writes. */
+    static int size(List<StoredFrame> frames, long[] where) {
+        Bytes.Count count = new Bytes.Count();
+        write(count, frames, where);
+        if (count.size() > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("a frame block of " + count.size() + " bytes");
+        }
+        return (int) count.size();
+    }
+
+    /** The current version's block, its large payloads where {@link #place} put them ({@code where}). */
+    static void write(Bytes.Sink out, List<StoredFrame> frames, long[] where) {
         out.write(VERSION_RULES);
-        out.write(externalText ? FLAG_EXTERNAL_TEXT : 0);
+        out.write(leavesOutText(frames, where) ? FLAG_EXTERNAL_TEXT : 0);
         out.varlong(frames.size());
-        for (StoredFrame sf : frames) {
+        for (int i = 0; i < where.length; i++) {
+            StoredFrame sf = frames.get(i);
             RecordedFrame f = sf.frame();
             writeFrameHead(out, f);
             out.varlong(f.payload().length);
-            if (PayloadFiles.external(f.payload())) {
+            if (where[i] >= 0) {
                 out.write(1);
-                out.varlong(sink.append(f.payload()));
+                out.varlong(where[i]);
             } else {
                 out.write(0);
                 out.write(f.payload());
@@ -143,7 +170,16 @@ public final class FrameBlockCodec {
             writeWire(out, f.wire());
             writeProvenance(out, f.provenance());
         }
-        return out.toArray();
+    }
+
+    /** Whether a block of these frames leaves a text payload out ({@link #leavesOutText(byte[])}). */
+    static boolean leavesOutText(List<StoredFrame> frames, long[] where) {
+        for (int i = 0; i < where.length; i++) {
+            if (where[i] >= 0 && frames.get(i).frame().type() != FrameType.BINARY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a block's (inflated) bytes leave out a text payload, so that they cannot rule out a text search. */
@@ -151,7 +187,7 @@ public final class FrameBlockCodec {
         return block.length > 1 && block[0] >= VERSION_EXTERNAL && (block[1] & FLAG_EXTERNAL_TEXT) != 0;
     }
 
-    private static void writeWire(Bytes.Out out, WireShape w) {
+    private static void writeWire(Bytes.Sink out, WireShape w) {
         if (w == null) {
             out.write(0);
             return;
@@ -163,7 +199,7 @@ public final class FrameBlockCodec {
         out.varlong(w.messageBytes());
     }
 
-    private static void writeProvenance(Bytes.Out out, Provenance p) {
+    private static void writeProvenance(Bytes.Sink out, Provenance p) {
         if (p == null) {
             out.write(0);
             return;
@@ -179,18 +215,8 @@ public final class FrameBlockCodec {
             out.write(p.original());
             out.write(typeCode(p.originalType() == null ? FrameType.BINARY : p.originalType()));
         }
-        optionalString(out, p.by());
-        optionalString(out, p.effect());
-    }
-
-    private static void optionalString(Bytes.Out out, String s) {
-        if (s == null) {
-            out.varlong(0);
-        } else {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            out.varlong(b.length + 1L);
-            out.write(b);
-        }
+        out.optionalString(p.by());
+        out.optionalString(p.effect());
     }
 
     private static String optionalString(Bytes.In in) {
@@ -219,7 +245,7 @@ public final class FrameBlockCodec {
         return new Provenance(origin, delivery, held, original, originalType, by, optionalString(in));
     }
 
-    private static void writeDecoding(Bytes.Out out, FrameDecoding d) {
+    private static void writeDecoding(Bytes.Sink out, FrameDecoding d) {
             if (d == null) {
                 out.write(0);
                 return;
@@ -245,18 +271,12 @@ public final class FrameBlockCodec {
     }
 
     /** A frame up to its payload: seq, time, sender and type, fragments, note. */
-    private static void writeFrameHead(Bytes.Out out, RecordedFrame f) {
+    private static void writeFrameHead(Bytes.Sink out, RecordedFrame f) {
         out.varlong(f.seq());
         out.varlong(f.timeMicros());
         out.write((f.from() == Direction.CLIENT_TO_SERVER ? 0 : 0x10) | typeCode(f.type()));
         out.varlong(f.fragments());
-        if (f.note() == null) {
-            out.varlong(0);
-        } else {
-            byte[] note = f.note().getBytes(StandardCharsets.UTF_8);
-            out.varlong(note.length + 1L);
-            out.write(note);
-        }
+        out.optionalString(f.note());
     }
 
     /** Reads a block of a version before 5, or of version 5 whose payloads are all inside it. */

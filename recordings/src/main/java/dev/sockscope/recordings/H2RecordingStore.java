@@ -173,7 +173,7 @@ public final class H2RecordingStore implements RecordingStore {
             store.journal = new Journal(dir, store.syncer);
             store.payloads.syncWith(store.syncer);
             store.journaled = new JournaledWriter(dir, store.writer, store.journal, store.payloads,
-                    new IndexWriter(store.payloads, PID, PROCESS_STARTED));
+                    new IndexWriter(store.payloads, PID, PROCESS_STARTED, true));
             store.journal.keepReserve();
         } catch (java.io.IOException | RuntimeException e) {
             store.close();

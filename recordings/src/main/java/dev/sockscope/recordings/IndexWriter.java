@@ -83,15 +83,30 @@ final class IndexWriter {
     private final PayloadFiles payloads;
     private final long pid;
     private final Long processStarted;
+    /**
+     * Whether blocks are encoded when their entries are written to a recording file ({@link BlockBody}: a folder's
+     * writer), not when they are planned (a block's bytes in an array of their own: a team store's rows).
+     */
+    private final boolean journaled;
 
     IndexWriter(PayloadFiles payloads, long pid, Long processStarted) {
+        this(payloads, pid, processStarted, false);
+    }
+
+    IndexWriter(PayloadFiles payloads, long pid, Long processStarted, boolean journaled) {
         this.payloads = payloads;
         this.pid = pid;
         this.processStarted = processStarted;
+        this.journaled = journaled;
     }
 
-    /** The entries for a batch of events, in order (frames of one session grouped into blocks, in their order). */
+    /**
+     * The entries for a batch of events, in order (frames of one session grouped into blocks, in their order). With
+     * {@code journaled}, the previous batch's entries must have been written (or given up) first: its blocks were
+     * compressed as they were written.
+     */
     List<JournalEntry> plan(List<DecodedEvent> events) throws IOException {
+        compressor.writesDone();
         List<JournalEntry> out = new ArrayList<>();
         Map<Long, List<StoredFrame>> pending = new LinkedHashMap<>();
         Map<Long, Integer> pendingBytes = new HashMap<>();
@@ -131,7 +146,11 @@ final class IndexWriter {
                 if (rest != null) {
                     out.add(block(rest));
                 }
-                compressor.forget(ended.sessionId());
+                if (journaled) {
+                    compressor.forgetAfterWrites(ended.sessionId()); // its blocks are compressed when written
+                } else {
+                    compressor.forget(ended.sessionId());
+                }
                 payloads.forget(ended.sessionId());
                 // A session that ends undecided is decided at its end: that choice goes right before its END record,
                 // which the writer folds into the ending UPDATE (its place is left empty, dropped below).
@@ -199,15 +218,28 @@ final class IndexWriter {
         RecordedFrame first = frames.get(0).frame();
         RecordedFrame last = frames.get(frames.size() - 1).frame();
         long sessionId = first.sessionId();
-        byte[] encoded;
+        Object data; // the block's bytes, or what makes them where they are written
+        long compression;
+        boolean leavesOutText;
         try {
-            encoded = FrameBlockCodec.encode(frames, payload -> payloads.append(sessionId, payload));
+            FrameBlockCodec.PayloadSink large = payload -> payloads.append(sessionId, payload);
+            if (journaled) {
+                BlockBody body = BlockBody.of(sessionId, frames, large, compressor);
+                data = body;
+                compression = body.plannedCompression(); // settled when written (JournalEntry#encodeInto)
+                leavesOutText = body.leavesOutText();
+            } else {
+                byte[] encoded = FrameBlockCodec.encode(frames, large);
+                BlockCompression.Stored stored = compressor.compress(sessionId, encoded);
+                data = stored.bytes();
+                compression = stored.compression();
+                leavesOutText = FrameBlockCodec.leavesOutText(encoded);
+            }
         } catch (IOException e) {
             throw new IOException("cannot write a large payload of session " + sessionId + " to "
                     + payloads.file(sessionId) + ": " + e.getMessage(), e);
         }
-        BlockCompression.Stored data = compressor.compress(sessionId, encoded);
-        byte[] grams = FrameBlockCodec.leavesOutText(encoded) ? null : TextGrams.of(frames);
+        byte[] grams = leavesOutText ? null : TextGrams.of(frames);
 
         List<FrameSummary> summaries = new ArrayList<>(frames.size());
         int directions = 0;
@@ -237,9 +269,9 @@ final class IndexWriter {
         String labelText = labels.size() > MAX_BLOCK_LABELS || labels.stream().anyMatch(l -> l.indexOf('\n') >= 0)
                 ? null : String.join("\n", labels);
         return JournalEntry.of(JournalEntry.Kind.BLOCK, sessionId, first.seq(), last.seq(), (long) frames.size(),
-                first.timeMicros(), last.timeMicros(), (long) data.compression(),
+                first.timeMicros(), last.timeMicros(), compression,
                 firstTime, lastTime, (long) directions, (long) types, (long) kinds, (long) warned, labelText,
-                BlockIndexCodec.encode(summaries), traffic[0], traffic[1], traffic[2], traffic[3], grams, data.bytes());
+                BlockIndexCodec.encode(summaries), traffic[0], traffic[1], traffic[2], traffic[3], grams, data);
     }
 
     /** Writes one entry's rows; {@code offset} is where its record starts in the session's recording file. */

@@ -109,8 +109,10 @@ final class Journal implements AutoCloseable {
 
     /**
      * Appends the entries to the session's file in one write and returns where each record starts, then the file's
-     * end. Each entry is encoded straight into one write buffer (a block's bytes are copied once on their way to the
-     * file), kept direct and reused by the recorder's thread so the OS write needs no copy of its own.
+     * end. Each entry is encoded straight into one write buffer (a block's payloads are copied once on their way to
+     * the file, {@link BlockBody}), kept direct and reused by the recorder's thread so the OS write needs no copy of its
+     * own. A block whose compression was settled as it was written is replaced in {@code entries} by the entry as
+     * written ({@link JournalEntry#encodeInto}), for the index.
      */
     long[] append(long sessionId, List<JournalEntry> entries) throws IOException {
         Appending file = open.get(sessionId);
@@ -132,7 +134,10 @@ final class Journal implements AutoCloseable {
             int header = buf.position();
             offsets[i] = end + header;
             buf.position(header + RECORD_HEADER);
-            entries.get(i).encodeInto(buf);
+            JournalEntry written = entries.get(i).encodeInto(buf);
+            if (written != entries.get(i)) {
+                entries.set(i, written);
+            }
             int length = buf.position() - header - RECORD_HEADER;
             crc.reset();
             crc.update(buf.duplicate().position(header + RECORD_HEADER).limit(buf.position()));

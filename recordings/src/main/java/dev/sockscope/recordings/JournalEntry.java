@@ -47,6 +47,9 @@ record JournalEntry(Kind kind, long sessionId, List<Object> values) {
         }
     }
 
+    /** Where a BLOCK entry says how its bytes are stored ({@link BlockCompression}): what {@link IndexWriter#apply} binds. */
+    static final int BLOCK_COMPRESSION = 5;
+
     JournalEntry {
         values = Collections.unmodifiableList(new ArrayList<>(values)); // nulls allowed, unlike List.copyOf
     }
@@ -55,7 +58,7 @@ record JournalEntry(Kind kind, long sessionId, List<Object> values) {
         return new JournalEntry(kind, sessionId, java.util.Arrays.asList(values));
     }
 
-    /** A block entry's bytes (its last value). */
+    /** A block entry's bytes (its last value), as read back from a recording file. */
     byte[] blockData() {
         return (byte[]) values.get(values.size() - 1);
     }
@@ -64,10 +67,10 @@ record JournalEntry(Kind kind, long sessionId, List<Object> values) {
     byte[] encode() {
         ByteBuffer out = ByteBuffer.allocate(encodedSize());
         encodeInto(out);
-        return out.array();
+        return out.position() == out.capacity() ? out.array() : java.util.Arrays.copyOf(out.array(), out.position());
     }
 
-    /** How many bytes {@link #encodeInto} writes. */
+    /** How many bytes {@link #encodeInto} writes: at most that many for a block written as it goes ({@link BlockBody}). */
     int encodedSize() {
         int size = 1 + 8 + 1;
         for (Object v : values) {
@@ -78,6 +81,8 @@ record JournalEntry(Kind kind, long sessionId, List<Object> values) {
                 size += 4 + utf8Length(t);
             } else if (v instanceof byte[] b) {
                 size += 4 + b.length;
+            } else if (v instanceof BlockBody b) {
+                size += 4 + b.maxStoredSize();
             } else if (v != null) {
                 throw new IllegalArgumentException("no journal form for " + v.getClass().getSimpleName());
             }
@@ -85,29 +90,58 @@ record JournalEntry(Kind kind, long sessionId, List<Object> values) {
         return size;
     }
 
-    /** Writes the body at {@code out}'s position: a block's bytes are copied once, into the file's write buffer. */
-    void encodeInto(ByteBuffer out) {
+    /**
+     * Writes the body at {@code out}'s position: a block's bytes are copied once, into the file's write buffer, or made
+     * there ({@link BlockBody}). Returns the entry as written: this one, or, for a block whose compression was settled
+     * as it was written, a copy that says so (with the same bytes as those written).
+     */
+    JournalEntry encodeInto(ByteBuffer out) {
         out.put((byte) kind.code);
         out.putLong(sessionId);
         out.put((byte) values.size());
-        for (Object v : values) {
-            if (v == null) {
-                out.put((byte) 0);
-            } else if (v instanceof Number n) {
-                out.put((byte) 1);
-                out.putLong(n.longValue());
-            } else if (v instanceof String t) {
-                byte[] utf8 = t.getBytes(StandardCharsets.UTF_8);
-                out.put((byte) 2);
-                out.putInt(utf8.length);
-                out.put(utf8);
-            } else if (v instanceof byte[] b) {
-                out.put((byte) 3);
-                out.putInt(b.length);
-                out.put(b);
-            } else {
-                throw new IllegalArgumentException("no journal form for " + v.getClass().getSimpleName());
+        int compressionAt = -1;
+        JournalEntry written = this;
+        for (int i = 0; i < values.size(); i++) {
+            Object v = values.get(i);
+            if (i == BLOCK_COMPRESSION && kind == Kind.BLOCK) {
+                compressionAt = out.position() + 1;
             }
+            if (v instanceof BlockBody body) {
+                out.put((byte) 3);
+                int lengthAt = out.position();
+                out.position(lengthAt + 4);
+                long compression = body.writeTo(out);
+                out.putInt(lengthAt, out.position() - lengthAt - 4);
+                if (compressionAt >= 0 && compression != ((Number) values.get(BLOCK_COMPRESSION)).longValue()) {
+                    out.putLong(compressionAt, compression);
+                    List<Object> settled = new ArrayList<>(values);
+                    settled.set(BLOCK_COMPRESSION, compression);
+                    written = new JournalEntry(kind, sessionId, settled);
+                }
+            } else {
+                put(out, v);
+            }
+        }
+        return written;
+    }
+
+    private static void put(ByteBuffer out, Object v) {
+        if (v == null) {
+            out.put((byte) 0);
+        } else if (v instanceof Number n) {
+            out.put((byte) 1);
+            out.putLong(n.longValue());
+        } else if (v instanceof String t) {
+            byte[] utf8 = t.getBytes(StandardCharsets.UTF_8);
+            out.put((byte) 2);
+            out.putInt(utf8.length);
+            out.put(utf8);
+        } else if (v instanceof byte[] b) {
+            out.put((byte) 3);
+            out.putInt(b.length);
+            out.put(b);
+        } else {
+            throw new IllegalArgumentException("no journal form for " + v.getClass().getSimpleName());
         }
     }
 

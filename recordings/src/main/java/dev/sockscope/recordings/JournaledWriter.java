@@ -96,7 +96,10 @@ final class JournaledWriter {
         index(entries, where);
     }
 
-    /** Appends each entry to its session's file; for each, where its record starts and ends. */
+    /**
+     * Appends each entry to its session's file; for each, where its record starts and ends. A block whose compression
+     * was settled as it was written replaces its entry in {@code entries} (only a planned batch has such blocks).
+     */
     private long[][] journal(List<JournalEntry> entries) throws java.io.IOException {
         Map<Long, List<Integer>> bySession = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
@@ -111,6 +114,9 @@ final class JournaledWriter {
             long[] offsets = journal.append(s.getKey(), ofSession);
             for (int k = 0; k < s.getValue().size(); k++) {
                 where[s.getValue().get(k)] = new long[] {offsets[k], offsets[k + 1]};
+                if (ofSession.get(k) != entries.get(s.getValue().get(k))) {
+                    entries.set(s.getValue().get(k), ofSession.get(k)); // a block as written: how it was stored
+                }
             }
         }
         for (JournalEntry e : entries) {

@@ -195,6 +195,11 @@ class PayloadFiles implements AutoCloseable {
             this.end = channel.size();
         }
 
+        /**
+         * Writes the tap's array as it is: the JDK copies each slice into its per-thread direct buffer for the OS, the
+         * payload's second and last copy since the socket read (the OS is handed no heap array, so that copy is the
+         * least there is; copying into a direct buffer of our own would replace it, not save it).
+         */
         long append(byte[] payload) throws IOException {
             long at = end;
             long position = at;

@@ -1,6 +1,7 @@
 package dev.sockscope.recordings;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +37,10 @@ import dev.sockscope.wire.SessionInfo;
 /**
  * CPU per frame of the record path behind the relay (issue 20), one batch of {@value #BATCH} frames at a time as the
  * recorder takes them: {@code decode} (detection, masking, the reader, correlation: {@link CaptureDecoder}),
- * {@code block} (what the store's writer does to a decoded batch before the journal: {@link FrameBlockCodec} encoding,
- * deflate, text signature, the block index) and {@code recordPath}, both in turn. Each batch is a session of its own
- * (opened, {@value #BATCH} frames, closed), so the session set-up is in the figure, spread over the batch. Payloads:
+ * {@code block} (what the store's writer does to a decoded batch: the block encoded, and compressed, into a direct
+ * buffer as into the journal's write buffer, the text signature, the block index) and {@code recordPath}, both in
+ * turn. Each batch is a session of its own (opened, {@value #BATCH} frames, closed), so the session set-up is in the
+ * figure, spread over the batch. Payloads:
  * {@code binary} (1 KiB of random bytes, the shared benchmark's throughput message) and {@code json} (about 1 KiB of
  * chat-like JSON text, every frame a different one). Not the tap, the bus hand-offs (threads) or the store's writes:
  * {@code WholeRecordPathBench}, in the proxy module, times the whole path. A benchmark, not a test; about a minute (add
@@ -66,6 +68,7 @@ public class RecordPathBench {
     private final SecretMasker masker = SecretMasker.withKey(new byte[32]);
     private final ProtocolRegistry registry = ProtocolRegistry.builtIn();
     private final BlockCompression.Compressor compressor = new BlockCompression.Compressor();
+    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256 << 10);
     private List<RecordedFrame> frames;
     private List<StoredFrame> decoded;
     private long sessionId;
@@ -120,18 +123,24 @@ public class RecordPathBench {
         return out;
     }
 
-    /** The store writer's work on one decoded batch, short of writing it: what the journal's block entry holds. */
+    /**
+     * The store writer's work on one decoded batch, short of writing it to the file: the journal's block entry's values,
+     * and the block's bytes made in a direct buffer as the journal makes them in its write buffer ({@link BlockBody}).
+     */
     private Object block(List<StoredFrame> batch) throws IOException {
-        byte[] encoded = FrameBlockCodec.encode(batch, p -> {
+        BlockBody body = BlockBody.of(batch.get(0).frame().sessionId(), batch, p -> {
             throw new IOException("no payload here is large enough for a payload file");
-        });
-        BlockCompression.Stored data = compressor.compress(batch.get(0).frame().sessionId(), encoded);
-        byte[] grams = FrameBlockCodec.leavesOutText(encoded) ? null : TextGrams.of(batch);
+        }, compressor);
+        if (writeBuffer.capacity() < body.maxStoredSize()) {
+            writeBuffer = ByteBuffer.allocateDirect(body.maxStoredSize());
+        }
+        int compression = body.writeTo(writeBuffer.clear());
+        byte[] grams = body.leavesOutText() ? null : TextGrams.of(batch);
         List<FrameSummary> summaries = new ArrayList<>(batch.size());
         for (StoredFrame f : batch) {
             summaries.add(FrameSummary.of(f));
         }
-        return new Object[] {data.bytes(), grams, BlockIndexCodec.encode(summaries)};
+        return new Object[] {compression, grams, BlockIndexCodec.encode(summaries)};
     }
 
     @Benchmark

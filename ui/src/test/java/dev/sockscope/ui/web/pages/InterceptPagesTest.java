@@ -96,6 +96,19 @@ class InterceptPagesTest {
         }
     }
 
+    /** Waits for {@code done}; on a timeout, fails with what the page and the client show (a rare failure's evidence). */
+    private void awaitOrSayWhatThePageShows(java.util.concurrent.Callable<Boolean> done, Client client) {
+        try {
+            await().atMost(DEADLINE).until(done);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            var driver = browser.driver;
+            String page = driver.findElements(By.id("intercept-status")).stream().map(WebElement::getText).findFirst().orElse("?")
+                    + " | held: " + driver.findElements(By.id("held")).stream().map(WebElement::getText).findFirst().orElse("?");
+            throw new AssertionError("not within " + DEADLINE + "; the client got " + client.received + "; the page shows: "
+                    + page + "; held by the proxy: " + runtime.relay().intercept().held() + "; console: " + browser.console(), e);
+        }
+    }
+
     private WebElement byId(String id) {
         return browser.waiting(DEADLINE).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
     }
@@ -133,7 +146,7 @@ class InterceptPagesTest {
         token.clear();
         token.sendKeys("expired-token");
         held.findElement(By.cssSelector(".held-forward")).click();
-        await().atMost(DEADLINE).until(() -> client.received.size() == 2);
+        awaitOrSayWhatThePageShows(() -> client.received.size() == 2, client);
         assertThat(client.received.get(1)).contains("login.token");
         browser.waiting(DEADLINE).until(ExpectedConditions.visibilityOfElementLocated(By.id("held-none")));
 

@@ -469,7 +469,8 @@ public class EventBus<E> implements AutoCloseable {
                 }
                 drained.clear();
                 handOver();
-                if (stop || listener.dueAt() - System.nanoTime() <= 0) {
+                long due = listener.dueAt();
+                if (stop || (due != BusListener.NEVER && due - System.nanoTime() <= 0)) {
                     handOverDue();
                 }
                 if (!waiters.isEmpty()) {

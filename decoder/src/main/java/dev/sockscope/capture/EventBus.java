@@ -400,7 +400,7 @@ public class EventBus<E> implements AutoCloseable {
                 loop();
             } catch (Throwable t) {
                 // Not the listener (deliver catches that): the loop itself, e.g. out of memory while draining.
-                failWith(t, 0);
+                failWith(t, "taking events from its queue");
                 drainAfterFailure();
             }
             try {
@@ -496,7 +496,7 @@ public class EventBus<E> implements AutoCloseable {
             try {
                 listener.onDue();
             } catch (Throwable t) {
-                failWith(t, 0);
+                failWith(t, "handing on what it held back");
             }
         }
 
@@ -560,13 +560,18 @@ public class EventBus<E> implements AutoCloseable {
         }
 
         private void failWith(Throwable t, int batchSize) {
+            failWith(t, "on a batch of " + batchSize + " events");
+        }
+
+        /** @param where what the listener was doing: {@code on a batch of 3 events}, {@code handing on what it held back} */
+        private void failWith(Throwable t, String where) {
             failed = t;
             if (delivery == Delivery.LOSSLESS) {
-                LOG.error("subscriber '{}' failed on a batch of {} events; it gets no more events, and the relay stops"
-                        + " reading so that nothing goes unrecorded", name, batchSize, t);
+                LOG.error("subscriber '{}' failed {}; it gets no more events, and the relay stops"
+                        + " reading so that nothing goes unrecorded", name, where, t);
                 fail(new Failure(name, t));
             } else {
-                LOG.error("subscriber '{}' failed on a batch of {} events; it gets no more events", name, batchSize, t);
+                LOG.error("subscriber '{}' failed {}; it gets no more events", name, where, t);
             }
         }
     }

@@ -40,10 +40,13 @@ public final class DecodingStage implements CaptureListener {
     private EventBus<CaptureEvent>.Subscription subscription;
     /** The writer fed on this stage's thread, or null (writers subscribe to {@link #decoded()}). */
     private final HeldBack heldBack;
+    /** Where each decoded event goes: the decoded bus, and the writer's batch when there is a writer. */
+    private final Consumer<DecodedEvent> emit;
 
     private DecodingStage(CaptureDecoder decoder, HeldBack heldBack) {
         this.decoder = decoder;
         this.heldBack = heldBack;
+        this.emit = heldBack == null ? decoded::publish : this::publishAndHold;
         decoded.onFailure(f -> wake());
     }
 
@@ -112,7 +115,7 @@ public final class DecodingStage implements CaptureListener {
             if (why != null && e instanceof CaptureEvent.FrameCaptured f && f.frame().size() > CaptureBus.LAG_KEPT_BYTES) {
                 e = new CaptureEvent.FrameCaptured(PartialPayload.cut(f.frame(), CaptureBus.LAG_KEPT_BYTES, why));
             }
-            decoder.decode(e, heldBack == null ? decoded::publish : this::publishAndHold);
+            decoder.decode(e, emit);
         }
         awaitRoomBehind();
     }
@@ -184,7 +187,7 @@ public final class DecodingStage implements CaptureListener {
         decoded.close(DRAIN);
     }
 
-    static long weightOf(DecodedEvent event) {
+    private static long weightOf(DecodedEvent event) {
         if (event instanceof DecodedEvent.FrameDecoded f) {
             return EVENT_OVERHEAD + f.frame().payload().length;
         }

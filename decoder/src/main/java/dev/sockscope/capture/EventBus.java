@@ -1,18 +1,15 @@
 package dev.sockscope.capture;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import java.util.Optional;
@@ -38,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public class EventBus<E> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
-    private static final int MAX_BATCH = 4096;
 
     public enum Delivery { LOSSLESS, LOSSY }
 
@@ -69,7 +65,7 @@ public class EventBus<E> implements AutoCloseable {
         }
     }
 
-    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<BusSubscription<E>> subscriptions = new CopyOnWriteArrayList<>();
     private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set once close() has let every subscriber finish: from then on publishing drops and nobody waits for room. */
@@ -84,11 +80,11 @@ public class EventBus<E> implements AutoCloseable {
         this.weigher = weigher;
     }
 
-    public Subscription subscribe(String name, BusListener<E> listener, Delivery delivery, Limits limits) {
+    public BusSubscription<E> subscribe(String name, BusListener<E> listener, Delivery delivery, Limits limits) {
         if (closed.get()) {
             throw new IllegalStateException("bus is closed");
         }
-        Subscription s = new Subscription(name, listener, delivery, limits);
+        BusSubscription<E> s = new BusSubscription<>(this, name, listener, delivery, limits);
         subscriptions.add(s);
         s.thread.start();
         return s;
@@ -98,7 +94,7 @@ public class EventBus<E> implements AutoCloseable {
      * Stops delivering to {@code s}: it gets nothing published from now on, finishes what it has queued, and its
      * thread ends (for a subscriber that lives shorter than the bus, such as one replay's watcher).
      */
-    public void unsubscribe(Subscription s) {
+    public void unsubscribe(BusSubscription<E> s) {
         if (subscriptions.remove(s)) {
             s.offerPoison();
         }
@@ -111,7 +107,7 @@ public class EventBus<E> implements AutoCloseable {
             return;
         }
         long weight = weigher.applyAsLong(event);
-        for (Subscription s : subscriptions) {
+        for (BusSubscription<E> s : subscriptions) {
             s.offer(event, weight);
         }
     }
@@ -129,7 +125,7 @@ public class EventBus<E> implements AutoCloseable {
         if (drained) {
             return true; // nothing will drain any more, and publishing drops: a reader must not wait for room
         }
-        for (Subscription s : subscriptions) {
+        for (BusSubscription<E> s : subscriptions) {
             if (s.delivery == Delivery.LOSSLESS && s.isFull(factor)) {
                 return false;
             }
@@ -139,7 +135,7 @@ public class EventBus<E> implements AutoCloseable {
 
     /** Hands every event queued for a lossless subscriber, and not yet taken by it, to {@code each} (a snapshot, for status). */
     public void forEachQueued(Consumer<? super E> each) {
-        for (Subscription s : subscriptions) {
+        for (BusSubscription<E> s : subscriptions) {
             if (s.delivery == Delivery.LOSSLESS) {
                 s.forEachQueued(each);
             }
@@ -166,6 +162,17 @@ public class EventBus<E> implements AutoCloseable {
         if (hasCapacity()) {
             releaseWaiters();
         }
+    }
+
+    /** Called by a subscriber after each batch: room it freed may let paused readers go. */
+    void releaseWaitersIfAny() {
+        if (!waiters.isEmpty()) {
+            releaseWaiters();
+        }
+    }
+
+    long weigh(E event) {
+        return weigher.applyAsLong(event);
     }
 
     private void releaseWaiters() {
@@ -198,7 +205,7 @@ public class EventBus<E> implements AutoCloseable {
         }
     }
 
-    private void fail(Failure f) {
+    void fail(Failure f) {
         if (failure.compareAndSet(null, f)) {
             for (Consumer<Failure> action : failureActions) {
                 try {
@@ -218,10 +225,10 @@ public class EventBus<E> implements AutoCloseable {
         downstream.onFailure(this::fail);
     }
 
-    /** A drain barrier over every lossless subscriber (see {@link Subscription#flush()}). */
+    /** A drain barrier over every lossless subscriber (see {@link BusSubscription#flush()}). */
     public CompletableFuture<Void> flush() {
         return CompletableFuture.allOf(subscriptions.stream().filter(s -> s.delivery == Delivery.LOSSLESS)
-                .map(Subscription::flush).toArray(CompletableFuture[]::new));
+                .map(BusSubscription::flush).toArray(CompletableFuture[]::new));
     }
 
     /** Total events dropped by lossy subscribers, and by any subscriber after it failed. */
@@ -235,10 +242,10 @@ public class EventBus<E> implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Subscription s : subscriptions) {
+        for (BusSubscription<E> s : subscriptions) {
             s.offerPoison();
         }
-        for (Subscription s : subscriptions) {
+        for (BusSubscription<E> s : subscriptions) {
             try {
                 s.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
@@ -285,293 +292,6 @@ public class EventBus<E> implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.warn("resuming a paused reader failed", e);
                 }
-            }
-        }
-    }
-
-    /** One subscriber's queue and thread. */
-    public final class Subscription {
-        private static final Object POISON = new Object();
-        private static final Object[] NOTHING = {};
-
-        /** A drain barrier in the queue. */
-        private record Flush(CompletableFuture<Void> done) {
-        }
-
-        private final String name;
-        private final BusListener<E> listener;
-        private final Delivery delivery;
-        private final Limits limits;
-        private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        private final AtomicLong queuedBytes = new AtomicLong();
-        private final AtomicLong dropped = new AtomicLong();
-        private volatile Throwable failed;
-        private final AtomicLong delivered = new AtomicLong();
-        private final Thread thread;
-        /** Set once the thread will take nothing more from the queue. */
-        private volatile boolean finished;
-
-        private Subscription(String name, BusListener<E> listener, Delivery delivery, Limits limits) {
-            this.name = name;
-            this.listener = listener;
-            this.delivery = delivery;
-            this.limits = limits;
-            this.thread = new Thread(this::run, "sockscope-" + name);
-            this.thread.setDaemon(true);
-        }
-
-        boolean isFull() {
-            return isFull(1);
-        }
-
-        boolean isFull(int factor) {
-            return queuedBytes.get() >= limits.maxQueuedBytes() * factor || queue.size() >= (long) limits.maxQueuedEvents() * factor;
-        }
-
-        void forEachQueued(Consumer<? super E> each) {
-            Object[] taken = inProgress;
-            for (Object o : taken) {
-                each.accept(cast(o));
-            }
-            for (Object o : queue) {
-                if (o != POISON && !(o instanceof Flush)) {
-                    each.accept(cast(o));
-                }
-            }
-        }
-
-        void offer(E event, long weight) {
-            if (failed != null || (delivery == Delivery.LOSSY && isFull())) {
-                dropped.incrementAndGet();
-                return;
-            }
-            queuedBytes.addAndGet(weight);
-            queue.add(event);
-        }
-
-        void offerPoison() {
-            queue.add(POISON);
-        }
-
-        public Limits limits() {
-            return limits;
-        }
-
-        public long delivered() {
-            return delivered.get();
-        }
-
-        /** What the listener threw, if it did; it has been given no events since. */
-        public Optional<Throwable> failure() {
-            return Optional.ofNullable(failed);
-        }
-
-        public int queued() {
-            return queue.size();
-        }
-
-
-        /**
-         * A future that completes once every event published before this call has been handed to the listener and
-         * the listener has returned: a drain barrier (a marker goes through the queue behind those events). It
-         * completes exceptionally if the listener has failed, with what it threw.
-         */
-        public CompletableFuture<Void> flush() {
-            Flush marker = new Flush(new CompletableFuture<>());
-            queue.add(marker);
-            // The thread sets finished before its last look at the queue: either that look sees the marker, or we see finished.
-            if (finished) {
-                settle(marker);
-            }
-            return marker.done();
-        }
-
-        private void settle(Flush marker) {
-            Throwable t = failed;
-            if (t == null) {
-                marker.done().complete(null);
-            } else {
-                marker.done().completeExceptionally(t);
-            }
-        }
-
-        private void run() {
-            try {
-                loop();
-            } catch (Throwable t) {
-                // Not the listener (deliver catches that): the loop itself, e.g. out of memory while draining.
-                failWith(t, "taking events from its queue");
-                drainAfterFailure();
-            }
-            try {
-                listener.onShutdown();
-            } catch (Exception e) {
-                LOG.error("subscriber '{}' failed to shut down cleanly", name, e);
-            }
-            finished = true;
-            for (Object o; (o = queue.poll()) != null; ) {
-                if (o instanceof Flush marker) {
-                    settle(marker);
-                }
-            }
-        }
-
-        /** After a failure: throw away what comes until the bus closes, so that close() does not wait for a dead subscriber. */
-        private void drainAfterFailure() {
-            while (true) {
-                Object o;
-                try {
-                    o = queue.take();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (o == POISON) {
-                    return;
-                }
-                if (o instanceof Flush marker) {
-                    settle(marker);
-                } else {
-                    dropped.incrementAndGet();
-                    queuedBytes.addAndGet(-weigher.applyAsLong(cast(o)));
-                }
-            }
-        }
-
-        private void loop() {
-            List<Object> drained = new ArrayList<>(MAX_BATCH);
-            boolean stop = false;
-            while (!stop) {
-                try {
-                    Object first = next();
-                    if (first == null) {
-                        handOverDue(); // nothing came, and the listener's held-back events are due
-                        continue;
-                    }
-                    drained.add(first);
-                } catch (InterruptedException e) {
-                    break;
-                }
-                queue.drainTo(drained, MAX_BATCH - 1);
-                lingerForMore(drained);
-                for (Object o : drained) {
-                    if (o == POISON) {
-                        stop = true;
-                    } else if (o instanceof Flush marker) {
-                        // Everything before the marker is handed over before the marker is settled.
-                        handOver();
-                        handOverDue();
-                        settle(marker);
-                    } else {
-                        E e = cast(o);
-                        batch.add(e);
-                        batchBytes += weigher.applyAsLong(e);
-                    }
-                }
-                drained.clear();
-                handOver();
-                long due = listener.dueAt();
-                if (stop || (due != BusListener.NEVER && due - System.nanoTime() <= 0)) {
-                    handOverDue();
-                }
-                if (!waiters.isEmpty()) {
-                    releaseWaiters();
-                }
-            }
-        }
-
-        /** The next thing queued; null when the listener's {@link BusListener#dueAt()} came first. */
-        private Object next() throws InterruptedException {
-            long due = listener.dueAt();
-            if (due == BusListener.NEVER) {
-                return queue.take();
-            }
-            return queue.poll(Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-
-        /** Lets the listener hand on what it holds back ({@link BusListener#onDue()}); a throw fails it as a batch does. */
-        private void handOverDue() {
-            if (failed != null) {
-                return;
-            }
-            try {
-                listener.onDue();
-            } catch (Throwable t) {
-                failWith(t, "handing on what it held back");
-            }
-        }
-
-        private final List<E> batch = new ArrayList<>(MAX_BATCH);
-        /** The batch the listener is working on, for {@link #forEachQueued} on other threads. */
-        private volatile Object[] inProgress = NOTHING;
-        private long batchBytes;
-
-        /** Gives the gathered batch to the listener, then frees its room in the queue (so the relay resumes only after). */
-        private void handOver() {
-            if (!batch.isEmpty()) {
-                inProgress = batch.toArray();
-                if (failed == null && deliver(batch)) {
-                    delivered.addAndGet(batch.size());
-                } else {
-                    dropped.addAndGet(batch.size());
-                }
-                inProgress = NOTHING;
-                batch.clear();
-            }
-            queuedBytes.addAndGet(-batchBytes);
-            batchBytes = 0;
-        }
-
-        @SuppressWarnings("unchecked")
-        private E cast(Object o) {
-            return (E) o;
-        }
-
-        /**
-         * Waits once for the linger time, then takes what has come, instead of waking up for every event: at
-         * tens of thousands of events a second, a poll per event cost a quarter of the recorder's CPU. A flush or
-         * the bus closing is not kept waiting.
-         */
-        private void lingerForMore(List<Object> drained) {
-            long lingerNanos = limits.linger().toNanos();
-            if (lingerNanos <= 0 || drained.size() >= MAX_BATCH / 4) {
-                return;
-            }
-            for (Object o : drained) {
-                if (o == POISON || o instanceof Flush) {
-                    return;
-                }
-            }
-            inProgress = drained.toArray(); // taken from the queue, not yet handed over: still counted as queued
-            LockSupport.parkNanos(lingerNanos);
-            queue.drainTo(drained, MAX_BATCH - drained.size());
-        }
-
-        /** Hands a batch to the listener; false when it threw (then it is failed and gets nothing more). */
-        private boolean deliver(List<E> batch) {
-            try {
-                listener.onEvents(batch);
-                return true;
-            } catch (Throwable t) {
-                // Never swallowed: a recorder that skipped a batch and went on would leave holes nobody sees. Other
-                // subscribers are not affected; a lossless one fails the bus, so the relay stops reading.
-                failWith(t, batch.size());
-                return false;
-            }
-        }
-
-        private void failWith(Throwable t, int batchSize) {
-            failWith(t, "on a batch of " + batchSize + " events");
-        }
-
-        /** @param where what the listener was doing: {@code on a batch of 3 events}, {@code handing on what it held back} */
-        private void failWith(Throwable t, String where) {
-            failed = t;
-            if (delivery == Delivery.LOSSLESS) {
-                LOG.error("subscriber '{}' failed {}; it gets no more events, and the relay stops"
-                        + " reading so that nothing goes unrecorded", name, where, t);
-                fail(new Failure(name, t));
-            } else {
-                LOG.error("subscriber '{}' failed {}; it gets no more events", name, where, t);
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import dev.sockscope.capture.Backlog;
 import dev.sockscope.capture.BusListener;
+import dev.sockscope.capture.BusSubscription;
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.capture.CaptureEvent;
 import dev.sockscope.capture.CaptureListener;
@@ -37,7 +38,7 @@ public final class DecodingStage implements CaptureListener {
     private final EventBus<DecodedEvent> decoded = new EventBus<>(DecodingStage::weightOf);
     private volatile CountDownLatch waitingForRoom;
     private volatile String hurry;
-    private EventBus<CaptureEvent>.Subscription subscription;
+    private BusSubscription<CaptureEvent> subscription;
     /** The writer fed on this stage's thread, or null (writers subscribe to {@link #decoded()}). */
     private final HeldBack heldBack;
     /** Where each decoded event goes: the decoded bus, and the writer's batch when there is a writer. */

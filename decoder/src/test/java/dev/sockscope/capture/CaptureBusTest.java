@@ -85,7 +85,7 @@ class CaptureBusTest {
         List<CaptureBus.Failure> reported = new CopyOnWriteArrayList<>();
         CaptureBus bus = new CaptureBus();
         bus.onFailure(reported::add);
-        CaptureBus.Subscription bad = bus.subscribe("recorder", events -> {
+        BusSubscription<CaptureEvent> bad = bus.subscribe("recorder", events -> {
             badCalls.incrementAndGet();
             throw new IllegalStateException("disk full");
         }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
@@ -114,7 +114,7 @@ class CaptureBusTest {
     @Test
     void anErrorSuchAsOutOfMemoryFailsTheBusToo() {
         CaptureBus bus = new CaptureBus();
-        CaptureBus.Subscription recorder = bus.subscribe("recorder", events -> {
+        BusSubscription<CaptureEvent> recorder = bus.subscribe("recorder", events -> {
             throw new OutOfMemoryError("Java heap space");
         }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
         bus.publish(frame(1, 1));
@@ -130,7 +130,7 @@ class CaptureBusTest {
     @Test
     void aFailingLossySubscriberStopsOnlyItself() {
         CaptureBus bus = new CaptureBus();
-        CaptureBus.Subscription live = bus.subscribe("live", events -> {
+        BusSubscription<CaptureEvent> live = bus.subscribe("live", events -> {
             throw new IllegalStateException("view gone");
         }, CaptureBus.Delivery.LOSSY, CaptureBus.Limits.DEFAULT);
         bus.publish(frame(1, 1));
@@ -183,7 +183,7 @@ class CaptureBusTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Long> seen = new CopyOnWriteArrayList<>();
         try (CaptureBus bus = new CaptureBus()) {
-            CaptureBus.Subscription s = bus.subscribe("slow", events -> {
+            BusSubscription<CaptureEvent> s = bus.subscribe("slow", events -> {
                 release.await();
                 events.forEach(e -> seen.add(((CaptureEvent.FrameCaptured) e).frame().seq()));
             }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT.withLinger(Duration.ofMillis(50)));
@@ -205,7 +205,7 @@ class CaptureBusTest {
     @Test
     void flushFailsWithWhatAFailedListenerThrewAndCompletesAfterClose() throws Exception {
         CaptureBus bus = new CaptureBus();
-        CaptureBus.Subscription s = bus.subscribe("broken", events -> {
+        BusSubscription<CaptureEvent> s = bus.subscribe("broken", events -> {
             throw new IllegalStateException("disk full");
         }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
         bus.publish(frame(1, 8));
@@ -215,7 +215,7 @@ class CaptureBusTest {
         assertThat(s.flush()).as("a closed subscription settles a flush at once").isCompletedExceptionally();
 
         CaptureBus healthy = new CaptureBus();
-        CaptureBus.Subscription h = healthy.subscribe("ok", events -> { }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
+        BusSubscription<CaptureEvent> h = healthy.subscribe("ok", events -> { }, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
         healthy.close(Duration.ofSeconds(5));
         assertThat(h.flush()).succeedsWithin(Duration.ofSeconds(1));
     }
@@ -224,7 +224,7 @@ class CaptureBusTest {
     void closingReleasesPausedReadersOnceAndNeverSpinsOnOneThatWaitsAgain() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         CaptureBus bus = new CaptureBus();
-        CaptureBus.Subscription s = bus.subscribe("stuck", events -> stuck.await(), CaptureBus.Delivery.LOSSLESS,
+        BusSubscription<CaptureEvent> s = bus.subscribe("stuck", events -> stuck.await(), CaptureBus.Delivery.LOSSLESS,
                 new CaptureBus.Limits(1 << 20, 3));
         bus.publish(frame(0, 8));
         await().atMost(Duration.ofSeconds(5)).until(() -> s.queued() == 0); // the subscriber holds its first batch

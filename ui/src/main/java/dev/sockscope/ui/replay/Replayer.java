@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sockscope.capture.BusSubscription;
 import dev.sockscope.capture.EventBus;
 import dev.sockscope.decode.ProtocolRegistry;
 import dev.sockscope.decode.ProtocolDecoder;
@@ -106,7 +107,7 @@ public final class Replayer {
         if (o.rules() != null) {
             relay.intercept().addSource(o.rules());
         }
-        EventBus<DecodedEvent>.Subscription watching = runtime.decoded().subscribe("replay", watcher,
+        BusSubscription<DecodedEvent> watching = runtime.decoded().subscribe("replay", watcher,
                 EventBus.Delivery.LOSSLESS, EventBus.Limits.DEFAULT);
         List<String> notes = new ArrayList<>();
         Long replayId;

@@ -37,10 +37,10 @@ import dev.sockscope.wire.SessionInfo;
  * upgrade, request targets that java.net.URI refuses, and the client's header order.
  */
 @ParameterizedClass
-@EnumSource(RelayTest.Mode.class)
+@EnumSource(RelayFixture.Mode.class)
 class UpstreamHandshakeTest {
     @Parameter
-    RelayTest.Mode mode;
+    RelayFixture.Mode mode;
 
     private CaptureBus bus;
     private EventRecorder events;
@@ -65,7 +65,7 @@ class UpstreamHandshakeTest {
     private Relay relayTo(HttpUpstream upstream) throws Exception {
         toClose.add(upstream);
         Relay relay = JettyRelay.start(List.of(new Route("127.0.0.1", 0, upstream.uri())),
-                RelayOptions.defaults().withTerminate(mode == RelayTest.Mode.TERMINATING), bus, ids::getAndIncrement);
+                RelayOptions.defaults().withTerminate(mode == RelayFixture.Mode.TERMINATING), bus, ids::getAndIncrement);
         toClose.add(relay);
         return relay;
     }
@@ -130,7 +130,7 @@ class UpstreamHandshakeTest {
         }
         assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain("Exception").doesNotContain("\tat ");
         int q = target.indexOf('?');
-        if (mode == RelayTest.Mode.TERMINATING && !target.endsWith("caf\u00e9")) {
+        if (mode == RelayFixture.Mode.TERMINATING && !target.endsWith("caf\u00e9")) {
             // Jetty's own server handshake needs a java.net.URI: refused before anything is dialled, with the reason.
             assertThat(answer).startsWith("HTTP/1.1 400");
             assertThat(upstream.seen()).isEmpty();
@@ -152,7 +152,7 @@ class UpstreamHandshakeTest {
 
     @Test
     void theUpstreamGetsTheClientsHeaderOrder() throws Exception {
-        Assumptions.assumeTrue(mode == RelayTest.Mode.PASS_THROUGH, "terminating, Jetty's WebSocket client writes its own handshake");
+        Assumptions.assumeTrue(mode == RelayFixture.Mode.PASS_THROUGH, "terminating, Jetty's WebSocket client writes its own handshake");
         HttpUpstream upstream = HttpUpstream.start(HttpUpstream.Seen::switching);
         Relay relay = relayTo(upstream);
         assertThat(exchange(relay, "GET /ws HTTP/1.1", "Host: 127.0.0.1", "Connection: Upgrade", "Upgrade: websocket",

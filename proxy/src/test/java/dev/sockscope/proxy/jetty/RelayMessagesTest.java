@@ -2,37 +2,24 @@ package dev.sockscope.proxy.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.sockscope.proxy.Relay;
 import dev.sockscope.proxy.RelayOptions;
-import dev.sockscope.proxy.Route;
-import dev.sockscope.proxy.testing.EventRecorder;
 import dev.sockscope.proxy.testing.RawClient;
 import dev.sockscope.proxy.testing.TestClient;
-import dev.sockscope.proxy.testing.WebSocketRecorder;
 import dev.sockscope.proxy.testing.TestUpstream;
 import dev.sockscope.capture.CaptureBus;
 import dev.sockscope.decode.CaptureDecoder;
@@ -43,135 +30,13 @@ import dev.sockscope.secrets.SecretMasker;
 import dev.sockscope.wire.ClosedBy;
 import dev.sockscope.wire.Direction;
 import dev.sockscope.wire.FrameType;
-import dev.sockscope.wire.Header;
 import dev.sockscope.wire.RecordedFrame;
 import dev.sockscope.wire.SessionEnd;
-import dev.sockscope.wire.SessionInfo;
 
-/**
- * The relay between a real client (JDK or Jetty core) and a real Jetty upstream, all on loopback, in both of its
- * modes: passing bytes through (the default) and terminating each leg (re-framing through Jetty's sessions).
- */
+/** Messages through the relay and in the recording: kinds, fragments, sizes, deflate, bad frames, a slow recorder. */
 @ParameterizedClass
-@EnumSource(RelayTest.Mode.class)
-class RelayTest {
-    enum Mode { PASS_THROUGH, TERMINATING }
-
-    @Parameter
-    Mode mode;
-
-    private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsInJlcXVlc3RfaWQiOjJ9.c2lnbmF0dXJl";
-
-    private TestUpstream upstream;
-    private CaptureBus bus;
-    private EventRecorder events;
-    private Relay relay;
-    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(1);
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = TestUpstream.start();
-        bus = new CaptureBus();
-        events = new EventRecorder();
-        bus.subscribe("events", events, CaptureBus.Delivery.LOSSLESS, CaptureBus.Limits.DEFAULT);
-        relay = startRelay(RelayOptions.defaults(), upstream.uri());
-    }
-
-    private Relay startRelay(RelayOptions options, URI... upstreams) throws Exception {
-        List<Route> routes = java.util.Arrays.stream(upstreams).map(u -> new Route("127.0.0.1", 0, u)).toList();
-        return JettyRelay.start(routes, options.withTerminate(mode == Mode.TERMINATING), bus, ids::getAndIncrement);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        relay.stop(Duration.ofSeconds(2));
-        bus.close(Duration.ofSeconds(5));
-        upstream.close();
-    }
-
-    private URI proxy(String pathAndQuery) {
-        return URI.create("ws://" + relay.boundRoutes().get(0).listen() + pathAndQuery);
-    }
-
-    @Test
-    void handshakeHeadersQueryAndSubprotocolsPassThrough() throws Exception {
-        TestClient client = TestClient.connect(proxy("/ws?sid=2"),
-                Map.of("platform", "qq", "authorization", "Bearer secret-token", "Cookie", "zavodchat_token=6f1c; other=1",
-                        "Origin", "https://chat.example"),
-                List.of("access_token", JWT));
-
-        TestUpstream.SeenHandshake seen = upstream.nextHandshake();
-        assertThat(seen.path()).isEqualTo("/ws");
-        assertThat(seen.query()).isEqualTo("sid=2");
-        assertThat(seen.header("platform")).isEqualTo("qq");
-        assertThat(seen.header("authorization")).isEqualTo("Bearer secret-token");
-        assertThat(seen.header("Cookie")).isEqualTo("zavodchat_token=6f1c; other=1");
-        assertThat(seen.header("Origin")).isEqualTo("https://chat.example");
-        assertThat(seen.header("User-Agent")).startsWith("Java-http-client");
-        assertThat(seen.subprotocols()).containsExactly("access_token", JWT);
-        // Handshake headers are each side's own: exactly one of each, none copied from the client.
-        assertThat(seen.count("Host")).isEqualTo(1);
-        assertThat(seen.count("Sec-WebSocket-Key")).isEqualTo(1);
-        assertThat(seen.count("Accept-Encoding")).as("no Accept-Encoding the client did not send").isZero();
-        assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
-        assertThat(client.socket.getSubprotocol()).isEqualTo("access_token");
-
-        SessionInfo session = events.awaitOpened();
-        assertThat(session.handshake().status()).isEqualTo(101);
-        assertThat(session.handshake().path()).isEqualTo("/ws");
-        assertThat(session.handshake().query()).isEqualTo("sid=2");
-        assertThat(session.handshake().subprotocol()).isEqualTo("access_token");
-        assertThat(session.handshake().responseHeaders()).contains(new Header("X-Upstream", "test"));
-        if (mode == Mode.PASS_THROUGH) {
-            // The upstream's answer, verbatim: its own Server header included.
-            assertThat(session.handshake().responseHeaders().stream().map(Header::name)).contains("Set-Cookie", "Server");
-            assertThat(seen.count("Pragma")).as("nothing the client did not send").isZero();
-            assertThat(seen.count("Cache-Control")).isZero();
-        } else {
-            assertThat(session.handshake().responseHeaders().stream().map(Header::name))
-                    .contains("Set-Cookie").doesNotContain("Server");
-        }
-        assertThat(session.upstream()).isEqualTo(upstream.uri().toString());
-        assertThat(session.listen()).isEqualTo(relay.boundRoutes().get(0).listen()).doesNotEndWith(":0");
-        client.sendClose(1000, "done");
-        events.awaitClosed(session.id());
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {401, 403, 404, 503})
-    void refusedUpgradeReachesTheClientWithTheSameStatus(int status) throws Exception {
-        Throwable failure = TestClient.connectFailure(proxy("/status/" + status));
-        assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
-        assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(status);
-
-        if (mode == Mode.PASS_THROUGH) {
-            // The upstream's own refusal reaches the client: its headers too.
-            assertThat(((WebSocketHandshakeException) failure).getResponse().headers().firstValue("X-Refused-By"))
-                    .contains("test-upstream");
-        }
-        SessionInfo session = events.awaitOpened();
-        assertThat(session.handshake().status()).isEqualTo(status);
-        SessionEnd end = events.awaitClosed(session.id());
-        assertThat(end.error()).contains("refused the upgrade with HTTP " + status);
-        assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
-    }
-
-    @Test
-    void unreachableUpstreamIsA502() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        relay.stop(Duration.ofSeconds(1));
-        relay = startRelay(RelayOptions.defaults(), URI.create("ws://127.0.0.1:" + closedPort));
-
-        Throwable failure = TestClient.connectFailure(proxy("/"));
-        assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(502);
-        SessionInfo session = events.awaitOpened();
-        assertThat(session.handshake().status()).isEqualTo(502);
-        assertThat(events.awaitClosed(session.id()).error()).contains("unreachable").contains("connection refused");
-    }
-
+@EnumSource(RelayFixture.Mode.class)
+class RelayMessagesTest extends RelayFixture {
     @Test
     void textAndBinaryPassUnchangedAndAreRecordedInOrder() throws Exception {
         TestClient client = TestClient.connect(proxy("/"));
@@ -254,79 +119,6 @@ class RelayTest {
         assertThat(events.frames(id)).extracting(f -> f.from().sender() + " " + f.type().label() + " " + f.text())
                 .containsExactly("client ping are you there", "server pong are you there",
                         "client text !ping from upstream", "server ping from upstream", "client pong from upstream");
-    }
-
-    @Test
-    void upstreamCloseCodeAndReasonReachTheClientExactly() throws Exception {
-        TestClient client = TestClient.connect(proxy("/"));
-        client.sendText("!close 1008 Invalid or missing token");
-        client.events.assertClose(1008, "Invalid or missing token");
-        client.events.assertExhausted();
-        // The JDK client answers the close by itself once onClose returns.
-
-        long id = events.awaitOpened().id();
-        SessionEnd end = events.awaitClosed(id);
-        assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
-        assertThat(end.closeCode()).isEqualTo(1008);
-        assertThat(end.closeReason()).isEqualTo("Invalid or missing token");
-        assertThat(end.error()).as("the upstream's own close is no error").isNull();
-    }
-
-    @Test
-    void clientCloseCodeAndReasonReachTheUpstreamExactly() throws Exception {
-        TestClient client = TestClient.connect(proxy("/"));
-        client.sendClose(4000, "switching rooms");
-        CloseStatus atUpstream = upstream.nextClose();
-        assertThat(atUpstream.getCode()).isEqualTo(4000);
-        assertThat(atUpstream.getReason()).isEqualTo("switching rooms");
-        client.events.assertClose(4000, "switching rooms");
-        client.events.assertExhausted();
-        assertThat(events.awaitClosed(events.awaitOpened().id()).closedBy()).isEqualTo(ClosedBy.CLIENT);
-    }
-
-    @Test
-    void upstreamDyingWithoutACloseFrameEndsTheClientConnectionTheSameWay() throws Exception {
-        TestClient client = TestClient.connect(proxy("/"));
-        client.sendText("!die");
-        WebSocketRecorder.Event got = client.events.next();
-        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
-        if (mode == Mode.PASS_THROUGH) {
-            // As without the proxy: the TCP connection ends, no close frame is made up.
-            assertThat(got).isInstanceOfAny(WebSocketRecorder.Failure.class, WebSocketRecorder.Close.class);
-            if (got instanceof WebSocketRecorder.Close c) {
-                assertThat(c.code()).isEqualTo(1006);
-            }
-            assertThat(end.closedBy()).isEqualTo(ClosedBy.SERVER);
-            assertThat(end.closeCode()).isNull();
-            assertThat(end.error()).isEqualTo("upstream closed the connection without a close frame");
-        } else {
-            WebSocketRecorder.Close close = (WebSocketRecorder.Close) got;
-            assertThat(close.code()).isEqualTo(1014);
-            assertThat(close.reason()).startsWith("upstream connection lost");
-            assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
-            assertThat(end.closeCode()).isEqualTo(1014);
-            assertThat(end.error()).startsWith("upstream connection lost without a close frame");
-        }
-    }
-
-    @Test
-    void clientVanishingEndsTheUpstreamConnection() throws Exception {
-        TestClient client = TestClient.connect(proxy("/"));
-        client.sendText("still here");
-        client.events.nextText();
-        client.socket.abort();
-        CloseStatus atUpstream = upstream.nextClose();
-        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
-        if (mode == Mode.PASS_THROUGH) {
-            assertThat(atUpstream.getCode()).as("no close frame, as without the proxy").isEqualTo(CloseStatus.NO_CLOSE);
-            assertThat(end.closedBy()).isEqualTo(ClosedBy.CLIENT);
-            assertThat(end.error()).startsWith("client closed the connection");
-        } else {
-            assertThat(atUpstream.getCode()).isEqualTo(1001);
-            assertThat(atUpstream.getReason()).startsWith("client went away");
-            assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
-            assertThat(end.error()).startsWith("client connection lost without a close frame");
-        }
     }
 
     @Test
@@ -499,25 +291,6 @@ class RelayTest {
     }
 
     @Test
-    void oneProcessFrontsSeveralUpstreamsEachOnItsOwnAddress() throws Exception {
-        try (TestUpstream voice = TestUpstream.start()) {
-            relay.stop(Duration.ofSeconds(1));
-            relay = startRelay(RelayOptions.defaults(), upstream.uri(), voice.uri());
-            URI main = URI.create("ws://" + relay.boundRoutes().get(0).listen() + "/?status=2");
-            URI vc = URI.create("ws://" + relay.boundRoutes().get(1).listen() + "/?channel=2");
-            TestClient a = TestClient.connect(main);
-            TestClient b = TestClient.connect(vc);
-            assertThat(upstream.nextHandshake().query()).isEqualTo("status=2");
-            assertThat(voice.nextHandshake().query()).isEqualTo("channel=2");
-            b.sendText("{\"name\":\"enable_video\",\"data\":{\"codec\":\"VP8\",\"bitrate\":800}}");
-            assertThat(voice.nextFrame().text()).contains("enable_video");
-            assertThat(b.events.nextText()).contains("enable_video");
-            a.sendClose(1000, "");
-            b.sendClose(1000, "");
-        }
-    }
-
-    @Test
     void aSlowRecorderPausesTheRelayInsteadOfLosingFrames() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
@@ -579,19 +352,6 @@ class RelayTest {
         }
         client.events.assertExhausted();
         assertThat(drained.call()).as("events dropped").isZero();
-    }
-
-    @Test
-    void anUpstreamThatNeverAnswersTheHandshakeIsA504() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            relay.stop(Duration.ofSeconds(1));
-            RelayOptions quick = new RelayOptions(RelayOptions.DEFAULT_MAX_MESSAGE_BYTES, false, Duration.ofSeconds(1), Duration.ofHours(1));
-            relay = startRelay(quick, URI.create("ws://127.0.0.1:" + silent.getLocalPort()));
-            Throwable failure = TestClient.connectFailure(proxy("/"));
-            assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(504);
-            SessionEnd end = events.awaitClosed(events.awaitOpened().id());
-            assertThat(end.error()).contains("did not complete the handshake within 1 s");
-        }
     }
 
     @Test
@@ -671,142 +431,5 @@ class RelayTest {
         } else {
             assertThat(end.error()).contains("client connection failed (1002)");
         }
-    }
-
-    @Test
-    void anIdleSessionIsClosedByTheProxyWith1001OnBothSides() throws Exception {
-        relay.stop(Duration.ofSeconds(1));
-        relay = startRelay(RelayOptions.defaults().withIdleTimeout(Duration.ofSeconds(1)), upstream.uri());
-        TestClient client = TestClient.connect(proxy("/"));
-        assertThat(client.events.nextClose().code()).isEqualTo(1001);
-        client.events.assertExhausted();
-        assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
-        SessionEnd end = events.awaitClosed(events.awaitOpened().id());
-        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
-        assertThat(end.closeCode()).isEqualTo(1001);
-    }
-
-    @Test
-    void shutdownWaitsForTheFrameInProgressBeforeItsClose() throws Exception {
-        Assumptions.assumeTrue(mode == Mode.PASS_THROUGH, "terminating, Jetty frames every message itself");
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
-            raw.setSoTimeout(10_000);
-            var out = raw.getOutputStream();
-            out.write(RFC_SAMPLE_UPGRADE);
-            var in = raw.getInputStream();
-            assertThat(readHead(in)).startsWith("HTTP/1.1 101");
-            // The first half of a masked 10-byte text frame "0123456789" (mask 0): the proxy must not close inside it.
-            out.write(new byte[] {(byte) 0x81, (byte) 0x8A, 0, 0, 0, 0, '0', '1', '2', '3', '4'});
-            out.flush();
-            long id = events.awaitOpened().id();
-            Thread stopper = new Thread(() -> relay.stop(Duration.ofSeconds(5)));
-            stopper.start();
-            // The proxy's close toward the client comes at once (that direction is between frames).
-            int b0 = in.read();
-            assertThat(b0 & 0x0F).isEqualTo(0x8);
-            byte[] close = in.readNBytes(in.read() & 0x7F);
-            assertThat(((close[0] & 0xFF) << 8) | (close[1] & 0xFF)).isEqualTo(1001);
-            // The frame is finished, then the client answers the close: the upstream gets the whole frame, then 1001.
-            out.write(new byte[] {'5', '6', '7', '8', '9', (byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE9});
-            out.flush();
-            assertThat(upstream.nextFrame().text()).isEqualTo("0123456789");
-            assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
-            assertThat(in.read()).as("the proxy closes TCP once both peers answered").isEqualTo(-1);
-            stopper.join(10_000);
-            SessionEnd end = events.awaitClosed(id);
-            assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
-            assertThat(end.closeCode()).isEqualTo(1001);
-            assertThat(events.frames(id)).extracting(f -> f.from().sender() + " " + f.type().label() + " " + f.note())
-                    .contains("client text null", "server close sent by the proxy to the client",
-                            "client close sent by the proxy to the upstream",
-                            "client close not relayed: sent after the proxy closed the session");
-        }
-    }
-
-    @Test
-    void aClientThatTricklesItsHandshakeIsCutOffAtTheHandshakeDeadline() throws Exception {
-        Assumptions.assumeTrue(mode == Mode.PASS_THROUGH, "the handshake is handled the same in both modes");
-        relay.stop(Duration.ofSeconds(1));
-        relay = startRelay(RelayOptions.defaults().withHandshakeTimeout(Duration.ofSeconds(1)), upstream.uri());
-        java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
-            raw.setSoTimeout(10_000);
-            var out = raw.getOutputStream();
-            out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
-            // One header byte every 100 ms: each keeps the connection from being idle, none completes the request.
-            trickle.scheduleAtFixedRate(() -> {
-                try {
-                    out.write('X');
-                    out.flush();
-                } catch (java.io.IOException closed) {
-                    // the proxy hung up: what the test waits for
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
-            long start = System.nanoTime();
-            int read;
-            try {
-                read = raw.getInputStream().read();
-            } catch (java.net.SocketException reset) {
-                read = -1;
-            }
-            long waitedMs = (System.nanoTime() - start) / 1_000_000;
-            assertThat(read).isEqualTo(-1);
-            assertThat(waitedMs).isBetween(500L, 5_000L);
-        } finally {
-            trickle.shutdownNow();
-        }
-        upstream.handshakes.assertExhausted();
-    }
-
-    @Test
-    void anUpgradeWithoutAKeyIsRefusedBeforeAnythingIsDialled() throws Exception {
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
-            raw.setSoTimeout(10_000);
-            raw.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 400").contains("no Sec-WebSocket-Key");
-        }
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", relay.boundRoutes().get(0).listenPort())) {
-            raw.setSoTimeout(10_000);
-            raw.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 426").contains("point a WebSocket client at this address")
-                    .doesNotContain(upstream.uri().toString()).doesNotContain(String.valueOf(upstream.port()));
-        }
-        upstream.handshakes.assertExhausted();
-        assertThat(events.events()).isEmpty();
-    }
-
-    /** An upgrade with RFC 6455's sample key, whose Accept is s3pPLMBiTxaQ9kYGzzhZRbK+xOo=. */
-    private static final byte[] RFC_SAMPLE_UPGRADE = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
-
-    private static String readHead(java.io.InputStream in) throws java.io.IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            head.append((char) c);
-        }
-        return head.toString();
-    }
-
-    @Test
-    void shutdownClosesOpenSessionsWith1001OnBothSides() throws Exception {
-        TestClient client = TestClient.connect(proxy("/"));
-        client.sendText("hello");
-        client.events.nextText();
-        long id = events.awaitOpened().id();
-        relay.stop(Duration.ofSeconds(5));
-        assertThat(client.events.nextClose().code()).isEqualTo(1001);
-        client.events.assertExhausted();
-        assertThat(upstream.nextClose().getCode()).isEqualTo(1001);
-        SessionEnd end = events.awaitClosed(id);
-        assertThat(end.closedBy()).isEqualTo(ClosedBy.PROXY);
-        assertThat(end.closeCode()).isEqualTo(1001);
     }
 }

@@ -3,6 +3,7 @@ package dev.sockscope.proxy.jetty;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,7 +115,7 @@ public final class JettyRelay implements Relay {
         http.setUriCompliance(UriCompliance.DEFAULT.with("sockscope-relay", UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
         HandshakeDeadline deadline = new HandshakeDeadline(server.getScheduler(), options.handshakeTimeout());
         for (Route route : routes) {
-            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            RelayConnector connector = new RelayConnector(server, new HttpConnectionFactory(http));
             connector.setHost(route.listenHost());
             connector.setPort(route.listenPort());
             connector.setAcceptQueueSize(1024);
@@ -180,6 +181,11 @@ public final class JettyRelay implements Relay {
     @Override
     public List<Route> boundRoutes() {
         return List.copyOf(bound);
+    }
+
+    /** The routes' listening connectors (each also dials its plain upstreams). */
+    Collection<Connector> routeConnectors() {
+        return List.copyOf(routeByConnector.keySet());
     }
 
     @Override

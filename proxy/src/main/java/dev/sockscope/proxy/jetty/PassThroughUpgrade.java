@@ -91,7 +91,7 @@ final class PassThroughUpgrade {
                     + e.getMessage()));
             return;
         }
-        dialler.dial(dialled, requestHeaders, target.forwarded()).whenComplete((outcome, failure) -> {
+        dialler.dial(dialled, requestHeaders, target.forwarded(), request.getConnectionMetaData()).whenComplete((outcome, failure) -> {
             if (failure != null) {
                 outcome = new UpstreamDialler.Outcome.Failed(HttpStatus.BAD_GATEWAY_502, "upstream unreachable: " + Describe.failure(failure));
             }

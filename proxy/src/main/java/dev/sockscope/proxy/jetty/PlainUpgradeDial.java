@@ -20,7 +20,9 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ClientConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.Transport;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -64,6 +66,16 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
      * {@code forwarded}, marks it when it goes to this machine (the forward proxy's loop guard, {@link ForwardedMark}).
      */
     CompletableFuture<UpstreamDialler.Outcome> dial(URI target, List<HttpField> fields, boolean forwarded) {
+        return dial(target, fields, forwarded, null, null);
+    }
+
+    /**
+     * ... watched by {@code client}'s selector when it came in through a {@link RelayConnector} ({@code via}): both legs
+     * of the session on one selector thread; else by this dial's own.
+     */
+    CompletableFuture<UpstreamDialler.Outcome> dial(URI target, List<HttpField> fields, boolean forwarded, Connector via,
+                                                    EndPoint client) {
+        RelayConnector relay = via instanceof RelayConnector r ? r : null;
         CompletableFuture<UpstreamDialler.Outcome> outcome = new CompletableFuture<>();
         Scheduler.Task deadline = scheduler.schedule(() -> outcome.complete(UpstreamDialler.tooSlow(timeout)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -73,13 +85,13 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
         InetSocketAddress literal = ipLiteral(host, port);
         if (literal != null) {
             // Nothing to look up: connect on this thread rather than hand a "resolution" to another one.
-            connect(List.of(literal), 0, target, fields, forwarded, outcome);
+            connect(List.of(literal), 0, target, fields, forwarded, relay, client, outcome);
             return outcome;
         }
         resolver.resolve(host, port, new HashMap<>(), new Promise<>() {
             @Override
             public void succeeded(List<InetSocketAddress> addresses) {
-                connect(addresses, 0, target, fields, forwarded, outcome);
+                connect(addresses, 0, target, fields, forwarded, relay, client, outcome);
             }
 
             @Override
@@ -139,7 +151,7 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
 
     /** Tries each address the name resolved to in turn, as HttpClient does. */
     private void connect(List<InetSocketAddress> addresses, int index, URI target, List<HttpField> fields, boolean forwarded,
-                         CompletableFuture<UpstreamDialler.Outcome> outcome) {
+                         RelayConnector via, EndPoint client, CompletableFuture<UpstreamDialler.Outcome> outcome) {
         if (outcome.isDone()) {
             return;
         }
@@ -166,13 +178,17 @@ final class PlainUpgradeDial extends ContainerLifeCycle {
             @Override
             public void failed(Throwable x) {
                 if (index + 1 < addresses.size() && !outcome.isDone()) {
-                    connect(addresses, index + 1, target, fields, forwarded, outcome);
+                    connect(addresses, index + 1, target, fields, forwarded, via, client, outcome);
                 } else {
                     outcome.complete(unreachable(x));
                 }
             }
         });
-        connector.connect(address, context);
+        if (via != null && via.isRunning()) {
+            via.dial(address, context, timeout.toMillis(), client);
+        } else {
+            connector.connect(address, context);
+        }
     }
 
     private UpstreamDialler.Outcome.Failed unreachable(Throwable x) {

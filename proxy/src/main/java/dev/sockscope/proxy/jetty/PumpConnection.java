@@ -52,6 +52,11 @@ final class PumpConnection extends AbstractConnection implements Connection.Upgr
         link.opened(this);
     }
 
+    /** The session's other leg. */
+    PumpConnection peer() {
+        return link.other(this);
+    }
+
     /** Both legs are open: start pumping. */
     void start() {
         pump.iterate();

@@ -23,6 +23,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -76,6 +77,11 @@ public final class UpstreamDialler extends ContainerLifeCycle {
 
     /** ... and, for the forward proxy's clients, marks the request when it goes to this machine ({@link ForwardedMark}). */
     CompletableFuture<Outcome> dial(URI target, List<Header> headers, boolean forwarded) {
+        return dial(target, headers, forwarded, null);
+    }
+
+    /** ... with a plain upstream watched by its client's selector when the client came through a {@link RelayConnector}. */
+    CompletableFuture<Outcome> dial(URI target, List<Header> headers, boolean forwarded, ConnectionMetaData client) {
         String scheme = target.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("ws") || scheme.equals("http")) {
             HttpFields.Mutable fields = HttpFields.build();
@@ -83,7 +89,8 @@ public final class UpstreamDialler extends ContainerLifeCycle {
             if (!fields.contains(HttpHeader.HOST)) {
                 fields.add(HttpHeader.HOST, hostOf(target));
             }
-            return plain.dial(target, List.copyOf(fields.asImmutable().stream().toList()), forwarded);
+            return plain.dial(target, List.copyOf(fields.asImmutable().stream().toList()), forwarded,
+                    client == null ? null : client.getConnector(), client == null ? null : client.getConnection().getEndPoint());
         }
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         Request request = http.newRequest(httpUri(target)).method(HttpMethod.GET).version(HttpVersion.HTTP_1_1)
